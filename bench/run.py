@@ -1,0 +1,482 @@
+#!/usr/bin/env python
+"""sagemock's benchmark: what a SageMaker call costs under sagemock, under moto, and with no mock.
+
+Usage:
+    python bench/run.py            # full run (about 40-60 s), prints a table
+    python bench/run.py --quick    # CI smoke run (a few seconds; figures are rough)
+    python bench/run.py --json     # the results as JSON on stdout (the table is not printed)
+    python bench/run.py --no-moto  # skip moto even if it is installed
+
+Operations timed, each through a boto3 client:
+
+    describe    DescribeModelPackageGroup
+    create      CreateModelPackage into a model package group (a new version per call)
+    list        ListModelPackages with MaxResults=100 over a group of 120 versions (a page of 100)
+    activation  m = mock_sagemaker(); m.start(); m.stop()   (moto: m = mock_aws(); ...)
+
+Setups:
+
+    floor     botocore alone: a `before-send.sagemaker.<Operation>` handler on the client returns
+              a pre-built AWSResponse holding exactly the bytes sagemock answered that call with
+              (captured once). The floor pays for parameter validation, serialisation, endpoint
+              resolution, signing and parsing, but for no mock work.
+    sagemock  mock_sagemaker() active; the client's requests go through sagemock's hook.
+    moto      moto's mock_aws() active (only if moto is importable; else reported as n/a).
+
+Each client carries only its own setup's hook (the hooks the other libraries add to every botocore
+session are unregistered from it), so each setup is measured as if the others were not installed.
+Calls are timed one by one with time.perf_counter_ns after a warm-up, and the setups are
+interleaved in rounds so that machine noise falls on all of them alike. Figures are medians and
+90th percentiles in microseconds per call.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import json
+import math
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+try:
+    import sagemock
+except ImportError:  # run from a checkout without installing
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import sagemock
+
+import boto3
+import botocore
+from botocore.awsrequest import AWSResponse
+
+from sagemock import mock_sagemaker
+from sagemock.core import intercept
+
+OPERATIONS = ("describe", "create", "list", "activation")
+SETUPS = ("floor", "sagemock", "moto")
+LABELS = {
+    "describe": "DescribeModelPackageGroup",
+    "create": "CreateModelPackage",
+    "list": "ListModelPackages (page of 100)",
+    "activation": "mock start()+stop()",
+}
+#: The botocore operation behind each timed request.
+API = {"describe": "DescribeModelPackageGroup", "create": "CreateModelPackage", "list": "ListModelPackages"}
+
+SAGEMOCK_EVENT = getattr(intercept, "EVENT", "before-send.sagemaker")
+DESCRIBE_TARGET = 1.3  # a describe costs at most 1.3x the floor
+ACTIVATION_TARGET_US = 1000.0  # start/stop under 1 ms
+
+READ_REGION = "us-east-1"  # describe and list
+WRITE_REGION = "us-west-2"  # create: its growing store never slows the reads down
+GROUP = "bench-group"
+CREATE_GROUP = "bench-create"
+LIST_VERSIONS = 120
+PAGE = 100
+
+CREDENTIALS = {"aws_access_key_id": "AKIASAGEMOCKBENCH000", "aws_secret_access_key": "bench"}
+INFERENCE = {
+    "Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/bench:latest",
+                    "ModelDataUrl": "s3://bench/model.tar.gz"}],
+    "SupportedContentTypes": ["text/csv"],
+    "SupportedResponseMIMETypes": ["text/csv"],
+}
+
+
+# -- plan ---------------------------------------------------------------------------------------
+
+class Plan:
+    """How long to run: per (operation, setup), warm up, then time about `budget_s` of calls
+    (between `min_n` and `max_n` calls) in `rounds` interleaved rounds."""
+
+    def __init__(self, quick: bool):
+        if quick:
+            self.warmup, self.budget_s, self.min_n, self.max_n, self.rounds = 3, 0.08, 5, 200, 2
+        else:
+            self.warmup, self.budget_s, self.min_n, self.max_n, self.rounds = 50, 2.5, 30, 5000, 10
+
+    def iterations(self, per_call_ns: float) -> int:
+        wanted = int(self.budget_s * 1e9 / max(per_call_ns, 1.0))
+        return max(self.min_n, min(self.max_n, wanted))
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# -- statistics ---------------------------------------------------------------------------------
+
+def percentile(sorted_ns: list[int], q: float) -> float:
+    """Nearest-rank percentile."""
+    index = max(0, math.ceil(q * len(sorted_ns)) - 1)
+    return float(sorted_ns[index])
+
+
+def summarise(samples_ns: list[int]) -> dict[str, Any]:
+    ordered = sorted(samples_ns)
+    return {
+        "n": len(ordered),
+        "median_us": round(percentile(ordered, 0.5) / 1000, 2) if len(ordered) % 2 else
+        round((ordered[len(ordered) // 2 - 1] + ordered[len(ordered) // 2]) / 2000, 2),
+        "p90_us": round(percentile(ordered, 0.9) / 1000, 2),
+        "min_us": round(ordered[0] / 1000, 2),
+    }
+
+
+def unavailable(reason: str) -> dict[str, Any]:
+    return {"n": 0, "median_us": None, "p90_us": None, "min_us": None, "note": f"n/a: {reason}"}
+
+
+# -- timing -------------------------------------------------------------------------------------
+
+def time_calls(fn: Callable[[], Any], n: int, out: list[int]) -> None:
+    clock = time.perf_counter_ns
+    for _ in range(n):
+        start = clock()
+        fn()
+        out.append(clock() - start)
+
+
+def measure(calls: dict[str, Callable[[], Any]], plan: Plan, same_n: bool = False) -> dict[str, dict[str, Any]]:
+    """Time each setup's call, interleaving the setups in rounds (the order rotates each round)."""
+    estimates: dict[str, float] = {}
+    for setup, fn in calls.items():
+        warm: list[int] = []
+        time_calls(fn, plan.warmup, warm)
+        warm.sort()
+        estimates[setup] = float(warm[len(warm) // 2])
+    counts = {setup: plan.iterations(estimate) for setup, estimate in estimates.items()}
+    if same_n:  # every setup makes the same number of calls (for calls that grow the state)
+        fewest = min(counts.values())
+        counts = dict.fromkeys(counts, fewest)
+    samples: dict[str, list[int]] = {setup: [] for setup in calls}
+    order = list(calls)
+    gc.collect()
+    for round_index in range(plan.rounds):
+        for setup in order[round_index % len(order):] + order[:round_index % len(order)]:
+            total = counts[setup]
+            chunk = total // plan.rounds + (1 if round_index < total % plan.rounds else 0)
+            time_calls(calls[setup], chunk, samples[setup])
+    return {setup: summarise(values) for setup, values in samples.items()}
+
+
+# -- clients ------------------------------------------------------------------------------------
+
+class Setups:
+    """The clients of every setup, each carrying only its own setup's hook."""
+
+    def __init__(self, use_moto: bool):
+        self.moto_error: str | None = None
+        self.mock_aws: Any = None
+        self.moto_stubber: Any = None
+        self.moto_version: str | None = None
+        if use_moto:
+            try:
+                import moto
+                from moto import mock_aws
+                from moto.core.models import botocore_stubber
+            except ImportError as error:
+                self.moto_error = f"moto is not installed ({error})"
+            else:
+                self.mock_aws, self.moto_stubber = mock_aws, botocore_stubber
+                self.moto_version = getattr(moto, "__version__", "?")
+        else:
+            self.moto_error = "skipped (--no-moto)"
+        # One boto3 session (made after every library is imported, so it carries their hooks).
+        self.session = boto3.session.Session(region_name=READ_REGION, **CREDENTIALS)
+
+    def client(self, region: str, keep: str) -> Any:
+        client = self.session.client("sagemaker", region_name=region)
+        events = client.meta.events
+        if keep != "sagemock":
+            events.unregister(SAGEMOCK_EVENT, intercept.before_send)
+        if keep != "moto" and self.moto_stubber is not None:
+            events.unregister("before-send", self.moto_stubber)
+        return client
+
+
+def seed(read: Any, write: Any) -> None:
+    """The resources every setup holds before timing: one group of LIST_VERSIONS versions to
+    describe and list, and (in the write region) an empty group to create versions in."""
+    read.create_model_package_group(ModelPackageGroupName=GROUP, ModelPackageGroupDescription="benchmark")
+    for _ in range(LIST_VERSIONS):
+        read.create_model_package(ModelPackageGroupName=GROUP, InferenceSpecification=INFERENCE,
+                                  ModelApprovalStatus="Approved")
+    write.create_model_package_group(ModelPackageGroupName=CREATE_GROUP)
+
+
+def calls_for(read: Any, write: Any) -> dict[str, Callable[[], Any]]:
+    return {
+        "describe": functools.partial(read.describe_model_package_group, ModelPackageGroupName=GROUP),
+        "create": functools.partial(write.create_model_package, ModelPackageGroupName=CREATE_GROUP,
+                                    InferenceSpecification=INFERENCE),
+        "list": functools.partial(read.list_model_packages, ModelPackageGroupName=GROUP, MaxResults=PAGE),
+    }
+
+
+def capture(client: Any, operation: str, call: Callable[[], Any]) -> AWSResponse:
+    """Make `call` once through sagemock and keep the HTTP answer it got, as an AWSResponse."""
+    seen: dict[str, Any] = {}
+
+    def keep(response_dict: Any = None, **_kwargs: Any) -> None:
+        seen["response"] = response_dict
+
+    event = f"response-received.sagemaker.{operation}"
+    client.meta.events.register(event, keep, unique_id="sagemock-bench-capture")
+    try:
+        call()
+    finally:
+        client.meta.events.unregister(event, unique_id="sagemock-bench-capture")
+    answer = seen["response"]
+    body = answer["body"]
+    response = AWSResponse("https://sagemock.bench/", answer["status_code"], dict(answer["headers"]),
+                           _Body(body))
+    response._content = body
+    return response
+
+
+class _Body:
+    """The `raw` of an AWSResponse whose body is already in memory (as sagemock's hook makes)."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def stream(self, **_kwargs: Any) -> Any:
+        yield self._body
+
+    def read(self, *_args: Any) -> bytes:
+        return self._body
+
+
+def canned(response: AWSResponse) -> Callable[..., AWSResponse]:
+    def handler(request: Any = None, **_kwargs: Any) -> AWSResponse:
+        return response
+
+    return handler
+
+
+def check_page(name: str, result: dict[str, Any]) -> None:
+    got = len(result.get("ModelPackageSummaryList", []))
+    if got != PAGE:
+        raise SystemExit(f"{name}: ListModelPackages answered {got} summaries, not {PAGE}")
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+def run(quick: bool, use_moto: bool) -> dict[str, Any]:
+    plan = Plan(quick)
+    started = time.perf_counter()
+    setups = Setups(use_moto)
+    have_moto = setups.mock_aws is not None
+
+    # The very first activation in a process also installs the hook (a one-off gc walk).
+    first = mock_sagemaker()
+    begin = time.perf_counter_ns()
+    first.start()
+    first.stop()
+    first_activation_us = (time.perf_counter_ns() - begin) / 1000
+
+    # sagemock
+    sm = mock_sagemaker(strict=False)
+    sm.start()
+    sm_read, sm_write = setups.client(READ_REGION, "sagemock"), setups.client(WRITE_REGION, "sagemock")
+    seed(sm_read, sm_write)
+    sm_calls = calls_for(sm_read, sm_write)
+    check_page("sagemock", sm_calls["list"]())
+
+    # floor: the bytes sagemock answers, canned at the HTTP layer
+    floor_read, floor_write = setups.client(READ_REGION, "floor"), setups.client(WRITE_REGION, "floor")
+    sm_clients = {"describe": sm_read, "create": sm_write, "list": sm_read}
+    floor_clients = {"describe": floor_read, "create": floor_write, "list": floor_read}
+    captured: dict[str, int] = {}
+    for op, api in API.items():
+        response = capture(sm_clients[op], api, sm_calls[op])
+        captured[op] = len(response._content)
+        floor_clients[op].meta.events.register(f"before-send.sagemaker.{api}", canned(response))
+    floor_calls = calls_for(floor_read, floor_write)
+    check_page("floor", floor_calls["list"]())
+
+    # moto
+    moto_mock = None
+    moto_calls: dict[str, Callable[[], Any]] = {}
+    moto_missing: dict[str, str] = {}
+    if have_moto:
+        moto_mock = setups.mock_aws()
+        moto_mock.start()
+        mo_read, mo_write = setups.client(READ_REGION, "moto"), setups.client(WRITE_REGION, "moto")
+        try:
+            seed(mo_read, mo_write)
+        except Exception as error:  # moto lacks (part of) the model registry
+            reason = f"moto could not set up the model registry: {type(error).__name__}: {error}"
+            moto_missing = dict.fromkeys(API, reason)
+        else:
+            for op, fn in calls_for(mo_read, mo_write).items():
+                try:
+                    result = fn()
+                except Exception as error:  # e.g. NotImplementedError / ClientError from moto
+                    moto_missing[op] = f"moto does not answer {API[op]}: {type(error).__name__}: {error}"
+                    continue
+                if op == "list" and len(result.get("ModelPackageSummaryList", [])) != PAGE:
+                    got = len(result.get("ModelPackageSummaryList", []))
+                    moto_missing[op] = f"moto answered a page of {got}, not {PAGE}"
+                    continue
+                moto_calls[op] = fn
+
+    results: dict[str, dict[str, Any]] = {}
+    for op in API:
+        log(f"timing {LABELS[op]} ...")
+        calls = {"floor": floor_calls[op], "sagemock": sm_calls[op]}
+        if op in moto_calls:
+            calls["moto"] = moto_calls[op]
+        measured = measure(calls, plan, same_n=(op == "create"))
+        if "moto" not in measured:
+            measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
+        results[op] = measured
+
+    sm.stop()
+    if moto_mock is not None:
+        moto_mock.stop()
+
+    # activation, with no mock active (a nested start would only share the outer state)
+    log("timing activation ...")
+
+    def sagemock_activation() -> None:
+        m = mock_sagemaker()
+        m.start()
+        m.stop()
+
+    activation_calls: dict[str, Callable[[], Any]] = {"sagemock": sagemock_activation}
+    if have_moto:
+        mock_aws = setups.mock_aws
+
+        def moto_activation() -> None:
+            m = mock_aws()
+            m.start()
+            m.stop()
+
+        activation_calls["moto"] = moto_activation
+    measured = measure(activation_calls, plan)
+    measured["floor"] = unavailable("activation makes no request, so botocore has no floor for it")
+    if "moto" not in measured:
+        measured["moto"] = unavailable(setups.moto_error or "moto not measured")
+    results["activation"] = measured
+
+    report: dict[str, Any] = {
+        "meta": {
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "platform": platform.platform(),
+            "machine": platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "boto3": boto3.__version__,
+            "botocore": botocore.__version__,
+            "sagemock": sagemock.__version__,
+            "moto": setups.moto_version,
+            "quick": quick,
+            "first_activation_us": round(first_activation_us, 1),
+            "response_bytes": captured,
+            "list_group_versions": LIST_VERSIONS,
+            "seconds": None,
+        },
+        "operations": {},
+    }
+    for op in OPERATIONS:
+        setups_result = {setup: results[op][setup] for setup in SETUPS}
+        floor, mock, moto_result = (setups_result[s]["median_us"] for s in SETUPS)
+        ratios = {
+            "sagemock_over_floor": round(mock / floor, 3) if mock and floor else None,
+            "moto_over_sagemock": round(moto_result / mock, 3) if moto_result and mock else None,
+        }
+        entry: dict[str, Any] = {"label": LABELS[op], "setups": setups_result, "ratios": ratios}
+        if op == "describe":
+            ratio = ratios["sagemock_over_floor"]
+            entry["target"] = {"description": f"sagemock/floor <= {DESCRIBE_TARGET}",
+                               "met": ratio is not None and ratio <= DESCRIBE_TARGET}
+        elif op == "activation":
+            entry["target"] = {"description": f"sagemock median < {ACTIVATION_TARGET_US:.0f} us",
+                               "met": mock is not None and mock < ACTIVATION_TARGET_US}
+        report["operations"][op] = entry
+    report["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+# -- output -------------------------------------------------------------------------------------
+
+def _num(value: float | None, width: int) -> str:
+    if value is None:
+        return "n/a".rjust(width)
+    return f"{value:,.1f}".rjust(width)
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a".rjust(8) if value is None else f"{value:.2f}x".rjust(8)
+
+
+def table(report: dict[str, Any]) -> str:
+    meta = report["meta"]
+    lines = [
+        f"sagemock {meta['sagemock']} benchmark  (python {meta['python']}, botocore {meta['botocore']}, "
+        f"moto {meta['moto'] or 'not installed'}, {meta['cpu_count']} cpus{', QUICK: rough figures' if meta['quick'] else ''})",
+        "microseconds per call",
+        "",
+        f"{'operation':<32}{'floor':^20}{'sagemock':^20}{'moto':^22}{'sagemock':>10}{'moto':>10}",
+        f"{'':<32}{'median':>10}{'p90':>10}{'median':>10}{'p90':>10}{'median':>11}{'p90':>11}"
+        f"{'/floor':>10}{'/sagemock':>10}  target",
+    ]
+    lines.append("-" * len(lines[-1]) + "-" * 24)
+    notes = []
+    for op in OPERATIONS:
+        entry = report["operations"][op]
+        s = entry["setups"]
+        target = entry.get("target")
+        verdict = ""
+        if target:
+            verdict = f"{target['description']}: {'met' if target['met'] else 'NOT met'}"
+        lines.append(
+            f"{entry['label']:<32}"
+            f"{_num(s['floor']['median_us'], 10)}{_num(s['floor']['p90_us'], 10)}"
+            f"{_num(s['sagemock']['median_us'], 10)}{_num(s['sagemock']['p90_us'], 10)}"
+            f"{_num(s['moto']['median_us'], 11)}{_num(s['moto']['p90_us'], 11)}"
+            f"{_ratio(entry['ratios']['sagemock_over_floor']):>10}{_ratio(entry['ratios']['moto_over_sagemock']):>10}"
+            f"  {verdict}"
+        )
+        for setup in SETUPS:
+            note = s[setup].get("note")
+            if note and not (op == "activation" and setup == "floor"):
+                notes.append(f"  {setup} / {entry['label']}: {note}")
+    lines.append("")
+    lines.append(f"calls timed per setup: " + ", ".join(
+        f"{op} " + "/".join(str(report['operations'][op]['setups'][s]['n']) for s in SETUPS) for op in OPERATIONS
+    ) + "  (floor/sagemock/moto)")
+    lines.append(f"first activation in a process (installs the hook, one-off): {meta['first_activation_us']:,.0f} us")
+    lines.append(f"activation has no floor (it makes no request); run took {meta['seconds']} s")
+    if notes:
+        lines.append("n/a:")
+        lines.extend(notes)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark sagemock against moto and botocore's floor.")
+    parser.add_argument("--quick", action="store_true", help="a few seconds, rough figures (CI smoke)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    parser.add_argument("--no-moto", action="store_true", help="do not measure moto even if it is installed")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
+    report = run(quick=args.quick, use_moto=not args.no_moto)
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(table(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

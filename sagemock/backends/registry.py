@@ -1,0 +1,370 @@
+"""The model registry: model package groups and the model packages (versions) they hold.
+
+Versioned packages live in a group and are numbered 1, 2, 3 ... in creation order (numbers are
+never reused); unversioned packages stand alone under their own name. Every package and group is
+kept as its Describe document; List and BatchDescribe project from it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..core import arns, service, shape, tags
+from ..core.backend import Backend, Params, operation
+from ..core.context import Context
+from ..core.errors import ConflictError, ValidationError
+from ..core.lifecycle import GONE, Lifecycle
+from ..core.pagination import Listing
+
+Document = dict[str, Any]
+
+
+def _package_entered(document: Document, status: str, store: Any, now: Any) -> None:
+    """Validation and image scans follow the package's status (validation is skipped on request)."""
+    item_status = {"Pending": "NotStarted", "InProgress": "InProgress", "Completed": "Completed",
+                   "Failed": "Failed"}.get(status)
+    if item_status is None:
+        return
+    for item in document["ModelPackageStatusDetails"]["ValidationStatuses"]:
+        item["Status"] = item_status
+        if item_status == "Failed":
+            item.setdefault("FailureReason", document.get("_failure_reason", "Model package validation failed."))
+
+
+GROUP_LIFECYCLE = Lifecycle(
+    resource_type="model-package-group",
+    status_key="ModelPackageGroupStatus",
+    status_shape="ModelPackageGroupStatus",
+    paths={"create": ("Pending", "InProgress", "Completed"), "delete": ("Deleting", GONE)},
+)
+PACKAGE_LIFECYCLE = Lifecycle(
+    resource_type="model-package",
+    status_key="ModelPackageStatus",
+    status_shape="ModelPackageStatus",
+    paths={"create": ("Pending", "InProgress", "Completed")},
+    on_enter=_package_entered,
+)
+
+GROUP_LISTING = Listing(
+    sort_keys={"Name": "ModelPackageGroupName", "CreationTime": "CreationTime"},
+    default_sort="CreationTime", default_order="Ascending", id_key="ModelPackageGroupArn",
+    name_key="ModelPackageGroupName",
+)
+PACKAGE_LISTING = Listing(
+    sort_keys={"Name": "ModelPackageName", "CreationTime": "CreationTime"},
+    default_sort="CreationTime", default_order="Ascending", id_key="ModelPackageArn",
+    name_key="ModelPackageName",
+)
+
+#: Members of CreateModelPackage kept verbatim in the package's document.
+_PACKAGE_MEMBERS = (
+    "ModelPackageDescription", "ModelPackageRegistrationType", "InferenceSpecification",
+    "SourceAlgorithmSpecification", "ValidationSpecification", "CertifyForMarketplace",
+    "MetadataProperties", "ModelMetrics", "Domain", "Task", "SamplePayloadUrl",
+    "CustomerMetadataProperties", "DriftCheckBaselines", "AdditionalInferenceSpecifications",
+    "SkipModelValidation", "SourceUri", "SecurityConfig", "ModelCard", "ModelLifeCycle",
+    "ManagedStorageType",
+)
+
+
+class Registry(Backend):
+    def __init__(self, store: Any):
+        super().__init__(store)
+        self.groups: dict[str, Document] = {}
+        self.packages: dict[str, Document] = {}  # by resource id: "name" or "group/version"
+        self.next_version: dict[str, int] = {}
+        self.policies: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}  # CreateModelPackage ClientToken -> package ARN
+        self.update_tokens: set[str] = set()  # UpdateModelPackage ClientTokens already applied
+
+    # -- model package groups ---------------------------------------------------------------
+
+    def _group_arn(self, ctx: Context, name: str) -> str:
+        return ctx.arn("model-package-group", name)
+
+    def _group(self, ctx: Context, name_or_arn: str, missing: str = "ModelPackageGroup {arn} does not exist.") -> Document:
+        name = arns.resolve(name_or_arn, "model-package-group", ctx.region, ctx.account)
+        document = self.groups.get(name) if name else None
+        # A read may be the one that completes a deletion: then the group is already gone.
+        if document is None or not GROUP_LIFECYCLE.observe(document, ctx):
+            arn = name_or_arn if arns.is_arn(name_or_arn) else self._group_arn(ctx, name_or_arn)
+            raise ValidationError(missing.format(arn=arn))
+        return document
+
+    @operation
+    def create_model_package_group(self, params: Params, ctx: Context) -> Document:
+        name = params["ModelPackageGroupName"]
+        arn = self._group_arn(ctx, name)
+        if name in self.groups:
+            raise ValidationError(f"Model Package Group already exists: {arn}")
+        tags.check(params.get("Tags"))
+        document: Document = {
+            "ModelPackageGroupName": name,
+            "ModelPackageGroupArn": arn,
+            "ModelPackageGroupDescription": params.get("ModelPackageGroupDescription"),
+            "CreationTime": ctx.now,
+            "CreatedBy": ctx.user,
+            "ManagedConfiguration": params.get("ManagedConfiguration"),
+        }
+        GROUP_LIFECYCLE.begin(document, "create", ctx)
+        self.groups[name] = document
+        self.next_version[name] = 1
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, params.get("Tags"))
+        return {"ModelPackageGroupArn": arn}
+
+    @operation
+    def describe_model_package_group(self, params: Params, ctx: Context) -> Document:
+        return self._group(ctx, params["ModelPackageGroupName"])
+
+    @operation
+    def list_model_package_groups(self, params: Params, ctx: Context) -> Document:
+        # Observing may finish a deletion, which removes the group: iterate over a copy.
+        live = [document for document in list(self.groups.values()) if GROUP_LIFECYCLE.observe(document, ctx)]
+        page, token = GROUP_LISTING.run(live, params)
+        summary = service.shape("ModelPackageGroupSummary")
+        return {"ModelPackageGroupSummaryList": [shape.project(document, summary) for document in page],
+                "NextToken": token}
+
+    @operation
+    def delete_model_package_group(self, params: Params, ctx: Context) -> None:
+        document = self._group(ctx, params["ModelPackageGroupName"])
+        name = document["ModelPackageGroupName"]
+        if any(package.get("ModelPackageGroupName") == name for package in self.packages.values()):
+            raise ConflictError(
+                f"Model Package Group {document['ModelPackageGroupArn']} cannot be deleted because it still "
+                "contains model packages. Delete its model packages first."
+            )
+        GROUP_LIFECYCLE.begin(document, "delete", ctx)
+        return None
+
+    def _remove_group(self, document: Document) -> None:
+        name = document["ModelPackageGroupName"]
+        self.groups.pop(name, None)
+        self.policies.pop(name, None)
+        self.store.unindex(document["ModelPackageGroupArn"])
+
+    @operation
+    def put_model_package_group_policy(self, params: Params, ctx: Context) -> Document:
+        document = self._group(ctx, params["ModelPackageGroupName"], "Cannot find Model Package Group: {arn}")
+        policy = params["ResourcePolicy"]
+        try:
+            parsed = json.loads(policy)
+        except ValueError:
+            raise ValidationError("The resource policy is not valid JSON.") from None
+        if not isinstance(parsed, dict) or "Statement" not in parsed:
+            raise ValidationError("The resource policy must be a JSON policy document with a Statement.")
+        self.policies[document["ModelPackageGroupName"]] = policy
+        return {"ModelPackageGroupArn": document["ModelPackageGroupArn"]}
+
+    @operation
+    def get_model_package_group_policy(self, params: Params, ctx: Context) -> Document:
+        document = self._group(ctx, params["ModelPackageGroupName"], "Cannot find Model Package Group: {arn}")
+        policy = self.policies.get(document["ModelPackageGroupName"])
+        if policy is None:
+            raise ValidationError(f"Cannot find resource policy for: {document['ModelPackageGroupArn']}")
+        return {"ResourcePolicy": policy}
+
+    @operation
+    def delete_model_package_group_policy(self, params: Params, ctx: Context) -> None:
+        document = self._group(ctx, params["ModelPackageGroupName"], "Cannot find Model Package Group: {arn}")
+        if self.policies.pop(document["ModelPackageGroupName"], None) is None:
+            raise ValidationError(f"Cannot find resource policy for: {document['ModelPackageGroupArn']}")
+        return None
+
+    # -- model packages ---------------------------------------------------------------------
+
+    def _package(self, ctx: Context, name_or_arn: str) -> Document:
+        resource = arns.resolve(name_or_arn, "model-package", ctx.region, ctx.account)
+        document = self.packages.get(resource) if resource else None
+        if document is None or not PACKAGE_LIFECYCLE.observe(document, ctx):
+            arn = name_or_arn if arns.is_arn(name_or_arn) else ctx.arn("model-package", name_or_arn)
+            raise ValidationError(f"ModelPackage {arn} does not exist.")
+        return document
+
+    @operation
+    def create_model_package(self, params: Params, ctx: Context) -> Document:
+        token = params.get("ClientToken")
+        if token and token in self.tokens:
+            return {"ModelPackageArn": self.tokens[token]}
+        name = params.get("ModelPackageName")
+        group_ref = params.get("ModelPackageGroupName")
+        if name and group_ref:
+            raise ValidationError("Both ModelPackageName and ModelPackageGroupName are provided in the input. "
+                                  "Cannot determine which one to use.")
+        if not name and not group_ref:
+            raise ValidationError("Missing ARN")
+        self._check_package_request(params, versioned=bool(group_ref), ctx=ctx)
+        document: Document = {key: params[key] for key in _PACKAGE_MEMBERS if key in params}
+        if group_ref:
+            group = self._group(ctx, group_ref)
+            group_name = group["ModelPackageGroupName"]
+            version = self.next_version[group_name]
+            resource = f"{group_name}/{version}"
+            document.update({
+                "ModelPackageName": group_name,
+                "ModelPackageGroupName": group_name,
+                "ModelPackageVersion": version,
+                "ModelApprovalStatus": params.get("ModelApprovalStatus") or "PendingManualApproval",
+            })
+        else:
+            resource = name
+            if resource in self.packages:
+                raise ValidationError(f"ModelPackage already exists: {ctx.arn('model-package', name)}")
+            document["ModelPackageName"] = name
+        arn = ctx.arn("model-package", resource)
+        skip_validation = params.get("SkipModelValidation") == "All"
+        profiles = (params.get("ValidationSpecification") or {}).get("ValidationProfiles") or []
+        document.update({
+            "ModelPackageArn": arn,
+            "CreationTime": ctx.now,
+            "CreatedBy": ctx.user,
+            "LastModifiedTime": ctx.now,
+            "LastModifiedBy": ctx.user,
+            "ModelPackageStatusDetails": {
+                "ValidationStatuses": [] if skip_validation else
+                [{"Name": profile["ProfileName"], "Status": "NotStarted"} for profile in profiles],
+                "ImageScanStatuses": [],
+            },
+        })
+        PACKAGE_LIFECYCLE.begin(document, "create", ctx)
+        if group_ref:
+            self.next_version[document["ModelPackageGroupName"]] += 1
+        self.packages[resource] = document
+        self.store.index(arn, document)
+        if token:
+            self.tokens[token] = arn
+        tags.apply(self.store, arn, params.get("Tags"))
+        return {"ModelPackageArn": arn}
+
+    def _check_package_request(self, params: Params, versioned: bool, ctx: Context) -> None:
+        """The rules CreateModelPackage has beyond its input shape."""
+        tags.check(params.get("Tags"))
+        if versioned and params.get("Tags"):
+            raise ValidationError("Tags cannot be specified for a versioned model package: it uses the tags "
+                                  "of its model package group.")
+        inference = params.get("InferenceSpecification")
+        source = params.get("SourceAlgorithmSpecification")
+        if not inference and not source:
+            raise ValidationError("Either InferenceSpecification or SourceAlgorithmSpecification must be provided.")
+        if inference and not versioned:
+            for key in ("SupportedTransformInstanceTypes", "SupportedRealtimeInferenceInstanceTypes"):
+                if not inference.get(key):
+                    raise ValidationError(f"{key} is required for unversioned model packages.")
+            if any(container.get("Environment") for container in inference["Containers"]):
+                raise ValidationError("1 validation errors detected:Environment variable map cannot be specified "
+                                      "when using non-versioned ModelPackages")
+        _check_additional_specifications(params.get("AdditionalInferenceSpecifications") or [])
+        if source:
+            from .algorithms import Algorithms
+
+            algorithms = self.family(Algorithms)
+            for algorithm in source["SourceAlgorithms"]:
+                algorithms.require(ctx, algorithm["AlgorithmName"])
+
+    @operation
+    def describe_model_package(self, params: Params, ctx: Context) -> Document:
+        return self._package(ctx, params["ModelPackageName"])
+
+    @operation
+    def list_model_packages(self, params: Params, ctx: Context) -> Document:
+        group_ref = params.get("ModelPackageGroupName")
+        kind = params.get("ModelPackageType") or ("Versioned" if group_ref else "Unversioned")
+        group_name = arns.resolve(group_ref, "model-package-group", ctx.region, ctx.account) if group_ref else None
+        if group_ref and group_name is None:  # a group ARN of another account names nothing here
+            return {"ModelPackageSummaryList": []}
+        approval = params.get("ModelApprovalStatus")
+        selected = []
+        for document in self.packages.values():
+            versioned = "ModelPackageGroupName" in document
+            if kind == "Versioned" and not versioned or kind == "Unversioned" and versioned:
+                continue
+            if group_ref and document.get("ModelPackageGroupName") != group_name:
+                continue
+            if approval and document.get("ModelApprovalStatus") != approval:
+                continue
+            PACKAGE_LIFECYCLE.observe(document, ctx)
+            selected.append(document)
+        page, token = PACKAGE_LISTING.run(selected, params)
+        return {"ModelPackageSummaryList": [_summary(document) for document in page], "NextToken": token}
+
+    @operation
+    def update_model_package(self, params: Params, ctx: Context) -> Document:
+        document = self._package(ctx, params["ModelPackageArn"])
+        token = params.get("ClientToken")
+        if token and token in self.update_tokens:  # a retried update: already applied
+            return {"ModelPackageArn": document["ModelPackageArn"]}
+        additional = params.get("AdditionalInferenceSpecificationsToAdd") or []
+        merged_additional = (document.get("AdditionalInferenceSpecifications") or []) + additional
+        if len(merged_additional) > 15:
+            raise ValidationError("The total number of AdditionalInferenceSpecifications cannot exceed 15.")
+        _check_additional_specifications(merged_additional)
+        metadata = dict(document.get("CustomerMetadataProperties") or {})
+        metadata.update(params.get("CustomerMetadataProperties") or {})
+        for key in params.get("CustomerMetadataPropertiesToRemove") or ():
+            metadata.pop(key, None)
+        if len(metadata) > 50:
+            raise ValidationError("A model package can have at most 50 CustomerMetadataProperties.")
+        for key in ("ModelApprovalStatus", "ApprovalDescription", "ModelPackageRegistrationType",
+                    "InferenceSpecification", "SourceUri", "ModelCard", "ModelLifeCycle"):
+            if key in params:
+                document[key] = params[key]
+        if additional:
+            document["AdditionalInferenceSpecifications"] = merged_additional
+        if "CustomerMetadataProperties" in params or "CustomerMetadataPropertiesToRemove" in params:
+            document["CustomerMetadataProperties"] = metadata or None
+        document["LastModifiedTime"] = ctx.now
+        document["LastModifiedBy"] = ctx.user
+        if token:
+            self.update_tokens.add(token)
+        return {"ModelPackageArn": document["ModelPackageArn"]}
+
+    @operation
+    def delete_model_package(self, params: Params, ctx: Context) -> None:
+        document = self._package(ctx, params["ModelPackageName"])
+        resource = arns.parse(document["ModelPackageArn"]).resource  # type: ignore[union-attr]
+        del self.packages[resource]
+        self.store.unindex(document["ModelPackageArn"])
+        return None
+
+    @operation
+    def batch_describe_model_package(self, params: Params, ctx: Context) -> Document:
+        summaries: dict[str, Document] = {}
+        failures: dict[str, Document] = {}
+        for arn in params["ModelPackageArnList"]:
+            parsed = arns.parse(arn)
+            document = None
+            if parsed and parsed.resource_type == "model-package" and (parsed.region, parsed.account) == (
+                    ctx.region, ctx.account):
+                document = self.packages.get(parsed.resource)
+            if document is None:
+                failures[arn] = {"ErrorCode": "ValidationException",
+                                 "ErrorResponse": f"ModelPackage {arn} does not exist."}
+            elif "ModelPackageGroupName" not in document or "InferenceSpecification" not in document:
+                failures[arn] = {"ErrorCode": "ValidationException",
+                                 "ErrorResponse": f"ModelPackage {arn} is not a versioned model package with an "
+                                                  "InferenceSpecification."}
+            else:
+                PACKAGE_LIFECYCLE.observe(document, ctx)
+                summaries[arn] = shape.project(document, service.shape("BatchDescribeModelPackageSummary"))
+        return {"ModelPackageSummaries": summaries, "BatchDescribeModelPackageErrorMap": failures}
+
+
+def _summary(document: Document) -> Document:
+    summary = shape.project(document, service.shape("ModelPackageSummary"))
+    if "ModelPackageGroupName" in document:
+        summary.pop("ModelPackageName", None)  # AWS lists versions by group, version and ARN only
+    return summary
+
+
+def _check_additional_specifications(specifications: list[Document]) -> None:
+    names = [specification["Name"] for specification in specifications]
+    if len(set(names)) != len(names):
+        raise ValidationError("AdditionalInferenceSpecifications names must be unique within a model package.")
+
+
+def _group_gone(document: Document, status: str, store: Any, now: Any) -> None:
+    store.backend(Registry)._remove_group(document)
+
+
+GROUP_LIFECYCLE.on_gone = _group_gone

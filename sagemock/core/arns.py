@@ -1,0 +1,84 @@
+"""ARNs: built in one place, parsed in one place.
+
+`arn:{partition}:sagemaker:{region}:{account}:{resource-type}/{name}`; wherever the model's pattern
+accepts a name or an ARN, `resolve` gives the resource behind it.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .errors import ValidationError
+
+
+def partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    return "aws"
+
+
+def build(region: str, account: str, resource_type: str, resource: str) -> str:
+    return f"arn:{partition(region)}:sagemaker:{region}:{account}:{resource_type}/{resource}"
+
+
+class Arn(NamedTuple):
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource_type: str
+    resource: str
+
+
+def parse(arn: str) -> Arn | None:
+    """The parts of an ARN, or None if `arn` is not one."""
+    if not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) != 6:
+        return None
+    _, part, service, region, account, rest = parts
+    resource_type, _, resource = rest.partition("/")
+    return Arn(part, service, region, account, resource_type, resource)
+
+
+def is_arn(value: str) -> bool:
+    return value.startswith("arn:")
+
+
+def kind(arn: str) -> str | None:
+    """The kind of resource an ARN names, nested sub-resources included.
+
+    `model-card/c/export-job/j` is a `model-card/export-job`, `pipeline/p/execution/e` a
+    `pipeline/execution`; `model-package/group/3` (a version number, not a sub-resource) is a
+    `model-package`.
+    """
+    parsed = parse(arn)
+    if parsed is None:
+        return None
+    segments = parsed.resource.split("/")
+    nested = [segment for index, segment in enumerate(segments) if index % 2 == 1 and not segment.isdigit()]
+    return "/".join([parsed.resource_type, *nested])
+
+
+def resolve(value: str, resource_type: str, region: str, account: str) -> str | None:
+    """The resource id behind a name-or-ARN request value, checked against the caller's scope.
+
+    A name is returned as is. An ARN of another region is refused as SageMaker refuses it; an
+    ARN of another account or another resource type names nothing here (None).
+    """
+    if not value.startswith("arn:"):
+        return value
+    parsed = parse(value)
+    if parsed is None:
+        return None
+    if parsed.region != region:
+        raise ValidationError(f"ARN should be scoped to correct region: {region}")
+    if parsed.account != account or parsed.resource_type != resource_type:
+        return None
+    return parsed.resource

@@ -1,0 +1,82 @@
+"""What a backend knows about the request it serves: account, region, caller, time."""
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import arns, identity
+
+if TYPE_CHECKING:
+    from .state import State, Store
+
+
+@dataclass
+class Context:
+    state: State
+    store: Store
+    operation: str
+    access_key: str | None
+    temporary: bool
+    now: _dt.datetime
+    _user: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def account(self) -> str:
+        return self.store.account
+
+    @property
+    def region(self) -> str:
+        return self.store.region
+
+    def arn(self, resource_type: str, resource: str) -> str:
+        return arns.build(self.store.region, self.store.account, resource_type, resource)
+
+    def arn_for(self, resource_type: str, name_or_arn: str) -> str:
+        """The ARN a request value stands for: itself if it is an ARN, else built from the name."""
+        return name_or_arn if arns.is_arn(name_or_arn) else self.arn(resource_type, name_or_arn)
+
+    @property
+    def user(self) -> dict[str, Any]:
+        """The caller as a `UserContext` (for `CreatedBy` / `LastModifiedBy`)."""
+        if self._user is None:
+            self._user = _user_context(self.access_key, self.account, self.region, self.temporary,
+                                       self.state.config.identity_arn)
+        return self._user
+
+
+@functools.lru_cache(maxsize=256)
+def _user_context(access_key: str | None, account: str, region: str, temporary: bool,
+                  identity_arn: str | None) -> dict[str, Any]:
+    iam = identity.iam_identity(access_key, account, region, temporary)
+    if identity_arn:
+        iam["Arn"] = identity_arn
+    return {"IamIdentity": iam}
+
+
+def credential_scope(headers: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(access key id, region) from a SigV4 Authorization header, if the request is signed."""
+    auth = headers.get("Authorization")
+    if not auth:
+        return None, None
+    if isinstance(auth, bytes):
+        auth = auth.decode()
+    start = auth.find("Credential=")
+    if start < 0:
+        return None, None
+    end = auth.find(",", start)
+    scope = auth[start + 11:end if end > 0 else None].split("/")
+    return scope[0], (scope[2] if len(scope) > 2 else None)
+
+
+def region_from_host(url_or_host: str) -> str | None:
+    """The region in `api.sagemaker.{region}.amazonaws.com`-style hosts."""
+    host = url_or_host.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    parts = host.split(".")
+    if len(parts) >= 4 and parts[0] == "api" and parts[1] == "sagemaker":
+        return parts[2]
+    if len(parts) >= 3 and parts[0] == "sagemaker":
+        return parts[1]
+    return None

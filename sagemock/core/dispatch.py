@@ -1,0 +1,57 @@
+"""The pipeline every request goes through, from the interception hook or the server alike.
+
+parse -> context -> validate -> backend method (under the store's lock) -> shape -> render.
+Any `ServiceError` on the way becomes AWS's error answer with the code the operation declares;
+a request that fails validation never reaches a backend, so it changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from . import backend, protocol, service, shape, validate
+from .context import Context, credential_scope, region_from_host
+from .errors import NotImplementedOperation, ServiceError, UnknownOperation
+from .identity import account_for
+from .state import State
+
+log = logging.getLogger("sagemock")
+
+
+def handle(state: State, operation: str, body: bytes | str | None, headers: Mapping[str, Any],
+           url: str) -> protocol.Rendered:
+    """Answer one SageMaker request as (status, headers, body)."""
+    rid = protocol.request_id(state.random)
+    try:
+        result = _run(state, operation, body, headers, url)
+    except ServiceError as error:
+        declared = service.declared_errors(operation) if operation in service.operation_names() else frozenset()
+        code = error.code_for(declared)
+        log.debug("%s -> %s: %s", operation, code, error.message)
+        return protocol.render_error(error, code, rid)
+    return protocol.render(result, rid)
+
+
+def _run(state: State, operation: str, body: bytes | str | None, headers: Mapping[str, Any],
+         url: str) -> dict[str, Any]:
+    found = backend.lookup(operation)
+    if found is None:
+        if operation in service.operation_names():
+            raise NotImplementedOperation(operation)
+        raise UnknownOperation(f"Operation {operation} is not a SageMaker operation.")
+    if state.injected:
+        injected = state.take_injected(operation)
+        if injected is not None:
+            raise ServiceError(injected.message, code=injected.code, status=injected.status)
+    op_model = service.operation(operation)
+    params = validate.request(op_model, protocol.parse_body(body))
+    access_key, region = credential_scope(headers)
+    if region is None:
+        region = region_from_host(url) or state.config.region
+    store = state.store(account_for(access_key, state.config.account_id), region)
+    cls, method = found
+    with store.lock:
+        ctx = Context(state, store, operation, access_key, "X-Amz-Security-Token" in headers, state.clock.now())
+        result = method(store.backend(cls), params, ctx)
+        return shape.output(op_model.output_shape, result, state.config.strict)

@@ -1,0 +1,81 @@
+"""The botocore hook that brings SageMaker requests to the mock.
+
+sagemock answers at botocore's `before-send.sagemaker` event, the point where a request has been
+serialised and signed exactly as for AWS and is about to go on the wire. Returning an
+`AWSResponse` there makes botocore skip the network and parse our answer as AWS's: datetimes,
+`ClientError` codes, retries and waiters all run unchanged. The handler is a builtin of every
+botocore session created after sagemock is imported, and is added once to the sessions and
+SageMaker clients that already existed, so clients made before the mock started are intercepted
+too. While no mock is active it returns None and costs one list check.
+"""
+from __future__ import annotations
+
+import gc
+from typing import TYPE_CHECKING, Any
+
+import botocore.client
+import botocore.handlers
+import botocore.session
+from botocore.awsrequest import AWSResponse
+
+from . import dispatch
+
+if TYPE_CHECKING:
+    from .state import State
+
+EVENT = "before-send.sagemaker"
+HANDLED_URL = "sagemock://handled"
+
+#: The states of the active mocks, outermost first; requests go to the outermost.
+active: list[State] = []
+
+
+class _Body:
+    """The `raw` of an AWSResponse whose body is already in memory."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def stream(self, **_kwargs: Any) -> Any:
+        yield self._body
+
+    def read(self, *_args: Any) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSResponse | None:
+    if not active or request.url == HANDLED_URL:
+        return None
+    operation = event_name.rsplit(".", 1)[-1]
+    status, headers, body = dispatch.handle(active[0], operation, request.body, request.headers, request.url)
+    response = AWSResponse(request.url, status, headers, _Body(body))
+    response._content = body
+    # Handlers of the bare `before-send` event (moto's, for one) run after this one; a URL that is
+    # not AWS's tells them the request is taken.
+    request.url = HANDLED_URL
+    return response
+
+
+_installed = False
+
+
+def install() -> None:
+    """Make every botocore session, present and future, carry the handler (once per process).
+
+    Runs at the first activation, not at import, so merely having sagemock installed (its pytest
+    plugin is imported by every pytest run) costs nothing.
+    """
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    botocore.handlers.BUILTIN_HANDLERS.append((EVENT, before_send))
+    # Sessions and clients that existed before sagemock: register on their emitters directly.
+    for obj in gc.get_objects():
+        if isinstance(obj, botocore.session.Session):
+            obj.register(EVENT, before_send, unique_id="sagemock")
+        elif isinstance(obj, botocore.client.BaseClient) and obj.meta.service_model.service_name == "sagemaker":
+            obj.meta.events.register(EVENT, before_send, unique_id="sagemock")

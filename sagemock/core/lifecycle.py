@@ -1,0 +1,134 @@
+"""Status machines, declared once per resource type.
+
+A `Lifecycle` names the status member of a resource's document and, for each trigger (create,
+stop, delete, ...), the statuses it walks through. How fast a resource walks is the mock's
+choice (`transitions=`):
+
+* "instant" (default): the whole path is taken inside the call that triggers it, so the next read
+  already sees the final status and waiters never sleep;
+* "reads": one step every `transition_reads` reads (Describe or List) of that resource;
+* "seconds": one step every `transition_seconds` seconds of the mock clock (`mock.advance`).
+
+`on_enter` lets a family act on each status it enters (stamp end times, write artifacts), and a
+path may end in `GONE` to remove the resource. `force` puts any resource into a status at once.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from . import arns, service
+from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .state import State, Store
+
+MODES = ("instant", "reads", "seconds")
+GONE = "<gone>"
+_KEY = "_transition"
+_GONE_KEY = "_gone"
+
+Document = dict[str, Any]
+#: Called as hook(document, status, store, now) when a resource enters a status.
+Hook = Callable[[Document, str, "Store", _dt.datetime], None]
+
+REGISTRY: dict[str, Lifecycle] = {}
+
+
+@dataclass
+class Lifecycle:
+    #: The resource kind, as `arns.kind` names it ("model-package", "model-card/export-job").
+    resource_type: str
+    status_key: str
+    status_shape: str
+    paths: dict[str, tuple[str, ...]]
+    on_enter: Hook | None = None
+    on_gone: Hook | None = None
+    _statuses: frozenset[str] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.resource_type in REGISTRY:
+            raise RuntimeError(f"two lifecycles are declared for {self.resource_type} resources")
+        REGISTRY[self.resource_type] = self
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        if self._statuses is None:
+            self._statuses = frozenset(service.enum_values(self.status_shape))
+        return self._statuses
+
+    def begin(self, document: Document, trigger: str, ctx: Context) -> None:
+        """Start the path of `trigger` (instantly finished in the default mode)."""
+        path = self.paths[trigger]
+        document.pop(_KEY, None)
+        store, now = ctx.store, ctx.now
+        if ctx.state.config.transitions == "instant" or len(path) == 1:
+            for status in path:
+                self._enter(document, status, store, now)
+            return
+        document[_KEY] = [path, 0, now, 0]
+        self._enter(document, path[0], store, now)
+
+    def observe(self, document: Document, ctx: Context) -> bool:
+        """A read of the resource: advance its transition if its time has come.
+
+        Returns False when the read finds the resource gone (its path ended in GONE), so the
+        caller answers as for a resource that does not exist.
+        """
+        pending = document.get(_KEY)
+        if pending is None:
+            return _GONE_KEY not in document
+        path, index, started, reads = pending
+        config = ctx.state.config
+        now = ctx.now
+        if config.transitions == "reads":
+            # This read sees the status earned by the reads before it, so the first read after
+            # the trigger still sees the first status of the path.
+            target = min(len(path) - 1, reads // max(1, config.transition_reads))
+            pending[3] = reads + 1
+        else:
+            elapsed = (now - started).total_seconds()
+            target = min(len(path) - 1, int(elapsed // max(config.transition_seconds, 1e-9)))
+        while index < target:
+            index += 1
+            pending[1] = index
+            self._enter(document, path[index], ctx.store, now)
+        if index >= len(path) - 1:
+            document.pop(_KEY, None)
+        return _GONE_KEY not in document
+
+    def in_transition(self, document: Document) -> bool:
+        return _KEY in document
+
+    def _enter(self, document: Document, status: str, store: Store, now: _dt.datetime) -> None:
+        if status == GONE:
+            document[_GONE_KEY] = True
+            if self.on_gone is not None:
+                self.on_gone(document, status, store, now)
+            return
+        document[self.status_key] = status
+        if self.on_enter is not None:
+            self.on_enter(document, status, store, now)
+
+
+def force(state: State, arn: str, status: str) -> None:
+    """Put the resource behind `arn` into `status` now (the test's hand on the state machine)."""
+    parsed = arns.parse(arn)
+    kind = arns.kind(arn)
+    if parsed is None or kind is None:
+        raise ValueError(f"{arn!r} is not an ARN")
+    lifecycle = REGISTRY.get(kind)
+    if lifecycle is None:
+        raise ValueError(f"sagemock declares no lifecycle for {kind} resources")
+    store = state.stores.get((parsed.account, parsed.region))
+    document = store.resources.get(arn) if store else None
+    if document is None or store is None:
+        raise LookupError(f"no resource {arn} in the mock")
+    if status != GONE and status not in lifecycle.statuses:
+        raise ValidationError(f"{status!r} is not a {lifecycle.status_shape}: {sorted(lifecycle.statuses)}")
+    with store.lock:
+        document.pop(_KEY, None)
+        lifecycle._enter(document, status, store, state.clock.now())

@@ -1,0 +1,66 @@
+"""Java regular expressions from the service model, made usable by Python's `re`.
+
+The model's patterns are Java's: they match the whole value (`String.matches`), use Unicode
+property classes (`\\p{L}`) and spell astral characters as surrogate pairs. Python's `re` knows
+neither, so the few patterns that use them are rewritten once, when first needed.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+
+_PROPERTY = re.compile(r"\\p\{(\w+)\}")
+_SURROGATE_RANGE = re.compile(r"\\uD800\\uDC00-\\uDBFF\\uDFFF", re.IGNORECASE)
+_ANCHOR_QUANTIFIER = re.compile(r"\$\{\d+(,\d*)?\}")
+_POSIX = {"Alnum": "a-zA-Z0-9", "Alpha": "a-zA-Z", "Digit": "0-9", "Upper": "A-Z", "Lower": "a-z"}
+_ASTRAL = "\\U00010000-\\U0010FFFF"
+
+
+@functools.cache
+def _category_ranges(major: str) -> str:
+    """A character-class body covering the Basic Multilingual Plane's code points of a category."""
+    parts: list[str] = []
+    start = None
+    for code in range(0x10000):
+        inside = unicodedata.category(chr(code)).startswith(major) and not 0xD800 <= code <= 0xDFFF
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            parts.append(_range(start, code - 1))
+            start = None
+    if start is not None:
+        parts.append(_range(start, 0xFFFF))
+    return "".join(parts) + _ASTRAL
+
+
+def _range(first: int, last: int) -> str:
+    return f"\\u{first:04x}" if first == last else f"\\u{first:04x}-\\u{last:04x}"
+
+
+def _property_class(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name in _POSIX:
+        return _POSIX[name]
+    return _category_ranges(name[0])
+
+
+def to_python(pattern: str) -> str:
+    translated = _SURROGATE_RANGE.sub(lambda _m: _ASTRAL, pattern)
+    translated = _ANCHOR_QUANTIFIER.sub("$", translated)
+    if "\\p{" in translated:
+        # A property class stands inside a bracket expression in every model pattern.
+        translated = _PROPERTY.sub(_property_class, translated)
+    return translated
+
+
+@functools.cache
+def matcher(pattern: str) -> Callable[[str], object] | None:
+    """A full-match function for a model pattern, or None if Python cannot express it."""
+    try:
+        return re.compile(to_python(pattern), re.DOTALL).fullmatch
+    except re.error as error:  # pragma: no cover - reported, not fatal
+        print(f"sagemock: pattern {pattern!r} is not checked: {error}", file=sys.stderr)
+        return None

@@ -1,0 +1,59 @@
+"""The botocore SageMaker service model, loaded once per process.
+
+Every shape, limit, enum and declared error sagemock enforces comes from here, never from a
+hand-written copy, so a newer botocore brings its newer rules with it.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+
+SERVICE_NAME = "sagemaker"
+_lock = threading.Lock()
+_model: ServiceModel | None = None
+
+
+def model() -> ServiceModel:
+    """The installed botocore's SageMaker model (loaded lazily: it takes ~0.25 s)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = botocore.session.get_session().get_service_model(SERVICE_NAME)
+    return _model
+
+
+@functools.cache
+def operation(name: str) -> OperationModel:
+    return model().operation_model(name)
+
+
+@functools.cache
+def operation_names() -> frozenset[str]:
+    return frozenset(model().operation_names)
+
+
+@functools.cache
+def declared_errors(name: str) -> frozenset[str]:
+    return frozenset(shape.name for shape in operation(name).error_shapes)
+
+
+def shape(name: str) -> Shape:
+    return model().shape_for(name)
+
+
+def enum_values(shape_name: str) -> tuple[str, ...]:
+    return tuple(shape(shape_name).enum)
+
+
+def max_results_limit(operation_name: str) -> int | None:
+    """The `max` the model sets on an operation's MaxResults member, if it has one."""
+    members = operation(operation_name).input_shape.members
+    member = members.get("MaxResults")
+    if member is None:
+        return None
+    limit = member.metadata.get("max")
+    return int(limit) if limit is not None else None

@@ -1,0 +1,182 @@
+"""Output shaping: a backend's document becomes exactly what the output shape declares.
+
+Backends keep resources as their Describe documents, with private fields (names starting with
+`_`) beside them. On the way out this module drops the private fields and anything the shape does
+not declare, drops `None`, turns datetimes into the epoch seconds AWS's JSON protocol sends, and
+fills a required member that is missing with an empty value of its type. In strict mode (on in
+sagemock's own tests, opt-in for users) an undeclared member, a missing required member, a value of
+the wrong type or a value outside the enum raises `ShapeError` instead: a mock that drifts from
+the service model fails loudly.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from typing import Any
+
+from botocore.model import Shape
+
+from . import compiled
+
+Emitter = Callable[[Any, bool, str], Any]
+
+_cache: dict[str, Emitter] = {}
+
+
+class ShapeError(AssertionError):
+    """A response that does not match its output shape (strict mode)."""
+
+
+def output(shape: Shape | None, document: dict[str, Any] | None, strict: bool) -> dict[str, Any]:
+    if shape is None:
+        if strict and document:
+            raise ShapeError(f"the operation has no output, but the backend returned {sorted(document)}")
+        return {}
+    shaped: dict[str, Any] = emitter(shape)(document or {}, strict, shape.name)
+    return shaped
+
+
+def project(document: dict[str, Any], shape: Shape) -> dict[str, Any]:
+    """The members of `document` that `shape` declares (a List summary from a Describe document)."""
+    members = shape.members
+    return {key: value for key, value in document.items() if key in members}
+
+
+def emitter(shape: Shape) -> Emitter:
+    return compiled.cached(_cache, shape, _COMPILERS, _compile_passthrough)
+
+
+def _wrong(path: str, value: Any, expected: str) -> ShapeError:
+    return ShapeError(f"{path}: expected {expected}, got {type(value).__name__} {value!r}")
+
+
+def empty_value(shape: Shape) -> Any:
+    return {"structure": {}, "list": [], "map": {}, "string": "", "boolean": False,
+            "timestamp": 0.0}.get(shape.type_name, 0)
+
+
+def _compile_structure(shape: Shape) -> Emitter:
+    members = {name: emitter(member) for name, member in shape.members.items()}
+    required = tuple((name, member) for name, member in shape.members.items() if name in shape.required_members)
+
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if type(value) is not dict:
+            if strict:
+                raise _wrong(path, value, f"a {shape.name} structure")
+            return {}
+        out = {}
+        for key, item in value.items():
+            if item is None or key[0] == "_":
+                continue
+            member = members.get(key)
+            if member is None:
+                if strict:
+                    raise ShapeError(f"{path}.{key} is not a member of {shape.name}")
+                continue
+            out[key] = member(item, strict, f"{path}.{key}")
+        for name, member_shape in required:
+            if name not in out:
+                if strict:
+                    raise ShapeError(f"{path}.{name} is required by {shape.name} but missing")
+                out[name] = empty_value(member_shape)
+        return out
+
+    return emit
+
+
+def _compile_list(shape: Shape) -> Emitter:
+    element = emitter(shape.member)
+
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if not isinstance(value, (list, tuple)):
+            if strict:
+                raise _wrong(path, value, "a list")
+            return []
+        return [element(item, strict, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    return emit
+
+
+def _compile_map(shape: Shape) -> Emitter:
+    element = emitter(shape.value)
+
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if type(value) is not dict:
+            if strict:
+                raise _wrong(path, value, "a map")
+            return {}
+        return {key: element(item, strict, f"{path}.{key}") for key, item in value.items()}
+
+    return emit
+
+
+def _compile_string(shape: Shape) -> Emitter:
+    enum = frozenset(shape.enum) if shape.enum else None
+
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if type(value) is not str:
+            if strict:
+                raise _wrong(path, value, "a string")
+            return str(value)
+        if strict and enum is not None and value not in enum:
+            raise ShapeError(f"{path}: {value!r} is not in the {shape.name} enum")
+        return value
+
+    return emit
+
+
+def _compile_timestamp(shape: Shape) -> Emitter:
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if isinstance(value, _dt.datetime):
+            return value.timestamp()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        if strict:
+            raise _wrong(path, value, "a datetime")
+        return value
+
+    return emit
+
+
+def _compile_number(shape: Shape) -> Emitter:
+    integral = shape.type_name in ("integer", "long")
+
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integral and not isinstance(value, int)):
+            if strict:
+                raise _wrong(path, value, "an integer" if integral else "a number")
+        return value
+
+    return emit
+
+
+def _compile_boolean(shape: Shape) -> Emitter:
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        if type(value) is not bool:
+            if strict:
+                raise _wrong(path, value, "a boolean")
+            return bool(value)
+        return value
+
+    return emit
+
+
+def _compile_passthrough(shape: Shape) -> Emitter:
+    def emit(value: Any, strict: bool, path: str) -> Any:
+        return value
+
+    return emit
+
+
+_COMPILERS: dict[str, Callable[[Shape], Emitter]] = {
+    "structure": _compile_structure,
+    "list": _compile_list,
+    "map": _compile_map,
+    "string": _compile_string,
+    "timestamp": _compile_timestamp,
+    "integer": _compile_number,
+    "long": _compile_number,
+    "float": _compile_number,
+    "double": _compile_number,
+    "boolean": _compile_boolean,
+}

@@ -1,0 +1,136 @@
+"""Where the mock's resources live: one store per (account, region), one lock per store.
+
+Every operation runs under its store's lock, so concurrent clients in threads see each operation
+as atomic: no lost writes, no duplicate version numbers. A store holds one backend instance per
+resource family (created on first use), the ARN index shared by tags and cross-family lookups,
+and the tags themselves.
+"""
+from __future__ import annotations
+
+import copy
+import random
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .clock import Clock
+
+if TYPE_CHECKING:
+    from .backend import Backend
+
+B = TypeVar("B", bound="Backend")
+
+DEFAULT_ACCOUNT = "123456789012"
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass
+class Config:
+    """How one activation of the mock behaves (see `mock_sagemaker`'s arguments)."""
+
+    account_id: str = DEFAULT_ACCOUNT
+    region: str = DEFAULT_REGION
+    strict: bool = False
+    seed: int | None = None
+    identity_arn: str | None = None
+    transitions: str = "instant"
+    transition_reads: int = 1
+    transition_seconds: float = 1.0
+
+
+class Store:
+    """The resources of one account in one region."""
+
+    def __init__(self, state: State, account: str, region: str):
+        self.state = state
+        self.account = account
+        self.region = region
+        self.lock = threading.RLock()
+        self.backends: dict[type, Backend] = {}
+        #: Every live resource by ARN: its Describe document (tags, lineage and Search look here).
+        self.resources: dict[str, dict[str, Any]] = {}
+        #: Tags by resource ARN, in insertion order.
+        self.tags: dict[str, dict[str, str]] = {}
+
+    def backend(self, cls: type[B]) -> B:
+        found = self.backends.get(cls)
+        if found is None:
+            found = self.backends[cls] = cls(self)
+        return found  # type: ignore[return-value]
+
+    def index(self, arn: str, document: dict[str, Any]) -> None:
+        self.resources[arn] = document
+
+    def unindex(self, arn: str) -> None:
+        self.resources.pop(arn, None)
+        self.tags.pop(arn, None)
+
+
+@dataclass
+class Injected:
+    """An error the test asked an operation to answer with instead of running."""
+
+    code: str
+    message: str
+    status: int
+    remaining: int | None
+
+
+class State:
+    """Everything one activation of the mock holds."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.clock = Clock()
+        self.random = random.Random(config.seed)
+        self.stores: dict[tuple[str, str], Store] = {}
+        self.injected: dict[str, list[Injected]] = {}
+        self._lock = threading.Lock()
+
+    def store(self, account: str, region: str) -> Store:
+        key = (account, region)
+        found = self.stores.get(key)
+        if found is None:
+            with self._lock:
+                found = self.stores.get(key)
+                if found is None:
+                    found = self.stores[key] = Store(self, account, region)
+        return found
+
+    def take_injected(self, operation: str) -> Injected | None:
+        queue = self.injected.get(operation)
+        if not queue:
+            return None
+        with self._lock:
+            if not queue:
+                return None
+            head = queue[0]
+            if head.remaining is not None:
+                head.remaining -= 1
+                if head.remaining <= 0:
+                    queue.pop(0)
+            return head
+
+    def snapshot(self) -> dict[tuple[str, str], Any]:
+        """A deep copy of every store's resources, to `restore` later."""
+        with self._lock:
+            return {key: _store_contents(store) for key, store in self.stores.items()}
+
+    def restore(self, snapshot: dict[tuple[str, str], Any]) -> None:
+        with self._lock:
+            self.stores = {}
+            for (account, region), contents in snapshot.items():
+                store = Store(self, account, region)
+                backends, store.resources, store.tags = copy.deepcopy(contents)
+                for cls, data in backends.items():
+                    backend = store.backend(cls)
+                    backend.__dict__.update(data)
+                    backend.store = store
+                self.stores[(account, region)] = store
+
+
+def _store_contents(store: Store) -> Any:
+    with store.lock:
+        backends = {cls: {k: v for k, v in backend.__dict__.items() if k != "store"}
+                    for cls, backend in store.backends.items()}
+        return copy.deepcopy((backends, store.resources, store.tags))

@@ -1,0 +1,75 @@
+"""Tags: one store per account-region keeps every resource's tags by ARN.
+
+Families call `apply` with a create request's `Tags` and `forget` when a resource goes (through
+`Store.unindex`); `AddTags`, `DeleteTags` and `ListTags` work on any ARN the store holds, which is
+also where Search reads `Tags.<key>`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .backend import Backend, Params, operation
+from .context import Context
+from .errors import ValidationError
+from .pagination import offset_page
+from .state import Store
+
+MAX_TAGS = 50
+
+
+def check(tags: list[dict[str, str]] | None) -> None:
+    """Reject what AWS rejects in a request's tag list beyond the shape: duplicates, `aws:` keys."""
+    if not tags:
+        return
+    keys = [tag["Key"] for tag in tags]
+    if len(set(keys)) != len(keys):
+        raise ValidationError("Tag keys must be unique per resource: a request repeats a key.")
+    for key in keys:
+        if key.lower().startswith("aws:"):
+            raise ValidationError(f"Tag key '{key}' is invalid: keys beginning with 'aws:' are reserved for AWS use.")
+
+
+def apply(store: Store, arn: str, tags: list[dict[str, str]] | None) -> None:
+    check(tags)
+    merged = dict(store.tags.get(arn, {}))
+    for tag in tags or ():
+        merged[tag["Key"]] = tag["Value"]
+    if len(merged) > MAX_TAGS:
+        raise ValidationError(f"Cannot add more than {MAX_TAGS} tags to resource {arn}.")
+    store.tags[arn] = merged
+
+
+def as_list(store: Store, arn: str) -> list[dict[str, str]]:
+    return [{"Key": key, "Value": value} for key, value in store.tags.get(arn, {}).items()]
+
+
+class Tags(Backend):
+    """AddTags, DeleteTags and ListTags, for every resource the store holds."""
+
+    def _require(self, arn: str) -> None:
+        if arn not in self.store.resources:
+            raise ValidationError(f"Resource {arn} does not exist or is not taggable.")
+
+    @operation
+    def add_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
+        arn = params["ResourceArn"]
+        self._require(arn)
+        tags = params["Tags"]
+        apply(self.store, arn, tags)
+        return {"Tags": [{"Key": tag["Key"], "Value": tag["Value"]} for tag in tags]}
+
+    @operation
+    def delete_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
+        arn = params["ResourceArn"]
+        self._require(arn)
+        current = self.store.tags.get(arn, {})
+        for key in params["TagKeys"]:
+            current.pop(key, None)
+        return {}
+
+    @operation
+    def list_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
+        arn = params["ResourceArn"]
+        self._require(arn)
+        page, token = offset_page(as_list(self.store, arn), params, default_max=50)
+        return {"Tags": page, "NextToken": token}

@@ -1,0 +1,218 @@
+"""Turning the mock on and off: decorator, context manager, start/stop.
+
+One object, `MockSageMaker`, does all of it (as `responses` and `time-machine` do): it decorates
+sync and async functions and classes, works as a context manager, and can be started and stopped
+by hand. While any mock is active, every SageMaker request from any botocore client goes to the
+outermost active mock's state; other services are left alone. An activation with no other mock
+active starts from empty state; a nested one shares the outer state.
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import threading
+import unittest
+from collections.abc import Callable
+from typing import Any, TypeVar, overload
+
+from .core import backend, intercept, lifecycle
+from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, Injected, State
+
+T = TypeVar("T")
+_lock = threading.RLock()
+
+
+def _env_strict() -> bool:
+    return os.environ.get("SAGEMOCK_STRICT", "").lower() in ("1", "true", "yes", "on")
+
+
+#: Process-wide default for `strict` (the pytest plugin's `sagemock_strict` ini option sets it).
+defaults: dict[str, Any] = {"strict": _env_strict()}
+
+
+class MockSageMaker:
+    """An in-memory SageMaker that answers every SageMaker client while it is active.
+
+    Args:
+        account_id: the account for credentials whose access key id is not twelve digits.
+        region: the region used when a request names none (the server without signing).
+        strict: raise `ShapeError` when a response does not match its output shape
+            (default: `SAGEMOCK_STRICT` or the pytest ini option `sagemock_strict`).
+        seed: seed for every generated id, so a test can make them deterministic.
+        identity_arn: the IAM ARN put in `CreatedBy`/`LastModifiedBy` instead of the derived one.
+        transitions: "instant" (a status change completes before the next read), "reads" (it
+            advances one step every `transition_reads` reads) or "seconds" (one step every
+            `transition_seconds` seconds of the mock clock).
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT,
+        region: str = DEFAULT_REGION,
+        strict: bool | None = None,
+        seed: int | None = None,
+        identity_arn: str | None = None,
+        transitions: str = "instant",
+        transition_reads: int = 1,
+        transition_seconds: float = 1.0,
+    ) -> None:
+        if transitions not in lifecycle.MODES:
+            raise ValueError(f"transitions must be one of {', '.join(lifecycle.MODES)}, not {transitions!r}")
+        if not (len(account_id) == 12 and account_id.isdigit()):
+            raise ValueError(f"account_id must be twelve digits, not {account_id!r}")
+        self.config = Config(
+            account_id=account_id,
+            region=region,
+            strict=defaults["strict"] if strict is None else strict,
+            seed=seed,
+            identity_arn=identity_arn,
+            transitions=transitions,
+            transition_reads=transition_reads,
+            transition_seconds=transition_seconds,
+        )
+        self._pushed: list[State] = []
+
+    # -- activation -------------------------------------------------------------------------
+
+    def start(self) -> MockSageMaker:
+        intercept.install()
+        with _lock:
+            state = intercept.active[0] if intercept.active else State(self.config)
+            intercept.active.append(state)
+            self._pushed.append(state)
+        return self
+
+    def stop(self) -> None:
+        with _lock:
+            if not self._pushed:
+                raise RuntimeError("this mock_sagemaker was stopped more often than it was started")
+            state = self._pushed.pop()
+            for index in range(len(intercept.active) - 1, -1, -1):
+                if intercept.active[index] is state:
+                    del intercept.active[index]
+                    break
+
+    @property
+    def active(self) -> bool:
+        return bool(self._pushed)
+
+    def __enter__(self) -> MockSageMaker:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @overload
+    def __call__(self, target: type[T]) -> type[T]: ...
+
+    @overload
+    def __call__(self, target: Callable[..., T]) -> Callable[..., T]: ...
+
+    def __call__(self, target: Any) -> Any:
+        if isinstance(target, type):
+            return self._decorate_class(target)
+        if inspect.iscoroutinefunction(target):
+            @functools.wraps(target)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return await target(*args, **kwargs)
+
+            return async_wrapper
+
+        @functools.wraps(target)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return target(*args, **kwargs)
+
+        return wrapper
+
+    def _decorate_class(self, cls: type[T]) -> type[T]:
+        if issubclass(cls, unittest.TestCase):
+            # One activation spans setUp, the test and tearDown (cleanups run after tearDown).
+            original_setup = cls.setUp
+            mock = self
+
+            @functools.wraps(original_setup)
+            def setUp(test: unittest.TestCase) -> None:
+                mock.start()
+                test.addCleanup(mock.stop)
+                original_setup(test)
+
+            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            return cls
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and callable(value):
+                setattr(cls, name, self(value))
+        return cls
+
+    # -- the state of the active mock ---------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        if not self._pushed:
+            raise RuntimeError("the mock is not active: start it first")
+        return self._pushed[-1]
+
+    def reset(self) -> None:
+        """Forget every resource (the configuration stays)."""
+        state = self.state
+        with _lock:
+            state.stores = {}
+            state.injected = {}
+
+    def seed(self, seed: int) -> None:
+        """Reseed the source of every generated id."""
+        self.state.random.seed(seed)
+
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass on the mock clock (for lifecycles measured in seconds)."""
+        self.state.clock.advance(seconds)
+
+    def snapshot(self) -> Any:
+        """A copy of all resources, for `restore`."""
+        return self.state.snapshot()
+
+    def restore(self, snapshot: Any) -> None:
+        self.state.restore(snapshot)
+
+    def fail(self, operation: str, code: str = "ThrottlingException", message: str | None = None, *,
+             status: int = 400, times: int | None = 1) -> None:
+        """Make `operation` answer with an error instead of running, `times` times (None: always)."""
+        entry = Injected(code, message or f"Injected {code} for {operation}", status, times)
+        with _lock:
+            self.state.injected.setdefault(operation, []).append(entry)
+
+    def set_status(self, arn: str, status: str) -> None:
+        """Put the resource with this ARN into `status` at once (ending any transition).
+
+        The ARN names the account, region and kind of resource; the status must be one of the
+        model's enum for that kind (e.g. `Failed`, `DeleteFailed`).
+        """
+        lifecycle.force(self.state, arn, status)
+
+    @staticmethod
+    def implemented_operations() -> list[str]:
+        """The SageMaker operations sagemock answers."""
+        return backend.implemented()
+
+
+@overload
+def mock_sagemaker(func: type[T]) -> type[T]: ...
+
+
+@overload
+def mock_sagemaker(func: Callable[..., T]) -> Callable[..., T]: ...
+
+
+@overload
+def mock_sagemaker(func: None = None, **config: Any) -> MockSageMaker: ...
+
+
+def mock_sagemaker(func: Any = None, **config: Any) -> Any:
+    """Mock SageMaker: `@mock_sagemaker`, `@mock_sagemaker(...)`, `with mock_sagemaker() as m:`,
+    or `m = mock_sagemaker(); m.start(); ...; m.stop()`. Keyword arguments: see `MockSageMaker`."""
+    if func is not None:
+        return MockSageMaker(**config)(func)
+    return MockSageMaker(**config)

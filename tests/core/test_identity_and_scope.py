@@ -1,0 +1,80 @@
+"""Accounts, regions and the caller identity come from the request's credentials and endpoint."""
+from __future__ import annotations
+
+import boto3
+
+from sagemock import mock_sagemaker
+
+
+def client(key="testing", region="us-east-1", token=None):
+    return boto3.client("sagemaker", region_name=region, aws_access_key_id=key, aws_secret_access_key="s",
+                        aws_session_token=token)
+
+
+@mock_sagemaker
+def test_default_account_and_user_identity():
+    c = client()
+    arn = c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    assert arn == "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g"
+    created_by = c.describe_model_package_group(ModelPackageGroupName="g")["CreatedBy"]
+    iam = created_by["IamIdentity"]
+    assert iam["Arn"] == "arn:aws:iam::123456789012:user/sagemock"
+    assert iam["PrincipalId"].startswith("AIDA") and len(iam["PrincipalId"]) == 21
+
+
+@mock_sagemaker
+def test_twelve_digit_access_key_selects_the_account():
+    one, two = client("111111111111"), client("222222222222")
+    one.create_model_package_group(ModelPackageGroupName="shared-name")
+    assert two.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+    arn = two.create_model_package_group(ModelPackageGroupName="shared-name")["ModelPackageGroupArn"]
+    assert ":222222222222:" in arn
+    assert ":111111111111:" in one.describe_model_package_group(ModelPackageGroupName="shared-name")[
+        "ModelPackageGroupArn"]
+
+
+@mock_sagemaker
+def test_regions_are_separate_and_in_the_arn():
+    east, west = client(region="us-east-1"), client(region="eu-west-1")
+    arn = west.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    assert arn.startswith("arn:aws:sagemaker:eu-west-1:")
+    assert east.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+
+
+@mock_sagemaker
+def test_china_regions_use_their_partition():
+    arn = client(region="cn-north-1").create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    assert arn.startswith("arn:aws-cn:sagemaker:cn-north-1:")
+
+
+@mock_sagemaker
+def test_temporary_credentials_are_an_assumed_role():
+    c = client(key="ASIATEMPORARYKEY", token="session-token")
+    c.create_model_package_group(ModelPackageGroupName="g")
+    iam = c.describe_model_package_group(ModelPackageGroupName="g")["CreatedBy"]["IamIdentity"]
+    assert iam["Arn"] == "arn:aws:sts::123456789012:assumed-role/sagemock/ASIATEMPORARYKEY"
+    assert iam["PrincipalId"].endswith(":ASIATEMPORARYKEY")
+
+
+@mock_sagemaker
+def test_different_keys_are_different_principals():
+    a, b = client("AKIAONE"), client("AKIATWO")
+    a.create_model_package_group(ModelPackageGroupName="a")
+    b.create_model_package_group(ModelPackageGroupName="b")
+    pa = a.describe_model_package_group(ModelPackageGroupName="a")["CreatedBy"]["IamIdentity"]["PrincipalId"]
+    pb = a.describe_model_package_group(ModelPackageGroupName="b")["CreatedBy"]["IamIdentity"]["PrincipalId"]
+    assert pa != pb
+
+
+def test_identity_arn_can_be_configured():
+    with mock_sagemaker(identity_arn="arn:aws:iam::123456789012:role/ci"):
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        created_by = c.describe_model_package_group(ModelPackageGroupName="g")["CreatedBy"]
+        assert created_by["IamIdentity"]["Arn"] == "arn:aws:iam::123456789012:role/ci"
+
+
+def test_default_account_can_be_configured():
+    with mock_sagemaker(account_id="999999999999"):
+        arn = client().create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+        assert ":999999999999:" in arn

@@ -1,0 +1,98 @@
+"""Status transitions: instant by default, observable by reads or mock-clock seconds on request."""
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from sagemock import mock_sagemaker
+
+
+def client():
+    return boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+
+
+def status(c, name="g"):
+    return c.describe_model_package_group(ModelPackageGroupName=name)["ModelPackageGroupStatus"]
+
+
+def test_instant_by_default():
+    with mock_sagemaker():
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        assert status(c) == "Completed"
+
+
+def test_by_reads_a_test_sees_every_status():
+    with mock_sagemaker(transitions="reads"):
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        assert [status(c) for _ in range(4)] == ["Pending", "InProgress", "Completed", "Completed"]
+
+
+def test_by_reads_with_several_reads_per_step():
+    with mock_sagemaker(transitions="reads", transition_reads=2):
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        assert [status(c) for _ in range(5)] == ["Pending", "Pending", "InProgress", "InProgress", "Completed"]
+
+
+def test_by_seconds_on_the_mock_clock():
+    with mock_sagemaker(transitions="seconds", transition_seconds=30) as mock:
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        assert status(c) == "Pending"
+        mock.advance(30)
+        assert status(c) == "InProgress"
+        mock.advance(3600)
+        assert status(c) == "Completed"
+
+
+def test_delete_walks_through_deleting_then_the_resource_is_gone():
+    with mock_sagemaker(transitions="reads"):
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        for _ in range(3):
+            status(c)
+        c.delete_model_package_group(ModelPackageGroupName="g")
+        assert status(c) == "Deleting"
+        with pytest.raises(ClientError) as err:
+            status(c)
+        assert "does not exist" in err.value.response["Error"]["Message"]
+
+
+def test_a_test_can_force_a_status():
+    with mock_sagemaker() as mock:
+        c = client()
+        arn = c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+        mock.set_status(arn, "DeleteFailed")
+        assert status(c) == "DeleteFailed"
+
+
+def test_forcing_a_status_outside_the_model_enum_is_refused():
+    with mock_sagemaker() as mock:
+        arn = client().create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+        with pytest.raises(Exception, match="not a ModelPackageGroupStatus"):
+            mock.set_status(arn, "Sleeping")
+
+
+def test_unknown_transition_mode_is_refused():
+    with pytest.raises(ValueError, match="transitions must be one of"):
+        mock_sagemaker(transitions="sometimes")
+
+
+def test_kinds_of_nested_resources_are_told_apart():
+    from sagemock.core import arns
+
+    base = "arn:aws:sagemaker:us-east-1:123456789012:"
+    assert arns.kind(base + "model-card/c/export-job/j") == "model-card/export-job"
+    assert arns.kind(base + "model-package/group/3") == "model-package"
+    assert arns.kind(base + "pipeline/p/execution/abc123def456") == "pipeline/execution"
+    assert arns.kind("not-an-arn") is None
+
+
+def test_a_kind_has_one_lifecycle():
+    from sagemock.core.lifecycle import Lifecycle
+
+    with pytest.raises(RuntimeError, match="two lifecycles"):
+        Lifecycle(resource_type="model-package-group", status_key="S", status_shape="S", paths={})

@@ -1,0 +1,67 @@
+"""Output shaping and strict checking against the output shapes."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sagemock.core import service, shape
+from sagemock.core.shape import ShapeError
+
+OUTPUT = service.operation("DescribeModelPackageGroup").output_shape
+WHEN = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+
+
+def document(**changes):
+    doc = {
+        "ModelPackageGroupName": "g",
+        "ModelPackageGroupArn": "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g",
+        "CreationTime": WHEN,
+        "CreatedBy": {"IamIdentity": {"Arn": "arn:aws:iam::123456789012:user/x", "PrincipalId": "AIDAX"}},
+        "ModelPackageGroupStatus": "Completed",
+        "_private": "kept by the backend",
+        "ModelPackageGroupDescription": None,
+    }
+    doc.update(changes)
+    return doc
+
+
+def test_timestamps_become_epoch_seconds_and_private_fields_go():
+    out = shape.output(OUTPUT, document(), strict=True)
+    assert out["CreationTime"] == WHEN.timestamp()
+    assert "_private" not in out and "ModelPackageGroupDescription" not in out
+
+
+def test_strict_rejects_an_undeclared_member():
+    with pytest.raises(ShapeError, match="LastModifiedTime is not a member"):
+        shape.output(OUTPUT, document(LastModifiedTime=WHEN), strict=True)
+
+
+def test_strict_rejects_a_missing_required_member():
+    doc = document()
+    del doc["CreatedBy"]
+    with pytest.raises(ShapeError, match="CreatedBy is required"):
+        shape.output(OUTPUT, doc, strict=True)
+
+
+def test_strict_rejects_a_value_outside_the_enum():
+    with pytest.raises(ShapeError, match="not in the ModelPackageGroupStatus enum"):
+        shape.output(OUTPUT, document(ModelPackageGroupStatus="Happy"), strict=True)
+
+
+def test_strict_rejects_a_wrong_type():
+    with pytest.raises(ShapeError, match="expected a datetime"):
+        shape.output(OUTPUT, document(CreationTime="yesterday"), strict=True)
+
+
+def test_lenient_mode_repairs_instead():
+    doc = document(LastModifiedTime=WHEN)
+    del doc["CreatedBy"]
+    out = shape.output(OUTPUT, doc, strict=False)
+    assert "LastModifiedTime" not in out
+    assert out["CreatedBy"] == {}
+
+
+def test_project_keeps_only_summary_members():
+    summary = shape.project(document(), service.shape("ModelPackageGroupSummary"))
+    assert "CreatedBy" not in summary and summary["ModelPackageGroupName"] == "g"

@@ -1,0 +1,214 @@
+"""Turning the mock on and off: every form of activation, nesting, and what is intercepted."""
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import textwrap
+import unittest
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from sagemock import MockSageMaker, mock_sagemaker
+from sagemock.core import intercept
+
+
+def client(region: str = "us-east-1", key: str = "testing"):
+    return boto3.client("sagemaker", region_name=region, aws_access_key_id=key, aws_secret_access_key="x")
+
+
+def make_group(name: str = "g") -> str:
+    return client().create_model_package_group(ModelPackageGroupName=name)["ModelPackageGroupArn"]
+
+
+def group_names() -> list[str]:
+    groups = client().list_model_package_groups()["ModelPackageGroupSummaryList"]
+    return [group["ModelPackageGroupName"] for group in groups]
+
+
+@mock_sagemaker
+def test_bare_decorator():
+    make_group("bare")
+    assert group_names() == ["bare"]
+
+
+@mock_sagemaker()
+def test_called_decorator():
+    assert group_names() == []  # a fresh activation starts empty
+    make_group("called")
+    assert group_names() == ["called"]
+
+
+def test_decorator_keeps_function_name_and_result():
+    @mock_sagemaker
+    def create():
+        """Docstring."""
+        return make_group("kept")
+
+    assert create.__name__ == "create" and create.__doc__ == "Docstring."
+    assert create().endswith("model-package-group/kept")
+    assert not intercept.active
+
+
+def test_async_function():
+    @mock_sagemaker
+    async def create_async():
+        await asyncio.sleep(0)
+        make_group("async")
+        return group_names()
+
+    assert asyncio.run(create_async()) == ["async"]
+    assert not intercept.active
+
+
+def test_context_manager_yields_the_mock():
+    with mock_sagemaker() as mock:
+        assert isinstance(mock, MockSageMaker) and mock.active
+        make_group("ctx")
+        assert group_names() == ["ctx"]
+    assert not mock.active and not intercept.active
+
+
+def test_start_and_stop():
+    mock = mock_sagemaker()
+    mock.start()
+    try:
+        make_group("manual")
+        assert group_names() == ["manual"]
+    finally:
+        mock.stop()
+    with pytest.raises(RuntimeError):
+        mock.stop()
+
+
+def test_each_activation_starts_empty():
+    with mock_sagemaker():
+        make_group("first")
+    with mock_sagemaker():
+        assert group_names() == []
+
+
+def test_nested_activations_share_the_outer_state():
+    with mock_sagemaker():
+        make_group("outer")
+        with mock_sagemaker():
+            assert group_names() == ["outer"]
+            make_group("inner")
+        assert group_names() == ["inner", "outer"] or sorted(group_names()) == ["inner", "outer"]
+    assert not intercept.active
+
+
+def test_client_created_before_the_mock_is_intercepted():
+    early = client()
+    with mock_sagemaker():
+        arn = early.create_model_package_group(ModelPackageGroupName="early")["ModelPackageGroupArn"]
+        assert arn.endswith("/early")
+
+
+@mock_sagemaker
+class TestPlainClass:
+    def test_one(self):
+        make_group("one")
+        assert group_names() == ["one"]
+
+    def test_two_is_isolated(self):
+        assert group_names() == []
+
+    def helper_not_wrapped(self):
+        return intercept.active
+
+
+def test_class_decorator_leaves_other_methods_alone():
+    assert TestPlainClass().helper_not_wrapped() == []
+
+
+@mock_sagemaker
+class TestUnittestCase(unittest.TestCase):
+    def setUp(self):
+        self.arn = make_group("from-setup")
+
+    def tearDown(self):
+        # still active in tearDown: the group made in setUp and the test is there
+        assert "from-setup" in group_names()
+
+    def test_sees_setup_state(self):
+        assert self.arn.endswith("/from-setup")
+        assert group_names() == ["from-setup"]
+
+    def test_isolated_from_other_tests(self):
+        make_group("second")
+        assert sorted(group_names()) == ["from-setup", "second"]
+
+
+def test_unittest_case_stops_after_teardown():
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestUnittestCase)
+    result = unittest.TestResult()
+    suite.run(result)
+    assert result.wasSuccessful(), result.errors + result.failures
+    assert result.testsRun == 2
+    assert not intercept.active
+
+
+def test_unimplemented_operation_fails_at_once_naming_it():
+    with mock_sagemaker():
+        with pytest.raises(ClientError) as err:
+            client().describe_training_job(TrainingJobName="anything")
+    error = err.value.response["Error"]
+    assert error["Code"] == "NotImplemented"
+    assert "DescribeTrainingJob" in error["Message"]
+    assert err.value.response["ResponseMetadata"]["RetryAttempts"] == 0
+
+
+def test_other_services_are_not_touched():
+    """An STS request is not answered by sagemock: it reaches whatever would serve it."""
+    seen = []
+    sts = boto3.client("sts", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+
+    def refuse(request, **kwargs):
+        seen.append(request.url)
+        raise RuntimeError("stop here: the request left sagemock untouched")
+
+    sts.meta.events.register("before-send.sts", refuse)
+    with mock_sagemaker():
+        with pytest.raises(RuntimeError, match="untouched"):
+            sts.get_caller_identity()
+    assert seen and "sts" in seen[0]
+
+
+def test_works_beside_moto():
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws(), mock_sagemaker():
+        s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+        s3.create_bucket(Bucket="models")
+        s3.put_object(Bucket="models", Key="model.tar.gz", Body=b"weights")
+        make_group("beside-moto")
+        assert group_names() == ["beside-moto"]
+        assert [o["Key"] for o in s3.list_objects_v2(Bucket="models")["Contents"]] == ["model.tar.gz"]
+        # moto never saw the SageMaker call: its own backend holds no group
+        from moto.sagemaker.models import sagemaker_backends
+
+        assert not sagemaker_backends["123456789012"]["us-east-1"].model_package_groups
+
+
+@pytest.mark.parametrize("order", ["client-then-import", "import-then-client"])
+def test_clients_made_before_sagemock_is_imported(order):
+    """A client (and its session) that predates `import sagemock` is intercepted as well."""
+    code = textwrap.dedent(f"""
+        import boto3
+        order = {order!r}
+        if order == "client-then-import":
+            c = boto3.client("sagemaker", region_name="eu-west-1", aws_access_key_id="k", aws_secret_access_key="s")
+        from sagemock import mock_sagemaker
+        if order == "import-then-client":
+            c = boto3.client("sagemaker", region_name="eu-west-1", aws_access_key_id="k", aws_secret_access_key="s")
+        with mock_sagemaker():
+            print(c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"])
+            later = boto3.client("sagemaker", region_name="eu-west-1", aws_access_key_id="k", aws_secret_access_key="s")
+            print(len(later.list_model_package_groups()["ModelPackageGroupSummaryList"]))
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            env={"AWS_EC2_METADATA_DISABLED": "true", "PATH": ""})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/g", "1"]

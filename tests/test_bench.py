@@ -1,0 +1,77 @@
+"""Smoke test of the benchmark (bench/run.py): it runs and reports every operation.
+
+No timing is asserted: CI machines are too noisy for that. The benchmark's figures are in
+docs/benchmark.md.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / "bench" / "run.py"
+OPERATIONS = ("describe", "create", "list", "activation")
+REQUESTS = ("describe", "create", "list")  # the operations that make a request (and so have a floor)
+
+
+def _run(*prefix: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, *prefix, "--quick", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def _check(report: dict) -> None:
+    operations = report["operations"]
+    assert set(operations) == set(OPERATIONS)
+    for name in OPERATIONS:
+        setups = operations[name]["setups"]
+        assert {"floor", "sagemock", "moto"} <= set(setups)
+        sagemock = setups["sagemock"]
+        assert sagemock["n"] > 0
+        assert sagemock["median_us"] > 0 and sagemock["p90_us"] >= sagemock["median_us"]
+        if name in REQUESTS:
+            floor = setups["floor"]
+            assert floor["n"] > 0
+            assert floor["median_us"] > 0 and floor["p90_us"] >= floor["median_us"]
+            assert operations[name]["ratios"]["sagemock_over_floor"] > 0
+        else:
+            assert setups["floor"]["median_us"] is None  # activation makes no request
+    assert {"describe", "activation"} <= {name for name in OPERATIONS if "target" in operations[name]}
+
+
+def test_benchmark_runs_and_reports_every_operation() -> None:
+    report = _run(str(RUN))
+    _check(report)
+    moto = report["meta"]["moto"]
+    for name in OPERATIONS:
+        entry = report["operations"][name]["setups"]["moto"]
+        if moto is None:
+            assert entry["median_us"] is None and entry["note"].startswith("n/a")
+        else:  # measured, or n/a with the reason
+            assert entry["median_us"] is not None or entry["note"].startswith("n/a")
+
+
+def test_benchmark_runs_without_moto() -> None:
+    """As if moto were not installed: `import moto` raises ImportError in the benchmark."""
+    blocker = (
+        "import runpy, sys; sys.modules['moto'] = None; "
+        f"sys.argv = [{str(RUN)!r}] + sys.argv[1:]; runpy.run_path({str(RUN)!r}, run_name='__main__')"
+    )
+    report = _run("-c", blocker)
+    _check(report)
+    assert report["meta"]["moto"] is None
+    for name in OPERATIONS:
+        moto = report["operations"][name]["setups"]["moto"]
+        assert moto["median_us"] is None and "not installed" in moto["note"]
+        assert report["operations"][name]["ratios"]["moto_over_sagemock"] is None
+
+
+def test_benchmark_help() -> None:
+    completed = subprocess.run([sys.executable, str(RUN), "--help"], cwd=ROOT, capture_output=True, text=True,
+                               timeout=60)
+    assert completed.returncode == 0
+    assert "--quick" in completed.stdout and "--json" in completed.stdout

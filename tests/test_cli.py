@@ -1,0 +1,135 @@
+"""The `sagemock` command, and the generated docs/coverage.md that must not drift from the code."""
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import botocore
+import pytest
+
+import sagemock
+from sagemock import cli
+from sagemock.core import backend, service
+
+ROOT = Path(__file__).resolve().parent.parent
+COVERAGE_DOC = ROOT / "docs" / "coverage.md"
+
+
+def test_coverage_lists_every_implemented_operation_by_family(capsys):
+    assert cli.main(["coverage"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    for operation in backend.implemented():
+        assert f"  {operation}" in lines
+    assert f"{cli.family_of('CreateModelPackageGroup')} (" in out
+    assert cli.family_of("CreateModelPackageGroup") == "registry"
+    implemented, total = len(backend.implemented()), len(service.operation_names())
+    assert lines[-1] == f"{implemented} of {total} SageMaker operations implemented (botocore {botocore.__version__})"
+
+
+def test_coverage_markdown_is_the_table(capsys):
+    assert cli.main(["coverage", "--markdown"]) == 0
+    out = capsys.readouterr().out
+    assert out == cli.coverage_markdown()
+    for operation in backend.implemented():
+        assert f"| `{operation}` | `{cli.family_of(operation)}` |" in out
+    assert f"**{len(backend.implemented())} of {len(service.operation_names())}**" in out
+
+
+def test_committed_coverage_doc_matches_the_code():
+    regenerate = f"docs/coverage.md is out of date: regenerate it with `{cli.REGENERATE}` (from the repository root)"
+    assert COVERAGE_DOC.exists(), regenerate
+    committed = COVERAGE_DOC.read_text(encoding="utf-8")
+    generated = cli.coverage_markdown()
+    if f"botocore {botocore.__version__}." not in committed:
+        # Generated under another botocore: its operation total differs, but the implemented
+        # operations must still agree. Compare everything except that one summary line.
+        committed = "\n".join(line for line in committed.splitlines() if "botocore" not in line)
+        generated = "\n".join(line for line in generated.splitlines() if "botocore" not in line)
+    assert committed == generated, regenerate
+
+
+def test_version(capsys):
+    assert cli.main(["version"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"sagemock {sagemock.__version__} ")
+    assert botocore.__version__ in out
+
+
+def test_version_flag(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert sagemock.__version__ in capsys.readouterr().out
+
+
+def test_no_command_prints_help(capsys):
+    assert cli.main([]) == 2
+    assert "server" in capsys.readouterr().err
+
+
+def test_server_rejects_a_bad_account(capsys):
+    assert cli.main(["server", "--port", "0", "--account-id", "nope"]) == 2
+    assert "twelve digits" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_cli():
+    done = subprocess.run([sys.executable, "-m", "sagemock", "version"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"sagemock {sagemock.__version__}")
+
+
+# -- the server as a separate process ---------------------------------------------------------------
+
+def _first_line(proc: subprocess.Popen, timeout: float) -> str:
+    """The first stdout line, without hanging the suite if the server never prints it."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
+    try:
+        return lines.get(timeout=timeout).strip()
+    except queue.Empty:
+        raise AssertionError("sagemock server printed no URL") from None
+
+
+@pytest.fixture
+def server_process() -> Iterator[tuple[subprocess.Popen, str]]:
+    env = dict(os.environ, SAGEMOCK_STRICT="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sagemock", "server", "--host", "127.0.0.1", "--port", "0"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        url = _first_line(proc, timeout=60)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=30)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_server_subcommand_serves_until_stopped(server_process, stop_signal):
+    proc, url = server_process
+    assert url.startswith("http://127.0.0.1:")
+    assert not url.endswith(":0")
+    client = boto3.client("sagemaker", endpoint_url=url, region_name="us-east-1",
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    arn = client.create_model_package_group(ModelPackageGroupName="cli")["ModelPackageGroupArn"]
+    assert arn == "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/cli"
+    assert client.describe_model_package_group(ModelPackageGroupName="cli")["ModelPackageGroupArn"] == arn
+
+    proc.send_signal(stop_signal)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "strict" in err  # SAGEMOCK_STRICT reached the server's configuration
+    assert "stopped" in err
+    assert "Traceback" not in err

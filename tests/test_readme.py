@@ -1,0 +1,36 @@
+"""The README's promises: its example is the quickstart, and CI runs its test command."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def shell_blocks() -> list[str]:
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", README, re.S)]
+
+
+def test_readme_has_exactly_two_setup_commands():
+    blocks = shell_blocks()
+    assert len(blocks) == 2
+    assert "examples/quickstart.py" in blocks[0] and "pytest" in blocks[1]
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert shell_blocks()[1] in ci.splitlines()
+
+
+def test_readme_example_is_the_quickstart_and_it_runs():
+    example = re.search(r"```python\n(.*?)```", README, re.S).group(1)
+    quickstart = (ROOT / "examples" / "quickstart.py").read_text()
+    assert example == quickstart
+    assert len(example.strip().splitlines()) <= 12
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "quickstart.py")], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1']"
