@@ -27,10 +27,10 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (bench/run.py: clients, canned responses)
+from botocore.awsrequest import AWSResponse  # noqa: E402
 
 from sagemock import mock_sagemaker  # noqa: E402
 from sagemock.core import backend, context, dispatch, identity, intercept, protocol, service, shape, validate  # noqa: E402
-from botocore.awsrequest import AWSResponse  # noqa: E402
 
 
 def median_us(fn: Callable[[], Any], n: int) -> float:
@@ -81,7 +81,7 @@ def main() -> None:
     params = protocol.parse_body(body)
     store = state.store("123456789012", "us-east-1")
     cls, method = backend.lookup(op)
-    ctx = context.Context(state, store, op, "AKIA", False, state.clock.now())
+    ctx = context.Context(state, store, op, "AKIA", {}, state.clock.now())
     document = method(store.backend(cls), params, ctx)
     out = shape.output(op_model.output_shape, document, False)
     try:  # request_id takes the mock's random source in newer sagemock
@@ -115,7 +115,7 @@ def main() -> None:
                                                                         "us-east-1")),
         ("    store.lock acquire/release", lambda: store.lock.__enter__() or store.lock.__exit__(None, None, None)),
         ("    clock.now", state.clock.now),
-        ("    Context(...)", lambda: context.Context(state, store, op, "AKIA", False, ctx.now)),
+        ("    Context(...)", lambda: context.Context(state, store, op, "AKIA", {}, ctx.now)),
         ("    backend method (describe_model_package_group)", lambda: method(store.backend(cls), params, ctx)),
         ("    shape.output", lambda: shape.output(op_model.output_shape, document, False)),
         ("    protocol.render (json dumps + headers)", lambda: protocol.render(out, rid)),

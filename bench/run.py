@@ -451,7 +451,7 @@ def table(report: dict[str, Any]) -> str:
             if note and not (op == "activation" and setup == "floor"):
                 notes.append(f"  {setup} / {entry['label']}: {note}")
     lines.append("")
-    lines.append(f"calls timed per setup: " + ", ".join(
+    lines.append("calls timed per setup: " + ", ".join(
         f"{op} " + "/".join(str(report['operations'][op]['setups'][s]['n']) for s in SETUPS) for op in OPERATIONS
     ) + "  (floor/sagemock/moto)")
     lines.append(f"first activation in a process (installs the hook, one-off): {meta['first_activation_us']:,.0f} us")

@@ -21,8 +21,10 @@ from typing import Any
 import botocore
 from botocore import xform_name
 
-from . import __version__
-from . import backends  # noqa: F401  (registers every family's operations)
+from . import (
+    __version__,
+    backends,  # noqa: F401  (registers every family's operations)
+)
 from .core import backend, service
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION
 

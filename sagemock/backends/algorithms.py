@@ -18,13 +18,24 @@ from ..core.pagination import Listing
 Document = dict[str, Any]
 
 
-def _entered(document: Document, status: str, store: Any, now: Any) -> None:
-    item_status = {"Pending": "NotStarted", "InProgress": "InProgress", "Completed": "Completed",
-                   "Failed": "Failed"}.get(status)
+#: A resource's status -> the status of each of its validation (and scan) items.
+_ITEM_STATUS = {"Pending": "NotStarted", "InProgress": "InProgress", "Completed": "Completed", "Failed": "Failed"}
+
+
+def follow_status(items: list[Document], status: str, failure: str) -> None:
+    """Validation items (of an algorithm or a model package) move with their resource's status."""
+    item_status = _ITEM_STATUS.get(status)
     if item_status is None:
         return
-    for item in document["AlgorithmStatusDetails"].get("ValidationStatuses", ()):
+    for item in items:
         item["Status"] = item_status
+        if item_status == "Failed":
+            item.setdefault("FailureReason", failure)
+
+
+def _entered(document: Document, status: str, store: Any, now: Any) -> None:
+    follow_status(document["AlgorithmStatusDetails"].get("ValidationStatuses", []), status,
+                  "Algorithm validation failed.")
 
 
 def _gone(document: Document, status: str, store: Any, now: Any) -> None:
@@ -56,13 +67,8 @@ class Algorithms(Backend):
         parsed = arns.parse(name_or_arn)
         if parsed is not None and parsed.account != ctx.account:
             return None
-        name = arns.resolve(name_or_arn, "algorithm", ctx.region, ctx.account)
-        document = self.algorithms.get(name) if name else None
-        # A read may be the one that completes a deletion: then the algorithm is already gone.
-        if document is None or not LIFECYCLE.observe(document, ctx):
-            arn = name_or_arn if parsed else ctx.arn("algorithm", name_or_arn)
-            raise ValidationError(f"Algorithm {arn} does not exist.")
-        return document
+        return self.find(ctx, self.algorithms, name_or_arn, "algorithm",
+                         lambda arn: ValidationError(f"Algorithm {arn} does not exist."), LIFECYCLE)
 
     @operation
     def create_algorithm(self, params: Params, ctx: Context) -> Document:

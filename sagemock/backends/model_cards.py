@@ -85,12 +85,8 @@ class ModelCards(Backend):
 
     def _versions(self, ctx: Context, name_or_arn: str) -> list[Document]:
         """The versions of the card a request names by name or ARN."""
-        name = arns.resolve(name_or_arn, "model-card", ctx.region, ctx.account)
-        versions = self.cards.get(name) if name else None
-        if versions is None:
-            arn = name_or_arn if arns.is_arn(name_or_arn) else ctx.arn("model-card", name_or_arn)
-            raise ResourceNotFound(f"Model card {arn} does not exist.")
-        return versions
+        return self.find(ctx, self.cards, name_or_arn, "model-card",
+                         lambda arn: ResourceNotFound(f"Model card {arn} does not exist."))
 
     @staticmethod
     def _version(versions: list[Document], number: int | None) -> Document:
@@ -155,6 +151,7 @@ class ModelCards(Backend):
         if status is not None:
             latest.update(ModelCardStatus=status, LastModifiedTime=ctx.now, LastModifiedBy=ctx.user)
             return {"ModelCardArn": latest["ModelCardArn"]}
+        assert content is not None  # one of the two is given, and it is not the status
         _check_content(content)
         document = {**latest, "ModelCardVersion": len(versions) + 1, "Content": content,
                     "LastModifiedTime": ctx.now, "LastModifiedBy": ctx.user, "_version_created": ctx.now}
@@ -202,7 +199,7 @@ class ModelCards(Backend):
         }
         EXPORT_LIFECYCLE.begin(document, "create", ctx)
         self.jobs[arn] = document
-        self.store.index(arn, document)
+        self.store.index(arn, document, taggable=False)  # CreateModelCardExportJob takes no Tags
         return {"ModelCardExportJobArn": arn}
 
     @operation

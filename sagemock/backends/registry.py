@@ -15,20 +15,15 @@ from ..core.context import Context
 from ..core.errors import ConflictError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
+from .algorithms import follow_status
 
 Document = dict[str, Any]
 
 
 def _package_entered(document: Document, status: str, store: Any, now: Any) -> None:
     """Validation and image scans follow the package's status (validation is skipped on request)."""
-    item_status = {"Pending": "NotStarted", "InProgress": "InProgress", "Completed": "Completed",
-                   "Failed": "Failed"}.get(status)
-    if item_status is None:
-        return
-    for item in document["ModelPackageStatusDetails"]["ValidationStatuses"]:
-        item["Status"] = item_status
-        if item_status == "Failed":
-            item.setdefault("FailureReason", document.get("_failure_reason", "Model package validation failed."))
+    follow_status(document["ModelPackageStatusDetails"]["ValidationStatuses"], status,
+                  "Model package validation failed.")
 
 
 GROUP_LIFECYCLE = Lifecycle(
@@ -79,22 +74,15 @@ class Registry(Backend):
 
     # -- model package groups ---------------------------------------------------------------
 
-    def _group_arn(self, ctx: Context, name: str) -> str:
-        return ctx.arn("model-package-group", name)
-
-    def _group(self, ctx: Context, name_or_arn: str, missing: str = "ModelPackageGroup {arn} does not exist.") -> Document:
-        name = arns.resolve(name_or_arn, "model-package-group", ctx.region, ctx.account)
-        document = self.groups.get(name) if name else None
-        # A read may be the one that completes a deletion: then the group is already gone.
-        if document is None or not GROUP_LIFECYCLE.observe(document, ctx):
-            arn = name_or_arn if arns.is_arn(name_or_arn) else self._group_arn(ctx, name_or_arn)
-            raise ValidationError(missing.format(arn=arn))
-        return document
+    def _group(self, ctx: Context, name_or_arn: str,
+               missing: str = "ModelPackageGroup {arn} does not exist.") -> Document:
+        return self.find(ctx, self.groups, name_or_arn, "model-package-group",
+                         lambda arn: ValidationError(missing.format(arn=arn)), GROUP_LIFECYCLE)
 
     @operation
     def create_model_package_group(self, params: Params, ctx: Context) -> Document:
         name = params["ModelPackageGroupName"]
-        arn = self._group_arn(ctx, name)
+        arn = ctx.arn("model-package-group", name)
         if name in self.groups:
             raise ValidationError(f"Model Package Group already exists: {arn}")
         tags.check(params.get("Tags"))
@@ -175,12 +163,8 @@ class Registry(Backend):
     # -- model packages ---------------------------------------------------------------------
 
     def _package(self, ctx: Context, name_or_arn: str) -> Document:
-        resource = arns.resolve(name_or_arn, "model-package", ctx.region, ctx.account)
-        document = self.packages.get(resource) if resource else None
-        if document is None or not PACKAGE_LIFECYCLE.observe(document, ctx):
-            arn = name_or_arn if arns.is_arn(name_or_arn) else ctx.arn("model-package", name_or_arn)
-            raise ValidationError(f"ModelPackage {arn} does not exist.")
-        return document
+        return self.find(ctx, self.packages, name_or_arn, "model-package",
+                         lambda arn: ValidationError(f"ModelPackage {arn} does not exist."), PACKAGE_LIFECYCLE)
 
     @operation
     def create_model_package(self, params: Params, ctx: Context) -> Document:
@@ -208,7 +192,7 @@ class Registry(Backend):
                 "ModelApprovalStatus": params.get("ModelApprovalStatus") or "PendingManualApproval",
             })
         else:
-            resource = name
+            resource = str(name)
             if resource in self.packages:
                 raise ValidationError(f"ModelPackage already exists: {ctx.arn('model-package', name)}")
             document["ModelPackageName"] = name

@@ -7,20 +7,23 @@ account-region store, so `self` holds that store's resources of the family.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore import xform_name
 
-from . import service
+from . import arns, service
+from .errors import ServiceError
 
 if TYPE_CHECKING:
     from .context import Context
+    from .lifecycle import Lifecycle
     from .state import Store
 
 Params = dict[str, Any]
 Method = Callable[[Any, Params, "Context"], "dict[str, Any] | None"]
 F = TypeVar("F", bound=Method)
+R = TypeVar("R")
 
 #: snake_case operation name -> (family class, unbound method), filled as backend modules are
 #: imported. Keyed by botocore's `xform_name` of the operation, so importing a backend does not
@@ -56,6 +59,19 @@ class Backend:
                 if name in METHODS and METHODS[name][0] is not cls:
                     raise RuntimeError(f"{name} is implemented twice: {METHODS[name][0].__name__} and {cls.__name__}")
                 METHODS[name] = (cls, value)
+
+    def find(self, ctx: Context, table: Mapping[str, R], name_or_arn: str, resource_type: str,
+             missing: Callable[[str], ServiceError], lifecycle: Lifecycle | None = None) -> R:
+        """The resource a request names by name or ARN, read through its lifecycle.
+
+        `table` holds the family's resources by the id their ARN ends in; `missing(arn)` is the
+        error SageMaker answers when there is none (a read that completes a deletion finds none).
+        """
+        key = arns.resolve(name_or_arn, resource_type, ctx.region, ctx.account)
+        document = table.get(key) if key else None
+        if document is None or (lifecycle is not None and not lifecycle.observe(document, ctx)):  # type: ignore[arg-type]
+            raise missing(ctx.arn_for(resource_type, name_or_arn))
+        return document
 
     def family(self, cls: type[B]) -> B:
         """Another family's backend in the same store (e.g. the registry from Search)."""

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import arns, identity
+from .protocol import Headers
 
 if TYPE_CHECKING:
     from .state import State, Store
@@ -19,7 +19,7 @@ class Context:
     store: Store
     operation: str
     access_key: str | None
-    temporary: bool
+    headers: Headers
     now: _dt.datetime
     _user: dict[str, Any] | None = field(default=None, repr=False)
 
@@ -42,7 +42,8 @@ class Context:
     def user(self) -> dict[str, Any]:
         """The caller as a `UserContext` (for `CreatedBy` / `LastModifiedBy`)."""
         if self._user is None:
-            self._user = _user_context(self.access_key, self.account, self.region, self.temporary,
+            temporary = "X-Amz-Security-Token" in self.headers  # a session token: temporary credentials
+            self._user = _user_context(self.access_key, self.account, self.region, temporary,
                                        self.state.config.identity_arn)
         return self._user
 
@@ -56,7 +57,7 @@ def _user_context(access_key: str | None, account: str, region: str, temporary: 
     return {"IamIdentity": iam}
 
 
-def credential_scope(headers: Mapping[str, Any]) -> tuple[str | None, str | None]:
+def credential_scope(headers: Headers) -> tuple[str | None, str | None]:
     """(access key id, region) from a SigV4 Authorization header, if the request is signed."""
     auth = headers.get("Authorization")
     if not auth:

@@ -7,7 +7,6 @@ a request that fails validation never reaches a backend, so it changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from . import backend, protocol, service, shape, validate
@@ -19,7 +18,7 @@ from .state import State
 log = logging.getLogger("sagemock")
 
 
-def handle(state: State, operation: str, body: bytes | str | None, headers: Mapping[str, Any],
+def handle(state: State, operation: str, body: bytes | str | None, headers: protocol.Headers,
            url: str) -> protocol.Rendered:
     """Answer one SageMaker request as (status, headers, body)."""
     rid = protocol.request_id(state.random)
@@ -33,7 +32,7 @@ def handle(state: State, operation: str, body: bytes | str | None, headers: Mapp
     return protocol.render(result, rid)
 
 
-def _run(state: State, operation: str, body: bytes | str | None, headers: Mapping[str, Any],
+def _run(state: State, operation: str, body: bytes | str | None, headers: protocol.Headers,
          url: str) -> dict[str, Any]:
     found = backend.lookup(operation)
     if found is None:
@@ -52,6 +51,6 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: Mappin
     store = state.store(account_for(access_key, state.config.account_id), region)
     cls, method = found
     with store.lock:
-        ctx = Context(state, store, operation, access_key, "X-Amz-Security-Token" in headers, state.clock.now())
+        ctx = Context(state, store, operation, access_key, headers, state.clock.now())
         result = method(store.backend(cls), params, ctx)
         return shape.output(op_model.output_shape, result, state.config.strict)

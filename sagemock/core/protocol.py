@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import SerializationError, ServiceError
+
+
+class Headers(Protocol):
+    """The request headers: botocore's HeadersDict or the server's `email.message.Message`."""
+
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+    def __contains__(self, name: str, /) -> bool: ...
+
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "SageMaker."
@@ -22,11 +29,11 @@ _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _loads = json.loads
 
 
-def operation_from_target(headers: Mapping[str, Any]) -> str | None:
+def operation_from_target(headers: Headers) -> str | None:
     target = headers.get("X-Amz-Target")
     if isinstance(target, bytes):
         target = target.decode()
-    if not target or not target.startswith(TARGET_PREFIX):
+    if not isinstance(target, str) or not target.startswith(TARGET_PREFIX):
         return None
     return target[len(TARGET_PREFIX):]
 
@@ -35,17 +42,22 @@ def parse_body(body: bytes | str | None) -> dict[str, Any]:
     if not body:
         return {}
     try:
-        params = _loads(body)
-    except ValueError:
+        params = _loads(body.decode() if isinstance(body, bytes) else body)
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError alike
         raise SerializationError("The request body is not valid JSON.") from None
     if not isinstance(params, dict):
         raise SerializationError("Start of structure or map found where not expected.")
     return params
 
 
+_VERSION_4 = (0x4 << 76) | (0x2 << 62)
+_CLEAR = ~((0xF << 76) | (0x3 << 62))
+
+
 def request_id(source: random.Random) -> str:
     """A request id (UUID4 form) from the mock's seedable random source."""
-    return str(uuid.UUID(int=source.getrandbits(128), version=4))
+    bits = f"{(source.getrandbits(128) & _CLEAR) | _VERSION_4:032x}"
+    return f"{bits[:8]}-{bits[8:12]}-{bits[12:16]}-{bits[16:20]}-{bits[20:]}"
 
 
 Rendered = tuple[int, dict[str, str], bytes]

@@ -41,7 +41,9 @@ def declared_errors(name: str) -> frozenset[str]:
     return frozenset(shape.name for shape in operation(name).error_shapes)
 
 
+@functools.cache
 def shape(name: str) -> Shape:
+    """A named shape; one object per name, so its member tables are computed once."""
     return model().shape_for(name)
 
 

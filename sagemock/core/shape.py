@@ -18,13 +18,25 @@ from botocore.model import Shape
 
 from . import compiled
 
-Emitter = Callable[[Any, bool, str], Any]
+Emitter = Callable[[Any, bool], Any]
 
 _cache: dict[str, Emitter] = {}
 
 
 class ShapeError(AssertionError):
-    """A response that does not match its output shape (strict mode)."""
+    """A response that does not match its output shape (strict mode).
+
+    The path to the offending member is assembled on the way up (`within`), so the common case,
+    a response that fits, never builds path strings.
+    """
+
+    def __init__(self, problem: str, path: tuple[str, ...] = ()):
+        self.problem = problem
+        self.path = path
+        super().__init__(f"{''.join(path)}: {problem}" if path else problem)
+
+    def within(self, segment: str) -> ShapeError:
+        return ShapeError(self.problem, (segment, *self.path))
 
 
 def output(shape: Shape | None, document: dict[str, Any] | None, strict: bool) -> dict[str, Any]:
@@ -32,7 +44,10 @@ def output(shape: Shape | None, document: dict[str, Any] | None, strict: bool) -
         if strict and document:
             raise ShapeError(f"the operation has no output, but the backend returned {sorted(document)}")
         return {}
-    shaped: dict[str, Any] = emitter(shape)(document or {}, strict, shape.name)
+    try:
+        shaped: dict[str, Any] = emitter(shape)(document or {}, strict)
+    except ShapeError as error:
+        raise error.within(shape.name) from None
     return shaped
 
 
@@ -46,8 +61,8 @@ def emitter(shape: Shape) -> Emitter:
     return compiled.cached(_cache, shape, _COMPILERS, _compile_passthrough)
 
 
-def _wrong(path: str, value: Any, expected: str) -> ShapeError:
-    return ShapeError(f"{path}: expected {expected}, got {type(value).__name__} {value!r}")
+def _wrong(value: Any, expected: str) -> ShapeError:
+    return ShapeError(f"expected {expected}, got {type(value).__name__} {value!r}")
 
 
 def empty_value(shape: Shape) -> Any:
@@ -59,10 +74,10 @@ def _compile_structure(shape: Shape) -> Emitter:
     members = {name: emitter(member) for name, member in shape.members.items()}
     required = tuple((name, member) for name, member in shape.members.items() if name in shape.required_members)
 
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if type(value) is not dict:
             if strict:
-                raise _wrong(path, value, f"a {shape.name} structure")
+                raise _wrong(value, f"a {shape.name} structure")
             return {}
         out = {}
         for key, item in value.items():
@@ -71,13 +86,16 @@ def _compile_structure(shape: Shape) -> Emitter:
             member = members.get(key)
             if member is None:
                 if strict:
-                    raise ShapeError(f"{path}.{key} is not a member of {shape.name}")
+                    raise ShapeError(f"{key} is not a member of {shape.name}")
                 continue
-            out[key] = member(item, strict, f"{path}.{key}")
+            try:
+                out[key] = member(item, strict)
+            except ShapeError as error:
+                raise error.within(f".{key}") from None
         for name, member_shape in required:
             if name not in out:
                 if strict:
-                    raise ShapeError(f"{path}.{name} is required by {shape.name} but missing")
+                    raise ShapeError(f"{name} is required by {shape.name} but missing")
                 out[name] = empty_value(member_shape)
         return out
 
@@ -87,25 +105,43 @@ def _compile_structure(shape: Shape) -> Emitter:
 def _compile_list(shape: Shape) -> Emitter:
     element = emitter(shape.member)
 
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if not isinstance(value, (list, tuple)):
             if strict:
-                raise _wrong(path, value, "a list")
+                raise _wrong(value, "a list")
             return []
-        return [element(item, strict, f"{path}[{index}]") for index, item in enumerate(value)]
+        try:
+            return [element(item, strict) for item in value]
+        except ShapeError as error:
+            index = next(i for i, item in enumerate(value) if _fails(element, item))
+            raise error.within(f"[{index}]") from None
 
     return emit
+
+
+def _fails(element: Emitter, item: Any) -> bool:
+    try:
+        element(item, True)
+    except ShapeError:
+        return True
+    return False
 
 
 def _compile_map(shape: Shape) -> Emitter:
     element = emitter(shape.value)
 
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if type(value) is not dict:
             if strict:
-                raise _wrong(path, value, "a map")
+                raise _wrong(value, "a map")
             return {}
-        return {key: element(item, strict, f"{path}.{key}") for key, item in value.items()}
+        out = {}
+        for key, item in value.items():
+            try:
+                out[key] = element(item, strict)
+            except ShapeError as error:
+                raise error.within(f".{key}") from None
+        return out
 
     return emit
 
@@ -113,26 +149,26 @@ def _compile_map(shape: Shape) -> Emitter:
 def _compile_string(shape: Shape) -> Emitter:
     enum = frozenset(shape.enum) if shape.enum else None
 
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if type(value) is not str:
             if strict:
-                raise _wrong(path, value, "a string")
+                raise _wrong(value, "a string")
             return str(value)
         if strict and enum is not None and value not in enum:
-            raise ShapeError(f"{path}: {value!r} is not in the {shape.name} enum")
+            raise ShapeError(f"{value!r} is not in the {shape.name} enum")
         return value
 
     return emit
 
 
 def _compile_timestamp(shape: Shape) -> Emitter:
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if isinstance(value, _dt.datetime):
             return value.timestamp()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
         if strict:
-            raise _wrong(path, value, "a datetime")
+            raise _wrong(value, "a datetime")
         return value
 
     return emit
@@ -141,20 +177,20 @@ def _compile_timestamp(shape: Shape) -> Emitter:
 def _compile_number(shape: Shape) -> Emitter:
     integral = shape.type_name in ("integer", "long")
 
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integral and not isinstance(value, int)):
             if strict:
-                raise _wrong(path, value, "an integer" if integral else "a number")
+                raise _wrong(value, "an integer" if integral else "a number")
         return value
 
     return emit
 
 
 def _compile_boolean(shape: Shape) -> Emitter:
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         if type(value) is not bool:
             if strict:
-                raise _wrong(path, value, "a boolean")
+                raise _wrong(value, "a boolean")
             return bool(value)
         return value
 
@@ -162,7 +198,7 @@ def _compile_boolean(shape: Shape) -> Emitter:
 
 
 def _compile_passthrough(shape: Shape) -> Emitter:
-    def emit(value: Any, strict: bool, path: str) -> Any:
+    def emit(value: Any, strict: bool) -> Any:
         return value
 
     return emit

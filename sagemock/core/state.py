@@ -49,6 +49,8 @@ class Store:
         self.backends: dict[type, Backend] = {}
         #: Every live resource by ARN: its Describe document (tags, lineage and Search look here).
         self.resources: dict[str, dict[str, Any]] = {}
+        #: The ARNs of resources that take tags (AddTags, ListTags, DeleteTags).
+        self.taggable: set[str] = set()
         #: Tags by resource ARN, in insertion order.
         self.tags: dict[str, dict[str, str]] = {}
 
@@ -58,11 +60,15 @@ class Store:
             found = self.backends[cls] = cls(self)
         return found  # type: ignore[return-value]
 
-    def index(self, arn: str, document: dict[str, Any]) -> None:
+    def index(self, arn: str, document: dict[str, Any], *, taggable: bool = True) -> None:
+        """Make a resource findable by ARN (tags, `set_status`, lineage, Search)."""
         self.resources[arn] = document
+        if taggable:
+            self.taggable.add(arn)
 
     def unindex(self, arn: str) -> None:
         self.resources.pop(arn, None)
+        self.taggable.discard(arn)
         self.tags.pop(arn, None)
 
 
@@ -121,7 +127,7 @@ class State:
             self.stores = {}
             for (account, region), contents in snapshot.items():
                 store = Store(self, account, region)
-                backends, store.resources, store.tags = copy.deepcopy(contents)
+                backends, store.resources, store.taggable, store.tags = copy.deepcopy(contents)
                 for cls, data in backends.items():
                     backend = store.backend(cls)
                     backend.__dict__.update(data)
@@ -133,4 +139,4 @@ def _store_contents(store: Store) -> Any:
     with store.lock:
         backends = {cls: {k: v for k, v in backend.__dict__.items() if k != "store"}
                     for cls, backend in store.backends.items()}
-        return copy.deepcopy((backends, store.resources, store.tags))
+        return copy.deepcopy((backends, store.resources, store.taggable, store.tags))

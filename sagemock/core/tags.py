@@ -47,7 +47,7 @@ class Tags(Backend):
     """AddTags, DeleteTags and ListTags, for every resource the store holds."""
 
     def _require(self, arn: str) -> None:
-        if arn not in self.store.resources:
+        if arn not in self.store.taggable:
             raise ValidationError(f"Resource {arn} does not exist or is not taggable.")
 
     @operation

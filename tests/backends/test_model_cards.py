@@ -581,3 +581,11 @@ def test_snapshot_and_restore_bring_back_versions_and_jobs(sagemaker_client, sag
     assert sagemaker_client.describe_model_card_export_job(ModelCardExportJobArn=job)["Status"] == "Completed"
     sagemaker_client.update_model_card(ModelCardName="card", Content=CONTENT)
     assert [v["ModelCardVersion"] for v in versions(sagemaker_client)] == [1, 2]
+
+
+def test_export_jobs_take_no_tags(sagemaker_client):
+    create(sagemaker_client)
+    arn = export(sagemaker_client)
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.add_tags(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
+    assert err.value.response["Error"]["Code"] == "ValidationException"

@@ -65,3 +65,13 @@ def test_lenient_mode_repairs_instead():
 def test_project_keeps_only_summary_members():
     summary = shape.project(document(), service.shape("ModelPackageGroupSummary"))
     assert "CreatedBy" not in summary and summary["ModelPackageGroupName"] == "g"
+
+
+def test_errors_name_the_path_to_the_member():
+    out = service.operation("ListModelPackageGroups").output_shape
+    summary = {"ModelPackageGroupName": "g", "ModelPackageGroupArn": "arn", "CreationTime": WHEN,
+               "ModelPackageGroupStatus": "Completed"}
+    bad = dict(summary, ModelPackageGroupStatus="Happy")
+    with pytest.raises(ShapeError) as err:
+        shape.output(out, {"ModelPackageGroupSummaryList": [summary, bad]}, strict=True)
+    assert str(err.value).startswith("ListModelPackageGroupsOutput.ModelPackageGroupSummaryList[1].ModelPackageGroupStatus:")
