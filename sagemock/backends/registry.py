@@ -194,7 +194,7 @@ class Registry(Backend):
         else:
             resource = str(name)
             if resource in self.packages:
-                raise ValidationError(f"ModelPackage already exists: {ctx.arn('model-package', name)}")
+                raise ValidationError(f"ModelPackage already exists: {ctx.arn('model-package', resource)}")
             document["ModelPackageName"] = name
         arn = ctx.arn("model-package", resource)
         skip_validation = params.get("SkipModelValidation") == "All"
@@ -229,8 +229,9 @@ class Registry(Backend):
                                   "of its model package group.")
         inference = params.get("InferenceSpecification")
         source = params.get("SourceAlgorithmSpecification")
-        if not inference and not source:
-            raise ValidationError("Either InferenceSpecification or SourceAlgorithmSpecification must be provided.")
+        if not inference and not source and not params.get("SourceUri"):
+            raise ValidationError("Either InferenceSpecification, SourceAlgorithmSpecification or SourceUri must "
+                                  "be provided.")
         if inference and not versioned:
             for key in ("SupportedTransformInstanceTypes", "SupportedRealtimeInferenceInstanceTypes"):
                 if not inference.get(key):
@@ -280,15 +281,17 @@ class Registry(Backend):
             return {"ModelPackageArn": document["ModelPackageArn"]}
         additional = params.get("AdditionalInferenceSpecificationsToAdd") or []
         merged_additional = (document.get("AdditionalInferenceSpecifications") or []) + additional
-        if len(merged_additional) > 15:
-            raise ValidationError("The total number of AdditionalInferenceSpecifications cannot exceed 15.")
+        cap = _limit("AdditionalInferenceSpecifications")
+        if len(merged_additional) > cap:
+            raise ValidationError(f"The total number of AdditionalInferenceSpecifications cannot exceed {cap}.")
         _check_additional_specifications(merged_additional)
         metadata = dict(document.get("CustomerMetadataProperties") or {})
         metadata.update(params.get("CustomerMetadataProperties") or {})
         for key in params.get("CustomerMetadataPropertiesToRemove") or ():
             metadata.pop(key, None)
-        if len(metadata) > 50:
-            raise ValidationError("A model package can have at most 50 CustomerMetadataProperties.")
+        if len(metadata) > _limit("CustomerMetadataMap"):
+            raise ValidationError(f"A model package can have at most {_limit('CustomerMetadataMap')} "
+                                  "CustomerMetadataProperties.")
         for key in ("ModelApprovalStatus", "ApprovalDescription", "ModelPackageRegistrationType",
                     "InferenceSpecification", "SourceUri", "ModelCard", "ModelLifeCycle"):
             if key in params:
@@ -332,6 +335,11 @@ class Registry(Backend):
                 PACKAGE_LIFECYCLE.observe(document, ctx)
                 summaries[arn] = shape.project(document, service.shape("BatchDescribeModelPackageSummary"))
         return {"ModelPackageSummaries": summaries, "BatchDescribeModelPackageErrorMap": failures}
+
+
+def _limit(shape_name: str) -> int:
+    """The size cap the model sets on a list or map shape."""
+    return int(service.shape(shape_name).metadata["max"])
 
 
 def _summary(document: Document) -> Document:

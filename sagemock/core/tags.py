@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import service
 from .backend import Backend, Params, operation
 from .context import Context
 from .errors import ValidationError
 from .pagination import offset_page
 from .state import Store
 
-MAX_TAGS = 50
+
+def max_tags() -> int:
+    """How many tags a resource may carry: the model's cap on a TagList."""
+    return int(service.shape("TagList").metadata["max"])
 
 
 def check(tags: list[dict[str, str]] | None) -> None:
@@ -34,8 +38,8 @@ def apply(store: Store, arn: str, tags: list[dict[str, str]] | None) -> None:
     merged = dict(store.tags.get(arn, {}))
     for tag in tags or ():
         merged[tag["Key"]] = tag["Value"]
-    if len(merged) > MAX_TAGS:
-        raise ValidationError(f"Cannot add more than {MAX_TAGS} tags to resource {arn}.")
+    if len(merged) > max_tags():
+        raise ValidationError(f"Cannot add more than {max_tags()} tags to resource {arn}.")
     store.tags[arn] = merged
 
 
@@ -71,5 +75,7 @@ class Tags(Backend):
     def list_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
         arn = params["ResourceArn"]
         self._require(arn)
-        page, token = offset_page(as_list(self.store, arn), params, default_max=50)
+        # No default page size is documented; the model's minimum MaxResults is the natural one.
+        smallest = service.operation("ListTags").input_shape.members["MaxResults"].metadata["min"]
+        page, token = offset_page(as_list(self.store, arn), params, default_max=int(smallest))
         return {"Tags": page, "NextToken": token}
