@@ -56,7 +56,7 @@ def main() -> None:
     setups = run.Setups(use_moto=False)
     mock = mock_sagemaker(strict=False)
     mock.start()
-    read, write = setups.client(run.READ_REGION, "sagemock"), setups.client(run.WRITE_REGION, "sagemock")
+    read = setups.client(run.READ_REGION, "sagemock")
     read.create_model_package_group(ModelPackageGroupName=run.GROUP)
     describe = lambda: read.describe_model_package_group(ModelPackageGroupName=run.GROUP)  # noqa: E731
     floor_client = setups.client(run.READ_REGION, "floor")

@@ -262,7 +262,7 @@ def test_stop_closes_keep_alive_connections_and_frees_the_port():
         http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
     # The same Server object cannot be used before it starts again.
     with pytest.raises(RuntimeError):
-        server.url
+        _ = server.url
 
 
 def test_an_internal_failure_is_a_500_naming_it(srv, monkeypatch, caplog):

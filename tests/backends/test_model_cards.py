@@ -8,6 +8,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.model_support import requires_member
+
 ACCOUNT = "123456789012"
 CARD_ARN = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:model-card/"
 CONTENT = json.dumps({"model_overview": {"model_id": "arn:aws:sagemaker:us-east-1:123456789012:model/m",
@@ -152,6 +154,7 @@ def test_cards_are_per_account(sagemaker_client):
     assert create(other) == "arn:aws:sagemaker:us-east-1:210987654321:model-card/card"
 
 
+@requires_member("DescribeModelCard", "IncludedData")
 def test_metadata_only_keeps_the_documented_paths(sagemaker_client):
     create(sagemaker_client, content=CONTENT)
     card = sagemaker_client.describe_model_card(ModelCardName="card", IncludedData="MetadataOnly")
@@ -383,8 +386,10 @@ def test_versions_sort_filter_and_page(sagemaker_client, sagemaker_mock):
     # CreationTime of a version is when that version was made
     third = listed[2]["CreationTime"]
     assert listed[0]["CreationTime"] < listed[1]["CreationTime"] < third
-    assert [v["ModelCardVersion"] for v in versions(sagemaker_client, CreationTimeAfter=third)] == [4, 5]
-    assert [v["ModelCardVersion"] for v in versions(sagemaker_client, CreationTimeBefore=third)] == [1, 2]
+    # (between versions: older botocore sends timestamps in whole seconds)
+    gap = _dt.timedelta(seconds=5)
+    assert [v["ModelCardVersion"] for v in versions(sagemaker_client, CreationTimeAfter=third + gap)] == [4, 5]
+    assert [v["ModelCardVersion"] for v in versions(sagemaker_client, CreationTimeBefore=third - gap)] == [1, 2]
 
     pages = sagemaker_client.get_paginator("list_model_card_versions").paginate(
         ModelCardName="card", PaginationConfig={"PageSize": 2})

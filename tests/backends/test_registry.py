@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from sagemock import mock_sagemaker
+from tests.model_support import requires_member
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -423,6 +424,7 @@ def test_client_token_is_idempotent(sagemaker_client):
     assert [p["ModelPackageVersion"] for p in listed] == [1, 2]
 
 
+@requires_member("UpdateModelPackage", "ClientToken")
 def test_update_token_does_not_stand_for_a_create(sagemaker_client):
     """A ClientToken first used by UpdateModelPackage must not make a later create return that package."""
     sagemaker_client.create_model_package_group(ModelPackageGroupName="g")
@@ -578,6 +580,7 @@ def test_update_inference_specifications(sagemaker_client):
     assert described["LastModifiedTime"] == before
 
 
+@requires_member("UpdateModelPackage", "ClientToken")
 def test_retried_update_with_client_token_applies_once(sagemaker_client):
     sagemaker_client.create_model_package_group(ModelPackageGroupName="g")
     arn = new_version(sagemaker_client, "g")

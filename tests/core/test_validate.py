@@ -22,6 +22,7 @@ def test_a_valid_request_passes_unchanged():
 
 
 def test_length_and_pattern_are_both_reported_in_aws_form():
+    pattern = service.shape("EntityName").metadata["pattern"]
     with pytest.raises(ValidationError) as err:
         check("CreateModelPackageGroup", {"ModelPackageGroupName": "bad_name" * 10})
     assert err.value.message == (
@@ -29,7 +30,7 @@ def test_length_and_pattern_are_both_reported_in_aws_form():
         f"Value '{'bad_name' * 10}' at 'modelPackageGroupName' failed to satisfy constraint: "
         "Member must have length less than or equal to 63; "
         f"Value '{'bad_name' * 10}' at 'modelPackageGroupName' failed to satisfy constraint: "
-        "Member must satisfy regular expression pattern: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"
+        f"Member must satisfy regular expression pattern: {pattern}"
     )
 
 
