@@ -69,8 +69,6 @@ class Registry(Backend):
         self.packages: dict[str, Document] = {}  # by resource id: "name" or "group/version"
         self.next_version: dict[str, int] = {}
         self.policies: dict[str, str] = {}
-        self.tokens: dict[str, str] = {}  # CreateModelPackage ClientToken -> package ARN
-        self.update_tokens: set[str] = set()  # UpdateModelPackage ClientTokens already applied
 
     # -- model package groups ---------------------------------------------------------------
 
@@ -168,9 +166,6 @@ class Registry(Backend):
 
     @operation
     def create_model_package(self, params: Params, ctx: Context) -> Document:
-        token = params.get("ClientToken")
-        if token and token in self.tokens:
-            return {"ModelPackageArn": self.tokens[token]}
         name = params.get("ModelPackageName")
         group_ref = params.get("ModelPackageGroupName")
         if name and group_ref:
@@ -216,8 +211,6 @@ class Registry(Backend):
             self.next_version[document["ModelPackageGroupName"]] += 1
         self.packages[resource] = document
         self.store.index(arn, document)
-        if token:
-            self.tokens[token] = arn
         tags.apply(self.store, arn, params.get("Tags"))
         return {"ModelPackageArn": arn}
 
@@ -276,9 +269,6 @@ class Registry(Backend):
     @operation
     def update_model_package(self, params: Params, ctx: Context) -> Document:
         document = self._package(ctx, params["ModelPackageArn"])
-        token = params.get("ClientToken")
-        if token and token in self.update_tokens:  # a retried update: already applied
-            return {"ModelPackageArn": document["ModelPackageArn"]}
         additional = params.get("AdditionalInferenceSpecificationsToAdd") or []
         merged_additional = (document.get("AdditionalInferenceSpecifications") or []) + additional
         cap = _limit("AdditionalInferenceSpecifications")
@@ -302,8 +292,6 @@ class Registry(Backend):
             document["CustomerMetadataProperties"] = metadata or None
         document["LastModifiedTime"] = ctx.now
         document["LastModifiedBy"] = ctx.user
-        if token:
-            self.update_tokens.add(token)
         return {"ModelPackageArn": document["ModelPackageArn"]}
 
     @operation

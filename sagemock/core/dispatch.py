@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from . import backend, protocol, service, shape, validate
+from . import backend, idempotency, protocol, service, shape, validate
 from .context import Context, credential_scope, region_from_host
 from .errors import NotImplementedOperation, ServiceError, UnknownOperation
 from .identity import account_for
@@ -50,7 +50,17 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
         region = region_from_host(url) or state.config.region
     store = state.store(account_for(access_key, state.config.account_id), region)
     cls, method = found
+    token = idempotency.token_member(operation)
+    if token is not None and not params.get(token):
+        token = None
     with store.lock:
+        if token is not None:
+            answer = idempotency.replay(store, operation, token, params)
+            if answer is not None:
+                return answer
         ctx = Context(state, store, operation, access_key, headers, state.clock.now())
         result = method(store.backend(cls), params, ctx)
-        return shape.output(op_model.output_shape, result, state.config.strict)
+        answer = shape.output(op_model.output_shape, result, state.config.strict)
+        if token is not None:
+            idempotency.record(store, operation, token, params, answer)
+        return answer

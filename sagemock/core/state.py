@@ -53,6 +53,8 @@ class Store:
         self.taggable: set[str] = set()
         #: Tags by resource ARN, in insertion order.
         self.tags: dict[str, dict[str, str]] = {}
+        #: (operation, idempotency token) -> (request fingerprint, the answer given).
+        self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
     def backend(self, cls: type[B]) -> B:
         found = self.backends.get(cls)
@@ -127,7 +129,7 @@ class State:
             self.stores = {}
             for (account, region), contents in snapshot.items():
                 store = Store(self, account, region)
-                backends, store.resources, store.taggable, store.tags = copy.deepcopy(contents)
+                backends, store.resources, store.taggable, store.tags, store.idempotency = copy.deepcopy(contents)
                 for cls, data in backends.items():
                     backend = store.backend(cls)
                     backend.__dict__.update(data)
@@ -139,4 +141,4 @@ def _store_contents(store: Store) -> Any:
     with store.lock:
         backends = {cls: {k: v for k, v in backend.__dict__.items() if k != "store"}
                     for cls, backend in store.backends.items()}
-        return copy.deepcopy((backends, store.resources, store.taggable, store.tags))
+        return copy.deepcopy((backends, store.resources, store.taggable, store.tags, store.idempotency))
