@@ -26,10 +26,9 @@ def token_member(operation: str) -> str | None:
     shape = service.operation(operation).input_shape
     if shape is None:
         return None
-    for name, member in shape.members.items():
-        if member.metadata.get("idempotencyToken") or name in TOKEN_MEMBERS:
-            return name
-    return None
+    names: list[str] = [name for name, member in shape.members.items()
+                         if member.metadata.get("idempotencyToken") or name in TOKEN_MEMBERS]
+    return names[0] if names else None
 
 
 def _fingerprint(params: dict[str, Any], member: str) -> str:
