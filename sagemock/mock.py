@@ -184,13 +184,22 @@ class MockSageMaker:
         with _lock:
             self.state.injected.setdefault(operation, []).append(entry)
 
-    def set_status(self, arn: str, status: str) -> None:
+    def set_status(self, arn: str, status: str, *, reason: str | None = None) -> None:
         """Put the resource with this ARN into `status` at once (ending any transition).
 
         The ARN names the account, region and kind of resource; the status must be one of the
-        model's enum for that kind (e.g. `Failed`, `DeleteFailed`).
+        model's enum for that kind (e.g. `Failed`, `DeleteFailed`). A failure status records
+        `reason` as the resource's failure reason.
         """
-        lifecycle.force(self.state, arn, status)
+        lifecycle.force(self.state, arn, status, reason)
+
+    def fail_next(self, kind: str, reason: str = "Failed (planned by the test)", *, name: str | None = None) -> None:
+        """Make the next resource of `kind` (e.g. "compilation-job", "notebook-instance") fail.
+
+        With `name`, only the resource of that name fails. The resource takes its failure path
+        (e.g. INPROGRESS -> FAILED) and its FailureReason is `reason`.
+        """
+        lifecycle.plan_failure(self.state, kind, name, reason)
 
     @staticmethod
     def implemented_operations() -> list[str]:

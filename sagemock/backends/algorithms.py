@@ -35,7 +35,7 @@ def follow_status(items: list[Document], status: str, failure: str) -> None:
 
 def _entered(document: Document, status: str, store: Any, now: Any) -> None:
     follow_status(document["AlgorithmStatusDetails"].get("ValidationStatuses", []), status,
-                  "Algorithm validation failed.")
+                  document.get("_failure_reason", "Algorithm validation failed."))
 
 
 def _gone(document: Document, status: str, store: Any, now: Any) -> None:
@@ -48,6 +48,9 @@ LIFECYCLE = Lifecycle(
     status_key="AlgorithmStatus",
     status_shape="AlgorithmStatus",
     paths={"create": ("Pending", "InProgress", "Completed"), "delete": ("Deleting", GONE)},
+    failure_paths={"create": ("Pending", "InProgress", "Failed")},
+    failure_key=None,
+    name_key="AlgorithmName",
     on_enter=_entered,
     on_gone=_gone,
 )

@@ -23,7 +23,7 @@ Document = dict[str, Any]
 def _package_entered(document: Document, status: str, store: Any, now: Any) -> None:
     """Validation and image scans follow the package's status (validation is skipped on request)."""
     follow_status(document["ModelPackageStatusDetails"]["ValidationStatuses"], status,
-                  "Model package validation failed.")
+                  document.get("_failure_reason", "Model package validation failed."))
 
 
 GROUP_LIFECYCLE = Lifecycle(
@@ -37,6 +37,9 @@ PACKAGE_LIFECYCLE = Lifecycle(
     status_key="ModelPackageStatus",
     status_shape="ModelPackageStatus",
     paths={"create": ("Pending", "InProgress", "Completed")},
+    failure_paths={"create": ("Pending", "InProgress", "Failed")},
+    failure_key=None,
+    name_key="ModelPackageName",
     on_enter=_package_entered,
 )
 

@@ -47,6 +47,13 @@ class Lifecycle:
     paths: dict[str, tuple[str, ...]]
     on_enter: Hook | None = None
     on_gone: Hook | None = None
+    #: Trigger -> the path taken instead when the test asked for a failure (`fail_next`).
+    failure_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The member that says why a resource failed (e.g. "FailureReason"); None where the shape has
+    #: none at the top (the reason then stays in `_failure_reason` for the family's hook).
+    failure_key: str | None = "FailureReason"
+    #: The member holding the resource's name, to match a failure planned for one resource.
+    name_key: str | None = None
     _statuses: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -60,9 +67,23 @@ class Lifecycle:
             self._statuses = frozenset(service.enum_values(self.status_shape))
         return self._statuses
 
+    @property
+    def failure_statuses(self) -> frozenset[str]:
+        return frozenset(path[-1] for path in self.failure_paths.values())
+
     def begin(self, document: Document, trigger: str, ctx: Context) -> None:
-        """Start the path of `trigger` (instantly finished in the default mode)."""
+        """Start the path of `trigger` (instantly finished in the default mode).
+
+        If the test planned a failure for this kind of resource (or this very one), the
+        trigger's failure path is taken instead, and its last status carries the reason.
+        """
         path = self.paths[trigger]
+        if trigger in self.failure_paths:
+            name = document.get(self.name_key) if self.name_key else None
+            reason = ctx.state.take_failure(self.resource_type, name)
+            if reason is not None:
+                path = self.failure_paths[trigger]
+                document["_failure_reason"] = reason
         document.pop(_KEY, None)
         store, now = ctx.store, ctx.now
         if ctx.state.config.transitions == "instant" or len(path) == 1:
@@ -110,11 +131,22 @@ class Lifecycle:
                 self.on_gone(document, status, store, now)
             return
         document[self.status_key] = status
+        if self.failure_key and status in self.failure_statuses and "_failure_reason" in document:
+            document[self.failure_key] = document.pop("_failure_reason")
         if self.on_enter is not None:
             self.on_enter(document, status, store, now)
 
 
-def force(state: State, arn: str, status: str) -> None:
+def plan_failure(state: State, kind: str, name: str | None, reason: str) -> None:
+    """Make the next resource of `kind` (or the one called `name`) that starts a path fail."""
+    lifecycle = REGISTRY.get(kind)
+    if lifecycle is None or not lifecycle.failure_paths:
+        failing = sorted(k for k, found in REGISTRY.items() if found.failure_paths)
+        raise ValueError(f"{kind!r} resources cannot be made to fail; these can: {', '.join(failing)}")
+    state.plan_failure(kind, name, reason)
+
+
+def force(state: State, arn: str, status: str, reason: str | None = None) -> None:
     """Put the resource behind `arn` into `status` now (the test's hand on the state machine)."""
     parsed = arns.parse(arn)
     kind = arns.kind(arn)
@@ -131,4 +163,6 @@ def force(state: State, arn: str, status: str) -> None:
         raise ValidationError(f"{status!r} is not a {lifecycle.status_shape}: {sorted(lifecycle.statuses)}")
     with store.lock:
         document.pop(_KEY, None)
+        if status in lifecycle.failure_statuses:
+            document["_failure_reason"] = reason or f"{status} (set by the test)"
         lifecycle._enter(document, status, store, state.clock.now())

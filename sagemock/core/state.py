@@ -93,6 +93,8 @@ class State:
         self.random = random.Random(config.seed)
         self.stores: dict[tuple[str, str], Store] = {}
         self.injected: dict[str, list[Injected]] = {}
+        #: Failures a test planned: (resource kind, resource name or None for the next one, reason).
+        self.failures: list[tuple[str, str | None, str]] = []
         self._lock = threading.Lock()
 
     def store(self, account: str, region: str) -> Store:
@@ -104,6 +106,22 @@ class State:
                 if found is None:
                     found = self.stores[key] = Store(self, account, region)
         return found
+
+    def plan_failure(self, kind: str, name: str | None, reason: str) -> None:
+        with self._lock:
+            self.failures.append((kind, name, reason))
+
+    def take_failure(self, kind: str, name: str | None) -> str | None:
+        """The reason of the failure planned for this resource (a named plan first), if any."""
+        if not self.failures:
+            return None
+        with self._lock:
+            for wanted in (name, None):
+                for index, (planned_kind, planned_name, reason) in enumerate(self.failures):
+                    if planned_kind == kind and planned_name == wanted:
+                        del self.failures[index]
+                        return reason
+            return None
 
     def take_injected(self, operation: str) -> Injected | None:
         queue = self.injected.get(operation)

@@ -96,3 +96,48 @@ def test_a_kind_has_one_lifecycle():
 
     with pytest.raises(RuntimeError, match="two lifecycles"):
         Lifecycle(resource_type="model-package-group", status_key="S", status_shape="S", paths={})
+
+
+VALIDATED = {"ValidationRole": "arn:aws:iam::123456789012:role/v", "ValidationProfiles": [{
+    "ProfileName": "p1", "TransformJobDefinition": {
+        "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://b/in"}}},
+        "TransformOutput": {"S3OutputPath": "s3://b/out"},
+        "TransformResources": {"InstanceType": "ml.m5.large", "InstanceCount": 1}}}]}
+SPEC = {"Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1"}]}
+
+
+def package_status(c, arn):
+    described = c.describe_model_package(ModelPackageName=arn)
+    return described["ModelPackageStatus"], described["ModelPackageStatusDetails"]["ValidationStatuses"]
+
+
+def test_fail_next_makes_the_next_resource_of_a_kind_fail_with_the_reason():
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        mock.fail_next("model-package", reason="image scan found a critical issue")
+        failed = c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC,
+                                        ValidationSpecification=VALIDATED)["ModelPackageArn"]
+        fine = c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC,
+                                      ValidationSpecification=VALIDATED)["ModelPackageArn"]
+        assert package_status(c, failed) == ("Failed", [
+            {"Name": "p1", "Status": "Failed", "FailureReason": "image scan found a critical issue"}])
+        assert package_status(c, fine) == ("Completed", [{"Name": "p1", "Status": "Completed"}])
+
+
+def test_a_named_failure_waits_for_its_resource():
+    with mock_sagemaker() as mock:
+        c = client()
+        mock.fail_next("model-package", reason="bad", name="second")
+        base = {"InferenceSpecification": {**SPEC, "SupportedTransformInstanceTypes": ["ml.m5.large"],
+                                           "SupportedRealtimeInferenceInstanceTypes": ["ml.m5.large"]}}
+        first = c.create_model_package(ModelPackageName="first", **base)["ModelPackageArn"]
+        second = c.create_model_package(ModelPackageName="second", **base)["ModelPackageArn"]
+        assert package_status(c, first)[0] == "Completed"
+        assert package_status(c, second)[0] == "Failed"
+
+
+def test_fail_next_refuses_kinds_that_cannot_fail():
+    with mock_sagemaker() as mock:
+        with pytest.raises(ValueError, match="cannot be made to fail"):
+            mock.fail_next("model-package-group")
