@@ -22,8 +22,23 @@ def partition(region: str) -> str:
     return "aws"
 
 
+#: Resource types whose ARNs SageMaker writes with the name in lower case (the `...Name` members
+#: keep the case given). Their names are unique regardless of case, so families key them by
+#: `key(resource_type, name)`.
+LOWER_CASE = frozenset({
+    "compilation-job", "notebook-instance", "notebook-instance-lifecycle-config", "model",
+    "endpoint-config", "endpoint", "training-job", "transform-job", "processing-job",
+    "hyper-parameter-tuning-job",
+})
+
+
+def key(resource_type: str, name: str) -> str:
+    """The key a family keeps a resource under: its name, lower-cased where AWS ignores case."""
+    return name.lower() if resource_type in LOWER_CASE else name
+
+
 def build(region: str, account: str, resource_type: str, resource: str) -> str:
-    return f"arn:{partition(region)}:sagemaker:{region}:{account}:{resource_type}/{resource}"
+    return f"arn:{partition(region)}:sagemaker:{region}:{account}:{resource_type}/{key(resource_type, resource)}"
 
 
 class Arn(NamedTuple):

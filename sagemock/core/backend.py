@@ -64,11 +64,12 @@ class Backend:
              missing: Callable[[str], ServiceError], lifecycle: Lifecycle | None = None) -> R:
         """The resource a request names by name or ARN, read through its lifecycle.
 
-        `table` holds the family's resources by the id their ARN ends in; `missing(arn)` is the
-        error SageMaker answers when there is none (a read that completes a deletion finds none).
+        `table` holds the family's resources by `arns.key(resource_type, name)` (the id their ARN
+        ends in); `missing(arn)` is the error SageMaker answers when there is none (a read that
+        completes a deletion finds none).
         """
-        key = arns.resolve(name_or_arn, resource_type, ctx.region, ctx.account)
-        document = table.get(key) if key else None
+        resource = arns.resolve(name_or_arn, resource_type, ctx.region, ctx.account)
+        document = table.get(arns.key(resource_type, resource)) if resource else None
         if document is None or (lifecycle is not None and not lifecycle.observe(document, ctx)):  # type: ignore[arg-type]
             raise missing(ctx.arn_for(resource_type, name_or_arn))
         return document
