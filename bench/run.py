@@ -14,6 +14,14 @@ Operations timed, each through a boto3 client:
     list        ListModelPackages with MaxResults=100 over a group of 120 versions (a page of 100)
     activation  m = mock_sagemaker(); m.start(); m.stop()   (moto: m = mock_aws(); ...)
 
+A multi-call cycle is timed the same way and reported beside the operations (under "cycles" in
+the JSON; it has no floor, since no single canned answer stands for several calls):
+
+    notebook    CreateNotebookInstance, then boto3's notebook_instance_in_service waiter,
+                StopNotebookInstance + notebook_instance_stopped waiter, DeleteNotebookInstance +
+                notebook_instance_deleted waiter (6 requests; a waiter that had to sleep would
+                take 30 s, so the figure also proves that none does)
+
 Setups:
 
     floor     botocore alone: a `before-send.sagemaker.<Operation>` handler on the client returns
@@ -57,12 +65,14 @@ from sagemock import mock_sagemaker
 from sagemock.core import intercept
 
 OPERATIONS = ("describe", "create", "list", "activation")
+CYCLES = ("notebook",)
 SETUPS = ("floor", "sagemock", "moto")
 LABELS = {
     "describe": "DescribeModelPackageGroup",
     "create": "CreateModelPackage",
     "list": "ListModelPackages (page of 100)",
     "activation": "mock start()+stop()",
+    "notebook": "notebook create/stop/delete+wait",
 }
 #: The botocore operation behind each timed request.
 API = {"describe": "DescribeModelPackageGroup", "create": "CreateModelPackage", "list": "ListModelPackages"}
@@ -261,6 +271,28 @@ def canned(response: AWSResponse) -> Callable[..., AWSResponse]:
     return handler
 
 
+NOTEBOOK = "bench-notebook"
+NOTEBOOK_ROLE = "arn:aws:iam::123456789012:role/bench"
+
+
+def notebook_cycle(client: Any) -> Callable[[], None]:
+    """One notebook's life, as a user's code drives it: each step waits with boto3's waiter."""
+    in_service = client.get_waiter("notebook_instance_in_service")
+    stopped = client.get_waiter("notebook_instance_stopped")
+    deleted = client.get_waiter("notebook_instance_deleted")
+
+    def cycle() -> None:
+        client.create_notebook_instance(NotebookInstanceName=NOTEBOOK, InstanceType="ml.t3.medium",
+                                        RoleArn=NOTEBOOK_ROLE)
+        in_service.wait(NotebookInstanceName=NOTEBOOK)
+        client.stop_notebook_instance(NotebookInstanceName=NOTEBOOK)
+        stopped.wait(NotebookInstanceName=NOTEBOOK)
+        client.delete_notebook_instance(NotebookInstanceName=NOTEBOOK)
+        deleted.wait(NotebookInstanceName=NOTEBOOK)
+
+    return cycle
+
+
 def check_page(name: str, result: dict[str, Any]) -> None:
     got = len(result.get("ModelPackageSummaryList", []))
     if got != PAGE:
@@ -289,6 +321,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
     seed(sm_read, sm_write)
     sm_calls = calls_for(sm_read, sm_write)
     check_page("sagemock", sm_calls["list"]())
+    sm_cycles = {"notebook": notebook_cycle(sm_write)}
 
     # floor: the bytes sagemock answers, canned at the HTTP layer
     floor_read, floor_write = setups.client(READ_REGION, "floor"), setups.client(WRITE_REGION, "floor")
@@ -306,6 +339,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
     moto_mock = None
     moto_calls: dict[str, Callable[[], Any]] = {}
     moto_missing: dict[str, str] = {}
+    moto_cycles: dict[str, Callable[[], Any]] = {}
     if have_moto:
         moto_mock = setups.mock_aws()
         moto_mock.start()
@@ -327,6 +361,13 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
                     moto_missing[op] = f"moto answered a page of {got}, not {PAGE}"
                     continue
                 moto_calls[op] = fn
+        cycle = notebook_cycle(mo_write)
+        try:
+            cycle()
+        except Exception as error:  # moto lacks a notebook operation or waits differently
+            moto_missing["notebook"] = f"moto cannot run the notebook cycle: {type(error).__name__}: {error}"
+        else:
+            moto_cycles["notebook"] = cycle
 
     results: dict[str, dict[str, Any]] = {}
     for op in API:
@@ -335,6 +376,16 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
         if op in moto_calls:
             calls["moto"] = moto_calls[op]
         measured = measure(calls, plan, same_n=(op == "create"))
+        if "moto" not in measured:
+            measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
+        results[op] = measured
+    for op in CYCLES:
+        log(f"timing {LABELS[op]} ...")
+        calls = {"sagemock": sm_cycles[op]}
+        if op in moto_cycles:
+            calls["moto"] = moto_cycles[op]
+        measured = measure(calls, plan)
+        measured["floor"] = unavailable("a cycle of several calls has no single canned answer, so no floor")
         if "moto" not in measured:
             measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
         results[op] = measured
@@ -385,8 +436,9 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             "seconds": None,
         },
         "operations": {},
+        "cycles": {},
     }
-    for op in OPERATIONS:
+    for op in OPERATIONS + CYCLES:
         setups_result = {setup: results[op][setup] for setup in SETUPS}
         floor, mock, moto_result = (setups_result[s]["median_us"] for s in SETUPS)
         ratios = {
@@ -401,7 +453,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
         elif op == "activation":
             entry["target"] = {"description": f"sagemock median < {ACTIVATION_TARGET_US:.0f} us",
                                "met": mock is not None and mock < ACTIVATION_TARGET_US}
-        report["operations"][op] = entry
+        report["cycles" if op in CYCLES else "operations"][op] = entry
     report["meta"]["seconds"] = round(time.perf_counter() - started, 1)
     return report
 
@@ -431,8 +483,9 @@ def table(report: dict[str, Any]) -> str:
     ]
     lines.append("-" * len(lines[-1]) + "-" * 24)
     notes = []
-    for op in OPERATIONS:
-        entry = report["operations"][op]
+    sections = [("operations", op) for op in OPERATIONS] + [("cycles", op) for op in report.get("cycles", {})]
+    for section, op in sections:
+        entry = report[section][op]
         s = entry["setups"]
         target = entry.get("target")
         verdict = ""
@@ -448,14 +501,15 @@ def table(report: dict[str, Any]) -> str:
         )
         for setup in SETUPS:
             note = s[setup].get("note")
-            if note and not (op == "activation" and setup == "floor"):
+            if note and not (setup == "floor" and (op == "activation" or section == "cycles")):
                 notes.append(f"  {setup} / {entry['label']}: {note}")
     lines.append("")
     lines.append("calls timed per setup: " + ", ".join(
-        f"{op} " + "/".join(str(report['operations'][op]['setups'][s]['n']) for s in SETUPS) for op in OPERATIONS
+        f"{op} " + "/".join(str(report[section][op]['setups'][s]['n']) for s in SETUPS) for section, op in sections
     ) + "  (floor/sagemock/moto)")
     lines.append(f"first activation in a process (installs the hook, one-off): {meta['first_activation_us']:,.0f} us")
-    lines.append(f"activation has no floor (it makes no request); run took {meta['seconds']} s")
+    lines.append("activation has no floor (it makes no request), nor has a cycle of several calls; "
+                 f"run took {meta['seconds']} s")
     if notes:
         lines.append("n/a:")
         lines.extend(notes)

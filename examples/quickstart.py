@@ -1,6 +1,5 @@
 import boto3
 from sagemock import mock_sagemaker
-
 with mock_sagemaker():
     sm = boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test")
     sm.create_model_package_group(ModelPackageGroupName="churn")

@@ -13,6 +13,7 @@ import inspect
 import os
 import threading
 import unittest
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
@@ -25,6 +26,21 @@ _lock = threading.RLock()
 
 def _env_strict() -> bool:
     return os.environ.get("SAGEMOCK_STRICT", "").lower() in ("1", "true", "yes", "on")
+
+
+class SagemockWarning(UserWarning):
+    """Something in how sagemock is used will not do what it seems to."""
+
+
+def _call_with_optional_method(function: Callable[..., Any], test: Any, method: Any) -> None:
+    """pytest passes `method` to setup_method/teardown_method only if they take it; so do we."""
+    takes_method = len(inspect.signature(function).parameters) > 1
+    function(test, method) if takes_method else function(test)
+
+
+def _differences(mine: Config, used: Config) -> str:
+    return ", ".join(f"{name}={getattr(mine, name)!r} (in use: {getattr(used, name)!r})"
+                     for name in vars(mine) if getattr(mine, name) != getattr(used, name))
 
 
 #: Process-wide default for `strict` (the pytest plugin's `sagemock_strict` ini option sets it).
@@ -79,7 +95,15 @@ class MockSageMaker:
     def start(self) -> MockSageMaker:
         intercept.install()
         with _lock:
-            state = intercept.active[0] if intercept.active else State(self.config)
+            if intercept.active:
+                state = intercept.active[0]
+                if state.config != self.config:
+                    warnings.warn(
+                        "a nested mock_sagemaker shares the outer activation's state and options; "
+                        f"its own options are not used ({_differences(self.config, state.config)})",
+                        SagemockWarning, stacklevel=2)
+            else:
+                state = State(self.config)
             intercept.active.append(state)
             self._pushed.append(state)
         return self
@@ -113,6 +137,14 @@ class MockSageMaker:
     def __call__(self, target: Any) -> Any:
         if isinstance(target, type):
             return self._decorate_class(target)
+        if inspect.isasyncgenfunction(target):
+            @functools.wraps(target)
+            async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    async for item in target(*args, **kwargs):
+                        yield item
+
+            return async_generator_wrapper
         if inspect.iscoroutinefunction(target):
             @functools.wraps(target)
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -120,6 +152,14 @@ class MockSageMaker:
                     return await target(*args, **kwargs)
 
             return async_wrapper
+        if inspect.isgeneratorfunction(target):
+            # A generator (a pytest yield fixture, say) stays mocked while it is iterated.
+            @functools.wraps(target)
+            def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+                with self:
+                    return (yield from target(*args, **kwargs))
+
+            return generator_wrapper
 
         @functools.wraps(target)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -129,10 +169,10 @@ class MockSageMaker:
         return wrapper
 
     def _decorate_class(self, cls: type[T]) -> type[T]:
+        mock = self
         if issubclass(cls, unittest.TestCase):
             # One activation spans setUp, the test and tearDown (cleanups run after tearDown).
             original_setup = cls.setUp
-            mock = self
 
             @functools.wraps(original_setup)
             def setUp(test: unittest.TestCase) -> None:
@@ -142,9 +182,33 @@ class MockSageMaker:
 
             cls.setUp = setUp  # type: ignore[method-assign,assignment]
             return cls
-        for name, value in list(vars(cls).items()):
-            if name.startswith("test") and callable(value):
+        # Every test* method, inherited ones too, runs mocked ...
+        for name in dir(cls):
+            value = getattr(cls, name)
+            if name.startswith("test") and inspect.isfunction(value):
                 setattr(cls, name, self(value))
+        # ... and under pytest one activation spans setup_method, the test and teardown_method.
+        original_setup_method = getattr(cls, "setup_method", None)
+        original_teardown_method = getattr(cls, "teardown_method", None)
+
+        def setup_method(test: Any, method: Any = None) -> None:
+            mock.start()
+            try:
+                if original_setup_method is not None:
+                    _call_with_optional_method(original_setup_method, test, method)
+            except BaseException:
+                mock.stop()
+                raise
+
+        def teardown_method(test: Any, method: Any = None) -> None:
+            try:
+                if original_teardown_method is not None:
+                    _call_with_optional_method(original_teardown_method, test, method)
+            finally:
+                mock.stop()
+
+        cls.setup_method = setup_method  # type: ignore[attr-defined]
+        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
         return cls
 
     # -- the state of the active mock ---------------------------------------------------------

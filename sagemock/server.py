@@ -27,7 +27,7 @@ from typing import Any
 
 from . import backends  # noqa: F401  (registers every family's operations)
 from .core import backend, dispatch, lifecycle, protocol
-from .core.errors import ServiceError, UnknownOperation
+from .core.errors import SerializationError, ServiceError, UnknownOperation
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
 from .mock import defaults
 
@@ -238,15 +238,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(404, {"__type": "NotFound", "message": f"No such path: GET {self.path}"})
 
     def do_POST(self) -> None:  # noqa: N802
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except ValueError:  # a Content-Length or chunk size that is not a number
+            self.close_connection = True  # the rest of the stream cannot be trusted
+            error = SerializationError("The request body could not be read: bad Content-Length or chunk size.")
+            self._send(*protocol.render_error(error, error.code, self._request_id()))
+            return
         try:
             status, headers, payload = self._answer(body)
         except Exception as exc:  # a sagemock bug, or a strict-mode ShapeError: say so loudly
             target = self.headers.get("X-Amz-Target") or self.path
             log.exception("sagemock failed to answer %s", target)
-            error = ServiceError(f"sagemock failed to answer {target}: {type(exc).__name__}: {exc}",
-                                 code="InternalFailure", status=500)
-            status, headers, payload = protocol.render_error(error, error.code, self._request_id())
+            failure = ServiceError(f"sagemock failed to answer {target}: {type(exc).__name__}: {exc}",
+                                   code="InternalFailure", status=500)
+            status, headers, payload = protocol.render_error(failure, failure.code, self._request_id())
         self._send(status, headers, payload)
 
     def _answer(self, body: bytes) -> protocol.Rendered:
@@ -276,7 +282,9 @@ class _Handler(BaseHTTPRequestHandler):
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             return self._read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        return self.rfile.read(length) if length else b""
 
     def _read_chunked(self) -> bytes:
         """Some SDKs stream request bodies with chunked transfer encoding instead of a length."""

@@ -212,3 +212,65 @@ def test_clients_made_before_sagemock_is_imported(order):
                             env={"AWS_EC2_METADATA_DISABLED": "true", "PATH": ""})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["arn:aws:sagemaker:eu-west-1:123456789012:model-package-group/g", "1"]
+
+
+class _BaseWithTests:
+    def test_inherited(self):
+        assert intercept.active
+        make_group("inherited")
+        assert group_names() == ["inherited"]
+
+
+@mock_sagemaker
+class TestInheritsTests(_BaseWithTests):
+    pass
+
+
+@mock_sagemaker
+class TestSetupMethodIsMocked:
+    def setup_method(self):
+        self.arn = make_group("from-setup-method")
+
+    def teardown_method(self, method):
+        assert "from-setup-method" in group_names()
+
+    def test_sees_setup_method_state(self):
+        assert group_names() == ["from-setup-method"]
+
+
+def test_inherited_tests_are_mocked_outside_pytest_too():
+    TestInheritsTests().test_inherited()
+    assert not intercept.active
+
+
+def test_generator_stays_mocked_while_iterated():
+    @mock_sagemaker
+    def groups():
+        make_group("gen")
+        yield group_names()
+        yield intercept.active != []
+
+    assert list(groups()) == [["gen"], True]
+    assert not intercept.active
+
+
+def test_async_generator_stays_mocked_while_iterated():
+    @mock_sagemaker
+    async def groups():
+        make_group("agen")
+        yield group_names()
+
+    async def collect():
+        return [item async for item in groups()]
+
+    assert asyncio.run(collect()) == [["agen"]]
+    assert not intercept.active
+
+
+def test_nested_activation_with_other_options_warns():
+    from sagemock.mock import SagemockWarning
+
+    with mock_sagemaker(account_id="111111111111"):
+        with pytest.warns(SagemockWarning, match="account_id='222222222222'"):
+            with mock_sagemaker(account_id="222222222222"):
+                assert ":111111111111:" in make_group("g")

@@ -276,3 +276,28 @@ def test_an_internal_failure_is_a_500_naming_it(srv, monkeypatch, caplog):
     assert body["__type"] == "InternalFailure"
     assert "RuntimeError: boom" in body["message"]
     assert "SageMaker.ListModelPackageGroups" in caplog.text
+
+
+@pytest.mark.parametrize("headers, body", [
+    ({"Content-Length": "abc"}, b""),
+    ({"Transfer-Encoding": "chunked"}, b"zz\r\n"),
+])
+def test_an_unreadable_body_is_a_serialization_error(srv, headers, body):
+    connection = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=5)
+    connection.putrequest("POST", "/")
+    connection.putheader("X-Amz-Target", "SageMaker.ListModelPackageGroups")
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    connection.send(body)
+    response = connection.getresponse()
+    assert response.status == 400
+    assert json.loads(response.read())["__type"] == "SerializationException"
+    connection.close()
+
+
+def test_a_timestamp_out_of_range_is_a_client_error(srv):
+    status, _, payload = raw(srv, "POST", "/", json.dumps({"CreationTimeAfter": 1e300}).encode(),
+                             {"X-Amz-Target": "SageMaker.ListModelPackageGroups"})
+    assert status == 400
+    assert payload["__type"] == "SerializationException"

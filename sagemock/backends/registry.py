@@ -163,7 +163,8 @@ class Registry(Backend):
 
     # -- model packages ---------------------------------------------------------------------
 
-    def _package(self, ctx: Context, name_or_arn: str) -> Document:
+    def package(self, ctx: Context, name_or_arn: str) -> Document:
+        """The model package a request names (by name, ARN or versioned ARN), for any family."""
         return self.find(ctx, self.packages, name_or_arn, "model-package",
                          lambda arn: ValidationError(f"ModelPackage {arn} does not exist."), PACKAGE_LIFECYCLE)
 
@@ -245,7 +246,7 @@ class Registry(Backend):
 
     @operation
     def describe_model_package(self, params: Params, ctx: Context) -> Document:
-        return self._package(ctx, params["ModelPackageName"])
+        return self.package(ctx, params["ModelPackageName"])
 
     @operation
     def list_model_packages(self, params: Params, ctx: Context) -> Document:
@@ -271,7 +272,12 @@ class Registry(Backend):
 
     @operation
     def update_model_package(self, params: Params, ctx: Context) -> Document:
-        document = self._package(ctx, params["ModelPackageArn"])
+        document = self.package(ctx, params["ModelPackageArn"])
+        if "ModelApprovalStatus" in params and "ModelPackageGroupName" not in document:
+            # CreateModelPackage ignores it for unversioned packages (the SageMaker SDK always sends
+            # one); an update that asks for it is refused, as it cannot take effect.
+            raise ValidationError("ModelApprovalStatus applies only to versioned model packages; "
+                                  f"{document['ModelPackageArn']} is unversioned.")
         additional = params.get("AdditionalInferenceSpecificationsToAdd") or []
         merged_additional = (document.get("AdditionalInferenceSpecifications") or []) + additional
         cap = _limit("AdditionalInferenceSpecifications")
@@ -299,7 +305,7 @@ class Registry(Backend):
 
     @operation
     def delete_model_package(self, params: Params, ctx: Context) -> None:
-        document = self._package(ctx, params["ModelPackageName"])
+        document = self.package(ctx, params["ModelPackageName"])
         resource = arns.parse(document["ModelPackageArn"]).resource  # type: ignore[union-attr]
         del self.packages[resource]
         self.store.unindex(document["ModelPackageArn"])

@@ -90,7 +90,7 @@ def resolve(value: str, resource_type: str, region: str, account: str) -> str | 
     if not value.startswith("arn:"):
         return value
     parsed = parse(value)
-    if parsed is None:
+    if parsed is None or parsed.service != "sagemaker" or parsed.partition != partition(region):
         return None
     if parsed.region != region:
         raise ValidationError(f"ARN should be scoped to correct region: {region}")

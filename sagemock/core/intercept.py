@@ -11,6 +11,7 @@ too. While no mock is active it returns None and costs one list check.
 from __future__ import annotations
 
 import gc
+import threading
 from typing import TYPE_CHECKING, Any
 
 import botocore.client
@@ -60,6 +61,7 @@ def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSRespon
 
 
 _installed = False
+_install_lock = threading.Lock()
 
 
 def install() -> None:
@@ -71,7 +73,14 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    _installed = True
+    with _install_lock:
+        if _installed:
+            return
+        _register_everywhere()
+        _installed = True
+
+
+def _register_everywhere() -> None:
     botocore.handlers.BUILTIN_HANDLERS.append((EVENT, before_send))
     # Sessions and clients that existed before sagemock: register on their emitters directly.
     for obj in gc.get_objects():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import bisect
 import datetime as _dt
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +43,9 @@ class Listing:
     name_key: str | None = None
     status_key: str | None = None
     time_keys: Mapping[str, str] = field(default_factory=dict)
+    #: `CreationTimeAfter` includes its bound (the operations whose docs say "greater than or
+    #: equal to": ListModels, ListEndpointConfigs, ListEndpoints ...); elsewhere it is strict.
+    inclusive_after: bool = False
 
     def filter(self, documents: Iterable[Document], params: Mapping[str, Any]) -> list[Document]:
         tests: list[Callable[[Document], bool]] = []
@@ -58,39 +62,56 @@ class Listing:
             bound = params.get(member)
             if bound is not None:
                 doc_key = self.time_keys.get(doc_key, doc_key)
+                if self.inclusive_after and member == "CreationTimeAfter":
+                    test = _at_or_after
                 tests.append(_time_test(doc_key, test, bound))
         if not tests:
             return list(documents)
         return [doc for doc in documents if all(test(doc) for test in tests)]
 
     def page(self, documents: list[Document], params: Mapping[str, Any]) -> tuple[list[Document], str | None]:
-        """Sort `documents` as the request asks and cut the page it names."""
+        """Sort `documents` as the request asks and cut the page it names.
+
+        Equal sort values keep creation order (`_seq`, stamped by `Store.index`), then the id, so
+        version 10 never sorts between 1 and 2. A token carries the position of the last item and
+        a digest of the query it belongs to: given to another query it is refused, not misread.
+        """
         sort_by = params.get("SortBy") or self.default_sort
         sort_key = self.sort_keys.get(sort_by) or self.sort_keys[self.default_sort]
         descending = (params.get("SortOrder") or self.default_order) == "Descending"
-        id_key = self.id_key
-        keyed = sorted((((_sortable(doc.get(sort_key)), str(doc.get(id_key) or "")), doc) for doc in documents),
-                       key=_first)
+        keyed = sorted(((self._position(doc, sort_key), doc) for doc in documents), key=_first)
         keys = [key for key, _ in keyed]
+        query = self._digest(params)
         token = params.get("NextToken")
-        if descending:
-            end = len(keyed)
-            if token:
-                end = bisect.bisect_left(keys, _decode(token))
-            ordered = [doc for _, doc in reversed(keyed[:end])]
-        else:
-            start = bisect.bisect_right(keys, _decode(token)) if token else 0
-            ordered = [doc for _, doc in keyed[start:]]
+        try:
+            if descending:
+                end = bisect.bisect_left(keys, _decode(token, query)) if token else len(keyed)
+                ordered = [doc for _, doc in reversed(keyed[:end])]
+            else:
+                start = bisect.bisect_right(keys, _decode(token, query)) if token else 0
+                ordered = [doc for _, doc in keyed[start:]]
+        except TypeError:  # a position of another sort order
+            raise ValidationError(_BAD_TOKEN) from None
         limit = params.get("MaxResults") or self.default_max
         page = ordered[:limit]
-        next_token = None
-        if len(ordered) > limit:
-            last = page[-1]
-            next_token = _encode((_sortable(last.get(sort_key)), str(last.get(id_key) or "")))
+        next_token = _encode(self._position(page[-1], sort_key), query) if len(ordered) > limit else None
         return page, next_token
+
+    def _position(self, doc: Document, sort_key: str) -> tuple[list[Any], int, str]:
+        return _sortable(doc.get(sort_key)), doc.get("_seq", 0), str(doc.get(self.id_key) or "")
+
+    def _digest(self, params: Mapping[str, Any]) -> str:
+        """What a token is valid for: this listing and the request's filters and sort."""
+        query = {key: value for key, value in params.items() if key not in ("NextToken", "MaxResults")}
+        text = json.dumps([self.id_key, sorted(self.sort_keys), query], sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def run(self, documents: Iterable[Document], params: Mapping[str, Any]) -> tuple[list[Document], str | None]:
         return self.page(self.filter(documents, params), params)
+
+
+def _at_or_after(value: Any, bound: Any) -> bool:
+    return bool(value >= bound)
 
 
 def _first(pair: tuple[Any, Any]) -> Any:
@@ -113,19 +134,25 @@ def _sortable(value: Any) -> list[Any]:
     return [1, value]
 
 
-def _encode(position: tuple[list[Any], str]) -> str:
-    raw = json.dumps([position[0], position[1]], separators=(",", ":")).encode()
+_BAD_TOKEN = "Invalid pagination token because of a malformed token."
+
+
+def _encode(position: tuple[list[Any], int, str], query: str) -> str:
+    raw = json.dumps([position[0], position[1], position[2], query], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode(token: str) -> tuple[list[Any], str]:
+def _decode(token: str, query: str) -> tuple[list[Any], int, str]:
     try:
-        sort_value, ident = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not (isinstance(sort_value, list) and isinstance(ident, str)):
+        sort_value, sequence, ident, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if not (isinstance(sort_value, list) and isinstance(sequence, int) and isinstance(ident, str)):
             raise ValueError
-        return sort_value, ident
     except (ValueError, TypeError):
-        raise ValidationError("Invalid pagination token because of a malformed token.") from None
+        raise ValidationError(_BAD_TOKEN) from None
+    if issued_for != query:
+        raise ValidationError("Invalid pagination token: it was issued for a different query "
+                              "(the filters or the sort order changed).")
+    return sort_value, sequence, ident
 
 
 def offset_page(items: list[Any], params: Mapping[str, Any], default_max: int) -> tuple[list[Any], str | None]:
@@ -136,7 +163,9 @@ def offset_page(items: list[Any], params: Mapping[str, Any], default_max: int) -
         try:
             start = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:"))
         except ValueError:
-            raise ValidationError("Invalid pagination token because of a malformed token.") from None
+            raise ValidationError(_BAD_TOKEN) from None
+        if start < 0:
+            raise ValidationError(_BAD_TOKEN)
     limit = params.get("MaxResults") or default_max
     page = items[start:start + limit]
     more = start + limit < len(items)

@@ -8,6 +8,7 @@ and the tags themselves.
 from __future__ import annotations
 
 import copy
+import itertools
 import random
 import threading
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from .backend import Backend
 
 B = TypeVar("B", bound="Backend")
+
+#: Creation order across every store (next() on a count is atomic in CPython).
+_SEQUENCE = itertools.count(1)
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -65,6 +69,7 @@ class Store:
     def index(self, arn: str, document: dict[str, Any], *, taggable: bool = True) -> None:
         """Make a resource findable by ARN (tags, `set_status`, lineage, Search)."""
         self.resources[arn] = document
+        document.setdefault("_seq", next(_SEQUENCE))  # creation order, for stable sorting
         if taggable:
             self.taggable.add(arn)
 

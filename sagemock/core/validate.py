@@ -157,14 +157,17 @@ def to_datetime(value: Any) -> _dt.datetime:
     if isinstance(value, bool):
         raise _type_error(value, "a timestamp")
     if isinstance(value, (int, float)):
-        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+        try:
+            return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise _type_error(value, "a timestamp in range") from None
     if isinstance(value, str):
         try:
             parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             try:
                 return _dt.datetime.fromtimestamp(float(value), _dt.timezone.utc)
-            except ValueError:
+            except (OverflowError, OSError, ValueError):
                 raise _type_error(value, "a timestamp") from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
     if isinstance(value, _dt.datetime):

@@ -539,7 +539,8 @@ def test_list_export_jobs_filters_and_sorts(sagemaker_client, sagemaker_mock):
     assert names() == ["b-report", "c-report", "a-pdf"]
     assert names(SortOrder="Descending") == ["a-pdf", "c-report", "b-report"]
     assert names(SortBy="Name") == ["a-pdf", "b-report", "c-report"]
-    assert names(SortBy="Status") == ["a-pdf", "b-report", "c-report"]  # Completed < Failed
+    # Completed < Failed; equal statuses keep creation order
+    assert names(SortBy="Status") == ["b-report", "a-pdf", "c-report"]
     assert names(SortBy="Status", SortOrder="Descending")[0] == "c-report"
     assert names(ModelCardVersion=1) == ["b-report"]
     assert names(ModelCardVersion=2) == ["c-report", "a-pdf"]

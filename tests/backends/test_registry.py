@@ -849,3 +849,17 @@ def test_first_requests_of_an_operation_may_arrive_concurrently(sagemaker_mock, 
         worker.join()
     assert errors == []
     assert len(clients[0].list_model_packages(ModelPackageGroupName="g")["ModelPackageSummaryList"]) == 2
+
+
+def test_approval_status_belongs_to_versioned_packages(sagemaker_client):
+    spec = {"Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1"}],
+            "SupportedTransformInstanceTypes": ["ml.m5.large"],
+            "SupportedRealtimeInferenceInstanceTypes": ["ml.m5.large"]}
+    arn = sagemaker_client.create_model_package(ModelPackageName="solo", InferenceSpecification=spec,
+                                                ModelApprovalStatus="Approved")["ModelPackageArn"]
+    assert "ModelApprovalStatus" not in sagemaker_client.describe_model_package(ModelPackageName="solo")
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
+    assert err.value.response["Error"]["Code"] == "ValidationException"
+    assert "ModelApprovalStatus" not in sagemaker_client.describe_model_package(ModelPackageName="solo")
+    assert sagemaker_client.list_model_packages(ModelApprovalStatus="Approved")["ModelPackageSummaryList"] == []

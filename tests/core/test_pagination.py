@@ -80,3 +80,40 @@ def test_boto3_paginator_walks_every_group_once():
     with pytest.raises(ClientError) as err:
         client.list_model_package_groups(NextToken="garbage")
     assert err.value.response["Error"]["Code"] == "ValidationException"
+
+
+SPEC = {"Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1"}]}
+
+
+def sm():
+    return boto3.client("sagemaker", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s")
+
+
+@mock_sagemaker
+def test_equal_times_keep_creation_order():
+    client = sm()
+    with freeze_time("2024-01-01"):
+        client.create_model_package_group(ModelPackageGroupName="g")
+        for _ in range(12):
+            client.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC)
+        latest = client.list_model_packages(ModelPackageGroupName="g", SortOrder="Descending", MaxResults=3)
+        by_name = client.list_model_packages(ModelPackageGroupName="g", SortBy="Name")
+    assert [p["ModelPackageVersion"] for p in latest["ModelPackageSummaryList"]] == [12, 11, 10]
+    assert [p["ModelPackageVersion"] for p in by_name["ModelPackageSummaryList"]] == list(range(1, 11))
+
+
+@mock_sagemaker
+def test_a_token_for_another_query_is_refused():
+    client = sm()
+    for name in "abc":
+        client.create_model_package_group(ModelPackageGroupName=name)
+    token = client.list_model_package_groups(MaxResults=2)["NextToken"]
+    for other in ({"SortBy": "Name"}, {"SortOrder": "Descending"}, {"NameContains": "a"}):
+        with pytest.raises(ClientError) as err:
+            client.list_model_package_groups(NextToken=token, **other)
+        assert err.value.response["Error"]["Code"] == "ValidationException"
+        assert "different query" in err.value.response["Error"]["Message"]
+    with pytest.raises(ClientError):
+        client.list_algorithms(NextToken=token)
+    rest = client.list_model_package_groups(MaxResults=2, NextToken=token)["ModelPackageGroupSummaryList"]
+    assert [g["ModelPackageGroupName"] for g in rest] == ["c"]
