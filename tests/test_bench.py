@@ -41,6 +41,9 @@ def _check(report: dict) -> None:
         else:
             assert setups["floor"]["median_us"] is None  # activation makes no request
     assert {"describe", "activation"} <= {name for name in OPERATIONS if "target" in operations[name]}
+    notebook = report["cycles"]["notebook"]["setups"]  # create/stop/delete, each with its waiter
+    assert notebook["sagemock"]["n"] > 0 and notebook["sagemock"]["median_us"] > 0
+    assert notebook["floor"]["median_us"] is None
 
 
 def test_benchmark_runs_and_reports_every_operation() -> None:
