@@ -1,3 +1,3 @@
 """The resource families. Importing this package registers every operation they implement."""
 from ..core import tags  # noqa: F401  (AddTags, DeleteTags, ListTags)
-from . import algorithms, compilation, endpoint_configs, model_cards, models, notebooks, registry  # noqa: F401
+from . import algorithms, compilation, endpoint_configs, experiments, lineage, model_cards, models, notebooks, registry  # noqa: F401

@@ -113,7 +113,7 @@ class Algorithms(Backend):
     @operation
     def list_algorithms(self, params: Params, ctx: Context) -> Document:
         # Observing may finish a deletion, which removes the algorithm: iterate over a copy.
-        live = [document for document in list(self.algorithms.values()) if LIFECYCLE.observe(document, ctx)]
+        live = LIFECYCLE.live(self.algorithms.values(), ctx)
         page, token = LISTING.run(live, params)
         summary = service.shape("AlgorithmSummary")
         return {"AlgorithmSummaryList": [shape.project(document, summary) for document in page], "NextToken": token}

@@ -38,10 +38,8 @@ from .registry import Registry
 Document = dict[str, Any]
 
 RESOURCE_TYPE = "compilation-job"
-#: Statuses a job can be stopped from (StopCompilationJob) and deleted in (DeleteCompilationJob).
-STOPPABLE = ("STARTING", "INPROGRESS")
-DELETABLE = ("COMPLETED", "FAILED", "STOPPED")
-TERMINAL = frozenset(DELETABLE)
+#: The statuses a job ends in (and can be deleted in).
+TERMINAL = frozenset(("COMPLETED", "FAILED", "STOPPED"))
 #: The registry a cloud target's InferenceImage is put in: a placeholder, not an AWS account.
 IMAGE_REGISTRY = "000000000000"
 
@@ -81,6 +79,9 @@ LIFECYCLE = Lifecycle(
     failure_paths={"create": ("STARTING", "INPROGRESS", "FAILED")},
     failure_key="FailureReason",
     name_key="CompilationJobName",
+    # StopCompilationJob from STARTING or INPROGRESS; DeleteCompilationJob "only if its current
+    # status is COMPLETED, FAILED, or STOPPED".
+    accepts={"stop": ("STARTING", "INPROGRESS"), "delete": ("COMPLETED", "FAILED", "STOPPED")},
     on_enter=_entered,
 )
 #: ListCompilationJobs: "The default is CreationTime" (SortBy), "The default is Ascending"
@@ -163,7 +164,7 @@ class Compilation(Backend):
 
     @operation
     def list_compilation_jobs(self, params: Params, ctx: Context) -> Document:
-        live = [document for document in list(self.jobs.values()) if LIFECYCLE.observe(document, ctx)]
+        live = LIFECYCLE.live(self.jobs.values(), ctx)
         page, token = LISTING.run(live, params)
         return {"CompilationJobSummaries": [_summary(document) for document in page], "NextToken": token}
 
@@ -172,10 +173,9 @@ class Compilation(Backend):
         """STOPPING -> STOPPED, from STARTING or INPROGRESS only (AWS documents no other)."""
         name = params["CompilationJobName"]
         document = self._job(ctx, name)
-        status = document["CompilationJobStatus"]
-        if status not in STOPPABLE:
-            raise ValidationError(f"Compilation job {name} cannot be stopped because its status is {status}: only a "
-                                  f"job that is {' or '.join(STOPPABLE)} can be stopped.")
+        LIFECYCLE.guard(document, "stop", lambda status, accepted: ValidationError(
+            f"Compilation job {name} cannot be stopped because its status is {status}: only a job that is "
+            f"{' or '.join(accepted)} can be stopped."))
         LIFECYCLE.begin(document, "stop", ctx)
         return None
 
@@ -184,11 +184,10 @@ class Compilation(Backend):
         """Immediate; only when COMPLETED, FAILED or STOPPED (DeleteCompilationJob's documented rule)."""
         name = params["CompilationJobName"]
         document = self._job(ctx, name)
-        status = document["CompilationJobStatus"]
-        if status not in DELETABLE:
-            raise ValidationError(f"Compilation job {name} cannot be deleted because its status is {status}: a job "
-                                  f"can be deleted only when it is {', '.join(DELETABLE[:-1])} or {DELETABLE[-1]}. "
-                                  "Stop the job first.")
+        LIFECYCLE.guard(document, "delete", lambda status, accepted: ValidationError(
+            f"Compilation job {name} cannot be deleted because its status is {status}: a job can be deleted only "
+            f"when it is {', '.join(accepted[:-1])} or {accepted[-1]}."
+            + (" Stop the job first." if status in LIFECYCLE.accepts["stop"] else "")))
         del self.jobs[arns.key(RESOURCE_TYPE, document["CompilationJobName"])]
         self.store.unindex(document["CompilationJobArn"])
         return None

@@ -8,7 +8,6 @@ endpoint for inference components. Its ARN lower-cases the name (`endpoint-confi
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,14 +36,6 @@ def missing(arn: str) -> ValidationError:
     return ValidationError(f'Could not find endpoint configuration "{arn}".')
 
 
-@functools.cache
-def _kept_members() -> tuple[str, ...]:
-    """The members of CreateEndpointConfig that DescribeEndpointConfig returns (read from the model)."""
-    described = service.operation("DescribeEndpointConfig").output_shape.members
-    return tuple(name for name in service.operation("CreateEndpointConfig").input_shape.members
-                 if name in described and name != "EndpointConfigName")
-
-
 class EndpointConfigs(Backend):
     def __init__(self, store: Any):
         super().__init__(store)
@@ -68,7 +59,7 @@ class EndpointConfigs(Backend):
         _check_explainer(params.get("ExplainerConfig"))
 
         document: Document = {"EndpointConfigName": name, "EndpointConfigArn": arn, "CreationTime": ctx.now}
-        document.update({member: params[member] for member in _kept_members() if member in params})
+        document.update({member: params[member] for member in _echoed() if member in params})
         for variant in [*production, *shadow]:
             # "If unspecified, it defaults to 1.0." (ProductionVariant.InitialVariantWeight)
             variant.setdefault("InitialVariantWeight", 1.0)
@@ -189,3 +180,7 @@ def _check_explainer(explainer: Document | None) -> None:
     if len(given) != 1:
         raise ValidationError("ShapBaselineConfig needs exactly one of ShapBaseline and ShapBaselineUri.")
 
+
+def _echoed() -> tuple[str, ...]:
+    """The CreateEndpointConfig members DescribeEndpointConfig returns as given."""
+    return service.echoed_members("CreateEndpointConfig", "DescribeEndpointConfig", ("EndpointConfigName",))

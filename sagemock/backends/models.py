@@ -8,7 +8,6 @@ models up through `Models.require`.
 """
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from ..core import arns, service, shape, tags
@@ -38,14 +37,6 @@ def missing(arn: str) -> ValidationError:
     return ValidationError(f'Could not find model "{arn}".')
 
 
-@functools.cache
-def _kept_members() -> tuple[str, ...]:
-    """The members of CreateModel that DescribeModel returns as given (read from the model)."""
-    described = service.operation("DescribeModel").output_shape.members
-    return tuple(name for name in service.operation("CreateModel").input_shape.members
-                 if name in described and name != "ModelName")
-
-
 class Models(Backend):
     def __init__(self, store: Any):
         super().__init__(store)
@@ -67,7 +58,7 @@ class Models(Backend):
             self._check_package(ctx, container)
         document: Document = {"ModelName": name, "ModelArn": arn, "CreationTime": ctx.now,
                                "EnableNetworkIsolation": False}
-        document.update({member: params[member] for member in _kept_members() if member in params})
+        document.update({member: params[member] for member in _echoed() if member in params})
         self.models[key] = document
         self.store.index(arn, document)
         tags.apply(self.store, arn, params.get("Tags"))
@@ -135,3 +126,8 @@ def _containers(params: Params) -> list[Document]:
         raise ValidationError(f"The environment variables of a model's containers may hold at most {ENVIRONMENT_BYTES} "
                               f"bytes of keys and values combined; these hold {size}.")
     return containers
+
+
+def _echoed() -> tuple[str, ...]:
+    """The CreateModel members DescribeModel returns as given."""
+    return service.echoed_members("CreateModel", "DescribeModel", ("ModelName",))

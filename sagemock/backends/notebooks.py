@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import re
 from typing import Any
 
 from ..core import arns, service, shape, tags
@@ -27,14 +26,6 @@ Document = dict[str, Any]
 NOTEBOOK = "notebook-instance"
 CONFIG = "notebook-instance-lifecycle-config"
 
-#: Operation -> (statuses it is accepted from, the status it moves the notebook to), as AWS
-#: states them in its refusals (see docs/notebooks.md for the sources).
-GUARDS: dict[str, tuple[tuple[str, ...], str]] = {
-    "stop": (("InService",), "Stopping"),
-    "start": (("Stopped", "Failed"), "Pending"),
-    "update": (("Stopped", "Failed"), "Updating"),
-    "delete": (("Stopped", "Failed"), "Deleting"),
-}
 
 #: Update's Disassociate flags and the notebook members they remove, keyed by the request member
 #: that sets the same thing (and so cannot be sent with its flag).
@@ -81,6 +72,10 @@ LIFECYCLE = Lifecycle(
     failure_paths={"create": ("Pending", "Failed"), "start": ("Pending", "Failed")},
     failure_key="FailureReason",
     name_key="NotebookInstanceName",
+    # The statuses each operation is accepted from, as AWS states them in its refusals
+    # (see docs/notebooks.md for the sources).
+    accepts={"stop": ("InService",), "start": ("Stopped", "Failed"), "update": ("Stopped", "Failed"),
+             "delete": ("Stopped", "Failed")},
     on_enter=_entered,
     on_gone=_gone,
 )
@@ -133,8 +128,8 @@ class Notebooks(Backend):
             "SecurityGroups": params.get("SecurityGroupIds") or None,
             "NotebookInstanceLifecycleConfigName": lifecycle_config or None,
             "DirectInternetAccess": internet,
-            "VolumeSizeInGB": params.get("VolumeSizeInGB") or _documented_default("VolumeSizeInGB", int),
-            "RootAccess": params.get("RootAccess") or _documented_default("RootAccess"),
+            "VolumeSizeInGB": params.get("VolumeSizeInGB") or int(_default("VolumeSizeInGB")),
+            "RootAccess": params.get("RootAccess") or _default("RootAccess"),
             "CreationTime": ctx.now,
             "LastModifiedTime": ctx.now,
             "_url": f"{name.lower()}.notebook.{ctx.region}.sagemaker.aws",
@@ -144,7 +139,7 @@ class Notebooks(Backend):
                 document[key] = params[key]
         for key in ("IpAddressType", "PlatformIdentifier"):
             if key not in document and key in _describe_members():
-                document[key] = _documented_default(key)
+                document[key] = _default(key)
         if subnet:
             document["NetworkInterfaceId"] = f"eni-{ctx.state.random.getrandbits(68):017x}"
         LIFECYCLE.begin(document, "create", ctx)
@@ -163,10 +158,7 @@ class Notebooks(Backend):
         default_repository = (params.get("DefaultCodeRepositoryContains") or "").lower()
         additional = params.get("AdditionalCodeRepositoryEquals")
         selected = []
-        # Observing may finish a deletion, which removes the notebook: iterate over a copy.
-        for document in list(self.instances.values()):
-            if not LIFECYCLE.observe(document, ctx):
-                continue
+        for document in LIFECYCLE.live(self.instances.values(), ctx):
             if config and config not in (document.get("NotebookInstanceLifecycleConfigName") or "").lower():
                 continue
             if default_repository and default_repository not in (document.get("DefaultCodeRepository") or "").lower():
@@ -178,13 +170,16 @@ class Notebooks(Backend):
         summary = service.shape("NotebookInstanceSummary")
         return {"NotebookInstances": [shape.project(document, summary) for document in page], "NextToken": token}
 
-    def _guard(self, document: Document, trigger: str) -> None:
-        """Refuse `trigger` unless the notebook is in a status AWS accepts it from."""
-        allowed, target = GUARDS[trigger]
-        status = document["NotebookInstanceStatus"]
-        if status not in allowed:
-            raise ValidationError(f"Status ({status}) not in ([{', '.join(allowed)}]). Unable to transition to "
-                                  f"({target}) for Notebook Instance ({document['NotebookInstanceArn']}).")
+    @staticmethod
+    def _guard(document: Document, trigger: str) -> None:
+        """Refuse `trigger` unless the notebook is in a status AWS accepts it from, in AWS's words."""
+        target = LIFECYCLE.paths[trigger][0]
+
+        def refuse(status: str, accepted: tuple[str, ...]) -> ValidationError:
+            return ValidationError(f"Status ({status}) not in ([{', '.join(accepted)}]). Unable to transition to "
+                                   f"({target}) for Notebook Instance ({document['NotebookInstanceArn']}).")
+
+        LIFECYCLE.guard(document, trigger, refuse)
 
     @operation
     def start_notebook_instance(self, params: Params, ctx: Context) -> None:
@@ -328,17 +323,13 @@ def _check_scripts(params: Params) -> None:
                                       "base64-encoded string.") from None
 
 
+def _default(member: str) -> str:
+    """CreateNotebookInstance's documented default for a member (stated in the model's prose)."""
+    return service.documented_default("CreateNotebookInstance", member)
+
+
 @functools.cache
 def _describe_members() -> frozenset[str]:
     return frozenset(service.operation("DescribeNotebookInstance").output_shape.members)
 
 
-_DEFAULT = re.compile(r"(?:default value is|defaults to) (?:<code>)?([\w.-]+?)(?:</code>|\.?<| GB)")
-
-
-@functools.cache
-def _documented_default(member: str, kind: type = str) -> Any:
-    """The default the model documents for a CreateNotebookInstance member ("The default value is X")."""
-    found = service.operation("CreateNotebookInstance").input_shape.members.get(member)
-    match = _DEFAULT.search(found.documentation or "") if found is not None else None
-    return kind(match.group(1)) if match else None

@@ -109,7 +109,7 @@ class Registry(Backend):
     @operation
     def list_model_package_groups(self, params: Params, ctx: Context) -> Document:
         # Observing may finish a deletion, which removes the group: iterate over a copy.
-        live = [document for document in list(self.groups.values()) if GROUP_LIFECYCLE.observe(document, ctx)]
+        live = GROUP_LIFECYCLE.live(self.groups.values(), ctx)
         page, token = GROUP_LISTING.run(live, params)
         summary = service.shape("ModelPackageGroupSummary")
         return {"ModelPackageGroupSummaryList": [shape.project(document, summary) for document in page],

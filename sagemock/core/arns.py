@@ -32,13 +32,20 @@ LOWER_CASE = frozenset({
 })
 
 
+#: Resource types whose names are unique regardless of case although their ARNs keep the case
+#: given ("must be unique in your account and is not case-sensitive").
+CASE_INSENSITIVE = LOWER_CASE | {"experiment", "experiment-trial", "experiment-trial-component"}
+
+
 def key(resource_type: str, name: str) -> str:
     """The key a family keeps a resource under: its name, lower-cased where AWS ignores case."""
-    return name.lower() if resource_type in LOWER_CASE else name
+    return name.lower() if resource_type in CASE_INSENSITIVE else name
 
 
 def build(region: str, account: str, resource_type: str, resource: str) -> str:
-    return f"arn:{partition(region)}:sagemaker:{region}:{account}:{resource_type}/{key(resource_type, resource)}"
+    if resource_type in LOWER_CASE:
+        resource = resource.lower()
+    return f"arn:{partition(region)}:sagemaker:{region}:{account}:{resource_type}/{resource}"
 
 
 class Arn(NamedTuple):

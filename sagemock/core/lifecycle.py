@@ -15,18 +15,20 @@ path may end in `GONE` to remove the resource. `force` puts any resource into a 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import arns, service
-from .errors import ValidationError
+from .errors import ServiceError, ValidationError
 
 if TYPE_CHECKING:
     from .context import Context
     from .state import State, Store
 
 MODES = ("instant", "reads", "seconds")
+#: Operations that read (and so count as reads in "reads" mode).
+READING = ("Describe", "List", "Get", "Search", "Query", "BatchDescribe")
 GONE = "<gone>"
 _KEY = "_transition"
 _GONE_KEY = "_gone"
@@ -54,6 +56,8 @@ class Lifecycle:
     failure_key: str | None = "FailureReason"
     #: The member holding the resource's name, to match a failure planned for one resource.
     name_key: str | None = None
+    #: Operation (trigger) -> the statuses it is accepted from; `guard` refuses the others.
+    accepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _statuses: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -93,10 +97,24 @@ class Lifecycle:
         document[_KEY] = [path, 0, now, 0]
         self._enter(document, path[0], store, now)
 
-    def observe(self, document: Document, ctx: Context) -> bool:
-        """A read of the resource: advance its transition if its time has come.
+    def guard(self, document: Document, trigger: str, refuse: Callable[[str, tuple[str, ...]], ServiceError]) -> None:
+        """Refuse `trigger` (with `refuse(status, accepted)`) unless the resource is in a status
+        it is accepted from."""
+        accepted = self.accepts[trigger]
+        status = document[self.status_key]
+        if status not in accepted:
+            raise refuse(status, accepted)
 
-        Returns False when the read finds the resource gone (its path ended in GONE), so the
+    def live(self, documents: Iterable[Document], ctx: Context) -> list[Document]:
+        """The documents a List reads, each read through its transition; those now gone left out."""
+        return [document for document in list(documents) if self.observe(document, ctx)]
+
+    def observe(self, document: Document, ctx: Context) -> bool:
+        """Bring the resource's status up to date before an operation looks at it.
+
+        In "reads" mode only Describe, List and the other reading operations count as reads; a
+        write (a refused Stop, say) sees the status the earlier reads have earned and moves
+        nothing on. Returns False when the resource is gone (its path ended in GONE), so the
         caller answers as for a resource that does not exist.
         """
         pending = document.get(_KEY)
@@ -109,7 +127,8 @@ class Lifecycle:
             # This read sees the status earned by the reads before it, so the first read after
             # the trigger still sees the first status of the path.
             target = min(len(path) - 1, reads // max(1, config.transition_reads))
-            pending[3] = reads + 1
+            if ctx.operation.startswith(READING):
+                pending[3] = reads + 1
         else:
             elapsed = (now - started).total_seconds()
             target = min(len(path) - 1, int(elapsed // max(config.transition_seconds, 1e-9)))
@@ -152,6 +171,7 @@ def force(state: State, arn: str, status: str, reason: str | None = None) -> Non
     kind = arns.kind(arn)
     if parsed is None or kind is None:
         raise ValueError(f"{arn!r} is not an ARN")
+    arn = arns.build(parsed.region, parsed.account, parsed.resource_type, parsed.resource)  # the name's case
     lifecycle = REGISTRY.get(kind)
     if lifecycle is None:
         raise ValueError(f"sagemock declares no lifecycle for {kind} resources")

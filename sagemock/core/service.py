@@ -6,6 +6,7 @@ hand-written copy, so a newer botocore brings its newer rules with it.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 
 import botocore.session
@@ -59,3 +60,28 @@ def max_results_limit(operation_name: str) -> int | None:
         return None
     limit = member.metadata.get("max")
     return int(limit) if limit is not None else None
+
+
+@functools.cache
+def echoed_members(create: str, describe: str, exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The members of a Create request that its Describe returns as given (read from the model)."""
+    described = operation(describe).output_shape.members
+    return tuple(name for name in operation(create).input_shape.members
+                 if name in described and name not in exclude)
+
+
+_DEFAULT = re.compile(r"(?:default value is|defaults to) (?:<code>)?([\w.-]+?)(?:</code>|\.?<| GB)")
+
+
+@functools.cache
+def documented_default(operation_name: str, member: str) -> str:
+    """The default an input member's documentation states ("The default value is X").
+
+    Some defaults exist only in the model's prose; reading them from it keeps them current. A
+    member whose documentation states none is a programming error, not a request error.
+    """
+    found = operation(operation_name).input_shape.members.get(member)
+    match = _DEFAULT.search(found.documentation or "") if found is not None else None
+    if match is None:
+        raise LookupError(f"the model documents no default for {operation_name}.{member}")
+    return match.group(1)

@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import arns
 from .clock import Clock
 
 if TYPE_CHECKING:
@@ -121,9 +122,11 @@ class State:
         if not self.failures:
             return None
         with self._lock:
-            for wanted in (name, None):
+            wanted_names = (arns.key(kind, name) if name is not None else None, None)
+            for wanted in wanted_names:
                 for index, (planned_kind, planned_name, reason) in enumerate(self.failures):
-                    if planned_kind == kind and planned_name == wanted:
+                    planned = arns.key(kind, planned_name) if planned_name is not None else None
+                    if planned_kind == kind and planned == wanted:
                         del self.failures[index]
                         return reason
             return None

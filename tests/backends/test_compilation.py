@@ -565,10 +565,11 @@ def test_delete_refuses_a_running_job(sagemaker_client, sagemaker_mock, status):
     before = describe(sagemaker_client)
     with pytest.raises(ClientError) as err:
         sagemaker_client.delete_compilation_job(CompilationJobName="job")
+    advice = "" if status == "STOPPING" else " Stop the job first."  # a stopping job is on its way
     assert error_of(err) == (
         "ValidationException",
         f"Compilation job job cannot be deleted because its status is {status}: a job can be deleted only when it "
-        "is COMPLETED, FAILED or STOPPED. Stop the job first.")
+        f"is COMPLETED, FAILED or STOPPED.{advice}")
     assert without_metadata(describe(sagemaker_client)) == without_metadata(before)
     assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "edge"}]
 
@@ -577,10 +578,13 @@ def test_delete_refuses_a_running_job(sagemaker_client, sagemaker_mock, status):
 def test_stop_then_delete(sagemaker_client):
     create(sagemaker_client)
     sagemaker_client.stop_compilation_job(CompilationJobName="job")
-    with pytest.raises(ClientError) as err:  # this read sees STOPPING
+    with pytest.raises(ClientError) as err:  # the job is STOPPING
         sagemaker_client.delete_compilation_job(CompilationJobName="job")
     assert error_of(err)[0] == "ValidationException"
-    sagemaker_client.delete_compilation_job(CompilationJobName="job")  # this one sees STOPPED
+    assert "Stop the job first" not in error_of(err)[1]  # it is stopping already
+    # a refused delete is not a read: two reads walk STOPPING -> STOPPED
+    assert [describe(sagemaker_client)["CompilationJobStatus"] for _ in range(2)] == ["STOPPING", "STOPPED"]
+    sagemaker_client.delete_compilation_job(CompilationJobName="job")
     assert summaries(sagemaker_client) == []
 
 

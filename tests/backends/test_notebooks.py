@@ -286,9 +286,10 @@ def test_each_transition_is_observable_step_by_step(sagemaker_client):
 def test_a_notebook_in_transition_refuses_what_its_status_refuses(sagemaker_client):
     arn = create(sagemaker_client)
     with pytest.raises(ClientError) as err:
-        sagemaker_client.stop_notebook_instance(NotebookInstanceName="nb")  # reads Pending
+        sagemaker_client.stop_notebook_instance(NotebookInstanceName="nb")  # sees Pending
     assert error_of(err) == ("ValidationException", refusal(arn, "Pending", ["InService"], "Stopping"))
-    assert status(sagemaker_client) == "InService"  # the refused call did not stop the walk
+    # the refused call is not a read: the walk is where it was, and goes on with the reads
+    assert [status(sagemaker_client) for _ in range(2)] == ["Pending", "InService"]
 
 
 @pytest.mark.sagemock(transitions="reads", transition_reads=1)
@@ -299,9 +300,12 @@ def test_a_deleting_notebook_still_holds_its_name(sagemaker_client):
     assert [status(sagemaker_client) for _ in range(2)] == ["Stopping", "Stopped"]
     sagemaker_client.delete_notebook_instance(NotebookInstanceName="nb")
     with pytest.raises(ClientError) as err:
-        create(sagemaker_client)  # this lookup reads the notebook: Deleting
+        create(sagemaker_client)  # the notebook is still Deleting
     assert error_of(err) == ("ValidationException", f"Cannot create a duplicate Notebook Instance ({arn})")
-    create(sagemaker_client)  # the next read finds it gone
+    assert status(sagemaker_client) == "Deleting"  # a read ...
+    with pytest.raises(ClientError):
+        status(sagemaker_client)  # ... and the next one finds it gone
+    create(sagemaker_client)
     assert [status(sagemaker_client) for _ in range(2)] == ["Pending", "InService"]
 
 

@@ -1,0 +1,386 @@
+"""Experiments: experiments, the trials they hold, and the trial components trials share.
+
+An experiment holds trials; a trial belongs to exactly one experiment, named when it is created
+("A trial is part of a single SageMaker experiment", CreateTrial). Trial components stand alone
+and join trials through AssociateTrialComponent, many to many ("A trial component can be
+associated with multiple trials"). Each resource is kept as the document its Describe operation
+returns; an association is kept on both ends (`_components` on the trial, `_trials` on the
+component, in association order).
+
+What AWS documents and sagemock enforces (API reference and the botocore model):
+
+* Names "must be unique in your Amazon Web Services account and [are] not case-sensitive"
+  (CreateExperiment / CreateTrial / CreateTrialComponent): a name that differs only in case is
+  taken, and every operation finds a resource by its name in any case. A duplicate is a
+  ValidationException whose message says "already exists", as the SageMaker Python SDK expects
+  (`sagemaker.experiments._utils.is_already_exist_error`).
+* "If DisplayName isn't specified, ExperimentName [TrialName, TrialComponentName] is displayed."
+* Parameters: "Only one of NumberValue or StringValue can be specified"
+  (TrialComponentParameterValue).
+* UpdateTrialComponent merges Parameters, InputArtifacts and OutputArtifacts: "Existing
+  hyperparameters are replaced if the trial component is updated with an identical hyperparameter
+  key"; `*ToRemove` removes keys. The model's caps (TrialComponentParameters,
+  TrialComponentArtifacts) apply to the merged maps.
+* Delete order: DeleteExperiment: "All trials associated with the experiment must be deleted
+  first"; DeleteTrial: "All trial components that make up the trial must be deleted first";
+  DeleteTrialComponent: "A trial component must be disassociated from all trials before the trial
+  component can be deleted". The Delete operations declare only ResourceNotFound, so a refusal is
+  a ValidationException.
+* ListTrialComponents: "If you specify ExperimentName, you can't filter by SourceArn or
+  TrialName" (and likewise for the other two).
+* Every List sorts by CreationTime Descending with 10 results a page unless asked otherwise.
+
+Where AWS is silent, the choices are sagemock's (see docs/experiments.md): associating a pair that
+is already associated succeeds and changes nothing (the SageMaker Python SDK re-associates a run's
+component on every `Run.init`); disassociating a pair that is not associated is ResourceNotFound;
+Associate and Disassociate stamp LastModifiedTime/By on both the trial and the component; a key
+both set and removed in one UpdateTrialComponent is refused; an emptied map is left out.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..core import service, shape, tags
+from ..core.backend import Backend, Params, operation
+from ..core.context import Context
+from ..core.errors import ResourceNotFound, ValidationError
+from ..core.pagination import Listing
+from .lineage import Lineage
+
+Document = dict[str, Any]
+
+EXPERIMENT = "experiment"
+TRIAL = "experiment-trial"
+COMPONENT = "experiment-trial-component"
+
+EXPERIMENT_LISTING = Listing(
+    sort_keys={"Name": "ExperimentName", "CreationTime": "CreationTime"},
+    default_sort="CreationTime", default_order="Descending", id_key="ExperimentArn",
+)
+TRIAL_LISTING = Listing(
+    sort_keys={"Name": "TrialName", "CreationTime": "CreationTime"},
+    default_sort="CreationTime", default_order="Descending", id_key="TrialArn",
+)
+COMPONENT_LISTING = Listing(
+    sort_keys={"Name": "TrialComponentName", "CreationTime": "CreationTime"},
+    default_sort="CreationTime", default_order="Descending", id_key="TrialComponentArn",
+)
+
+#: ListTrialComponents' filters of which a request may give one at most.
+EXCLUSIVE_FILTERS = ("ExperimentName", "TrialName", "SourceArn")
+#: UpdateTrialComponent's merged maps and the request member that removes keys from each.
+MERGED_MAPS = (("Parameters", "ParametersToRemove"), ("InputArtifacts", "InputArtifactsToRemove"),
+               ("OutputArtifacts", "OutputArtifactsToRemove"))
+
+
+def _not_found(kind: str) -> Callable[[str], ResourceNotFound]:
+    """The error a lookup answers when nothing has the name: ResourceNotFound (declared by each)."""
+    return lambda arn: ResourceNotFound(f"{kind} '{arn}' does not exist.")
+
+
+class Experiments(Backend):
+    def __init__(self, store: Any):
+        super().__init__(store)
+        # Each table maps arns.key(type, name) (the name, lower-cased: these names ignore case)
+        # to the Describe document.
+        self.experiments: dict[str, Document] = {}
+        self.trials: dict[str, Document] = {}
+        self.components: dict[str, Document] = {}
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def _experiment(self, ctx: Context, name: str) -> Document:
+        return self.find(ctx, self.experiments, name, EXPERIMENT, _not_found("Experiment"))
+
+    def _trial(self, ctx: Context, name: str) -> Document:
+        return self.find(ctx, self.trials, name, TRIAL, _not_found("Trial"))
+
+    def _component(self, ctx: Context, name_or_arn: str) -> Document:
+        return self.find(ctx, self.components, name_or_arn, COMPONENT, _not_found("Trial component"))
+
+    def _trials_of(self, experiment: Document) -> list[Document]:
+        key = experiment["ExperimentName"].lower()
+        return [trial for trial in self.trials.values() if trial["ExperimentName"].lower() == key]
+
+    def _create(self, table: dict[str, Document], kind: str, resource_type: str, name: str,
+                ctx: Context, params: Params) -> str:
+        """The ARN a new resource gets, once its name is known to be free (in any case) and its tags valid."""
+        arn = ctx.arn(resource_type, name)
+        existing = table.get(name.lower())
+        if existing is not None:
+            taken = existing[f"{kind.title().replace(' ', '')}Arn"]
+            raise ValidationError(f"{kind} '{taken}' already exists.")
+        tags.check(params.get("Tags"))
+        return arn
+
+    def _register(self, table: dict[str, Document], document: Document, arn: str, name: str,
+                  params: Params) -> None:
+        table[name.lower()] = document
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, params.get("Tags"))
+
+    def _forget(self, table: dict[str, Document], name: str, arn: str) -> None:
+        """A resource goes, and with it its tags and its lineage associations."""
+        del table[name.lower()]
+        self.store.unindex(arn)
+        self.family(Lineage).forget(arn)
+
+    # -- experiments ------------------------------------------------------------------------
+
+    @operation
+    def create_experiment(self, params: Params, ctx: Context) -> Document:
+        name = params["ExperimentName"]
+        arn = self._create(self.experiments, "Experiment", EXPERIMENT, name, ctx, params)
+        document: Document = {
+            "ExperimentName": name,
+            "ExperimentArn": arn,
+            "DisplayName": params.get("DisplayName") or name,
+            "Description": params.get("Description") or None,
+            "CreationTime": ctx.now,
+            "CreatedBy": ctx.user,
+            "LastModifiedTime": ctx.now,
+            "LastModifiedBy": ctx.user,
+        }
+        self._register(self.experiments, document, arn, name, params)
+        return {"ExperimentArn": arn}
+
+    @operation
+    def describe_experiment(self, params: Params, ctx: Context) -> Document:
+        return self._experiment(ctx, params["ExperimentName"])
+
+    @operation
+    def list_experiments(self, params: Params, ctx: Context) -> Document:
+        page, token = EXPERIMENT_LISTING.run(self.experiments.values(), params)
+        return {"ExperimentSummaries": _summaries(page, "ExperimentSummary", "ExperimentSource"),
+                "NextToken": token}
+
+    @operation
+    def update_experiment(self, params: Params, ctx: Context) -> Document:
+        document = self._experiment(ctx, params["ExperimentName"])
+        if "DisplayName" in params:
+            document["DisplayName"] = params["DisplayName"]
+        if "Description" in params:  # an empty description removes it
+            document["Description"] = params["Description"] or None
+        _touch(document, ctx)
+        return {"ExperimentArn": document["ExperimentArn"]}
+
+    @operation
+    def delete_experiment(self, params: Params, ctx: Context) -> Document:
+        document = self._experiment(ctx, params["ExperimentName"])
+        trials = self._trials_of(document)
+        if trials:
+            names = ", ".join(sorted(trial["TrialName"] for trial in trials))
+            raise ValidationError(
+                f"Experiment '{document['ExperimentArn']}' cannot be deleted: it has {len(trials)} trial(s) "
+                f"({names}). All trials associated with the experiment must be deleted first.")
+        self._forget(self.experiments, document["ExperimentName"], document["ExperimentArn"])
+        return {"ExperimentArn": document["ExperimentArn"]}
+
+    # -- trials -----------------------------------------------------------------------------
+
+    @operation
+    def create_trial(self, params: Params, ctx: Context) -> Document:
+        name = params["TrialName"]
+        arn = self._create(self.trials, "Trial", TRIAL, name, ctx, params)
+        experiment = self._experiment(ctx, params["ExperimentName"])
+        document: Document = {
+            "TrialName": name,
+            "TrialArn": arn,
+            "DisplayName": params.get("DisplayName") or name,
+            "ExperimentName": experiment["ExperimentName"],
+            "CreationTime": ctx.now,
+            "CreatedBy": ctx.user,
+            "LastModifiedTime": ctx.now,
+            "LastModifiedBy": ctx.user,
+            "MetadataProperties": params.get("MetadataProperties"),
+            "_components": [],
+        }
+        self._register(self.trials, document, arn, name, params)
+        return {"TrialArn": arn}
+
+    @operation
+    def describe_trial(self, params: Params, ctx: Context) -> Document:
+        return self._trial(ctx, params["TrialName"])
+
+    @operation
+    def list_trials(self, params: Params, ctx: Context) -> Document:
+        selected: Iterable[Document] = self.trials.values()
+        if params.get("ExperimentName"):
+            selected = self._trials_of(self._experiment(ctx, params["ExperimentName"]))
+        if params.get("TrialComponentName"):
+            component = self._component(ctx, params["TrialComponentName"])
+            linked = set(component["_trials"])
+            selected = [trial for trial in selected if trial["TrialName"].lower() in linked]
+        page, token = TRIAL_LISTING.run(selected, params)
+        return {"TrialSummaries": _summaries(page, "TrialSummary", "TrialSource"), "NextToken": token}
+
+    @operation
+    def update_trial(self, params: Params, ctx: Context) -> Document:
+        document = self._trial(ctx, params["TrialName"])
+        if "DisplayName" in params:
+            document["DisplayName"] = params["DisplayName"]
+        _touch(document, ctx)
+        return {"TrialArn": document["TrialArn"]}
+
+    @operation
+    def delete_trial(self, params: Params, ctx: Context) -> Document:
+        document = self._trial(ctx, params["TrialName"])
+        if document["_components"]:
+            names = ", ".join(self.components[key]["TrialComponentName"] for key in document["_components"])
+            raise ValidationError(
+                f"Trial '{document['TrialArn']}' cannot be deleted: {len(document['_components'])} trial "
+                f"component(s) are associated with it ({names}). Disassociate them first.")
+        self._forget(self.trials, document["TrialName"], document["TrialArn"])
+        return {"TrialArn": document["TrialArn"]}
+
+    # -- trial components -------------------------------------------------------------------
+
+    @operation
+    def create_trial_component(self, params: Params, ctx: Context) -> Document:
+        name = params["TrialComponentName"]
+        arn = self._create(self.components, "Trial component", COMPONENT, name, ctx, params)
+        _check_parameters(params.get("Parameters"))
+        document: Document = {
+            "TrialComponentName": name,
+            "TrialComponentArn": arn,
+            "DisplayName": params.get("DisplayName") or name,
+            "Status": params.get("Status"),
+            "StartTime": params.get("StartTime"),
+            "EndTime": params.get("EndTime"),
+            "CreationTime": ctx.now,
+            "CreatedBy": ctx.user,
+            "LastModifiedTime": ctx.now,
+            "LastModifiedBy": ctx.user,
+            "Parameters": params.get("Parameters") or None,
+            "InputArtifacts": params.get("InputArtifacts") or None,
+            "OutputArtifacts": params.get("OutputArtifacts") or None,
+            "MetadataProperties": params.get("MetadataProperties"),
+            "LineageGroupArn": self.family(Lineage).default_group(ctx),
+            "_trials": [],
+        }
+        self._register(self.components, document, arn, name, params)
+        return {"TrialComponentArn": arn}
+
+    @operation
+    def describe_trial_component(self, params: Params, ctx: Context) -> Document:
+        return self._component(ctx, params["TrialComponentName"])
+
+    @operation
+    def list_trial_components(self, params: Params, ctx: Context) -> Document:
+        given = [member for member in EXCLUSIVE_FILTERS if params.get(member)]
+        if len(given) > 1:
+            raise ValidationError(f"You can filter by only one of ExperimentName, TrialName and SourceArn; "
+                                  f"the request gives {' and '.join(given)}.")
+        selected: Iterable[Document] = self.components.values()
+        if params.get("ExperimentName"):
+            experiment = self._experiment(ctx, params["ExperimentName"])
+            keys = {key for trial in self._trials_of(experiment) for key in trial["_components"]}
+            selected = [self.components[key] for key in keys]
+        elif params.get("TrialName"):
+            selected = [self.components[key] for key in self._trial(ctx, params["TrialName"])["_components"]]
+        elif params.get("SourceArn"):
+            source = params["SourceArn"]
+            selected = [document for document in selected if (document.get("Source") or {}).get("SourceArn") == source]
+        page, token = COMPONENT_LISTING.run(selected, params)
+        return {"TrialComponentSummaries": _summaries(page, "TrialComponentSummary", "TrialComponentSource"),
+                "NextToken": token}
+
+    @operation
+    def update_trial_component(self, params: Params, ctx: Context) -> Document:
+        document = self._component(ctx, params["TrialComponentName"])
+        _check_parameters(params.get("Parameters"))
+        merged: dict[str, dict[str, Any]] = {}
+        for member, removal in MERGED_MAPS:
+            updates, removed = params.get(member) or {}, params.get(removal) or []
+            both = sorted(set(updates) & set(removed))
+            if both:
+                raise ValidationError(f"{member} and {removal} both name {', '.join(both)}: a key cannot be set "
+                                      "and removed in the same request.")
+            values = {key: value for key, value in (document.get(member) or {}).items() if key not in removed}
+            values.update(updates)
+            cap = _limit(service.operation("UpdateTrialComponent").input_shape.members[member].name)
+            if len(values) > cap:
+                raise ValidationError(f"A trial component can have at most {cap} {member}; this update would "
+                                      f"leave it with {len(values)}.")
+            merged[member] = values
+        for key in ("DisplayName", "Status", "StartTime", "EndTime"):
+            if key in params:
+                document[key] = params[key]
+        for member, values in merged.items():
+            document[member] = values or None
+        _touch(document, ctx)
+        return {"TrialComponentArn": document["TrialComponentArn"]}
+
+    @operation
+    def delete_trial_component(self, params: Params, ctx: Context) -> Document:
+        document = self._component(ctx, params["TrialComponentName"])
+        if document["_trials"]:
+            names = ", ".join(self.trials[key]["TrialName"] for key in document["_trials"])
+            raise ValidationError(
+                f"Trial component '{document['TrialComponentArn']}' cannot be deleted: it is associated with "
+                f"{len(document['_trials'])} trial(s) ({names}). A trial component must be disassociated from "
+                "all trials before the trial component can be deleted.")
+        self._forget(self.components, document["TrialComponentName"], document["TrialComponentArn"])
+        return {"TrialComponentArn": document["TrialComponentArn"]}
+
+    # -- associations -----------------------------------------------------------------------
+
+    @operation
+    def associate_trial_component(self, params: Params, ctx: Context) -> Document:
+        component = self._component(ctx, params["TrialComponentName"])
+        trial = self._trial(ctx, params["TrialName"])
+        component_key, trial_key = component["TrialComponentName"].lower(), trial["TrialName"].lower()
+        if component_key not in trial["_components"]:
+            trial["_components"].append(component_key)
+            component["_trials"].append(trial_key)
+            _touch(trial, ctx)
+            _touch(component, ctx)
+        return {"TrialComponentArn": component["TrialComponentArn"], "TrialArn": trial["TrialArn"]}
+
+    @operation
+    def disassociate_trial_component(self, params: Params, ctx: Context) -> Document:
+        component = self._component(ctx, params["TrialComponentName"])
+        trial = self._trial(ctx, params["TrialName"])
+        component_key, trial_key = component["TrialComponentName"].lower(), trial["TrialName"].lower()
+        if component_key not in trial["_components"]:
+            raise ResourceNotFound(f"Trial component '{component['TrialComponentArn']}' is not associated with "
+                                   f"trial '{trial['TrialArn']}'.")
+        trial["_components"].remove(component_key)
+        component["_trials"].remove(trial_key)
+        _touch(trial, ctx)
+        _touch(component, ctx)
+        return {"TrialComponentArn": component["TrialComponentArn"], "TrialArn": trial["TrialArn"]}
+
+
+def _touch(document: Document, ctx: Context) -> None:
+    document["LastModifiedTime"] = ctx.now
+    document["LastModifiedBy"] = ctx.user
+
+
+def _limit(shape_name: str) -> int:
+    """The size cap the model sets on a map shape."""
+    return int(service.shape(shape_name).metadata["max"])
+
+
+def _check_parameters(parameters: dict[str, Document] | None) -> None:
+    """Each hyperparameter is a string or a number: exactly one of StringValue and NumberValue."""
+    for key, value in (parameters or {}).items():
+        given = [member for member in ("StringValue", "NumberValue") if member in value]
+        if len(given) != 1:
+            raise ValidationError(f"Parameter '{key}' must have exactly one of StringValue or NumberValue "
+                                  f"(it has {' and '.join(given) or 'neither'}): only one of NumberValue or "
+                                  "StringValue can be specified.")
+
+
+def _summaries(documents: list[Document], summary_shape: str, source_key: str) -> list[Document]:
+    """List summaries: the Describe members the summary declares, with `Source` under the summary's
+    own name for it (`ExperimentSource`, `TrialSource`, `TrialComponentSource`)."""
+    members = service.shape(summary_shape)
+    summaries = []
+    for document in documents:
+        summary = shape.project(document, members)
+        if document.get("Source") is not None:
+            summary[source_key] = document["Source"]
+        summaries.append(summary)
+    return summaries

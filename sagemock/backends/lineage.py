@@ -1,0 +1,612 @@
+"""Lineage tracking: actions, artifacts, contexts, the associations between them, lineage groups
+and QueryLineage.
+
+Actions and contexts are addressed by name; artifacts by an ARN that ends in an id SageMaker
+generates (their name is optional). Every lineage entity belongs to the account-region's default
+lineage group, which SageMaker creates with the first lineage entity. Associations are directed
+edges between two ARNs that exist: lineage entities, or the experiments and trial components of
+the experiments family (found in `store.resources`). There is at most one association per
+(source, destination) pair, as DeleteAssociation names one by that pair. Deleting an entity
+deletes its associations with it: the graph never keeps an edge to nothing.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ..core import arns, service, shape, tags
+from ..core.backend import Backend, Params, operation
+from ..core.context import Context
+from ..core.errors import ResourceNotFound, ValidationError
+from ..core.pagination import Listing, offset_page
+
+Document = dict[str, Any]
+
+#: The lineage group SageMaker creates with the first lineage entity of an account-region
+#: ("SageMaker AI supports only one default lineage group per account", Cross-Account Lineage
+#: Tracking, SageMaker Developer Guide).
+DEFAULT_GROUP = "sagemaker-default-lineage-group"
+
+#: ARN resource type -> the LineageType QueryLineage reports (values of the model's LineageType).
+_LINEAGE_TYPES = {
+    "experiment-trial-component": "TrialComponent",
+    "artifact": "Artifact",
+    "context": "Context",
+    "action": "Action",
+}
+#: The experiment entities: an association may not join two of them (aws/sagemaker-experiments#157).
+_EXPERIMENT_KINDS = frozenset({"experiment", "experiment-trial", "experiment-trial-component"})
+#: ARN resource type -> (name member, type member) of the entity's document.
+_MEMBERS = {
+    "action": ("ActionName", "ActionType"),
+    "artifact": ("ArtifactName", "ArtifactType"),
+    "context": ("ContextName", "ContextType"),
+    "experiment": ("ExperimentName", None),
+    "experiment-trial": ("TrialName", None),
+    "experiment-trial-component": ("TrialComponentName", None),
+}
+
+
+def _listing(id_key: str, name_key: str | None) -> Listing:
+    """ListActions/ListArtifacts/ListContexts: CreationTime, Descending, 10 (their documented defaults)."""
+    sort_keys = {"CreationTime": "CreationTime"}
+    if name_key:
+        sort_keys["Name"] = name_key
+    return Listing(sort_keys=sort_keys, default_sort="CreationTime", default_order="Descending",
+                   id_key=id_key, name_key=name_key)
+
+
+ACTION_LISTING = _listing("ActionArn", "ActionName")
+ARTIFACT_LISTING = _listing("ArtifactArn", None)  # SortArtifactsBy has CreationTime only
+CONTEXT_LISTING = _listing("ContextArn", "ContextName")
+ASSOCIATION_LISTING = Listing(
+    sort_keys={key: key for key in ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "CreationTime")},
+    default_sort="CreationTime", default_order="Descending", id_key="_id",
+)
+GROUP_LISTING = Listing(sort_keys={"Name": "LineageGroupName", "CreationTime": "CreationTime"},
+                        default_sort="CreationTime", default_order="Ascending", id_key="LineageGroupArn",
+                        name_key="LineageGroupName")
+
+
+class Lineage(Backend):
+    def __init__(self, store: Any):
+        super().__init__(store)
+        self.actions: dict[str, Document] = {}      # action name -> Describe document
+        self.artifacts: dict[str, Document] = {}    # artifact ARN -> Describe document
+        self.contexts: dict[str, Document] = {}     # context name -> Describe document
+        self.groups: dict[str, Document] = {}       # lineage group name -> Describe document
+        #: (source ARN, destination ARN) -> the association, in creation order.
+        self.associations: dict[tuple[str, str], Document] = {}
+
+    # -- helpers other families use -----------------------------------------------------------
+
+    def default_group(self, ctx: Context) -> str:
+        """The ARN of the account-region's default lineage group, created on first use."""
+        group = self.groups.get(DEFAULT_GROUP)
+        if group is None:
+            arn = ctx.arn("lineage-group", DEFAULT_GROUP)
+            group = {
+                "LineageGroupName": DEFAULT_GROUP,
+                "LineageGroupArn": arn,
+                "DisplayName": DEFAULT_GROUP,
+                "CreationTime": ctx.now,
+                "CreatedBy": ctx.user,
+                "LastModifiedTime": ctx.now,
+                "LastModifiedBy": ctx.user,
+            }
+            self.groups[DEFAULT_GROUP] = group
+            self.store.index(arn, group, taggable=False)  # no lineage group operation takes tags
+        return str(group["LineageGroupArn"])
+
+    @staticmethod
+    def lineage_type(arn: str) -> str | None:
+        """The LineageType QueryLineage gives the entity an ARN names (None for other resources)."""
+        return _LINEAGE_TYPES.get(arns.kind(arn) or "")
+
+    def entity(self, arn: str) -> Document | None:
+        """The live document of any resource an association may join, by ARN."""
+        return self.store.resources.get(arn)
+
+    def forget(self, arn: str) -> None:
+        """Drop every association of `arn` (a family calls this when it deletes the resource)."""
+        for pair in [pair for pair in self.associations if arn in pair]:
+            del self.associations[pair]
+
+    # -- actions ------------------------------------------------------------------------------
+
+    @operation
+    def create_action(self, params: Params, ctx: Context) -> Document:
+        name = params["ActionName"]
+        arn = ctx.arn("action", name)
+        if name in self.actions:
+            raise ValidationError(f"Action {arn} already exists.")
+        tags.check(params.get("Tags"))
+        document: Document = {
+            "ActionName": name,
+            "ActionArn": arn,
+            "Source": params["Source"],
+            "ActionType": params["ActionType"],
+            "Description": params.get("Description"),
+            "Status": params.get("Status"),
+            "Properties": params.get("Properties"),
+            "MetadataProperties": params.get("MetadataProperties"),
+            **self._stamp(ctx),
+        }
+        self.actions[name] = document
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, params.get("Tags"))
+        return {"ActionArn": arn}
+
+    def _action(self, ctx: Context, name_or_arn: str) -> Document:
+        return self.find(ctx, self.actions, name_or_arn, "action",
+                         lambda arn: ResourceNotFound(f"Action {arn} does not exist."))
+
+    @operation
+    def describe_action(self, params: Params, ctx: Context) -> Document:
+        return self._action(ctx, params["ActionName"])
+
+    @operation
+    def update_action(self, params: Params, ctx: Context) -> Document:
+        document = self._action(ctx, params["ActionName"])
+        properties = _updated_properties(document, params)
+        for member in ("Description", "Status"):
+            if params.get(member) is not None:
+                document[member] = params[member]
+        self._touch(document, properties, ctx)
+        return {"ActionArn": document["ActionArn"]}
+
+    @operation
+    def delete_action(self, params: Params, ctx: Context) -> Document:
+        document = self._action(ctx, params["ActionName"])
+        del self.actions[document["ActionName"]]
+        self._remove(document["ActionArn"])
+        return {"ActionArn": document["ActionArn"]}
+
+    @operation
+    def list_actions(self, params: Params, ctx: Context) -> Document:
+        selected = _selected(self.actions.values(), params, "ActionType")
+        page, token = ACTION_LISTING.page(selected, params)
+        summary = service.shape("ActionSummary")
+        return {"ActionSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
+
+    # -- artifacts ----------------------------------------------------------------------------
+
+    @operation
+    def create_artifact(self, params: Params, ctx: Context) -> Document:
+        name = params.get("ArtifactName")
+        if name is not None:
+            self._check_artifact_name(ctx, name)
+        tags.check(params.get("Tags"))
+        arn = ctx.arn("artifact", f"{ctx.state.random.getrandbits(128):032x}")
+        document: Document = {
+            "ArtifactName": name,
+            "ArtifactArn": arn,
+            "Source": params["Source"],
+            "ArtifactType": params["ArtifactType"],
+            "Properties": params.get("Properties"),
+            "MetadataProperties": params.get("MetadataProperties"),
+            **self._stamp(ctx),
+        }
+        self.artifacts[arn] = document
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, params.get("Tags"))
+        return {"ArtifactArn": arn}
+
+    def _check_artifact_name(self, ctx: Context, name: str, keep: str | None = None) -> None:
+        """An artifact name is unique in the account-region (CreateArtifact's ArtifactName docs)."""
+        for other in self.artifacts.values():
+            if other.get("ArtifactName") == name and other["ArtifactArn"] != keep:
+                raise ValidationError(f"Artifact with name {name} already exists: {other['ArtifactArn']}.")
+
+    def _artifact(self, ctx: Context, arn: str) -> Document:
+        arns.resolve(arn, "artifact", ctx.region, ctx.account)  # an ARN of another region is refused
+        document = self.artifacts.get(arn)
+        if document is None:
+            raise ResourceNotFound(f"Artifact {arn} does not exist.")
+        return document
+
+    @operation
+    def describe_artifact(self, params: Params, ctx: Context) -> Document:
+        return self._artifact(ctx, params["ArtifactArn"])
+
+    @operation
+    def update_artifact(self, params: Params, ctx: Context) -> Document:
+        document = self._artifact(ctx, params["ArtifactArn"])
+        name = params.get("ArtifactName")
+        if name is not None:
+            self._check_artifact_name(ctx, name, keep=document["ArtifactArn"])
+        properties = _updated_properties(document, params)
+        if name is not None:
+            document["ArtifactName"] = name
+        self._touch(document, properties, ctx)
+        return {"ArtifactArn": document["ArtifactArn"]}
+
+    @operation
+    def delete_artifact(self, params: Params, ctx: Context) -> Document:
+        """By ARN or by Source ("Either ArtifactArn or Source must be specified")."""
+        arn, source = params.get("ArtifactArn"), params.get("Source")
+        if arn is None and source is None:
+            raise ValidationError("Either ArtifactArn or Source must be specified.")
+        if arn is not None:
+            document = self._artifact(ctx, arn)
+            if source is not None and not _source_matches(document["Source"], source):
+                raise ValidationError(f"Artifact {arn} does not have the source {source['SourceUri']}.")
+        else:
+            assert source is not None
+            matches = [doc for doc in self.artifacts.values() if _source_matches(doc["Source"], source)]
+            if not matches:
+                raise ResourceNotFound(f"No artifact has the source {source['SourceUri']}.")
+            if len(matches) > 1:
+                raise ValidationError(f"{len(matches)} artifacts have the source {source['SourceUri']}: "
+                                      "delete one by its ArtifactArn.")
+            document = matches[0]
+        del self.artifacts[document["ArtifactArn"]]
+        self._remove(document["ArtifactArn"])
+        return {"ArtifactArn": document["ArtifactArn"]}
+
+    @operation
+    def list_artifacts(self, params: Params, ctx: Context) -> Document:
+        selected = _selected(self.artifacts.values(), params, "ArtifactType")
+        page, token = ARTIFACT_LISTING.page(selected, params)
+        summary = service.shape("ArtifactSummary")
+        return {"ArtifactSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
+
+    # -- contexts -----------------------------------------------------------------------------
+
+    @operation
+    def create_context(self, params: Params, ctx: Context) -> Document:
+        name = params["ContextName"]
+        arn = ctx.arn("context", name)
+        if name in self.contexts:
+            raise ValidationError(f"Context {arn} already exists.")
+        tags.check(params.get("Tags"))
+        document: Document = {
+            "ContextName": name,
+            "ContextArn": arn,
+            "Source": params["Source"],
+            "ContextType": params["ContextType"],
+            "Description": params.get("Description"),
+            "Properties": params.get("Properties"),
+            **self._stamp(ctx),
+        }
+        self.contexts[name] = document
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, params.get("Tags"))
+        return {"ContextArn": arn}
+
+    def _context(self, ctx: Context, name_or_arn: str) -> Document:
+        return self.find(ctx, self.contexts, name_or_arn, "context",
+                         lambda arn: ResourceNotFound(f"Context {arn} does not exist."))
+
+    @operation
+    def describe_context(self, params: Params, ctx: Context) -> Document:
+        return self._context(ctx, params["ContextName"])
+
+    @operation
+    def update_context(self, params: Params, ctx: Context) -> Document:
+        document = self._context(ctx, params["ContextName"])
+        properties = _updated_properties(document, params)
+        if params.get("Description") is not None:
+            document["Description"] = params["Description"]
+        self._touch(document, properties, ctx)
+        return {"ContextArn": document["ContextArn"]}
+
+    @operation
+    def delete_context(self, params: Params, ctx: Context) -> Document:
+        document = self._context(ctx, params["ContextName"])
+        del self.contexts[document["ContextName"]]
+        self._remove(document["ContextArn"])
+        return {"ContextArn": document["ContextArn"]}
+
+    @operation
+    def list_contexts(self, params: Params, ctx: Context) -> Document:
+        selected = _selected(self.contexts.values(), params, "ContextType")
+        page, token = CONTEXT_LISTING.page(selected, params)
+        summary = service.shape("ContextSummary")
+        return {"ContextSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
+
+    # -- shared entity mechanics --------------------------------------------------------------
+
+    def _stamp(self, ctx: Context) -> Document:
+        """Times, identity and lineage group of a new entity."""
+        return {"CreationTime": ctx.now, "CreatedBy": ctx.user, "LastModifiedTime": ctx.now,
+                "LastModifiedBy": ctx.user, "LineageGroupArn": self.default_group(ctx)}
+
+    @staticmethod
+    def _touch(document: Document, properties: dict[str, str] | None, ctx: Context) -> None:
+        if properties is not None:
+            document["Properties"] = properties
+        document.update(LastModifiedTime=ctx.now, LastModifiedBy=ctx.user)
+
+    def _remove(self, arn: str) -> None:
+        """An entity goes: its associations and tags with it."""
+        self.forget(arn)
+        self.store.unindex(arn)
+
+    # -- associations -------------------------------------------------------------------------
+
+    def _end(self, ctx: Context, arn: str, role: str) -> Document:
+        parsed = arns.parse(arn)
+        if parsed is not None:  # an ARN of another region is refused as SageMaker refuses it
+            arns.resolve(arn, parsed.resource_type, ctx.region, ctx.account)
+        document = self.entity(arn)
+        if document is None:
+            raise ResourceNotFound(f"The {role} {arn} does not exist.")
+        return document
+
+    @operation
+    def add_association(self, params: Params, ctx: Context) -> Document:
+        source, destination = params["SourceArn"], params["DestinationArn"]
+        self._end(ctx, source, "source")
+        self._end(ctx, destination, "destination")
+        if arns.kind(source) in _EXPERIMENT_KINDS and arns.kind(destination) in _EXPERIMENT_KINDS:
+            raise ValidationError("An association cannot join two experiment entities (experiments, trials, "
+                                  f"trial components): {source} and {destination}.")
+        if source == destination:
+            raise ValidationError(f"An association cannot join {source} to itself.")
+        if (source, destination) in self.associations:
+            raise ValidationError(f"An association from {source} to {destination} already exists.")
+        self.associations[(source, destination)] = {
+            "SourceArn": source,
+            "DestinationArn": destination,
+            "AssociationType": params.get("AssociationType"),
+            "CreationTime": ctx.now,
+            "CreatedBy": ctx.user,
+        }
+        return {"SourceArn": source, "DestinationArn": destination}
+
+    @operation
+    def delete_association(self, params: Params, ctx: Context) -> Document:
+        source, destination = params["SourceArn"], params["DestinationArn"]
+        self._prune()
+        if (source, destination) not in self.associations:
+            raise ResourceNotFound(f"There is no association from {source} to {destination}.")
+        del self.associations[(source, destination)]
+        return {"SourceArn": source, "DestinationArn": destination}
+
+    def _prune(self) -> None:
+        """Drop associations whose end another family removed without calling `forget`."""
+        resources = self.store.resources
+        for pair in [pair for pair in self.associations if pair[0] not in resources or pair[1] not in resources]:
+            del self.associations[pair]
+
+    def _summary(self, association: Document, sequence: int) -> Document:
+        source, destination = association["SourceArn"], association["DestinationArn"]
+        return {
+            **association,
+            "SourceType": self._type_of(source),
+            "DestinationType": self._type_of(destination),
+            "SourceName": self._name_of(source),
+            "DestinationName": self._name_of(destination),
+            "_seq": sequence,
+            "_id": f"{source} {destination}",
+        }
+
+    def _name_of(self, arn: str) -> str | None:
+        members = _MEMBERS.get(arns.kind(arn) or "")
+        document = self.entity(arn)
+        return document.get(members[0]) if members and document else None
+
+    def _type_of(self, arn: str) -> str | None:
+        """An entity's type: ArtifactType, ActionType, ContextType; a trial component's source job type."""
+        document = self.entity(arn)
+        if document is None:
+            return None
+        members = _MEMBERS.get(arns.kind(arn) or "")
+        if members and members[1]:
+            return document.get(members[1])
+        if arns.kind(arn) == "experiment-trial-component":
+            source_type = (document.get("Source") or {}).get("SourceType")
+            return source_type.removeprefix("SageMaker") if source_type else None
+        return None
+
+    @operation
+    def list_associations(self, params: Params, ctx: Context) -> Document:
+        self._prune()
+        wanted = {key: params.get(key) for key in
+                  ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "AssociationType")}
+        summaries = [self._summary(association, index) for index, association in enumerate(self.associations.values())]
+        selected = [summary for summary in _in_window(summaries, params)
+                    if all(value is None or summary.get(key) == value for key, value in wanted.items())]
+        page, token = ASSOCIATION_LISTING.page(selected, params)
+        summary_shape = service.shape("AssociationSummary")
+        return {"AssociationSummaries": [shape.project(doc, summary_shape) for doc in page], "NextToken": token}
+
+    # -- lineage groups -----------------------------------------------------------------------
+
+    def _group(self, ctx: Context, name_or_arn: str) -> Document:
+        return self.find(ctx, self.groups, name_or_arn, "lineage-group",
+                         lambda arn: ResourceNotFound(f"Lineage group {arn} does not exist."))
+
+    @operation
+    def describe_lineage_group(self, params: Params, ctx: Context) -> Document:
+        return self._group(ctx, params["LineageGroupName"])
+
+    @operation
+    def list_lineage_groups(self, params: Params, ctx: Context) -> Document:
+        # "created after a certain point in time": strict bounds here, unlike the entity lists.
+        page, token = GROUP_LISTING.run(self.groups.values(), params)
+        summary = service.shape("LineageGroupSummary")
+        return {"LineageGroupSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
+
+    @operation
+    def get_lineage_group_policy(self, params: Params, ctx: Context) -> Document:
+        """No SageMaker operation attaches a policy to a lineage group (AWS RAM does), so there is none."""
+        group = self._group(ctx, params["LineageGroupName"])
+        return {"LineageGroupArn": group["LineageGroupArn"]}
+
+    # -- QueryLineage -------------------------------------------------------------------------
+
+    @operation
+    def query_lineage(self, params: Params, ctx: Context) -> Document:
+        starts = params.get("StartArns") or []
+        if not starts:
+            raise ValidationError("StartArns must name the lineage entity the query starts from.")
+        for arn in starts:
+            self._end(ctx, arn, "start entity")
+        self._prune()
+        direction = params.get("Direction") or "Both"
+        max_depth = params.get("MaxDepth")
+        if max_depth is None:
+            max_depth = _max("QueryLineageMaxDepth")
+        include_edges = params.get("IncludeEdges", True)
+        found, parents, followed = self._walk(starts, direction, max_depth)
+        test = self._filter(params.get("Filters") or {})
+        matched = [arn for arn in found if test(arn)]
+        kept = set(matched)
+        if include_edges:  # the entities on the paths from the start to each match
+            stack = list(matched)
+            while stack:
+                for parent in parents.get(stack.pop(), ()):
+                    if parent not in kept and parent not in starts:
+                        kept.add(parent)
+                        stack.append(parent)
+        vertices = [arn for arn in found if arn in kept]
+        limit = params.get("MaxResults") or _max("QueryLineageMaxResults")
+        page, token = offset_page(vertices, params, default_max=limit)
+        position = {arn: index for index, arn in enumerate(vertices)}
+        for arn in starts:
+            position[arn] = -1
+        result: Document = {"Vertices": [self._vertex(arn) for arn in page], "NextToken": token}
+        if include_edges and page:
+            on_page = set(page)
+            edges = []
+            for association in followed:
+                ends = (association["SourceArn"], association["DestinationArn"])
+                if all(end in position for end in ends):
+                    later = max(ends, key=lambda end: position[end])  # an edge comes with its later end
+                    if later in on_page:
+                        edges.append({key: association.get(key)
+                                      for key in ("SourceArn", "DestinationArn", "AssociationType")})
+            result["Edges"] = edges
+        elif include_edges:
+            result["Edges"] = []
+        return result
+
+    def _walk(self, starts: list[str], direction: str,
+              max_depth: int) -> tuple[list[str], dict[str, list[str]], list[Document]]:
+        """Breadth first from the starts, at most `max_depth` associations away; cycles end it.
+
+        Returns the entities reached (nearest first, the starts left out), each one's parents on
+        a shortest path, and every association followed.
+        """
+        outgoing: dict[str, list[Document]] = {}
+        incoming: dict[str, list[Document]] = {}
+        for association in self.associations.values():
+            outgoing.setdefault(association["SourceArn"], []).append(association)
+            incoming.setdefault(association["DestinationArn"], []).append(association)
+        depth = {arn: 0 for arn in starts}
+        order: list[str] = []
+        parents: dict[str, list[str]] = {}
+        followed: list[Document] = []
+        seen_edges: set[int] = set()
+        frontier = list(starts)
+        for level in range(1, max_depth + 1):
+            next_frontier: list[str] = []
+            for arn in frontier:
+                steps: list[tuple[Document, str]] = []
+                if direction in ("Descendants", "Both"):
+                    steps += [(a, a["DestinationArn"]) for a in outgoing.get(arn, ())]
+                if direction in ("Ascendants", "Both"):
+                    steps += [(a, a["SourceArn"]) for a in incoming.get(arn, ())]
+                for association, other in steps:
+                    if id(association) not in seen_edges:
+                        seen_edges.add(id(association))
+                        followed.append(association)
+                    if other not in depth:
+                        depth[other] = level
+                        order.append(other)
+                        next_frontier.append(other)
+                    if depth[other] == level:
+                        parents.setdefault(other, []).append(arn)
+            frontier = next_frontier
+        return order, parents, followed
+
+    def _filter(self, filters: Mapping[str, Any]) -> Callable[[str], bool]:
+        types, lineage_types = filters.get("Types"), filters.get("LineageTypes")
+        properties = filters.get("Properties")
+        bounds = [(filters.get("CreatedBefore"), "CreationTime", _before),
+                  (filters.get("CreatedAfter"), "CreationTime", _after),
+                  (filters.get("ModifiedBefore"), "LastModifiedTime", _before),
+                  (filters.get("ModifiedAfter"), "LastModifiedTime", _after)]
+
+        def test(arn: str) -> bool:
+            document = self.entity(arn) or {}
+            if types and self._type_of(arn) not in types:
+                return False
+            if lineage_types and self.lineage_type(arn) not in lineage_types:
+                return False
+            for bound, key, compare in bounds:
+                if bound is not None and (document.get(key) is None or not compare(document[key], bound)):
+                    return False
+            if properties:  # "included ... if it matches any of the provided pairs"
+                own = document.get("Properties") or {}
+                if not any(own.get(key) == value for key, value in properties.items()):
+                    return False
+            return True
+
+        return test
+
+    def _vertex(self, arn: str) -> Document:
+        return {"Arn": arn, "Type": self._type_of(arn), "LineageType": self.lineage_type(arn)}
+
+
+# -- module helpers ----------------------------------------------------------------------------
+
+def _max(shape_name: str) -> int:
+    return int(service.shape(shape_name).metadata["max"])
+
+
+def _before(value: _dt.datetime, bound: _dt.datetime) -> bool:
+    return value < bound
+
+
+def _after(value: _dt.datetime, bound: _dt.datetime) -> bool:
+    return value > bound
+
+
+def _in_window(documents: Iterable[Document], params: Params) -> list[Document]:
+    """CreatedAfter / CreatedBefore, both inclusive ("created on or after", "on or before")."""
+    after, before = params.get("CreatedAfter"), params.get("CreatedBefore")
+    return [doc for doc in documents
+            if (after is None or doc["CreationTime"] >= after) and (before is None or doc["CreationTime"] <= before)]
+
+
+def _selected(documents: Iterable[Document], params: Params, type_key: str) -> list[Document]:
+    """The SourceUri, type and creation-time filters of ListActions, ListArtifacts, ListContexts."""
+    uri, kind = params.get("SourceUri"), params.get(type_key)
+    return [doc for doc in _in_window(documents, params)
+            if (uri is None or doc["Source"]["SourceUri"] == uri) and (kind is None or doc.get(type_key) == kind)]
+
+
+def _updated_properties(document: Document, params: Params) -> dict[str, str] | None:
+    """The properties after an update: given ones set (others kept), PropertiesToRemove removed.
+
+    Checked before anything changes; None when the update does not touch properties.
+    """
+    given, removed = params.get("Properties"), params.get("PropertiesToRemove")
+    if given is None and removed is None:
+        return None
+    both = sorted(set(given or {}) & set(removed or ()))
+    if both:
+        raise ValidationError(f"Properties and PropertiesToRemove both name {', '.join(both)}.")
+    merged = {**(document.get("Properties") or {}), **(given or {})}
+    for key in removed or ():
+        merged.pop(key, None)
+    limit = _max("LineageEntityParameters")
+    if len(merged) > limit:
+        raise ValidationError(f"An entity can have at most {limit} properties; this update would leave {len(merged)}.")
+    return merged
+
+
+def _source_matches(own: Document, wanted: Document) -> bool:
+    """A DeleteArtifact Source names an artifact by URI (and by its source types when given)."""
+    if own["SourceUri"] != wanted["SourceUri"]:
+        return False
+    types = wanted.get("SourceTypes")
+    return types is None or _types(types) == _types(own.get("SourceTypes") or [])
+
+
+def _types(types: list[Document]) -> list[tuple[str, str]]:
+    return sorted((item["SourceIdType"], item["Value"]) for item in types)
