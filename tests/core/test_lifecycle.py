@@ -141,3 +141,32 @@ def test_fail_next_refuses_kinds_that_cannot_fail():
     with mock_sagemaker() as mock:
         with pytest.raises(ValueError, match="cannot be made to fail"):
             mock.fail_next("model-package-group")
+
+
+NOTEBOOK = {"InstanceType": "ml.t3.medium", "RoleArn": "arn:aws:iam::123456789012:role/nb"}
+
+
+def test_fail_next_by_name_ignores_case_where_names_do():
+    with mock_sagemaker() as mock:
+        c = client()
+        mock.fail_next("notebook-instance", reason="no capacity", name="MixedCase")
+        c.create_notebook_instance(NotebookInstanceName="mixedcase", **NOTEBOOK)
+        described = c.describe_notebook_instance(NotebookInstanceName="mixedcase")
+        assert (described["NotebookInstanceStatus"], described["FailureReason"]) == ("Failed", "no capacity")
+
+
+def test_set_status_takes_an_arn_in_the_names_case():
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_notebook_instance(NotebookInstanceName="Analysis", **NOTEBOOK)
+        mock.set_status("arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/Analysis", "Stopped")
+        assert c.describe_notebook_instance(NotebookInstanceName="Analysis")["NotebookInstanceStatus"] == "Stopped"
+
+
+def test_waiters_walk_reads_mode_with_no_delay():
+    with mock_sagemaker(transitions="reads", transition_reads=2):
+        c = client()
+        c.create_notebook_instance(NotebookInstanceName="nb", **NOTEBOOK)
+        c.get_waiter("notebook_instance_in_service").wait(NotebookInstanceName="nb",
+                                                          WaiterConfig={"Delay": 0, "MaxAttempts": 5})
+        assert c.describe_notebook_instance(NotebookInstanceName="nb")["NotebookInstanceStatus"] == "InService"
