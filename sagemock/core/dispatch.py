@@ -13,6 +13,7 @@ from . import backend, idempotency, protocol, service, shape, validate
 from .context import Context, credential_scope, region_from_host
 from .errors import NotImplementedOperation, ServiceError, UnknownOperation
 from .identity import account_for
+from .lifecycle import READING
 from .state import State
 
 log = logging.getLogger("sagemock")
@@ -59,6 +60,8 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
             if answer is not None:
                 return answer
         ctx = Context(state, store, operation, access_key, headers, state.clock.now())
+        if not operation.startswith(READING):
+            store.version += 1
         result = method(store.backend(cls), params, ctx)
         answer = shape.output(op_model.output_shape, result, state.config.strict)
         if token is not None:

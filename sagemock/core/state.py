@@ -58,6 +58,9 @@ class Store:
         self.taggable: set[str] = set()
         #: Tags by resource ARN, in insertion order.
         self.tags: dict[str, dict[str, str]] = {}
+        #: Bumped by every operation that may write (not Describe/List/...): caches of derived
+        #: views (Search's sorted records) are valid while it stays the same.
+        self.version = 0
         #: (operation, idempotency token) -> (request fingerprint, the answer given).
         self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
