@@ -265,6 +265,28 @@ class MockSageMaker:
         """
         lifecycle.plan_failure(self.state, kind, name, reason)
 
+    def put_trial_component_metrics(self, trial_component_arn: str, metrics: dict[str, list[float]]) -> None:
+        """Log metric values on a trial component, as SageMaker's metrics service would.
+
+        Each metric's summary (Min, Max, Avg, StdDev, Last, Count, TimeStamp) folds in the values;
+        DescribeTrialComponent, ListTrialComponents and Search see them. (BatchPutMetrics itself
+        belongs to the `sagemaker-metrics` service, which sagemock does not intercept.)
+        """
+        from .backends.experiments import Experiments
+
+        store, document = self.state.locate(trial_component_arn)
+        with store.lock:
+            store.backend(Experiments).record_metrics(document, metrics, self.state.clock.now())
+
+    def set_trial_component_source(self, trial_component_arn: str, source_arn: str,
+                                   source_type: str | None = None) -> None:
+        """Give a trial component the Source SageMaker gives the components of the jobs it runs."""
+        from .backends.experiments import Experiments
+
+        store, document = self.state.locate(trial_component_arn)
+        with store.lock:
+            store.backend(Experiments).record_source(document, source_arn, source_type)
+
     @staticmethod
     def implemented_operations() -> list[str]:
         """The SageMaker operations sagemock answers."""

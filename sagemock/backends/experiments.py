@@ -38,10 +38,11 @@ both set and removed in one UpdateTrialComponent is refused; an emptied map is l
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import statistics
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..core import service, shape, tags
+from ..core import service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ResourceNotFound, ValidationError
@@ -162,7 +163,7 @@ class Experiments(Backend):
             document["DisplayName"] = params["DisplayName"]
         if "Description" in params:  # an empty description removes it
             document["Description"] = params["Description"] or None
-        _touch(document, ctx)
+        updates.touch(document, ctx)
         return {"ExperimentArn": document["ExperimentArn"]}
 
     @operation
@@ -220,7 +221,7 @@ class Experiments(Backend):
         document = self._trial(ctx, params["TrialName"])
         if "DisplayName" in params:
             document["DisplayName"] = params["DisplayName"]
-        _touch(document, ctx)
+        updates.touch(document, ctx)
         return {"TrialArn": document["TrialArn"]}
 
     @operation
@@ -262,24 +263,52 @@ class Experiments(Backend):
         self._register(self.components, document, arn, name, params)
         return {"TrialComponentArn": arn}
 
+    # -- what SageMaker writes into components (jobs it runs; the metrics service) --------------
+
+    def record_source(self, document: Document, source_arn: str, source_type: str | None) -> None:
+        """The job a component stands for (SageMaker sets this on the components it creates)."""
+        source = {"SourceArn": source_arn, "SourceType": source_type}
+        document["Source"] = source
+        document["Sources"] = [source]
+
+    def record_metrics(self, document: Document, metrics: Mapping[str, Sequence[float]], now: Any,
+                       source_arn: str | None = None) -> None:
+        """Metric values logged for a component, kept as the summaries AWS describes.
+
+        Values arrive through the SageMaker metrics service (BatchPutMetrics, another service) or
+        from a job's metric definitions; each metric's summary folds in the new values.
+        """
+        summaries = {summary["MetricName"]: summary for summary in document.get("Metrics") or []}
+        for name, values in metrics.items():
+            if not values:
+                continue
+            seen = summaries.get(name, {}).get("_values", []) + [float(value) for value in values]
+            mean = sum(seen) / len(seen)
+            summaries[name] = {
+                "MetricName": name, "SourceArn": source_arn or (document.get("Source") or {}).get("SourceArn"),
+                "TimeStamp": now, "Max": max(seen), "Min": min(seen), "Last": seen[-1], "Count": len(seen),
+                "Avg": mean, "StdDev": statistics.pstdev(seen) if len(seen) > 1 else 0.0, "_values": seen,
+            }
+        document["Metrics"] = list(summaries.values())
+
     @operation
     def describe_trial_component(self, params: Params, ctx: Context) -> Document:
         return self._component(ctx, params["TrialComponentName"])
 
     @operation
     def list_trial_components(self, params: Params, ctx: Context) -> Document:
-        given = [member for member in EXCLUSIVE_FILTERS if params.get(member)]
+        given = [member for member in EXCLUSIVE_FILTERS if params.get(member) is not None]
         if len(given) > 1:
             raise ValidationError(f"You can filter by only one of ExperimentName, TrialName and SourceArn; "
                                   f"the request gives {' and '.join(given)}.")
         selected: Iterable[Document] = self.components.values()
-        if params.get("ExperimentName"):
+        if params.get("ExperimentName") is not None:
             experiment = self._experiment(ctx, params["ExperimentName"])
             keys = {key for trial in self._trials_of(experiment) for key in trial["_components"]}
             selected = [self.components[key] for key in keys]
-        elif params.get("TrialName"):
+        elif params.get("TrialName") is not None:
             selected = [self.components[key] for key in self._trial(ctx, params["TrialName"])["_components"]]
-        elif params.get("SourceArn"):
+        elif params.get("SourceArn") is not None:
             source = params["SourceArn"]
             selected = [document for document in selected if (document.get("Source") or {}).get("SourceArn") == source]
         page, token = COMPONENT_LISTING.run(selected, params)
@@ -290,26 +319,18 @@ class Experiments(Backend):
     def update_trial_component(self, params: Params, ctx: Context) -> Document:
         document = self._component(ctx, params["TrialComponentName"])
         _check_parameters(params.get("Parameters"))
-        merged: dict[str, dict[str, Any]] = {}
-        for member, removal in MERGED_MAPS:
-            updates, removed = params.get(member) or {}, params.get(removal) or []
-            both = sorted(set(updates) & set(removed))
-            if both:
-                raise ValidationError(f"{member} and {removal} both name {', '.join(both)}: a key cannot be set "
-                                      "and removed in the same request.")
-            values = {key: value for key, value in (document.get(member) or {}).items() if key not in removed}
-            values.update(updates)
-            cap = _limit(service.operation("UpdateTrialComponent").input_shape.members[member].name)
-            if len(values) > cap:
-                raise ValidationError(f"A trial component can have at most {cap} {member}; this update would "
-                                      f"leave it with {len(values)}.")
-            merged[member] = values
+        shapes = service.operation("UpdateTrialComponent").input_shape.members
+        merged = {member: updates.merged_map(document.get(member), params.get(member), params.get(removal),
+                                             service.max_of(shapes[member].name), member, removal,
+                                             "A trial component")
+                  for member, removal in MERGED_MAPS}
         for key in ("DisplayName", "Status", "StartTime", "EndTime"):
             if key in params:
                 document[key] = params[key]
         for member, values in merged.items():
-            document[member] = values or None
-        _touch(document, ctx)
+            if values is not None:
+                document[member] = values or None
+        updates.touch(document, ctx)
         return {"TrialComponentArn": document["TrialComponentArn"]}
 
     @operation
@@ -334,8 +355,8 @@ class Experiments(Backend):
         if component_key not in trial["_components"]:
             trial["_components"].append(component_key)
             component["_trials"].append(trial_key)
-            _touch(trial, ctx)
-            _touch(component, ctx)
+            updates.touch(trial, ctx)
+            updates.touch(component, ctx)
         return {"TrialComponentArn": component["TrialComponentArn"], "TrialArn": trial["TrialArn"]}
 
     @operation
@@ -348,19 +369,9 @@ class Experiments(Backend):
                                    f"trial '{trial['TrialArn']}'.")
         trial["_components"].remove(component_key)
         component["_trials"].remove(trial_key)
-        _touch(trial, ctx)
-        _touch(component, ctx)
+        updates.touch(trial, ctx)
+        updates.touch(component, ctx)
         return {"TrialComponentArn": component["TrialComponentArn"], "TrialArn": trial["TrialArn"]}
-
-
-def _touch(document: Document, ctx: Context) -> None:
-    document["LastModifiedTime"] = ctx.now
-    document["LastModifiedBy"] = ctx.user
-
-
-def _limit(shape_name: str) -> int:
-    """The size cap the model sets on a map shape."""
-    return int(service.shape(shape_name).metadata["max"])
 
 
 def _check_parameters(parameters: dict[str, Document] | None) -> None:

@@ -15,11 +15,12 @@ import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..core import arns, service, shape, tags
+from ..core import arns, service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ResourceNotFound, ValidationError
-from ..core.pagination import Listing, offset_page
+from ..core.pagination import Listing, digest, offset_page
+from ..core.state import next_sequence
 
 Document = dict[str, Any]
 
@@ -105,8 +106,10 @@ class Lineage(Backend):
         return _LINEAGE_TYPES.get(arns.kind(arn) or "")
 
     def entity(self, arn: str) -> Document | None:
-        """The live document of any resource an association may join, by ARN."""
-        return self.store.resources.get(arn)
+        """The live document of any resource an association may join, by ARN (in any case where
+        the resource's name ignores case)."""
+        canonical = self.store.canonical(arn)
+        return self.store.resources.get(canonical) if canonical else None
 
     def forget(self, arn: str) -> None:
         """Drop every association of `arn` (a family calls this when it deletes the resource)."""
@@ -149,7 +152,7 @@ class Lineage(Backend):
     @operation
     def update_action(self, params: Params, ctx: Context) -> Document:
         document = self._action(ctx, params["ActionName"])
-        properties = _updated_properties(document, params)
+        properties = _updated_properties(document, params, "LineageEntityParameters")
         for member in ("Description", "Status"):
             if params.get(member) is not None:
                 document[member] = params[member]
@@ -216,7 +219,7 @@ class Lineage(Backend):
         name = params.get("ArtifactName")
         if name is not None:
             self._check_artifact_name(ctx, name, keep=document["ArtifactArn"])
-        properties = _updated_properties(document, params)
+        properties = _updated_properties(document, params, "ArtifactProperties")
         if name is not None:
             document["ArtifactName"] = name
         self._touch(document, properties, ctx)
@@ -286,7 +289,7 @@ class Lineage(Backend):
     @operation
     def update_context(self, params: Params, ctx: Context) -> Document:
         document = self._context(ctx, params["ContextName"])
-        properties = _updated_properties(document, params)
+        properties = _updated_properties(document, params, "LineageEntityParameters")
         if params.get("Description") is not None:
             document["Description"] = params["Description"]
         self._touch(document, properties, ctx)
@@ -317,7 +320,7 @@ class Lineage(Backend):
     def _touch(document: Document, properties: dict[str, str] | None, ctx: Context) -> None:
         if properties is not None:
             document["Properties"] = properties
-        document.update(LastModifiedTime=ctx.now, LastModifiedBy=ctx.user)
+        updates.touch(document, ctx)
 
     def _remove(self, arn: str) -> None:
         """An entity goes: its associations and tags with it."""
@@ -337,9 +340,9 @@ class Lineage(Backend):
 
     @operation
     def add_association(self, params: Params, ctx: Context) -> Document:
-        source, destination = params["SourceArn"], params["DestinationArn"]
-        self._end(ctx, source, "source")
-        self._end(ctx, destination, "destination")
+        self._end(ctx, params["SourceArn"], "source")
+        self._end(ctx, params["DestinationArn"], "destination")
+        source, destination = self._canonical(params["SourceArn"]), self._canonical(params["DestinationArn"])
         if arns.kind(source) in _EXPERIMENT_KINDS and arns.kind(destination) in _EXPERIMENT_KINDS:
             raise ValidationError("An association cannot join two experiment entities (experiments, trials, "
                                   f"trial components): {source} and {destination}.")
@@ -353,25 +356,23 @@ class Lineage(Backend):
             "AssociationType": params.get("AssociationType"),
             "CreationTime": ctx.now,
             "CreatedBy": ctx.user,
+            "_seq": next_sequence(),
         }
         return {"SourceArn": source, "DestinationArn": destination}
 
+    def _canonical(self, arn: str) -> str:
+        """The ARN as the resource is indexed (the same resource, whatever case the request used)."""
+        return self.store.canonical(arn) or arn
+
     @operation
     def delete_association(self, params: Params, ctx: Context) -> Document:
-        source, destination = params["SourceArn"], params["DestinationArn"]
-        self._prune()
+        source, destination = self._canonical(params["SourceArn"]), self._canonical(params["DestinationArn"])
         if (source, destination) not in self.associations:
             raise ResourceNotFound(f"There is no association from {source} to {destination}.")
         del self.associations[(source, destination)]
         return {"SourceArn": source, "DestinationArn": destination}
 
-    def _prune(self) -> None:
-        """Drop associations whose end another family removed without calling `forget`."""
-        resources = self.store.resources
-        for pair in [pair for pair in self.associations if pair[0] not in resources or pair[1] not in resources]:
-            del self.associations[pair]
-
-    def _summary(self, association: Document, sequence: int) -> Document:
+    def _summary(self, association: Document) -> Document:
         source, destination = association["SourceArn"], association["DestinationArn"]
         return {
             **association,
@@ -379,7 +380,6 @@ class Lineage(Backend):
             "DestinationType": self._type_of(destination),
             "SourceName": self._name_of(source),
             "DestinationName": self._name_of(destination),
-            "_seq": sequence,
             "_id": f"{source} {destination}",
         }
 
@@ -403,10 +403,12 @@ class Lineage(Backend):
 
     @operation
     def list_associations(self, params: Params, ctx: Context) -> Document:
-        self._prune()
         wanted = {key: params.get(key) for key in
                   ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "AssociationType")}
-        summaries = [self._summary(association, index) for index, association in enumerate(self.associations.values())]
+        for end in ("SourceArn", "DestinationArn"):
+            if wanted[end] is not None:
+                wanted[end] = self._canonical(wanted[end])
+        summaries = [self._summary(association) for association in self.associations.values()]
         selected = [summary for summary in _in_window(summaries, params)
                     if all(value is None or summary.get(key) == value for key, value in wanted.items())]
         page, token = ASSOCIATION_LISTING.page(selected, params)
@@ -445,11 +447,11 @@ class Lineage(Backend):
             raise ValidationError("StartArns must name the lineage entity the query starts from.")
         for arn in starts:
             self._end(ctx, arn, "start entity")
-        self._prune()
+        starts = [self._canonical(arn) for arn in starts]
         direction = params.get("Direction") or "Both"
         max_depth = params.get("MaxDepth")
         if max_depth is None:
-            max_depth = _max("QueryLineageMaxDepth")
+            max_depth = service.max_of("QueryLineageMaxDepth")
         include_edges = params.get("IncludeEdges", True)
         found, parents, followed = self._walk(starts, direction, max_depth)
         test = self._filter(params.get("Filters") or {})
@@ -463,8 +465,10 @@ class Lineage(Backend):
                         kept.add(parent)
                         stack.append(parent)
         vertices = [arn for arn in found if arn in kept]
-        limit = params.get("MaxResults") or _max("QueryLineageMaxResults")
-        page, token = offset_page(vertices, params, default_max=limit)
+        limit = params.get("MaxResults")
+        if limit is None:
+            limit = service.max_of("QueryLineageMaxResults")
+        page, token = offset_page(vertices, params, limit, query=digest(params))
         position = {arn: index for index, arn in enumerate(vertices)}
         for arn in starts:
             position[arn] = -1
@@ -480,7 +484,7 @@ class Lineage(Backend):
                         edges.append({key: association.get(key)
                                       for key in ("SourceArn", "DestinationArn", "AssociationType")})
             result["Edges"] = edges
-        elif include_edges:
+        else:  # always there: the SageMaker SDK reads response["Edges"]
             result["Edges"] = []
         return result
 
@@ -554,10 +558,6 @@ class Lineage(Backend):
 
 # -- module helpers ----------------------------------------------------------------------------
 
-def _max(shape_name: str) -> int:
-    return int(service.shape(shape_name).metadata["max"])
-
-
 def _before(value: _dt.datetime, bound: _dt.datetime) -> bool:
     return value < bound
 
@@ -580,24 +580,10 @@ def _selected(documents: Iterable[Document], params: Params, type_key: str) -> l
             if (uri is None or doc["Source"]["SourceUri"] == uri) and (kind is None or doc.get(type_key) == kind)]
 
 
-def _updated_properties(document: Document, params: Params) -> dict[str, str] | None:
-    """The properties after an update: given ones set (others kept), PropertiesToRemove removed.
-
-    Checked before anything changes; None when the update does not touch properties.
-    """
-    given, removed = params.get("Properties"), params.get("PropertiesToRemove")
-    if given is None and removed is None:
-        return None
-    both = sorted(set(given or {}) & set(removed or ()))
-    if both:
-        raise ValidationError(f"Properties and PropertiesToRemove both name {', '.join(both)}.")
-    merged = {**(document.get("Properties") or {}), **(given or {})}
-    for key in removed or ():
-        merged.pop(key, None)
-    limit = _max("LineageEntityParameters")
-    if len(merged) > limit:
-        raise ValidationError(f"An entity can have at most {limit} properties; this update would leave {len(merged)}.")
-    return merged
+def _updated_properties(document: Document, params: Params, cap_shape: str) -> dict[str, str] | None:
+    """The properties after an update (checked before anything changes; None when untouched)."""
+    return updates.merged_map(document.get("Properties"), params.get("Properties"), params.get("PropertiesToRemove"),
+                              service.max_of(cap_shape), "Properties", "PropertiesToRemove", "An entity")
 
 
 def _source_matches(own: Document, wanted: Document) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..core import arns, service, shape, tags
+from ..core import arns, service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ValidationError
@@ -280,27 +280,24 @@ class Registry(Backend):
                                   f"{document['ModelPackageArn']} is unversioned.")
         additional = params.get("AdditionalInferenceSpecificationsToAdd") or []
         merged_additional = (document.get("AdditionalInferenceSpecifications") or []) + additional
-        cap = _limit("AdditionalInferenceSpecifications")
+        cap = service.max_of("AdditionalInferenceSpecifications")
         if len(merged_additional) > cap:
             raise ValidationError(f"The total number of AdditionalInferenceSpecifications cannot exceed {cap}.")
         _check_additional_specifications(merged_additional)
-        metadata = dict(document.get("CustomerMetadataProperties") or {})
-        metadata.update(params.get("CustomerMetadataProperties") or {})
-        for key in params.get("CustomerMetadataPropertiesToRemove") or ():
-            metadata.pop(key, None)
-        if len(metadata) > _limit("CustomerMetadataMap"):
-            raise ValidationError(f"A model package can have at most {_limit('CustomerMetadataMap')} "
-                                  "CustomerMetadataProperties.")
+        metadata = updates.merged_map(document.get("CustomerMetadataProperties"),
+                                      params.get("CustomerMetadataProperties"),
+                                      params.get("CustomerMetadataPropertiesToRemove"),
+                                      service.max_of("CustomerMetadataMap"), "CustomerMetadataProperties",
+                                      "CustomerMetadataPropertiesToRemove", "A model package")
         for key in ("ModelApprovalStatus", "ApprovalDescription", "ModelPackageRegistrationType",
                     "InferenceSpecification", "SourceUri", "ModelCard", "ModelLifeCycle"):
             if key in params:
                 document[key] = params[key]
         if additional:
             document["AdditionalInferenceSpecifications"] = merged_additional
-        if "CustomerMetadataProperties" in params or "CustomerMetadataPropertiesToRemove" in params:
+        if metadata is not None:
             document["CustomerMetadataProperties"] = metadata or None
-        document["LastModifiedTime"] = ctx.now
-        document["LastModifiedBy"] = ctx.user
+        updates.touch(document, ctx)
         return {"ModelPackageArn": document["ModelPackageArn"]}
 
     @operation
@@ -332,11 +329,6 @@ class Registry(Backend):
                 PACKAGE_LIFECYCLE.observe(document, ctx)
                 summaries[arn] = shape.project(document, service.shape("BatchDescribeModelPackageSummary"))
         return {"ModelPackageSummaries": summaries, "BatchDescribeModelPackageErrorMap": failures}
-
-
-def _limit(shape_name: str) -> int:
-    """The size cap the model sets on a list or map shape."""
-    return int(service.shape(shape_name).metadata["max"])
 
 
 def _summary(document: Document) -> Document:

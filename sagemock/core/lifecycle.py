@@ -167,18 +167,13 @@ def plan_failure(state: State, kind: str, name: str | None, reason: str) -> None
 
 def force(state: State, arn: str, status: str, reason: str | None = None) -> None:
     """Put the resource behind `arn` into `status` now (the test's hand on the state machine)."""
-    parsed = arns.parse(arn)
     kind = arns.kind(arn)
-    if parsed is None or kind is None:
+    if kind is None:
         raise ValueError(f"{arn!r} is not an ARN")
-    arn = arns.build(parsed.region, parsed.account, parsed.resource_type, parsed.resource)  # the name's case
     lifecycle = REGISTRY.get(kind)
     if lifecycle is None:
         raise ValueError(f"sagemock declares no lifecycle for {kind} resources")
-    store = state.stores.get((parsed.account, parsed.region))
-    document = store.resources.get(arn) if store else None
-    if document is None or store is None:
-        raise LookupError(f"no resource {arn} in the mock")
+    store, document = state.locate(arn)
     if status != GONE and status not in lifecycle.statuses:
         raise ValidationError(f"{status!r} is not a {lifecycle.status_shape}: {sorted(lifecycle.statuses)}")
     with store.lock:

@@ -102,9 +102,7 @@ class Listing:
 
     def _digest(self, params: Mapping[str, Any]) -> str:
         """What a token is valid for: this listing and the request's filters and sort."""
-        query = {key: value for key, value in params.items() if key not in ("NextToken", "MaxResults")}
-        text = json.dumps([self.id_key, sorted(self.sort_keys), query], sort_keys=True, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        return digest({**params, "_listing": [self.id_key, sorted(self.sort_keys)]})
 
     def run(self, documents: Iterable[Document], params: Mapping[str, Any]) -> tuple[list[Document], str | None]:
         return self.page(self.filter(documents, params), params)
@@ -155,18 +153,32 @@ def _decode(token: str, query: str) -> tuple[list[Any], int, str]:
     return sort_value, sequence, ident
 
 
-def offset_page(items: list[Any], params: Mapping[str, Any], default_max: int) -> tuple[list[Any], str | None]:
-    """Pages over a list kept in insertion order (tags, versions), by position."""
+def offset_page(items: list[Any], params: Mapping[str, Any], default_max: int,
+                query: str = "") -> tuple[list[Any], str | None]:
+    """Pages over a list kept in insertion order (tags, a lineage walk), by position.
+
+    `query` (a digest of what the request asked, see `digest`) binds a token to its query: given
+    to another, the token is refused rather than misread.
+    """
     start = 0
     token = params.get("NextToken")
     if token:
         try:
-            start = int(base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:"))
+            offset, issued_for = base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:").split(":", 1)
+            start = int(offset)
         except ValueError:
             raise ValidationError(_BAD_TOKEN) from None
-        if start < 0:
+        if start < 0 or start > len(items):
             raise ValidationError(_BAD_TOKEN)
+        if issued_for != query:
+            raise ValidationError("Invalid pagination token: it was issued for a different query.")
     limit = params.get("MaxResults") or default_max
     page = items[start:start + limit]
     more = start + limit < len(items)
-    return page, base64.urlsafe_b64encode(f"offset:{start + limit}".encode()).decode() if more else None
+    return page, base64.urlsafe_b64encode(f"offset:{start + limit}:{query}".encode()).decode() if more else None
+
+
+def digest(params: Mapping[str, Any]) -> str:
+    """What a request asked, less its page position: binds a token to the query it came from."""
+    query = {key: value for key, value in params.items() if key not in ("NextToken", "MaxResults")}
+    return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:16]

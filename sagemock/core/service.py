@@ -48,6 +48,11 @@ def shape(name: str) -> Shape:
     return model().shape_for(name)
 
 
+def max_of(shape_name: str) -> int:
+    """The `max` the model sets on a shape (a list's or map's size, a string's length, a number)."""
+    return int(shape(shape_name).metadata["max"])
+
+
 def enum_values(shape_name: str) -> tuple[str, ...]:
     return tuple(shape(shape_name).enum)
 

@@ -25,6 +25,11 @@ B = TypeVar("B", bound="Backend")
 #: Creation order across every store (next() on a count is atomic in CPython).
 _SEQUENCE = itertools.count(1)
 
+
+def next_sequence() -> int:
+    """The next number in creation order (for documents not indexed by ARN, e.g. associations)."""
+    return next(_SEQUENCE)
+
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
 
@@ -54,6 +59,8 @@ class Store:
         self.backends: dict[type, Backend] = {}
         #: Every live resource by ARN: its Describe document (tags, lineage and Search look here).
         self.resources: dict[str, dict[str, Any]] = {}
+        #: Lower-cased ARN -> indexed ARN, for the kinds whose names ignore case.
+        self.folded: dict[str, str] = {}
         #: The ARNs of resources that take tags (AddTags, ListTags, DeleteTags).
         self.taggable: set[str] = set()
         #: Tags by resource ARN, in insertion order.
@@ -73,14 +80,25 @@ class Store:
     def index(self, arn: str, document: dict[str, Any], *, taggable: bool = True) -> None:
         """Make a resource findable by ARN (tags, `set_status`, lineage, Search)."""
         self.resources[arn] = document
-        document.setdefault("_seq", next(_SEQUENCE))  # creation order, for stable sorting
+        document.setdefault("_seq", next_sequence())  # creation order, for stable sorting
         if taggable:
             self.taggable.add(arn)
+        if arns.kind(arn) in arns.CASE_INSENSITIVE:
+            self.folded[arn.lower()] = arn
 
     def unindex(self, arn: str) -> None:
         self.resources.pop(arn, None)
         self.taggable.discard(arn)
         self.tags.pop(arn, None)
+        if self.folded.get(arn.lower()) == arn:
+            del self.folded[arn.lower()]
+
+    def canonical(self, arn: str) -> str | None:
+        """The ARN under which a resource is indexed, for an ARN given in any case where the
+        resource's name ignores case; None when no resource has it."""
+        if arn in self.resources:
+            return arn
+        return self.folded.get(arn.lower())
 
 
 @dataclass
@@ -115,6 +133,18 @@ class State:
                 if found is None:
                     found = self.stores[key] = Store(self, account, region)
         return found
+
+    def locate(self, arn: str) -> tuple[Store, dict[str, Any]]:
+        """The store and document of the resource an ARN names (in any case its name allows)."""
+        parsed = arns.parse(arn)
+        if parsed is None:
+            raise ValueError(f"{arn!r} is not an ARN")
+        store = self.stores.get((parsed.account, parsed.region))
+        canonical = store.canonical(arns.build(parsed.region, parsed.account, parsed.resource_type,
+                                               parsed.resource)) if store else None
+        if store is None or canonical is None:
+            raise LookupError(f"no resource {arn} in the mock")
+        return store, store.resources[canonical]
 
     def plan_failure(self, kind: str, name: str | None, reason: str) -> None:
         with self._lock:
@@ -158,7 +188,8 @@ class State:
             self.stores = {}
             for (account, region), contents in snapshot.items():
                 store = Store(self, account, region)
-                backends, store.resources, store.taggable, store.tags, store.idempotency = copy.deepcopy(contents)
+                (backends, store.resources, store.folded, store.taggable, store.tags,
+                 store.idempotency) = copy.deepcopy(contents)
                 for cls, data in backends.items():
                     backend = store.backend(cls)
                     backend.__dict__.update(data)
@@ -170,4 +201,4 @@ def _store_contents(store: Store) -> Any:
     with store.lock:
         backends = {cls: {k: v for k, v in backend.__dict__.items() if k != "store"}
                     for cls, backend in store.backends.items()}
-        return copy.deepcopy((backends, store.resources, store.taggable, store.tags, store.idempotency))
+        return copy.deepcopy((backends, store.resources, store.folded, store.taggable, store.tags, store.idempotency))

@@ -631,3 +631,20 @@ def test_regions_are_separate(sagemaker_mock):
     assert described["TrialComponentArn"] == f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:experiment-trial-component/c1"
     assert described["LineageGroupArn"] == \
         f"arn:aws:sagemaker:us-west-2:{ACCOUNT}:lineage-group/sagemaker-default-lineage-group"
+
+
+def test_metrics_and_source_recorded_for_a_component(sagemaker_client, sagemaker_mock):
+    arn = sagemaker_client.create_trial_component(TrialComponentName="train-1")["TrialComponentArn"]
+    job = "arn:aws:sagemaker:us-east-1:123456789012:training-job/train-1"
+    sagemaker_mock.set_trial_component_source(arn, job, "SageMakerTrainingJob")
+    sagemaker_mock.put_trial_component_metrics(arn, {"accuracy": [0.5, 0.7]})
+    sagemaker_mock.put_trial_component_metrics(arn, {"accuracy": [0.9], "loss": [0.3]})
+    described = sagemaker_client.describe_trial_component(TrialComponentName="train-1")
+    assert described["Source"] == {"SourceArn": job, "SourceType": "SageMakerTrainingJob"}
+    assert described["Sources"] == [described["Source"]]
+    accuracy = {m["MetricName"]: m for m in described["Metrics"]}["accuracy"]
+    assert (accuracy["Min"], accuracy["Max"], accuracy["Last"], accuracy["Count"]) == (0.5, 0.9, 0.9, 3)
+    assert accuracy["Avg"] == pytest.approx(0.7) and accuracy["StdDev"] == pytest.approx(0.1633, abs=1e-4)
+    assert accuracy["SourceArn"] == job
+    listed = sagemaker_client.list_trial_components(SourceArn=job)["TrialComponentSummaries"]
+    assert [(c["TrialComponentName"], c["TrialComponentSource"]["SourceArn"]) for c in listed] == [("train-1", job)]

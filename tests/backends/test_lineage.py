@@ -169,12 +169,13 @@ def test_update_refusals_change_nothing(sagemaker_client):
     before = describe(sagemaker_client, "a1")
     with pytest.raises(ClientError) as excinfo:
         sagemaker_client.update_action(ActionName="a1", Status="Failed", Properties={"k": "w"}, PropertiesToRemove=["k"])
-    assert error_of(excinfo) == ("ValidationException", "Properties and PropertiesToRemove both name k.")
+    assert error_of(excinfo) == ("ValidationException", "Properties and PropertiesToRemove both name k: a key cannot "
+                                                        "be set and removed in the same request.")
     with pytest.raises(ClientError) as excinfo:
         sagemaker_client.update_action(ActionName="a1", Status="Failed",
                                        Properties={f"p{i}": "v" for i in range(30)})
     assert error_of(excinfo) == ("ValidationException",
-                                 "An entity can have at most 30 properties; this update would leave 31.")
+                                 "An entity can have at most 30 Properties; this update would leave it with 31.")
     with pytest.raises(ClientError) as excinfo:
         sagemaker_client.update_action(ActionName="missing", Status="Failed")
     assert error_of(excinfo) == ("ResourceNotFound", f"Action {PREFIX}action/missing does not exist.")
@@ -521,7 +522,7 @@ def test_query_filters(sagemaker_client, sagemaker_mock, graph):
     start = {"StartArns": [g["dataset"]], "Direction": "Descendants"}
     query = sagemaker_client.query_lineage
     only_model = query(**start, Filters={"Types": ["Model"]}, IncludeEdges=False)
-    assert vertices(only_model) == [g["model"]] and "Edges" not in only_model
+    assert vertices(only_model) == [g["model"]] and only_model["Edges"] == []  # the SDK reads Edges
     with_path = query(**start, Filters={"Types": ["Model"]}, IncludeEdges=True)
     assert vertices(with_path) == [g["training"], g["model"]]  # the entities on the path come too
     assert edges(with_path) == {(g["dataset"], g["training"], "ContributedTo"), (g["training"], g["model"], "Produced")}
@@ -602,3 +603,30 @@ def test_experiment_entities_as_association_ends(sagemaker_client):
     assert sagemaker_client.describe_trial_component(TrialComponentName="tc")["LineageGroupArn"] == GROUP_ARN
     sagemaker_client.delete_trial_component(TrialComponentName="tc")
     assert pairs(sagemaker_client) == [(experiment, PREFIX + "context/c")]  # no edge outlives its end
+
+
+def test_association_pages_survive_a_delete(sagemaker_client):
+    made = [sagemaker_client.create_artifact(ArtifactType="DataSet", Source={"SourceUri": f"s3://b/{i}"})["ArtifactArn"]
+            for i in range(6)]
+    for i in range(5):
+        sagemaker_client.add_association(SourceArn=made[i], DestinationArn=made[i + 1])
+    first = sagemaker_client.list_associations(MaxResults=2)
+    sagemaker_client.delete_association(SourceArn=made[4], DestinationArn=made[5])
+    rest = sagemaker_client.list_associations(MaxResults=10, NextToken=first["NextToken"])
+    seen = [a["SourceArn"] for a in first["AssociationSummaries"] + rest["AssociationSummaries"]]
+    assert len(seen) == len(set(seen))  # nothing listed twice ...
+    assert set(made[:4]) <= set(seen)  # ... and every association still there listed
+
+
+def test_query_tokens_belong_to_their_query(sagemaker_client):
+    made = [sagemaker_client.create_artifact(ArtifactType="DataSet", Source={"SourceUri": f"s3://b/{i}"})["ArtifactArn"]
+            for i in range(4)]
+    for i in range(3):
+        sagemaker_client.add_association(SourceArn=made[i], DestinationArn=made[i + 1])
+    page = sagemaker_client.query_lineage(StartArns=[made[0]], Direction="Descendants", MaxResults=1)
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.query_lineage(StartArns=[made[3]], Direction="Ascendants", NextToken=page["NextToken"])
+    assert err.value.response["Error"]["Code"] == "ValidationException"
+    rest = sagemaker_client.query_lineage(StartArns=[made[0]], Direction="Descendants", MaxResults=5,
+                                          NextToken=page["NextToken"])
+    assert [v["Arn"] for v in page["Vertices"] + rest["Vertices"]] == made[1:]
