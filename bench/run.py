@@ -2,7 +2,7 @@
 """sagemock's benchmark: what a SageMaker call costs under sagemock, under moto, and with no mock.
 
 Usage:
-    python bench/run.py            # full run (about 40-60 s), prints a table
+    python bench/run.py            # full run (about 2 min with moto: its 10,000-package Search registry), prints a table
     python bench/run.py --quick    # CI smoke run (a few seconds; figures are rough)
     python bench/run.py --json     # the results as JSON on stdout (the table is not printed)
     python bench/run.py --no-moto  # skip moto even if it is installed
@@ -13,6 +13,14 @@ Operations timed, each through a boto3 client:
     create      CreateModelPackage into a model package group (a new version per call)
     list        ListModelPackages with MaxResults=100 over a group of 120 versions (a page of 100)
     activation  m = mock_sagemaker(); m.start(); m.stop()   (moto: m = mock_aws(); ...)
+
+Search is timed over a large registry (10,000 model packages; 1,200 with --quick), reported under
+"searches" in the JSON:
+
+    search       Search(ModelPackage, ModelApprovalStatus Equals Approved, MaxResults=100): the first
+                 page of 100 out of a third of the packages
+    search_deep  the same query's page three quarters of the way through the results (via its
+                 NextToken): a page's cost should not grow with its index
 
 A multi-call cycle is timed the same way and reported beside the operations (under "cycles" in
 the JSON; it has no floor, since no single canned answer stands for several calls):
@@ -66,6 +74,7 @@ from sagemock.core import intercept
 
 OPERATIONS = ("describe", "create", "list", "activation")
 CYCLES = ("notebook",)
+SEARCHES = ("search", "search_deep")
 SETUPS = ("floor", "sagemock", "moto")
 LABELS = {
     "describe": "DescribeModelPackageGroup",
@@ -73,6 +82,8 @@ LABELS = {
     "list": "ListModelPackages (page of 100)",
     "activation": "mock start()+stop()",
     "notebook": "notebook create/stop/delete+wait",
+    "search": "Search p.1, 100 of N",
+    "search_deep": "Search deep page, 100 of N",
 }
 #: The botocore operation behind each timed request.
 API = {"describe": "DescribeModelPackageGroup", "create": "CreateModelPackage", "list": "ListModelPackages"}
@@ -83,6 +94,12 @@ ACTIVATION_TARGET_US = 1000.0  # start/stop under 1 ms
 
 READ_REGION = "us-east-1"  # describe and list
 WRITE_REGION = "us-west-2"  # create: its growing store never slows the reads down
+SEARCH_REGION = "eu-west-1"  # search: its own large registry
+SEARCH_GROUP = "bench-search"
+SEARCH_PACKAGES = 10_000
+SEARCH_PACKAGES_QUICK = 1_200
+SEARCH_TARGET_US = 20_000.0  # issue 6: a filtered page of 100 out of 10,000 packages under 20 ms
+SEARCH_EXPRESSION = {"Filters": [{"Name": "ModelApprovalStatus", "Operator": "Equals", "Value": "Approved"}]}
 GROUP = "bench-group"
 CREATE_GROUP = "bench-create"
 LIST_VERSIONS = 120
@@ -293,6 +310,31 @@ def notebook_cycle(client: Any) -> Callable[[], None]:
     return cycle
 
 
+def seed_search(client: Any, packages: int) -> None:
+    """A group of `packages` versions, a third of them Approved, ten container images among them."""
+    client.create_model_package_group(ModelPackageGroupName=SEARCH_GROUP)
+    for index in range(packages):
+        inference = {**INFERENCE, "Containers": [{**INFERENCE["Containers"][0],
+                                                  "Image": f"123456789012.dkr.ecr.us-east-1.amazonaws.com/bench:{index % 10}"}]}
+        client.create_model_package(ModelPackageGroupName=SEARCH_GROUP, InferenceSpecification=inference,
+                                    ModelApprovalStatus="Approved" if index % 3 == 0 else "PendingManualApproval")
+
+
+def search_calls(client: Any) -> dict[str, Callable[[], Any]]:
+    """The first page of the query, and (if the answer pages at all) one three quarters deep."""
+    first = functools.partial(client.search, Resource="ModelPackage", SearchExpression=SEARCH_EXPRESSION,
+                              MaxResults=PAGE)
+    calls: dict[str, Callable[[], Any]] = {"search": first}
+    tokens = []
+    answer = first()
+    while answer.get("NextToken"):
+        tokens.append(answer["NextToken"])
+        answer = first(NextToken=tokens[-1])
+    if tokens:
+        calls["search_deep"] = functools.partial(first, NextToken=tokens[(len(tokens) * 3) // 4])
+    return calls
+
+
 def check_page(name: str, result: dict[str, Any]) -> None:
     got = len(result.get("ModelPackageSummaryList", []))
     if got != PAGE:
@@ -322,6 +364,15 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
     sm_calls = calls_for(sm_read, sm_write)
     check_page("sagemock", sm_calls["list"]())
     sm_cycles = {"notebook": notebook_cycle(sm_write)}
+    search_packages = SEARCH_PACKAGES_QUICK if quick else SEARCH_PACKAGES
+    log(f"seeding {search_packages} model packages for Search ...")
+    sm_search = setups.client(SEARCH_REGION, "sagemock")
+    seed_search(sm_search, search_packages)
+    sm_searches = search_calls(sm_search)
+    for op in SEARCHES:
+        got = len(sm_searches[op]()["Results"]) if op in sm_searches else 0
+        if got != PAGE:
+            raise SystemExit(f"sagemock: {LABELS[op]} answered {got} results, not {PAGE}")
 
     # floor: the bytes sagemock answers, canned at the HTTP layer
     floor_read, floor_write = setups.client(READ_REGION, "floor"), setups.client(WRITE_REGION, "floor")
@@ -334,12 +385,22 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
         floor_clients[op].meta.events.register(f"before-send.sagemaker.{api}", canned(response))
     floor_calls = calls_for(floor_read, floor_write)
     check_page("floor", floor_calls["list"]())
+    floor_searches: dict[str, Callable[[], Any]] = {}
+    for op in SEARCHES:
+        response = capture(sm_search, "Search", sm_searches[op])
+        captured[op] = len(response._content)
+        floor_search = setups.client(SEARCH_REGION, "floor")
+        floor_search.meta.events.register("before-send.sagemaker.Search", canned(response))
+        floor_searches[op] = functools.partial(floor_search.search, Resource="ModelPackage",
+                                               SearchExpression=SEARCH_EXPRESSION, MaxResults=PAGE)
 
     # moto
     moto_mock = None
     moto_calls: dict[str, Callable[[], Any]] = {}
     moto_missing: dict[str, str] = {}
     moto_cycles: dict[str, Callable[[], Any]] = {}
+    moto_searches: dict[str, Callable[[], Any]] = {}
+    moto_notes: dict[str, str] = {}
     if have_moto:
         moto_mock = setups.mock_aws()
         moto_mock.start()
@@ -368,6 +429,21 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             moto_missing["notebook"] = f"moto cannot run the notebook cycle: {type(error).__name__}: {error}"
         else:
             moto_cycles["notebook"] = cycle
+        log(f"seeding {search_packages} model packages for Search in moto ...")
+        mo_search = setups.client(SEARCH_REGION, "moto")
+        try:
+            seed_search(mo_search, search_packages)
+            moto_searches = search_calls(mo_search)
+            got = len(moto_searches["search"]()["Results"])
+        except Exception as error:  # moto lacks Search for model packages
+            reason = f"moto cannot search model packages: {type(error).__name__}: {error}"
+            moto_missing.update(dict.fromkeys(SEARCHES, reason))
+            moto_searches = {}
+        else:
+            if got != PAGE:  # moto ignores MaxResults: measured anyway, as a user would meet it
+                moto_notes["search"] = f"moto ignores MaxResults and NextToken: it answered all {got} matches in one page"
+            if "search_deep" not in moto_searches:
+                moto_missing["search_deep"] = "moto returns no NextToken, so it has no deep page"
 
     results: dict[str, dict[str, Any]] = {}
     for op in API:
@@ -388,6 +464,20 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
         measured["floor"] = unavailable("a cycle of several calls has no single canned answer, so no floor")
         if "moto" not in measured:
             measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
+        results[op] = measured
+
+    search_plan = Plan(quick)  # a moto search over 10,000 packages takes seconds: fewer warm-ups
+    search_plan.warmup, search_plan.min_n = min(plan.warmup, 3), min(plan.min_n, 5)
+    for op in SEARCHES:
+        log(f"timing {LABELS[op].replace(' of N', f' of {search_packages:,}')} ...")
+        calls = {"floor": floor_searches[op], "sagemock": sm_searches[op]}
+        if op in moto_searches:
+            calls["moto"] = moto_searches[op]
+        measured = measure(calls, search_plan)
+        if "moto" not in measured:
+            measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
+        elif op in moto_notes:
+            measured["moto"]["note"] = moto_notes[op]
         results[op] = measured
 
     sm.stop()
@@ -433,12 +523,14 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             "first_activation_us": round(first_activation_us, 1),
             "response_bytes": captured,
             "list_group_versions": LIST_VERSIONS,
+            "search_packages": search_packages,
             "seconds": None,
         },
         "operations": {},
         "cycles": {},
+        "searches": {},
     }
-    for op in OPERATIONS + CYCLES:
+    for op in OPERATIONS + CYCLES + SEARCHES:
         setups_result = {setup: results[op][setup] for setup in SETUPS}
         floor, mock, moto_result = (setups_result[s]["median_us"] for s in SETUPS)
         ratios = {
@@ -450,10 +542,14 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             ratio = ratios["sagemock_over_floor"]
             entry["target"] = {"description": f"sagemock/floor <= {DESCRIBE_TARGET}",
                                "met": ratio is not None and ratio <= DESCRIBE_TARGET}
+        elif op in SEARCHES and not quick:
+            entry["target"] = {"description": f"sagemock median < {SEARCH_TARGET_US / 1000:.0f} ms",
+                               "met": mock is not None and mock < SEARCH_TARGET_US}
         elif op == "activation":
             entry["target"] = {"description": f"sagemock median < {ACTIVATION_TARGET_US:.0f} us",
                                "met": mock is not None and mock < ACTIVATION_TARGET_US}
-        report["cycles" if op in CYCLES else "operations"][op] = entry
+        entry["label"] = entry["label"].replace(" of N", f" of {search_packages:,}") if op in SEARCHES else entry["label"]
+        report["cycles" if op in CYCLES else "searches" if op in SEARCHES else "operations"][op] = entry
     report["meta"]["seconds"] = round(time.perf_counter() - started, 1)
     return report
 
@@ -483,7 +579,8 @@ def table(report: dict[str, Any]) -> str:
     ]
     lines.append("-" * len(lines[-1]) + "-" * 24)
     notes = []
-    sections = [("operations", op) for op in OPERATIONS] + [("cycles", op) for op in report.get("cycles", {})]
+    sections = [("operations", op) for op in OPERATIONS] + [("searches", op) for op in report.get("searches", {})] \
+        + [("cycles", op) for op in report.get("cycles", {})]
     for section, op in sections:
         entry = report[section][op]
         s = entry["setups"]
@@ -511,7 +608,7 @@ def table(report: dict[str, Any]) -> str:
     lines.append("activation has no floor (it makes no request), nor has a cycle of several calls; "
                  f"run took {meta['seconds']} s")
     if notes:
-        lines.append("n/a:")
+        lines.append("notes (n/a and caveats):")
         lines.extend(notes)
     return "\n".join(lines)
 

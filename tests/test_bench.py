@@ -41,6 +41,16 @@ def _check(report: dict) -> None:
         else:
             assert setups["floor"]["median_us"] is None  # activation makes no request
     assert {"describe", "activation"} <= {name for name in OPERATIONS if "target" in operations[name]}
+    searches = report["searches"]  # Search over a large registry: the first page and a deep one
+    assert set(searches) == {"search", "search_deep"}
+    assert report["meta"]["search_packages"] > 0
+    for name in ("search", "search_deep"):
+        setups = searches[name]["setups"]
+        for setup in ("floor", "sagemock"):
+            assert setups[setup]["n"] > 0
+            assert setups[setup]["median_us"] > 0 and setups[setup]["p90_us"] >= setups[setup]["median_us"]
+        assert searches[name]["ratios"]["sagemock_over_floor"] > 0
+        assert setups["moto"]["median_us"] is not None or setups["moto"]["note"].startswith("n/a")
     notebook = report["cycles"]["notebook"]["setups"]  # create/stop/delete, each with its waiter
     assert notebook["sagemock"]["n"] > 0 and notebook["sagemock"]["median_us"] > 0
     assert notebook["floor"]["median_us"] is None
@@ -71,6 +81,9 @@ def test_benchmark_runs_without_moto() -> None:
         moto = report["operations"][name]["setups"]["moto"]
         assert moto["median_us"] is None and "not installed" in moto["note"]
         assert report["operations"][name]["ratios"]["moto_over_sagemock"] is None
+    for name in ("search", "search_deep"):
+        assert "not installed" in report["searches"][name]["setups"]["moto"]["note"]
+        assert report["searches"][name]["ratios"]["moto_over_sagemock"] is None
 
 
 def test_benchmark_help() -> None:

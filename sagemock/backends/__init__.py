@@ -1,3 +1,16 @@
 """The resource families. Importing this package registers every operation they implement."""
 from ..core import tags  # noqa: F401  (AddTags, DeleteTags, ListTags)
-from . import algorithms, compilation, endpoint_configs, experiments, lineage, model_cards, models, notebooks, registry  # noqa: F401
+from . import (  # noqa: F401
+    algorithms,
+    compilation,
+    endpoint_configs,
+    experiments,
+    lineage,
+    model_cards,
+    models,
+    notebooks,
+    pipelines,
+    projects,
+    registry,
+    search,
+)

@@ -406,8 +406,9 @@ class Lineage(Backend):
         wanted = {key: params.get(key) for key in
                   ("SourceArn", "DestinationArn", "SourceType", "DestinationType", "AssociationType")}
         for end in ("SourceArn", "DestinationArn"):
-            if wanted[end] is not None:
-                wanted[end] = self._canonical(wanted[end])
+            given = wanted[end]
+            if given is not None:
+                wanted[end] = self._canonical(given)
         summaries = [self._summary(association) for association in self.associations.values()]
         selected = [summary for summary in _in_window(summaries, params)
                     if all(value is None or summary.get(key) == value for key, value in wanted.items())]

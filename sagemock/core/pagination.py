@@ -12,7 +12,7 @@ import bisect
 import datetime as _dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,16 +85,16 @@ class Listing:
         token = params.get("NextToken")
         try:
             if descending:
-                end = bisect.bisect_left(keys, _decode(token, query)) if token else len(keyed)
+                end = bisect.bisect_left(keys, decode_position(token, query, 3)) if token else len(keyed)
                 ordered = [doc for _, doc in reversed(keyed[:end])]
             else:
-                start = bisect.bisect_right(keys, _decode(token, query)) if token else 0
+                start = bisect.bisect_right(keys, decode_position(token, query, 3)) if token else 0
                 ordered = [doc for _, doc in keyed[start:]]
         except TypeError:  # a position of another sort order
-            raise ValidationError(_BAD_TOKEN) from None
+            raise ValidationError(BAD_TOKEN) from None
         limit = params.get("MaxResults") or self.default_max
         page = ordered[:limit]
-        next_token = _encode(self._position(page[-1], sort_key), query) if len(ordered) > limit else None
+        next_token = encode_position(self._position(page[-1], sort_key), query) if len(ordered) > limit else None
         return page, next_token
 
     def _position(self, doc: Document, sort_key: str) -> tuple[list[Any], int, str]:
@@ -132,25 +132,27 @@ def _sortable(value: Any) -> list[Any]:
     return [1, value]
 
 
-_BAD_TOKEN = "Invalid pagination token because of a malformed token."
+BAD_TOKEN = "Invalid pagination token because of a malformed token."
 
 
-def _encode(position: tuple[list[Any], int, str], query: str) -> str:
-    raw = json.dumps([position[0], position[1], position[2], query], separators=(",", ":")).encode()
+def encode_position(position: Sequence[Any], query: str) -> str:
+    """An opaque token: where the last item returned sorts, and the query it belongs to."""
+    raw = json.dumps([list(position), query], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode()
 
 
-def _decode(token: str, query: str) -> tuple[list[Any], int, str]:
+def decode_position(token: str, query: str, size: int) -> tuple[Any, ...]:
+    """The position a token holds (`size` parts), refused if malformed or issued for another query."""
     try:
-        sort_value, sequence, ident, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not (isinstance(sort_value, list) and isinstance(sequence, int) and isinstance(ident, str)):
+        position, issued_for = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if not isinstance(position, list) or len(position) != size or not isinstance(issued_for, str):
             raise ValueError
     except (ValueError, TypeError):
-        raise ValidationError(_BAD_TOKEN) from None
+        raise ValidationError(BAD_TOKEN) from None
     if issued_for != query:
         raise ValidationError("Invalid pagination token: it was issued for a different query "
                               "(the filters or the sort order changed).")
-    return sort_value, sequence, ident
+    return tuple(position)
 
 
 def offset_page(items: list[Any], params: Mapping[str, Any], default_max: int,
@@ -167,9 +169,9 @@ def offset_page(items: list[Any], params: Mapping[str, Any], default_max: int,
             offset, issued_for = base64.urlsafe_b64decode(token.encode()).decode().removeprefix("offset:").split(":", 1)
             start = int(offset)
         except ValueError:
-            raise ValidationError(_BAD_TOKEN) from None
+            raise ValidationError(BAD_TOKEN) from None
         if start < 0 or start > len(items):
-            raise ValidationError(_BAD_TOKEN)
+            raise ValidationError(BAD_TOKEN)
         if issued_for != query:
             raise ValidationError("Invalid pagination token: it was issued for a different query.")
     limit = params.get("MaxResults") or default_max

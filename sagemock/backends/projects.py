@@ -1,0 +1,290 @@
+"""SageMaker projects: Create, Describe, List, Update and Delete.
+
+A project is kept as the document DescribeProject returns. It is provisioned either from an AWS
+Service Catalog product (`ServiceCatalogProvisioningDetails`) or, in newer models, from a
+CloudFormation template in S3 (`TemplateProviders`); sagemock provisions nothing, it keeps what
+the request says and reports the provisioning the way DescribeProject does.
+
+Statuses (`ProjectStatus`): create walks CreateInProgress -> CreateCompleted, UpdateProject
+UpdateInProgress -> UpdateCompleted, DeleteProject DeleteInProgress -> DeleteCompleted -> gone;
+after `mock.fail_next("project", ...)` the operation ends in CreateFailed, UpdateFailed or
+DeleteFailed, and the reason is where DescribeProject reports it: the provisioned product's
+`ProvisionedProductStatusMessage` (or the template's `StackDetail.StatusMessage`).
+
+What AWS documents or shows, and sagemock enforces (sources in docs/projects.md):
+
+* A missing project is a `ValidationException` whose message says it "does not exist"
+  (DescribeProject declares no error; Terraform's AWS provider matches that text).
+* DeleteProject of a project in DeleteCompleted: "Cannot delete Project in DeleteCompleted
+  status" (`ValidationException`, matched by Terraform's AWS provider).
+* `ProvisioningArtifactId` "will default to the latest provisioning artifact ID of the product".
+* ListProjects: SortBy "The default is CreationTime", SortOrder "The default is Ascending".
+* A template provider: "Only one type of template provider can be specified."
+
+Where AWS is silent the choices are sagemock's (see docs/projects.md): UpdateProject and
+DeleteProject are refused while another operation is in progress (`ConflictException`, the error
+both declare), `Tags` on UpdateProject replace the project's tags, names are case-sensitive.
+"""
+from __future__ import annotations
+
+import string
+import uuid
+from typing import Any
+
+from ..core import arns, service, shape, tags
+from ..core.backend import Backend, Params, operation
+from ..core.context import Context
+from ..core.errors import ConflictError, ServiceError, ValidationError
+from ..core.lifecycle import GONE, Lifecycle
+from ..core.pagination import Listing
+
+Document = dict[str, Any]
+
+RESOURCE_TYPE = "project"
+_ALPHABET = string.ascii_lowercase + string.digits
+
+#: The statuses in which an operation is still running: a write then conflicts with it.
+BUSY = frozenset(("Pending", "CreateInProgress", "UpdateInProgress", "DeleteInProgress"))
+
+#: What the provisioned product reports in each status (ServiceCatalogProvisionedProductDetails.
+#: ProvisionedProductStatusMessage documents AVAILABLE and UNDER_CHANGE); a failure reports its
+#: reason instead, and DeleteCompleted leaves the last message as it was.
+PRODUCT_MESSAGES = {
+    "Pending": "UNDER_CHANGE", "CreateInProgress": "UNDER_CHANGE", "UpdateInProgress": "UNDER_CHANGE",
+    "DeleteInProgress": "UNDER_CHANGE", "CreateCompleted": "AVAILABLE", "UpdateCompleted": "AVAILABLE",
+}
+#: What a template's CloudFormation stack reports in each status (StackDetail.StatusMessage).
+STACK_MESSAGES = {
+    "Pending": "CREATE_IN_PROGRESS", "CreateInProgress": "CREATE_IN_PROGRESS", "CreateCompleted": "CREATE_COMPLETE",
+    "UpdateInProgress": "UPDATE_IN_PROGRESS", "UpdateCompleted": "UPDATE_COMPLETE",
+    "DeleteInProgress": "DELETE_IN_PROGRESS", "DeleteCompleted": "DELETE_COMPLETE",
+}
+
+
+def _entered(document: Document, status: str, store: Any, now: Any) -> None:
+    """Every status change is a modification; the product or stack reports the same state."""
+    document["LastModifiedTime"] = now
+    reason = document.pop("_failure_reason", None) if status in LIFECYCLE.failure_statuses else None
+    product = document.get("ServiceCatalogProvisionedProductDetails")
+    if product is not None:
+        message = reason or PRODUCT_MESSAGES.get(status)
+        if message:
+            product["ProvisionedProductStatusMessage"] = message
+    for provider in document.get("TemplateProviderDetails") or ():
+        message = reason or STACK_MESSAGES.get(status)
+        if message:
+            provider["CfnTemplateProviderDetail"]["StackDetail"]["StatusMessage"] = message
+
+
+def _gone(document: Document, status: str, store: Any, now: Any) -> None:
+    store.backend(Projects)._forget(document)
+
+
+LIFECYCLE = Lifecycle(
+    resource_type=RESOURCE_TYPE,
+    status_key="ProjectStatus",
+    status_shape="ProjectStatus",
+    paths={
+        "create": ("CreateInProgress", "CreateCompleted"),
+        "update": ("UpdateInProgress", "UpdateCompleted"),
+        "delete": ("DeleteInProgress", "DeleteCompleted", GONE),
+    },
+    failure_paths={
+        "create": ("CreateInProgress", "CreateFailed"),
+        "update": ("UpdateInProgress", "UpdateFailed"),
+        "delete": ("DeleteInProgress", "DeleteFailed"),
+    },
+    failure_key=None,  # DescribeProject has no FailureReason: `_entered` puts the reason in place
+    name_key="ProjectName",
+    accepts={
+        "update": ("CreateCompleted", "UpdateCompleted", "UpdateFailed"),
+        "delete": ("CreateCompleted", "CreateFailed", "UpdateCompleted", "UpdateFailed", "DeleteFailed"),
+    },
+    on_enter=_entered,
+    on_gone=_gone,
+)
+#: ListProjects: SortBy "The default is CreationTime", SortOrder "The default is Ascending"; no
+#: default page size is documented (10). CreationTimeAfter/Before: "created after/before".
+LISTING = Listing(
+    sort_keys={"Name": "ProjectName", "CreationTime": "CreationTime"},
+    default_sort="CreationTime", default_order="Ascending", id_key="ProjectArn", name_key="ProjectName",
+)
+
+
+def _random_id(ctx: Context, length: int) -> str:
+    return "".join(ctx.state.random.choice(_ALPHABET) for _ in range(length))
+
+
+class Projects(Backend):
+    def __init__(self, store: Any):
+        super().__init__(store)
+        self.projects: dict[str, Document] = {}  # arns.key("project", name) -> Describe document
+        #: Service Catalog product id -> the id sagemock gives its latest provisioning artifact.
+        self.latest_artifacts: dict[str, str] = {}
+
+    def _project(self, ctx: Context, name: str) -> Document:
+        return self.find(ctx, self.projects, name, RESOURCE_TYPE,
+                         lambda arn: ValidationError(f"Project {name} does not exist."), LIFECYCLE)
+
+    @staticmethod
+    def _guard(document: Document, trigger: str) -> None:
+        """Refuse `trigger` unless the project is in a status it is accepted from.
+
+        While another operation runs the refusal is a `ConflictException` (the error UpdateProject
+        and DeleteProject declare); otherwise it is AWS's "Cannot delete Project in DeleteCompleted
+        status" form, a `ValidationException`.
+        """
+        def refuse(status: str, accepted: tuple[str, ...]) -> ServiceError:
+            message = f"Cannot {trigger} Project in {status} status"
+            if status in BUSY:
+                return ConflictError(f"{message}: another operation on project {document['ProjectName']} is in "
+                                     "progress. Wait until it completes.")
+            return ValidationError(message)
+
+        LIFECYCLE.guard(document, trigger, refuse)
+
+    # -- operations ---------------------------------------------------------------------------
+
+    @operation
+    def create_project(self, params: Params, ctx: Context) -> Document:
+        name = params["ProjectName"]
+        existing = self.projects.get(arns.key(RESOURCE_TYPE, name))
+        if existing is not None and LIFECYCLE.observe(existing, ctx):
+            raise ValidationError(f"Project {name} already exists ({existing['ProjectArn']}): project names must be "
+                                  "unique within an AWS account and region.")
+        tags.check(params.get("Tags"))
+        catalog, templates = params.get("ServiceCatalogProvisioningDetails"), params.get("TemplateProviders")
+        if catalog is not None and templates is not None:
+            raise ValidationError("Specify either ServiceCatalogProvisioningDetails or TemplateProviders, not both.")
+        if catalog is None and templates is None:
+            raise ValidationError("Specify ServiceCatalogProvisioningDetails or TemplateProviders: a project is "
+                                  "provisioned from a Service Catalog product or from a CloudFormation template.")
+        if templates is not None:
+            _check_providers(templates)
+        # Every rule holds: create the project.
+        project_id = f"p-{_random_id(ctx, 12)}"
+        arn = ctx.arn(RESOURCE_TYPE, name)
+        document: Document = {
+            "ProjectArn": arn,
+            "ProjectName": name,
+            "ProjectId": project_id,
+            "ProjectDescription": params.get("ProjectDescription"),
+            "CreatedBy": ctx.user,
+            "CreationTime": ctx.now,
+            "LastModifiedTime": ctx.now,
+            "LastModifiedBy": ctx.user,
+        }
+        if catalog is not None:
+            details = dict(catalog)
+            details["ProvisioningArtifactId"] = catalog.get("ProvisioningArtifactId") or self._latest(ctx, catalog)
+            document["ServiceCatalogProvisioningDetails"] = details
+            document["ServiceCatalogProvisionedProductDetails"] = {"ProvisionedProductId": f"pp-{_random_id(ctx, 13)}"}
+        else:
+            document["TemplateProviderDetails"] = [self._provider_detail(ctx, document, provider["CfnTemplateProvider"])
+                                                   for provider in templates or ()]
+        LIFECYCLE.begin(document, "create", ctx)
+        self.projects[arns.key(RESOURCE_TYPE, name)] = document
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, params.get("Tags"))
+        return {"ProjectArn": arn, "ProjectId": project_id}
+
+    @operation
+    def describe_project(self, params: Params, ctx: Context) -> Document:
+        return self._project(ctx, params["ProjectName"])
+
+    @operation
+    def list_projects(self, params: Params, ctx: Context) -> Document:
+        page, token = LISTING.run(LIFECYCLE.live(self.projects.values(), ctx), params)
+        summary = service.shape("ProjectSummary")
+        return {"ProjectSummaryList": [shape.project(document, summary) for document in page], "NextToken": token}
+
+    @operation
+    def update_project(self, params: Params, ctx: Context) -> Document:
+        """Description, provisioning, templates and tags; walks UpdateInProgress -> UpdateCompleted."""
+        document = self._project(ctx, params["ProjectName"])
+        self._guard(document, "update")
+        new_tags = params.get("Tags")
+        tags.check(new_tags)
+        catalog = params.get("ServiceCatalogProvisioningUpdateDetails")
+        if catalog is not None and "ServiceCatalogProvisioningDetails" not in document:
+            raise ValidationError(f"Project {document['ProjectName']} is not provisioned from a Service Catalog "
+                                  "product: ServiceCatalogProvisioningUpdateDetails cannot be applied to it.")
+        updates = params.get("TemplateProvidersToUpdate")
+        targets: list[tuple[Document, Document]] = []
+        if updates is not None:
+            _check_providers(updates)
+            current = {provider["CfnTemplateProviderDetail"]["TemplateName"]: provider["CfnTemplateProviderDetail"]
+                       for provider in document.get("TemplateProviderDetails") or ()}
+            for update in updates:
+                wanted = update["CfnTemplateProvider"]
+                if wanted["TemplateName"] not in current:
+                    known = ", ".join(sorted(current)) or "none"
+                    raise ValidationError(f"Project {document['ProjectName']} has no template named "
+                                          f"{wanted['TemplateName']} (its templates: {known}).")
+                targets.append((current[wanted["TemplateName"]], wanted))
+        # Every rule holds: apply the request.
+        if "ProjectDescription" in params:
+            document["ProjectDescription"] = params["ProjectDescription"]
+        if catalog is not None:
+            details = document["ServiceCatalogProvisioningDetails"]
+            details["ProvisioningArtifactId"] = catalog.get("ProvisioningArtifactId") or self._latest(ctx, details)
+            if "ProvisioningParameters" in catalog:
+                details["ProvisioningParameters"] = catalog["ProvisioningParameters"]
+        for detail, wanted in targets:
+            detail["TemplateURL"] = wanted["TemplateURL"]
+            if "Parameters" in wanted:
+                detail["Parameters"] = wanted["Parameters"]
+        if new_tags is not None:
+            self.store.tags[document["ProjectArn"]] = {}
+            tags.apply(self.store, document["ProjectArn"], new_tags)
+        document["LastModifiedBy"] = ctx.user
+        LIFECYCLE.begin(document, "update", ctx)
+        return {"ProjectArn": document["ProjectArn"]}
+
+    @operation
+    def delete_project(self, params: Params, ctx: Context) -> None:
+        """DeleteInProgress -> DeleteCompleted -> gone; refused while another operation runs."""
+        document = self._project(ctx, params["ProjectName"])
+        self._guard(document, "delete")
+        document["LastModifiedBy"] = ctx.user
+        LIFECYCLE.begin(document, "delete", ctx)
+        return None
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _latest(self, ctx: Context, catalog: Document) -> str:
+        """The id of the product's latest provisioning artifact: one per product, made up once."""
+        product = catalog["ProductId"]
+        found = self.latest_artifacts.get(product)
+        if found is None:
+            found = self.latest_artifacts[product] = f"pa-{_random_id(ctx, 13)}"
+        return found
+
+    @staticmethod
+    def _provider_detail(ctx: Context, document: Document, provider: Document) -> Document:
+        """A template provider as DescribeProject reports it, with the stack that provisions it."""
+        stack = f"sagemaker-{document['ProjectName']}-{document['ProjectId']}"
+        stack_id = uuid.UUID(int=ctx.state.random.getrandbits(128), version=4)
+        detail: Document = {key: provider[key] for key in ("TemplateName", "TemplateURL", "RoleARN", "Parameters")
+                            if key in provider}
+        detail["StackDetail"] = {
+            "Name": stack,
+            "Id": (f"arn:{arns.partition(ctx.region)}:cloudformation:{ctx.region}:{ctx.account}:"
+                   f"stack/{stack}/{stack_id}"),
+            "StatusMessage": STACK_MESSAGES["CreateInProgress"],
+        }
+        return {"CfnTemplateProviderDetail": detail}
+
+    def _forget(self, document: Document) -> None:
+        self.projects.pop(arns.key(RESOURCE_TYPE, document["ProjectName"]), None)
+        self.store.unindex(document["ProjectArn"])
+
+
+def _check_providers(providers: list[Document]) -> None:
+    """Each template provider names exactly one type ("Only one type of template provider can be
+    specified"); the model has one type, CfnTemplateProvider, so each must carry it."""
+    for provider in providers:
+        kinds = [key for key, value in provider.items() if value is not None]
+        if kinds != ["CfnTemplateProvider"]:
+            raise ValidationError("Each template provider must specify exactly one type of template provider "
+                                  "(CfnTemplateProvider).")
