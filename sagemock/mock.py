@@ -287,6 +287,18 @@ class MockSageMaker:
         with store.lock:
             store.backend(Experiments).record_source(document, source_arn, source_type)
 
+    def put_training_metrics(self, training_job_arn: str, metrics: dict[str, float]) -> None:
+        """Report a training job's final metrics (FinalMetricDataList), as its algorithm would.
+
+        The names must be among the job's (or its algorithm's) MetricDefinitions; the values also
+        reach the job's `<job>-aws-training-job` trial component, so Search finds them either way.
+        """
+        from .backends.training import Training
+
+        store, document = self.state.locate(training_job_arn)
+        with store.lock:
+            store.backend(Training).record_final_metrics(document, metrics, self.state.clock.now())
+
     @staticmethod
     def implemented_operations() -> list[str]:
         """The SageMaker operations sagemock answers."""

@@ -4,6 +4,7 @@ from . import (  # noqa: F401
     algorithms,
     compilation,
     endpoint_configs,
+    endpoints,
     experiments,
     lineage,
     model_cards,
@@ -13,4 +14,5 @@ from . import (  # noqa: F401
     projects,
     registry,
     search,
+    training,
 )

@@ -84,17 +84,21 @@ class Lineage(Backend):
 
     def default_group(self, ctx: Context) -> str:
         """The ARN of the account-region's default lineage group, created on first use."""
+        return self.default_group_at(ctx.now, ctx.user)
+
+    def default_group_at(self, now: _dt.datetime, user: Document) -> str:
+        """`default_group` outside a request (a status hook): created at `now` by `user` if new."""
         group = self.groups.get(DEFAULT_GROUP)
         if group is None:
-            arn = ctx.arn("lineage-group", DEFAULT_GROUP)
+            arn = arns.build(self.store.region, self.store.account, "lineage-group", DEFAULT_GROUP)
             group = {
                 "LineageGroupName": DEFAULT_GROUP,
                 "LineageGroupArn": arn,
                 "DisplayName": DEFAULT_GROUP,
-                "CreationTime": ctx.now,
-                "CreatedBy": ctx.user,
-                "LastModifiedTime": ctx.now,
-                "LastModifiedBy": ctx.user,
+                "CreationTime": now,
+                "CreatedBy": user,
+                "LastModifiedTime": now,
+                "LastModifiedBy": user,
             }
             self.groups[DEFAULT_GROUP] = group
             self.store.index(arn, group, taggable=False)  # no lineage group operation takes tags
@@ -110,6 +114,63 @@ class Lineage(Backend):
         the resource's name ignores case)."""
         canonical = self.store.canonical(arn)
         return self.store.resources.get(canonical) if canonical else None
+
+    def track_artifact(self, source_uri: str, artifact_type: str, now: _dt.datetime, user: Document) -> str:
+        """The artifact SageMaker's automatic lineage tracking records for a URI a job reads or
+        writes: the existing one with that SourceUri ("SageMaker AI reuses any existing entities
+        rather than creating new ones. For example, there can be only one artifact with a unique
+        SourceUri", Lineage Tracking Entities), else a new one of `artifact_type`."""
+        for document in self.artifacts.values():
+            if document["Source"]["SourceUri"] == source_uri:
+                return str(document["ArtifactArn"])
+        arn = arns.build(self.store.region, self.store.account, "artifact",
+                         f"{self.store.state.random.getrandbits(128):032x}")
+        self.artifacts[arn] = {
+            "ArtifactArn": arn,
+            "Source": {"SourceUri": source_uri},
+            "ArtifactType": artifact_type,
+            "CreationTime": now,
+            "CreatedBy": user,
+            "LastModifiedTime": now,
+            "LastModifiedBy": user,
+            "LineageGroupArn": self.default_group_at(now, user),
+        }
+        self.store.index(arn, self.artifacts[arn])
+        return arn
+
+    def link(self, source: str, destination: str, association_type: str, now: _dt.datetime,
+             user: Document) -> None:
+        """An association SageMaker creates itself (both ends exist); an existing pair is kept."""
+        if (source, destination) not in self.associations:
+            self.associations[(source, destination)] = {
+                "SourceArn": source, "DestinationArn": destination, "AssociationType": association_type,
+                "CreationTime": now, "CreatedBy": user, "_seq": next_sequence(),
+            }
+
+    def track_entity(self, kind: str, name: str, source: Document, entity_type: str, now: _dt.datetime,
+                     user: Document) -> str:
+        """The context or action (`kind`) SageMaker's automatic lineage tracking records for a
+        resource: the existing one of `entity_type` with the same SourceUri (SageMaker "reuses any
+        existing entities rather than creating new ones"), else a new one called `name` (with a
+        numeric suffix if the name is taken)."""
+        table = self.contexts if kind == "context" else self.actions
+        name_key, type_key = _MEMBERS[kind][0], str(_MEMBERS[kind][1])
+        for document in table.values():
+            if document["Source"]["SourceUri"] == source["SourceUri"] and document[type_key] == entity_type:
+                return str(document[f"{kind.capitalize()}Arn"])
+        unique, suffix = name, 1
+        while unique in table:
+            suffix += 1
+            unique = f"{name}-{suffix}"
+        arn = arns.build(self.store.region, self.store.account, kind, unique)
+        table[unique] = {
+            name_key: unique, f"{kind.capitalize()}Arn": arn, "Source": dict(source), type_key: entity_type,
+            **({"Status": "Completed"} if kind == "action" else {}),
+            "CreationTime": now, "CreatedBy": user, "LastModifiedTime": now, "LastModifiedBy": user,
+            "LineageGroupArn": self.default_group_at(now, user),
+        }
+        self.store.index(arn, table[unique])
+        return arn
 
     def forget(self, arn: str) -> None:
         """Drop every association of `arn` (a family calls this when it deletes the resource)."""

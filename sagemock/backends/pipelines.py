@@ -43,6 +43,7 @@ import dataclasses
 import datetime as _dt
 import io
 import json
+import math
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
@@ -84,7 +85,7 @@ JOB_METADATA = {
 }
 #: Execution variables a definition can read (`{"Get": "Execution.<name>"}`).
 EXECUTION_VARIABLES = ("PipelineExecutionId", "PipelineExecutionArn", "PipelineName", "PipelineArn",
-                       "StartDateTime", "CurrentDateTime")
+                       "StartDateTime", "CurrentDateTime", "TrainingJobName", "ProcessingJobName")
 _OUTPUT_PARAMETER = re.compile(r"^Steps\.([A-Za-z0-9\-_]+)\.OutputParameters\[['\"](.+)['\"]\]$")
 
 
@@ -604,6 +605,12 @@ class Pipelines(Backend):
 
     # -- the walk -------------------------------------------------------------------------------
 
+    def live_executions(self, ctx: Context) -> list[Document]:
+        """Every execution brought up to date (its steps walked as a read would), for Search."""
+        for execution in list(self.executions.values()):
+            self._advance(execution, ctx)
+        return list(self.executions.values())
+
     def _advance(self, execution: Document, ctx: Context) -> None:
         """Bring an execution's steps up to date, start the steps now ready, and settle the
         execution's status once nothing runs any more."""
@@ -901,6 +908,8 @@ def _typed(name: str, kind: str, value: Any, default: bool = False) -> Any:
     if kind == "String":
         if not isinstance(value, str):
             raise ValidationError(f"{where} must be a String, not {value!r}.")
+        if not value and not default:  # AWS: [string "" is too short (length: 0, required minimum: 1)]
+            raise ValidationError(f'{where} is invalid: [string "" is too short (length: 0, required minimum: 1)]')
         return value
     if kind == "Boolean":
         if isinstance(value, bool):
@@ -916,12 +925,13 @@ def _typed(name: str, kind: str, value: Any, default: bool = False) -> Any:
         if isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
             return int(value)
         raise ValidationError(f"{where} must be an Integer, not {value!r}.")
-    if isinstance(value, (int, float)):
-        return float(value)
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ValidationError(f"{where} must be a Float, not {value!r}.") from None
+    if not math.isfinite(number):
+        raise ValidationError(f"{where} must be a finite Float, not {value!r}.")
+    return number
 
 
 def _parameter_values(definition: Document, given: list[Document]) -> tuple[dict[str, Any], list[Document]]:

@@ -235,8 +235,7 @@ class Projects(Backend):
             if "Parameters" in wanted:
                 detail["Parameters"] = wanted["Parameters"]
         if new_tags is not None:
-            self.store.tags[document["ProjectArn"]] = {}
-            tags.apply(self.store, document["ProjectArn"], new_tags)
+            tags.replace(self.store, document["ProjectArn"], new_tags)
         document["LastModifiedBy"] = ctx.user
         LIFECYCLE.begin(document, "update", ctx)
         return {"ProjectArn": document["ProjectArn"]}

@@ -12,11 +12,13 @@ property's type: numbers compare as numbers, timestamps as times, booleans as bo
 text; an operator the type does not support is refused, as AWS documents.
 
 Pages do not rebuild anything per request: per store, resource type and sort, a sorted list of
-(sort position, document) is kept while `Store.version` is unchanged (every writing operation
-bumps it). A page bisects to the token's position and walks from there evaluating the predicate
-on documents until the page is full; records are built for that page only. A token carries the
-last position returned (sort value, creation sequence, ARN) and a digest of the query, so pages
-stay consistent while resources are added and a token is refused by any other query.
+(sort position, document) is kept while the store's change counters for the records' family, their
+kind and tags are unchanged (`Store.changed`: every write to that family, every resource of that
+kind created or deleted); writes to other families leave it valid. A page bisects to the token's
+position and walks from there evaluating the predicate on documents until the page is full;
+records are built for that page only. A token carries the last position returned (sort value,
+creation sequence, ARN) and a digest of the query, so pages stay consistent while resources are
+added and a token is refused by any other query.
 
 What AWS documents and sagemock follows (botocore model docs, Search/Filter/SearchExpression):
 the default sort is LastModifiedTime (CreationTime for records without one), Descending; a Value
@@ -49,6 +51,8 @@ from ..core.context import Context
 from ..core.errors import ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.state import Store
+from .endpoints import LIFECYCLE as ENDPOINT_LIFECYCLE
+from .endpoints import Endpoints
 from .experiments import Experiments
 from .model_cards import ModelCards
 from .models import Models
@@ -56,6 +60,8 @@ from .pipelines import PIPELINE, Pipelines
 from .projects import LIFECYCLE as PROJECT_LIFECYCLE
 from .projects import Projects
 from .registry import GROUP_LIFECYCLE, PACKAGE_LIFECYCLE, Registry
+from .training import LIFECYCLE as TRAINING_LIFECYCLE
+from .training import Training
 
 Document = dict[str, Any]
 #: The values a property path has in one document (lists flattened; missing values left out).
@@ -120,6 +126,17 @@ class Provider:
     #: Builds the record from a document (default: project on the record shape, add computed).
     build: Callable[[Provider, Store, Document], Document] | None = None
     default_sort: str | None = None
+    #: What the records derive from: the family (backend class) that keeps them and their ARN
+    #: kind; with Tags, the change counters a cached view of them depends on.
+    family: str = ""
+    kind: str = ""
+    #: Documents that must be brought up to date by their family before they are read (a
+    #: pipeline execution walks its steps): called instead of `documents` with the context.
+    live: Callable[[Store, Context], Iterable[Document]] | None = None
+
+    @property
+    def depends(self) -> tuple[str, ...]:
+        return (self.family, self.kind, "Tags")
 
     @property
     def shape(self) -> Shape:
@@ -217,35 +234,57 @@ def _build_model(provider: Provider, store: Store, document: Document) -> Docume
 PROVIDERS: dict[str, Provider] = {provider.resource: provider for provider in (
     Provider("ModelPackage", "ModelPackage", "ModelPackageArn",
              lambda store: store.backend(Registry).packages.values(), PACKAGE_LIFECYCLE,
-             {"Tags": _package_tags}),
+             {"Tags": _package_tags},
+             family="Registry", kind="model-package"),
     Provider("ModelPackageGroup", "ModelPackageGroup", "ModelPackageGroupArn",
              lambda store: store.backend(Registry).groups.values(), GROUP_LIFECYCLE,
-             {"Tags": _own_tags("ModelPackageGroupArn")}),
+             {"Tags": _own_tags("ModelPackageGroupArn")},
+             family="Registry", kind="model-package-group"),
     Provider("Experiment", "Experiment", "ExperimentArn",
              lambda store: store.backend(Experiments).experiments.values(),
-             computed={"Tags": _own_tags("ExperimentArn")}),
+             computed={"Tags": _own_tags("ExperimentArn")},
+             family="Experiments", kind="experiment"),
     Provider("ExperimentTrial", "Trial", "TrialArn",
              lambda store: store.backend(Experiments).trials.values(),
-             computed={"Tags": _own_tags("TrialArn"), "TrialComponentSummaries": _trial_components}),
+             computed={"Tags": _own_tags("TrialArn"), "TrialComponentSummaries": _trial_components},
+             family="Experiments", kind="experiment-trial"),
     Provider("ExperimentTrialComponent", "TrialComponent", "TrialComponentArn",
              lambda store: store.backend(Experiments).components.values(),
-             computed={"Tags": _own_tags("TrialComponentArn"), "Parents": _parents}),
+             computed={"Tags": _own_tags("TrialComponentArn"), "Parents": _parents},
+             family="Experiments", kind="experiment-trial-component"),
     Provider("ModelCard", "ModelCard", "ModelCardArn",
              lambda store: [versions[-1] for versions in store.backend(ModelCards).cards.values()],
              computed={"Tags": _own_tags("ModelCardArn"),
                        "ModelId": _card_content(("model_overview", "model_id")),
                        "RiskRating": _card_content(("intended_uses", "risk_rating")),
                        "ModelPackageGroupName": _card_content(("model_package_details",
-                                                               "model_package_group_name"))}),
+                                                               "model_package_group_name"))},
+             family="ModelCards", kind="model-card"),
     Provider("Pipeline", "Pipeline", "PipelineArn",
              lambda store: store.backend(Pipelines).pipelines.values(), PIPELINE,
-             {"Tags": _own_tags("PipelineArn")}),
+             {"Tags": _own_tags("PipelineArn")},
+             family="Pipelines", kind="pipeline"),
+    Provider("PipelineExecution", "PipelineExecution", "PipelineExecutionArn",
+             lambda store: store.backend(Pipelines).executions.values(),
+             computed={"PipelineParameters": lambda store, document: document["_parameter_list"]},
+             family="Pipelines", kind="pipeline/execution",
+             live=lambda store, ctx: store.backend(Pipelines).live_executions(ctx)),
     Provider("Project", "Project", "ProjectArn",
              lambda store: store.backend(Projects).projects.values(), PROJECT_LIFECYCLE,
-             {"Tags": _own_tags("ProjectArn")}),
+             {"Tags": _own_tags("ProjectArn")},
+             family="Projects", kind="project"),
+    Provider("TrainingJob", "TrainingJob", "TrainingJobArn",
+             lambda store: store.backend(Training).jobs.values(), TRAINING_LIFECYCLE,
+             {"Tags": _own_tags("TrainingJobArn")},
+             family="Training", kind="training-job"),
+    Provider("Endpoint", "Endpoint", "EndpointArn",
+             lambda store: store.backend(Endpoints).endpoints.values(), ENDPOINT_LIFECYCLE,
+             {"Tags": _own_tags("EndpointArn")},
+             family="Endpoints", kind="endpoint"),
     Provider("Model", "Model", "ModelArn",
              lambda store: store.backend(Models).models.values(),
-             computed={"Model": _dashboard_model}, build=_build_model, default_sort="Model.CreationTime"),
+             computed={"Model": _dashboard_model}, build=_build_model, default_sort="Model.CreationTime",
+             family="Models", kind="model"),
 )}
 
 
@@ -689,7 +728,7 @@ def _sort_value(prop: Property, document: Document, descending: bool) -> tuple[i
 
 @dataclass
 class SortedView:
-    version: int
+    version: tuple[int, ...]
     keys: list[Position]
     documents: list[Document]
     volatile: bool  # some resource was mid-transition: statuses move without a write
@@ -698,6 +737,8 @@ class SortedView:
 _caches: weakref.WeakKeyDictionary[Store, dict[Any, Any]] = weakref.WeakKeyDictionary()
 _caches_lock = threading.Lock()
 _MAX_VIEWS = 16
+#: Up to this many records of a type, TotalHits is counted exactly on every new query (a few ms).
+EXACT_COUNT_LIMIT = 2000
 _MAX_COUNTS = 64
 
 
@@ -722,12 +763,13 @@ def sorted_view(provider: Provider, store: Store, ctx: Context, sort: Property, 
     """The provider's live documents sorted by `sort` (cached while the store is unchanged)."""
     views = _cache(store).setdefault("views", {})
     key = (provider.resource, sort.name, descending)
+    version = store.version(*provider.depends)
     view: SortedView | None = views.get(key)
-    if view is not None and view.version == store.version and not view.volatile:
+    if view is not None and view.version == version and not view.volatile:
         return view
     lifecycle = provider.lifecycle
-    documents = list(provider.documents(store))
-    volatile = False
+    documents = list(provider.live(store, ctx) if provider.live else provider.documents(store))
+    volatile = provider.live is not None  # brought up to date by their family on every read
     if lifecycle is not None:
         live = []
         for document in documents:
@@ -738,7 +780,7 @@ def sorted_view(provider: Provider, store: Store, ctx: Context, sort: Property, 
     id_key = provider.id_key
     keyed = sorted((((*_sort_value(sort, document, descending), document.get("_seq", 0), document[id_key]), document)
                     for document in documents), key=_first)
-    view = SortedView(store.version, [position for position, _ in keyed], [document for _, document in keyed],
+    view = SortedView(version, [position for position, _ in keyed], [document for _, document in keyed],
                       volatile)
     _remember(views, key, view, _MAX_VIEWS)
     return view
@@ -786,7 +828,7 @@ class Search(Backend):
         provider = PROVIDERS.get(resource)
         record_key = record_key_for(resource)
         expression = params.get("SearchExpression")
-        empty: Document = {"Results": [], **self._hits(0)}
+        empty: Document = {"Results": [], **self._hits((0, True))}
         if provider is None:
             if record_key is not None:  # check the request as for a mocked resource, then find nothing
                 stand_in = Provider(resource, record_key, "", lambda store: ())
@@ -817,37 +859,49 @@ class Search(Backend):
             raise ValidationError(pagination.BAD_TOKEN) from None
         limit = params.get("MaxResults") or default_max()
         page: list[int] = []
+        walked_to_end = True
         for index in indices:
             document = documents[index]
             if "_gone" in document or not matches(document):
                 continue
             page.append(index)
             if len(page) > limit:
+                walked_to_end = False
                 break
         next_token = None
+        found = len(page)
         if len(page) > limit:
             page = page[:limit]
             next_token = pagination.encode_position(keys[page[-1]], query)
         results = [provider.record(self.store, documents[index]) for index in page]
         return {"Results": results, "NextToken": next_token,
-                **self._hits(self._count(query, view, matches))}
+                **self._hits(self._count(query, view, matches, found, walked_to_end and not token))}
 
-    def _count(self, query: str, view: SortedView, matches: Predicate) -> int:
-        """TotalHits: counted once per query while the store is unchanged."""
+    def _count(self, query: str, view: SortedView, matches: Predicate, found: int,
+               complete: bool) -> tuple[int, bool]:
+        """TotalHits, exact where it is cheap: when this walk saw every record, when an earlier
+        walk of the same query over the same records counted them, or when there are few enough
+        records to count (EXACT_COUNT_LIMIT). Beyond that, the lower bound the walk proves, with
+        `GreaterThanOrEqualTo` as AWS answers for large results, so a page never scans them all."""
         counts = _cache(self.store).setdefault("counts", {})
-        found = counts.get(query)
-        if found is not None and found[0] == self.store.version and not view.volatile:
-            return int(found[1])
-        total = sum(1 for document in view.documents if "_gone" not in document and matches(document))
-        _remember(counts, query, (self.store.version, total), _MAX_COUNTS)
-        return total
+        known = counts.get(query)
+        if known is not None and known[0] == view.version and not view.volatile:
+            return int(known[1]), True
+        if not complete and len(view.documents) <= EXACT_COUNT_LIMIT:
+            found = sum(1 for document in view.documents if "_gone" not in document and matches(document))
+            complete = True
+        if complete:
+            _remember(counts, query, (view.version, found), _MAX_COUNTS)
+            return found, True
+        return found, False
 
     @staticmethod
-    def _hits(total: int) -> Document:
+    def _hits(total: tuple[int, bool]) -> Document:
         """TotalHits, where the installed model has it (botocore 1.35 does not)."""
         if "TotalHits" not in service.operation("Search").output_shape.members:
             return {}
-        return {"TotalHits": {"Value": total, "Relation": "EqualTo"}}
+        value, exact = total
+        return {"TotalHits": {"Value": value, "Relation": "EqualTo" if exact else "GreaterThanOrEqualTo"}}
 
     @operation
     def get_search_suggestions(self, params: Params, ctx: Context) -> Document:
@@ -856,29 +910,34 @@ class Search(Backend):
         record_key = record_key_for(resource)
         if record_key is None:
             return {"PropertyNameSuggestions": []}
-        names = set(property_names(record_key))
+        # "Provides suggestions for HyperParameters, Tags, and Metrics": the names the resources
+        # hold under those maps (a trial component's hyperparameters are its Parameters).
         provider = PROVIDERS.get(resource)
-        if provider is not None:
-            names.update(self._dynamic_names(provider, ctx))
+        names = self._dynamic_names(provider, ctx) if provider is not None else set()
         wanted = hint.lower()
         matching = sorted(name for name in names if name.lower().startswith(wanted))
         return {"PropertyNameSuggestions": [{"PropertyName": name} for name in matching]}
 
     def _dynamic_names(self, provider: Provider, ctx: Context) -> set[str]:
-        """`Tags.<key>`, `Parameters.<name>`, `Metrics.<name>` ...: the keys the resources have."""
+        """`Tags.<key>`, `HyperParameters.<name>` (`Parameters.<name>` for trial components) and
+        `Metrics.<name>`: the names the live resources hold under those members."""
         members = provider.shape.members
+        maps = [member for member in ("Tags", "HyperParameters", "Parameters") if member in members]
+        metric_lists = [member for member, member_shape in members.items() if _is_metric_list(member_shape)]
+        documents = list(provider.live(self.store, ctx) if provider.live else provider.documents(self.store))
+        if provider.lifecycle is not None:
+            documents = provider.lifecycle.live(documents, ctx)
         names: set[str] = set()
-        for document in provider.documents(self.store):
-            for member, member_shape in members.items():
-                if member_shape.type_name == "map" or member_shape.name == "TagList":
-                    compute = provider.computed.get(member)
-                    value = compute(self.store, document) if compute else document.get(member)
-                    if isinstance(value, dict):
-                        names.update(f"{member}.{key}" for key in value if len(member) + len(key) < 255)
-                elif _is_metric_list(member_shape):
-                    for metric in document.get(member) or ():
-                        if isinstance(metric, dict) and metric.get("MetricName"):
-                            names.add(f"{member}.{metric['MetricName']}")
+        for document in documents:
+            for member in maps:
+                compute = provider.computed.get(member)
+                value = compute(self.store, document) if compute else document.get(member)
+                if isinstance(value, dict):
+                    names.update(f"{member}.{key}" for key in value if len(member) + len(key) < 255)
+            for member in metric_lists:
+                for metric in document.get(member) or ():
+                    if isinstance(metric, dict) and metric.get("MetricName"):
+                        names.add(f"Metrics.{metric['MetricName']}")
         return names
 
 

@@ -26,7 +26,7 @@ def partition(region: str) -> str:
 #: keep the case given). Their names are unique regardless of case, so families key them by
 #: `key(resource_type, name)`.
 LOWER_CASE = frozenset({
-    "compilation-job", "notebook-instance", "notebook-instance-lifecycle-config", "model",
+    "compilation-job", "notebook-instance", "notebook-instance-lifecycle-config", "model", "pipeline",
     "endpoint-config", "endpoint", "training-job", "transform-job", "processing-job",
     "hyper-parameter-tuning-job",
 })

@@ -60,9 +60,9 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
             if answer is not None:
                 return answer
         ctx = Context(state, store, operation, access_key, headers, state.clock.now())
-        if not operation.startswith(READING):
-            store.version += 1
         result = method(store.backend(cls), params, ctx)
+        if not operation.startswith(READING):  # a write that went through: derived views are stale
+            store.changed(cls.__name__)
         answer = shape.output(op_model.output_shape, result, state.config.strict)
         if token is not None:
             idempotency.record(store, operation, token, params, answer)

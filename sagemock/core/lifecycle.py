@@ -177,7 +177,7 @@ def force(state: State, arn: str, status: str, reason: str | None = None) -> Non
     if status != GONE and status not in lifecycle.statuses:
         raise ValidationError(f"{status!r} is not a {lifecycle.status_shape}: {sorted(lifecycle.statuses)}")
     with store.lock:
-        store.version += 1  # a status changed outside any operation: derived views are stale
+        store.changed(kind)  # a status changed outside any operation: derived views are stale
         document.pop(_KEY, None)
         if status in lifecycle.failure_statuses:
             document["_failure_reason"] = reason or f"{status} (set by the test)"

@@ -65,9 +65,9 @@ class Store:
         self.taggable: set[str] = set()
         #: Tags by resource ARN, in insertion order.
         self.tags: dict[str, dict[str, str]] = {}
-        #: Bumped by every operation that may write (not Describe/List/...): caches of derived
-        #: views (Search's sorted records) are valid while it stays the same.
-        self.version = 0
+        #: Change counters by family (backend class name) and by resource kind: a cache of a
+        #: derived view (Search's sorted records) is valid while the counters it depends on stay.
+        self.changes: dict[str, int] = {}
         #: (operation, idempotency token) -> (request fingerprint, the answer given).
         self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
@@ -77,8 +77,17 @@ class Store:
             found = self.backends[cls] = cls(self)
         return found  # type: ignore[return-value]
 
+    def changed(self, *names: str) -> None:
+        """Record that resources of these families or kinds changed (invalidates derived views)."""
+        for name in names:
+            self.changes[name] = self.changes.get(name, 0) + 1
+
+    def version(self, *names: str) -> tuple[int, ...]:
+        return tuple(self.changes.get(name, 0) for name in names)
+
     def index(self, arn: str, document: dict[str, Any], *, taggable: bool = True) -> None:
         """Make a resource findable by ARN (tags, `set_status`, lineage, Search)."""
+        self.changed(arns.kind(arn) or "")
         self.resources[arn] = document
         document.setdefault("_seq", next_sequence())  # creation order, for stable sorting
         if taggable:
@@ -87,6 +96,7 @@ class Store:
             self.folded[arn.lower()] = arn
 
     def unindex(self, arn: str) -> None:
+        self.changed(arns.kind(arn) or "")
         self.resources.pop(arn, None)
         self.taggable.discard(arn)
         self.tags.pop(arn, None)

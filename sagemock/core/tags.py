@@ -43,6 +43,14 @@ def apply(store: Store, arn: str, tags: list[dict[str, str]] | None) -> None:
     store.tags[arn] = merged
 
 
+def replace(store: Store, arn: str, tags: list[dict[str, str]]) -> None:
+    """Give a resource exactly these tags (an update whose Tags replace the resource's set)."""
+    check(tags)
+    if len(tags) > max_tags():
+        raise ValidationError(f"Cannot add more than {max_tags()} tags to resource {arn}.")
+    store.tags[arn] = {tag["Key"]: tag["Value"] for tag in tags}
+
+
 def as_list(store: Store, arn: str) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in store.tags.get(arn, {}).items()]
 

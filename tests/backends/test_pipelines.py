@@ -84,7 +84,7 @@ def test_create_describe_and_list_a_pipeline(sagemaker_client):
     with freeze_time("2024-05-01 10:00:00"):
         arn = create(sagemaker_client, name="Churn", PipelineDescription="weekly churn model",
                      ParallelismConfiguration={"MaxParallelExecutionSteps": 2}, Tags=[{"Key": "team", "Value": "ml"}])
-    assert arn == PIPELINE_ARN + "Churn"
+    assert arn == PIPELINE_ARN + "churn"
     described = sagemaker_client.describe_pipeline(PipelineName="Churn")
     at = dt.datetime(2024, 5, 1, 10, tzinfo=UTC)
     user = described["CreatedBy"]
@@ -238,12 +238,12 @@ def test_a_two_step_execution_with_a_parameter(sagemaker_client):
     with freeze_time("2024-05-02 08:30:00"):
         arn = start(sagemaker_client, "Churn", PipelineParameters=[{"Name": "InstanceCount", "Value": "3"}])
     execution_id = arn.rsplit("/", 1)[1]
-    assert arn == f"{PIPELINE_ARN}Churn/execution/{execution_id}"
+    assert arn == f"{PIPELINE_ARN}churn/execution/{execution_id}"
     assert len(execution_id) == 12 and execution_id.isalnum() and execution_id == execution_id.lower()
     described = describe(sagemaker_client, arn)
     at = dt.datetime(2024, 5, 2, 8, 30, tzinfo=UTC)
     assert {k: v for k, v in described.items() if k not in ("ResponseMetadata", "CreatedBy", "LastModifiedBy")} == {
-        "PipelineArn": PIPELINE_ARN + "Churn", "PipelineExecutionArn": arn,
+        "PipelineArn": PIPELINE_ARN + "churn", "PipelineExecutionArn": arn,
         "PipelineExecutionDisplayName": f"execution-{int(at.timestamp() * 1000)}",
         "PipelineExecutionStatus": "Succeeded",
         "PipelineExperimentConfig": {"ExperimentName": "churn", "TrialName": execution_id},
@@ -608,3 +608,14 @@ def test_set_status_ends_the_running_steps(sagemaker_client, sagemaker_mock):
     described = describe(sagemaker_client, arn)
     assert (described["PipelineExecutionStatus"], described["FailureReason"]) == ("Failed", "forced by the test")
     assert step_states(sagemaker_client, arn) == {"Approve": "Failed"}
+
+
+def test_parameter_values_are_refused_as_aws_refuses_them(sagemaker_client):
+    create(sagemaker_client, name="Churn", body=definition([{"Name": "A", "Type": "Callback", "Arguments": {}}],
+                                             parameters=[{"Name": "S", "Type": "String", "DefaultValue": "x"},
+                                                         {"Name": "F", "Type": "Float", "DefaultValue": 1.0}]))
+    for bad in ([{"Name": "S", "Value": ""}], [{"Name": "F", "Value": "nan"}], [{"Name": "F", "Value": "inf"}]):
+        with pytest.raises(ClientError) as err:
+            sagemaker_client.start_pipeline_execution(PipelineName="Churn", PipelineParameters=bad)
+        assert err.value.response["Error"]["Code"] == "ValidationException"
+    assert sagemaker_client.list_pipeline_executions(PipelineName="Churn")["PipelineExecutionSummaries"] == []

@@ -554,20 +554,21 @@ def suggestions(client, resource, hint):
     return [item["PropertyName"] for item in answer["PropertyNameSuggestions"]]
 
 
-def test_suggestions_are_property_names_beginning_with_the_hint(experiments):
+def test_suggestions_are_the_tag_parameter_and_metric_names_held(experiments, sagemaker_mock):
+    """"Provides suggestions for HyperParameters, Tags, and Metrics" (GetSearchSuggestions)."""
     assert suggestions(experiments, "ExperimentTrialComponent", "Parameters") == [
-        "Parameters", "Parameters.lr", "Parameters.optimiser"]
-    assert suggestions(experiments, "ExperimentTrialComponent", "parents.") == [
-        "Parents.ExperimentName", "Parents.TrialName"]
-    assert suggestions(experiments, "ExperimentTrial", "Tags") == ["Tags", "Tags.kind"]
-    names = suggestions(experiments, "ModelPackage", "InferenceSpecification.Containers.Im")
-    assert names == ["InferenceSpecification.Containers.Image", "InferenceSpecification.Containers.ImageDigest"]
+        "Parameters.lr", "Parameters.optimiser"]
+    assert suggestions(experiments, "ExperimentTrialComponent", "parameters.l") == ["Parameters.lr"]
+    assert suggestions(experiments, "ExperimentTrial", "Tags") == ["Tags.kind"]
+    assert suggestions(experiments, "ModelPackage", "InferenceSpecification") == []  # not a map
     assert suggestions(experiments, "ModelPackage", "NoSuchThing") == []
-    everything = suggestions(experiments, "Experiment", "")
-    assert {"ExperimentName", "DisplayName", "CreationTime", "Source.SourceArn", "Tags"} <= set(everything)
+    component = experiments.list_trial_components()["TrialComponentSummaries"][0]["TrialComponentArn"]
+    sagemaker_mock.put_trial_component_metrics(component, {"accuracy": [0.9]})
+    assert suggestions(experiments, "ExperimentTrialComponent", "Metrics") == ["Metrics.accuracy"]
     # Every suggestion is a property Search accepts.
-    for name in everything:
-        search(experiments, "Experiment", SearchExpression={"Filters": [{"Name": name, "Operator": "Exists"}]})
+    for name in suggestions(experiments, "ExperimentTrialComponent", ""):
+        search(experiments, "ExperimentTrialComponent",
+               SearchExpression={"Filters": [{"Name": name, "Operator": "Exists"}]})
 
 
 def test_pipeline_and_project_records(sagemaker_client):
@@ -595,3 +596,27 @@ def test_pipeline_and_project_records(sagemaker_client):
     [record] = results["Results"]
     assert record["Project"]["ProjectName"] == "churn-project"
     assert record["Project"]["ProjectId"].startswith("p-") and record["Project"]["Tags"] == []
+
+
+def test_pipeline_execution_records(sagemaker_client):
+    client = sagemaker_client
+    definition = json.dumps({"Version": "2020-12-01",
+                             "Parameters": [{"Name": "Epochs", "Type": "Integer", "DefaultValue": 3}],
+                             "Steps": [{"Name": "Wait", "Type": "Callback", "Arguments": {}}]})
+    client.create_pipeline(PipelineName="flow", PipelineDefinition=definition,
+                           RoleArn=f"arn:aws:iam::{ACCOUNT}:role/pipelines")
+    waiting = client.start_pipeline_execution(PipelineName="flow")["PipelineExecutionArn"]
+    client.start_pipeline_execution(PipelineName="flow", PipelineParameters=[{"Name": "Epochs", "Value": "9"}])
+    results = search(client, "PipelineExecution", SearchExpression={"Filters": [
+        {"Name": "PipelineParameters.Value", "Value": "9"}]})["Results"]
+    [record] = results
+    assert record["PipelineExecution"]["PipelineParameters"] == [{"Name": "Epochs", "Value": "9"}]
+    executing = search(client, "PipelineExecution", SearchExpression={"Filters": [
+        {"Name": "PipelineExecutionStatus", "Value": "Executing"}]})["Results"]
+    assert len(executing) == 2
+    token = [s for s in client.list_pipeline_execution_steps(PipelineExecutionArn=waiting)["PipelineExecutionSteps"]
+             ][0]["Metadata"]["Callback"]["CallbackToken"]
+    client.send_pipeline_execution_step_success(CallbackToken=token)
+    succeeded = search(client, "PipelineExecution", SearchExpression={"Filters": [
+        {"Name": "PipelineExecutionStatus", "Value": "Succeeded"}]})["Results"]
+    assert [r["PipelineExecution"]["PipelineExecutionArn"] for r in succeeded] == [waiting]
