@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from .core import backend, intercept, lifecycle
+from .core import arns, backend, intercept, lifecycle
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, Injected, State
 
 T = TypeVar("T")
@@ -295,6 +295,8 @@ class MockSageMaker:
         """
         from .backends.training import Training
 
+        if arns.kind(training_job_arn) != "training-job":
+            raise ValueError(f"{training_job_arn!r} is not a training job ARN")
         store, document = self.state.locate(training_job_arn)
         with store.lock:
             store.backend(Training).record_final_metrics(document, metrics, self.state.clock.now())

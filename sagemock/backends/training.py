@@ -305,6 +305,9 @@ class Training(Backend):
                     artifact["MediaType"] = channel["ContentType"]
                 inputs[channel["ChannelName"]] = artifact
                 uris.append((uri, "DataSet"))
+        checkpoint = (document.get("CheckpointConfig") or {}).get("S3Uri")
+        if checkpoint:  # "The location for the managed spot checkpoint data" is tracked too
+            uris.append((checkpoint, "DataSet"))
         outputs: Document = {}
         if (document.get("DebugHookConfig") or {}).get("S3OutputPath"):
             outputs["SageMaker.DebugHookOutput"] = {"Value": document["DebugHookConfig"]["S3OutputPath"]}
@@ -421,6 +424,9 @@ class Training(Backend):
         A job that declares metric definitions (its own or its algorithm's) may report only
         those; one that declares none runs a built-in algorithm, which emits its own metrics.
         """
+        if "TrainingJobArn" not in document:
+            raise ValueError(f"{document.get('_arn', 'that resource')} is not a training job: only a training job "
+                             "reports final metrics")
         declared = self._declared_metrics(document)
         unknown = sorted(set(metrics) - declared) if declared else []
         if unknown:
@@ -488,13 +494,15 @@ def _stopping_condition(params: Params) -> Document:
     runtime, wait = condition["MaxRuntimeInSeconds"], condition.get("MaxWaitTimeInSeconds")
     longest = _documented_days("maximum value is")
     if runtime > longest:
-        raise ValidationError(f"MaxRuntimeInSeconds {runtime} is more than the maximum of {longest} seconds (28 days).")
+        raise ValidationError(f"MaxRuntimeInSeconds {runtime} is more than the maximum of {longest} seconds "
+                              f"({longest // 86400} days).")
     if wait is not None and wait < runtime:
         raise ValidationError(f"MaxWaitTimeInSeconds ({wait}) must be equal to or greater than MaxRuntimeInSeconds "
                               f"({runtime}).")
     if wait is not None and not params.get("EnableManagedSpotTraining"):
-        raise ValidationError("MaxWaitTimeInSeconds is for managed spot training: set EnableManagedSpotTraining to "
-                              "use it.")
+        # AWS's words (reported in aws/sagemaker-python-sdk#4140 and Kenza-AI/sagify#111).
+        raise ValidationError("Invalid MaxWaitTimeInSeconds. It is only supported when EnableManagedSpotTraining "
+                              "is set to true")
     return condition
 
 

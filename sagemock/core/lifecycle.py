@@ -130,12 +130,15 @@ class Lifecycle:
             if ctx.operation.startswith(READING):
                 pending[3] = reads + 1
         else:
-            elapsed = (now - started).total_seconds()
-            target = min(len(path) - 1, int(elapsed // max(config.transition_seconds, 1e-9)))
+            step = max(config.transition_seconds, 1e-9)
+            target = min(len(path) - 1, int((now - started).total_seconds() // step))
         while index < target:
             index += 1
             pending[1] = index
-            self._enter(document, path[index], ctx.store, now)
+            # In "seconds" mode each status is entered when it fell due, not when it is read, so
+            # start and end times (and durations built from them) are the mock clock's.
+            when = now if config.transitions == "reads" else started + _dt.timedelta(seconds=index * step)
+            self._enter(document, path[index], ctx.store, when)
         if index >= len(path) - 1:
             document.pop(_KEY, None)
         return _GONE_KEY not in document

@@ -132,6 +132,8 @@ def test_an_algorithm_resource_must_exist(sagemaker_client):
                                                                                "S3Uri": TRAIN}}}] * 2},
      "Channel names must be unique"),
     ({"Tags": [{"Key": "aws:x", "Value": "1"}]}, "reserved"),
+    ({"StoppingCondition": {"MaxRuntimeInSeconds": 600, "MaxWaitTimeInSeconds": 900}},
+     "Invalid MaxWaitTimeInSeconds. It is only supported when EnableManagedSpotTraining is set to true"),
     ({"ExperimentConfig": {"TrialName": "nope"}}, "does not exist"),
 ])
 def test_refused_requests_create_nothing(sagemaker_client, kwargs, fragment):
@@ -377,3 +379,28 @@ def test_metrics_must_be_declared_unless_none_are(sagemaker_client, sagemaker_mo
     builtin = create(sagemaker_client, name="builtin", metrics=())
     put_metrics(sagemaker_mock, builtin, {"validation:rmse": 1.5})
     assert describe(sagemaker_client, "builtin")["FinalMetricDataList"][0]["MetricName"] == "validation:rmse"
+
+
+@pytest.mark.sagemock(transitions="seconds", transition_seconds=10)
+def test_seconds_mode_stamps_each_step_when_it_fell_due(sagemaker_client, sagemaker_mock):
+    """Read once, long after the job finished: its times are the clock's, not the read's."""
+    create(sagemaker_client)
+    sagemaker_mock.advance(3600)
+    job = sagemaker_client.describe_training_job(TrainingJobName="job")
+    assert job["TrainingJobStatus"] == "Completed"
+    assert job["TrainingTimeInSeconds"] > 0
+    assert job["TrainingEndTime"] > job["TrainingStartTime"]
+    assert job["TrainingEndTime"] - job["CreationTime"] < dt.timedelta(seconds=3600)
+
+
+def test_the_checkpoint_location_is_tracked_with_the_inputs(sagemaker_client):
+    create(sagemaker_client, CheckpointConfig={"S3Uri": "s3://bucket/ckpt"})
+    tracked = {a["Source"]["SourceUri"] for a in sagemaker_client.list_artifacts(MaxResults=100)["ArtifactSummaries"]}
+    assert "s3://bucket/ckpt" in tracked
+
+
+def test_final_metrics_are_for_training_jobs_only(sagemaker_client, sagemaker_mock):
+    sagemaker_client.create_experiment(ExperimentName="e")
+    arn = sagemaker_client.describe_experiment(ExperimentName="e")["ExperimentArn"]
+    with pytest.raises(ValueError, match="not a training job"):
+        sagemaker_mock.put_training_metrics(arn, {"accuracy": 1.0})
