@@ -349,6 +349,7 @@ class Pipelines(Backend):
                 version[member] = params[member]
         if operations:
             version["PipelineVersionAliases"] = result or None
+        updates.touch(version, ctx)
         updates.touch(document, ctx)
         return {"PipelineArn": document["PipelineArn"], "PipelineVersionId": version["PipelineVersionId"]}
 
@@ -604,6 +605,20 @@ class Pipelines(Backend):
             self._forget_step_token(step)
 
     # -- the walk -------------------------------------------------------------------------------
+
+    def all_versions(self) -> list[Document]:
+        """Every version of every pipeline, with the last execution's name and status (for Search)."""
+        found = []
+        for pipeline in self.pipelines.values():
+            for version in pipeline["_versions"]:
+                record = dict(version)
+                last = self.executions.get(_execution_key(version.get("LastExecutionPipelineExecutionArn")))
+                if last is not None:
+                    record["LastExecutedPipelineExecutionArn"] = last["PipelineExecutionArn"]
+                    record["LastExecutedPipelineExecutionDisplayName"] = last.get("PipelineExecutionDisplayName")
+                    record["LastExecutedPipelineExecutionStatus"] = last["PipelineExecutionStatus"]
+                found.append(record)
+        return found
 
     def live_executions(self, ctx: Context) -> list[Document]:
         """Every execution brought up to date (its steps walked as a read would), for Search."""
@@ -1115,11 +1130,20 @@ def _job_name(execution_id: str, step: str, longest: int, ctx: Context) -> str:
 
 # -- versions --------------------------------------------------------------------------------
 
+def _execution_key(arn: str | None) -> str:
+    """The key executions are kept under, from an execution ARN (`<name>/execution/<id>`)."""
+    parsed = arns.parse(arn) if arn else None
+    return parsed.resource.lower() if parsed else ""
+
+
 def _version(arn: str, number: int, ctx: Context, text: str, parsed: Document, aliases: list[str]) -> Document:
     return {
         "PipelineArn": arn,
         "PipelineVersionId": number,
         "CreationTime": ctx.now,
+        "CreatedBy": ctx.user,
+        "LastModifiedTime": ctx.now,
+        "LastModifiedBy": ctx.user,
         "PipelineVersionAliases": list(aliases) or None,
         "_definition": text,
         "_parsed": parsed,

@@ -620,3 +620,21 @@ def test_pipeline_execution_records(sagemaker_client):
     succeeded = search(client, "PipelineExecution", SearchExpression={"Filters": [
         {"Name": "PipelineExecutionStatus", "Value": "Succeeded"}]})["Results"]
     assert [r["PipelineExecution"]["PipelineExecutionArn"] for r in succeeded] == [waiting]
+
+
+def test_pipeline_version_records(sagemaker_client):
+    client = sagemaker_client
+    role = f"arn:aws:iam::{ACCOUNT}:role/pipelines"
+    first = json.dumps({"Version": "2020-12-01", "Parameters": [], "Steps": [
+        {"Name": "A", "Type": "Fail", "Arguments": {"ErrorMessage": "stop"}}]})
+    second = json.dumps({"Version": "2020-12-01", "Parameters": [], "Steps": [
+        {"Name": "B", "Type": "Fail", "Arguments": {"ErrorMessage": "stop"}}]})
+    client.create_pipeline(PipelineName="flow", PipelineDefinition=first, RoleArn=role)
+    client.update_pipeline(PipelineName="flow", PipelineDefinition=second)
+    execution = client.start_pipeline_execution(PipelineName="flow")["PipelineExecutionArn"]
+    records = search(client, "PipelineVersion", SortBy="PipelineVersionId", SortOrder="Ascending")["Results"]
+    versions = [record["PipelineVersion"] for record in records]
+    assert [v["PipelineVersionId"] for v in versions] == [1, 2]
+    assert versions[1]["LastExecutedPipelineExecutionArn"] == execution
+    assert versions[1]["LastExecutedPipelineExecutionStatus"] == "Failed"
+    assert "LastExecutedPipelineExecutionArn" not in versions[0]
