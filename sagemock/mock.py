@@ -74,10 +74,6 @@ class MockSageMaker:
         transition_reads: int = 1,
         transition_seconds: float = 1.0,
     ) -> None:
-        if transitions not in lifecycle.MODES:
-            raise ValueError(f"transitions must be one of {', '.join(lifecycle.MODES)}, not {transitions!r}")
-        if not (len(account_id) == 12 and account_id.isdigit()):
-            raise ValueError(f"account_id must be twelve digits, not {account_id!r}")
         self.config = Config(
             account_id=account_id,
             region=region,

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from . import backends  # noqa: F401  (registers every family's operations)
-from .core import backend, dispatch, lifecycle, protocol
+from .core import backend, dispatch, protocol
 from .core.errors import SerializationError, ServiceError, UnknownOperation
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
 from .mock import defaults
@@ -72,11 +72,6 @@ class Server:
         transition_seconds: float = 1.0,
         log_requests: bool = False,
     ) -> None:
-        # The same checks as MockSageMaker, so a typo fails here and not at the first request.
-        if transitions not in lifecycle.MODES:
-            raise ValueError(f"transitions must be one of {', '.join(lifecycle.MODES)}, not {transitions!r}")
-        if not (len(account_id) == 12 and account_id.isdigit()):
-            raise ValueError(f"account_id must be twelve digits, not {account_id!r}")
         self.host = host
         self._requested_port = port
         self.log_requests = log_requests

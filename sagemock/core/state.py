@@ -47,6 +47,15 @@ class Config:
     transition_reads: int = 1
     transition_seconds: float = 1.0
 
+    def __post_init__(self) -> None:
+        """Refuse a bad option when the mock (or server) is made, not at its first request."""
+        from .lifecycle import MODES
+
+        if self.transitions not in MODES:
+            raise ValueError(f"transitions must be one of {', '.join(MODES)}, not {self.transitions!r}")
+        if not (len(self.account_id) == 12 and self.account_id.isdigit()):
+            raise ValueError(f"account_id must be twelve digits, not {self.account_id!r}")
+
 
 class Store:
     """The resources of one account in one region."""
