@@ -51,9 +51,8 @@ def _entered(document: Document, status: str, store: Any, now: Any) -> None:
     job points at its compiled archive and carries its digest (and, for a cloud instance target,
     the image to serve it with).
     """
-    document["LastModifiedTime"] = now
     if status != "FAILED":
-        document["FailureReason"] = ""
+        document["FailureReason"] = ""  # a required member of DescribeCompilationJob: empty, not absent
     if status == "INPROGRESS" or status == "COMPLETED":
         document.setdefault("CompilationStartTime", now)
     if status in TERMINAL:
@@ -82,6 +81,7 @@ LIFECYCLE = Lifecycle(
     # StopCompilationJob from STARTING or INPROGRESS; DeleteCompilationJob "only if its current
     # status is COMPLETED, FAILED, or STOPPED".
     accepts={"stop": ("STARTING", "INPROGRESS"), "delete": ("COMPLETED", "FAILED", "STOPPED")},
+    stamps_modified=True,
     on_enter=_entered,
 )
 #: ListCompilationJobs: "The default is CreationTime" (SortBy), "The default is Ascending"

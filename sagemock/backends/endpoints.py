@@ -49,9 +49,6 @@ def missing(arn: str) -> ValidationError:
 
 def _entered(document: Document, status: str, store: Any, now: Any) -> None:
     """Every status change is a modification; entering InService completes the deployment."""
-    document["LastModifiedTime"] = now
-    if status != "Failed":
-        document.pop("FailureReason", None)
     pending = document.get("_pending")
     if status == "InService":
         if pending is not None:
@@ -125,6 +122,7 @@ LIFECYCLE = Lifecycle(
         "delete": ("OutOfService", "Creating", "Updating", "RollingBack", "InService", "Failed",
                    "UpdateRollbackFailed"),
     },
+    stamps_modified=True,
     on_enter=_entered,
     on_gone=_gone,
 )

@@ -47,9 +47,6 @@ _REPLACED = ("InstanceType", "RoleArn", "VolumeSizeInGB", "DefaultCodeRepository
 
 def _entered(document: Document, status: str, store: Any, now: Any) -> None:
     """Every status change is a modification; an instance in service has its Jupyter URL."""
-    document["LastModifiedTime"] = now
-    if status != "Failed":
-        document.pop("FailureReason", None)
     if status == "InService":
         document["Url"] = document["_url"]
 
@@ -76,6 +73,7 @@ LIFECYCLE = Lifecycle(
     # (see docs/notebooks.md for the sources).
     accepts={"stop": ("InService",), "start": ("Stopped", "Failed"), "update": ("Stopped", "Failed"),
              "delete": ("Stopped", "Failed")},
+    stamps_modified=True,
     on_enter=_entered,
     on_gone=_gone,
 )

@@ -63,7 +63,6 @@ STACK_MESSAGES = {
 
 def _entered(document: Document, status: str, store: Any, now: Any) -> None:
     """Every status change is a modification; the product or stack reports the same state."""
-    document["LastModifiedTime"] = now
     reason = document.pop("_failure_reason", None) if status in LIFECYCLE.failure_statuses else None
     product = document.get("ServiceCatalogProvisionedProductDetails")
     if product is not None:
@@ -100,6 +99,7 @@ LIFECYCLE = Lifecycle(
         "update": ("CreateCompleted", "UpdateCompleted", "UpdateFailed"),
         "delete": ("CreateCompleted", "CreateFailed", "UpdateCompleted", "UpdateFailed", "DeleteFailed"),
     },
+    stamps_modified=True,
     on_enter=_entered,
     on_gone=_gone,
 )

@@ -91,15 +91,12 @@ def _not_found(arn: str) -> ValidationError:
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
     """Each status: the secondary status and its transition, times, rules, warm pool, and what
     SageMaker keeps alongside (the trial component's status, the model's lineage artifact)."""
-    document["LastModifiedTime"] = now
     if status == "InProgress":
         step = document.get("_step", 0)
         secondary = RUNNING[min(step, len(RUNNING) - 1)]
         document["_step"] = step + 1
     else:
         secondary = SECONDARY.get(status, status)
-    if status != "Failed":
-        document.pop("FailureReason", None)
     transitions = document["SecondaryStatusTransitions"]
     if not transitions or transitions[-1]["Status"] != secondary:
         if transitions:
@@ -158,6 +155,7 @@ LIFECYCLE = Lifecycle(
     failure_key="FailureReason",
     name_key="TrainingJobName",
     accepts={"stop": ("InProgress",), "profiler": ("InProgress",)},
+    stamps_modified=True,
     on_enter=_entered,
 )
 #: ListTrainingJobs: "The default is CreationTime" (SortBy), "The default is Ascending" (SortOrder).

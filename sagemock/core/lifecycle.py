@@ -58,6 +58,9 @@ class Lifecycle:
     name_key: str | None = None
     #: Operation (trigger) -> the statuses it is accepted from; `guard` refuses the others.
     accepts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Every status entered is a modification (`LastModifiedTime`), and leaving a failure status
+    #: drops the failure reason (`failure_key`).
+    stamps_modified: bool = False
     _statuses: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -153,8 +156,13 @@ class Lifecycle:
                 self.on_gone(document, status, store, now)
             return
         document[self.status_key] = status
-        if self.failure_key and status in self.failure_statuses and "_failure_reason" in document:
+        failing = status in self.failure_statuses
+        if self.failure_key and failing and "_failure_reason" in document:
             document[self.failure_key] = document.pop("_failure_reason")
+        if self.stamps_modified:
+            document["LastModifiedTime"] = now
+            if self.failure_key and not failing:
+                document.pop(self.failure_key, None)
         if self.on_enter is not None:
             self.on_enter(document, status, store, now)
 
