@@ -51,7 +51,7 @@ from typing import Any
 
 from ..core import arns, service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
-from ..core.context import Context
+from ..core.context import ALNUM, Context
 from ..core.errors import ConflictError, ResourceNotFound, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing, digest, offset_page
@@ -64,8 +64,6 @@ RESOURCE_TYPE = "pipeline"
 EXECUTION_KIND = "pipeline/execution"
 STEP_KIND = "pipeline/execution/step"
 
-_LOWER_ALNUM = string.ascii_lowercase + string.digits
-_ALNUM = string.ascii_letters + string.digits
 _STEP_FAILURE = "Step failure: One or multiple steps failed."
 
 #: The statuses an execution ends in, and those a step ends in.
@@ -389,7 +387,7 @@ class Pipelines(Backend):
         if selective is not None:
             self._check_selective(ctx, pipeline, selective, plan)
         # Every rule holds: the execution starts.
-        execution_id = "".join(ctx.state.random.choice(_LOWER_ALNUM) for _ in range(12))
+        execution_id = ctx.random_id(12)
         arn = f"{pipeline['PipelineArn']}/execution/{execution_id}"
         document: Document = {
             "PipelineArn": pipeline["PipelineArn"],
@@ -747,7 +745,7 @@ class Pipelines(Backend):
             job = _job_name(execution["_id"], name, longest, ctx)
             step["Metadata"] = {member: {"Arn": ctx.arn(resource_type, job)}}
         elif kind == "Callback":
-            token = "".join(ctx.state.random.choice(_ALNUM) for _ in range(10))
+            token = ctx.random_id(10, ALNUM)
             callback: Document = {"CallbackToken": token}
             if definition.get("SqsQueueUrl"):
                 callback["SqsQueueUrl"] = definition["SqsQueueUrl"]
@@ -759,8 +757,7 @@ class Pipelines(Backend):
             step["Metadata"] = {"Lambda": {"Arn": definition["FunctionArn"]}}
         elif kind == "EMR":
             arguments = definition.get("Arguments") or {}
-            emr: Document = {"StepId": "s-" + "".join(ctx.state.random.choice(string.ascii_uppercase + string.digits)
-                                                      for _ in range(13)),
+            emr: Document = {"StepId": "s-" + ctx.random_id(13, string.ascii_uppercase + string.digits),
                              "StepName": name}
             if isinstance(arguments.get("ClusterId"), str):
                 emr["ClusterId"] = arguments["ClusterId"]
@@ -1122,7 +1119,7 @@ def _at(ctx: Context, moment: _dt.datetime) -> Context:
 
 def _job_name(execution_id: str, step: str, longest: int, ctx: Context) -> str:
     """`pipelines-<execution id>-<step name>-<10 random>`, cut to what the job type accepts."""
-    suffix = "".join(ctx.state.random.choice(_ALNUM) for _ in range(10))
+    suffix = ctx.random_id(10, ALNUM)
     safe = re.sub(r"[^A-Za-z0-9-]", "-", step)
     prefix = f"pipelines-{execution_id}-{safe}" if longest > 32 else f"{execution_id}-{safe}"
     return f"{prefix[:longest - 11].rstrip('-')}-{suffix}"

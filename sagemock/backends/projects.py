@@ -27,7 +27,6 @@ both declare), `Tags` on UpdateProject replace the project's tags, names are cas
 """
 from __future__ import annotations
 
-import string
 import uuid
 from typing import Any
 
@@ -41,7 +40,6 @@ from ..core.pagination import Listing
 Document = dict[str, Any]
 
 RESOURCE_TYPE = "project"
-_ALPHABET = string.ascii_lowercase + string.digits
 
 #: The statuses in which an operation is still running: a write then conflicts with it.
 BUSY = frozenset(("Pending", "CreateInProgress", "UpdateInProgress", "DeleteInProgress"))
@@ -111,10 +109,6 @@ LISTING = Listing(
 )
 
 
-def _random_id(ctx: Context, length: int) -> str:
-    return "".join(ctx.state.random.choice(_ALPHABET) for _ in range(length))
-
-
 class Projects(Backend):
     def __init__(self, store: Any):
         super().__init__(store)
@@ -162,7 +156,7 @@ class Projects(Backend):
         if templates is not None:
             _check_providers(templates)
         # Every rule holds: create the project.
-        project_id = f"p-{_random_id(ctx, 12)}"
+        project_id = f"p-{ctx.random_id(12)}"
         arn = ctx.arn(RESOURCE_TYPE, name)
         document: Document = {
             "ProjectArn": arn,
@@ -178,7 +172,7 @@ class Projects(Backend):
             details = dict(catalog)
             details["ProvisioningArtifactId"] = catalog.get("ProvisioningArtifactId") or self._latest(ctx, catalog)
             document["ServiceCatalogProvisioningDetails"] = details
-            document["ServiceCatalogProvisionedProductDetails"] = {"ProvisionedProductId": f"pp-{_random_id(ctx, 13)}"}
+            document["ServiceCatalogProvisionedProductDetails"] = {"ProvisionedProductId": f"pp-{ctx.random_id(13)}"}
         else:
             document["TemplateProviderDetails"] = [self._provider_detail(ctx, document, provider["CfnTemplateProvider"])
                                                    for provider in templates or ()]
@@ -256,7 +250,7 @@ class Projects(Backend):
         product = catalog["ProductId"]
         found = self.latest_artifacts.get(product)
         if found is None:
-            found = self.latest_artifacts[product] = f"pa-{_random_id(ctx, 13)}"
+            found = self.latest_artifacts[product] = f"pa-{ctx.random_id(13)}"
         return found
 
     @staticmethod

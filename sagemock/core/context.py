@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,11 @@ from .protocol import Headers
 
 if TYPE_CHECKING:
     from .state import State, Store
+
+
+#: The alphabets of SageMaker's generated ids.
+LOWER_ALNUM = string.ascii_lowercase + string.digits
+ALNUM = string.ascii_letters + string.digits
 
 
 @dataclass
@@ -33,6 +39,11 @@ class Context:
 
     def arn(self, resource_type: str, resource: str) -> str:
         return arns.build(self.store.region, self.store.account, resource_type, resource)
+
+    def random_id(self, length: int, alphabet: str = LOWER_ALNUM) -> str:
+        """A generated id (execution ids, `p-` project ids, tokens) from the seedable source."""
+        choice = self.state.random.choice
+        return "".join(choice(alphabet) for _ in range(length))
 
     def arn_for(self, resource_type: str, name_or_arn: str) -> str:
         """The ARN a request value stands for: itself if it is an ARN, else built from the name."""
