@@ -98,9 +98,7 @@ class Algorithms(Backend):
             },
         }
         LIFECYCLE.begin(document, "create", ctx)
-        self.algorithms[name] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.algorithms, name, arn, document, params.get("Tags"))
         return {"AlgorithmArn": arn}
 
     @operation

@@ -135,9 +135,7 @@ class Compilation(Backend):
             "_image": _inference_image(ctx.region, output, input_config),
         }
         LIFECYCLE.begin(document, "create", ctx)
-        self.jobs[arns.key(RESOURCE_TYPE, name)] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.jobs, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
         return {"CompilationJobArn": arn}
 
     def _input_config(self, params: Params, ctx: Context) -> Document:
@@ -188,8 +186,7 @@ class Compilation(Backend):
             f"Compilation job {name} cannot be deleted because its status is {status}: a job can be deleted only "
             f"when it is {', '.join(accepted[:-1])} or {accepted[-1]}."
             + (" Stop the job first." if status in LIFECYCLE.accepts["stop"] else "")))
-        del self.jobs[arns.key(RESOURCE_TYPE, document["CompilationJobName"])]
-        self.store.unindex(document["CompilationJobArn"])
+        self.drop(self.jobs, arns.key(RESOURCE_TYPE, document["CompilationJobName"]), document["CompilationJobArn"])
         return None
 
 

@@ -67,9 +67,7 @@ class EndpointConfigs(Backend):
         if capture is not None:
             # "Whether data capture should be enabled or disabled (defaults to enabled)."
             capture.setdefault("EnableCapture", True)
-        self.configs[key] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.configs, key, arn, document, params.get("Tags"))
         return {"EndpointConfigArn": arn}
 
     @operation
@@ -86,8 +84,8 @@ class EndpointConfigs(Backend):
     def delete_endpoint_config(self, params: Params, ctx: Context) -> None:
         """Deletion is immediate; AWS does not refuse it for a configuration an endpoint uses."""
         document = self.require(ctx, params["EndpointConfigName"])
-        del self.configs[arns.key("endpoint-config", document["EndpointConfigName"])]
-        self.store.unindex(document["EndpointConfigArn"])
+        self.drop(self.configs, arns.key("endpoint-config", document["EndpointConfigName"]),
+                  document["EndpointConfigArn"])
         return None
 
     def _check_variants(self, ctx: Context, production: list[Document], shadow: list[Document],

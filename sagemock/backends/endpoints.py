@@ -173,9 +173,7 @@ class Endpoints(Backend):
                 document[key] = [_with_status(variant, "Creating", ctx) for variant in pending[key]]
         document["PendingDeploymentSummary"] = _pending_summary(pending, "Creating", ctx)
         LIFECYCLE.begin(document, "create", ctx)
-        self.endpoints[arns.key(ENDPOINT, name)] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.endpoints, arns.key(ENDPOINT, name), arn, document, params.get("Tags"))
         self._track(ctx, document, config, pending)
         return {"EndpointArn": arn}
 
@@ -266,8 +264,7 @@ class Endpoints(Backend):
         return None
 
     def _forget(self, document: Document) -> None:
-        self.endpoints.pop(arns.key(ENDPOINT, document["EndpointName"]), None)
-        self.store.unindex(document["EndpointArn"])
+        self.drop(self.endpoints, arns.key(ENDPOINT, document["EndpointName"]), document["EndpointArn"])
 
     # -- deployments --------------------------------------------------------------------------
 

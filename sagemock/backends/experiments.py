@@ -117,14 +117,11 @@ class Experiments(Backend):
 
     def _register(self, table: dict[str, Document], document: Document, arn: str, name: str,
                   params: Params) -> None:
-        table[name.lower()] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(table, name.lower(), arn, document, params.get("Tags"))
 
     def _forget(self, table: dict[str, Document], name: str, arn: str) -> None:
         """A resource goes, and with it its tags and its lineage associations."""
-        del table[name.lower()]
-        self.store.unindex(arn)
+        self.drop(table, name.lower(), arn)
         self.family(Lineage).forget(arn)
 
     # -- experiments ------------------------------------------------------------------------

@@ -197,9 +197,7 @@ class Lineage(Backend):
             "MetadataProperties": params.get("MetadataProperties"),
             **self._stamp(ctx),
         }
-        self.actions[name] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.actions, name, arn, document, params.get("Tags"))
         return {"ActionArn": arn}
 
     def _action(self, ctx: Context, name_or_arn: str) -> Document:
@@ -252,9 +250,7 @@ class Lineage(Backend):
             "MetadataProperties": params.get("MetadataProperties"),
             **self._stamp(ctx),
         }
-        self.artifacts[arn] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.artifacts, arn, arn, document, params.get("Tags"))
         return {"ArtifactArn": arn}
 
     def _check_artifact_name(self, ctx: Context, name: str, keep: str | None = None) -> None:
@@ -334,9 +330,7 @@ class Lineage(Backend):
             "Properties": params.get("Properties"),
             **self._stamp(ctx),
         }
-        self.contexts[name] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.contexts, name, arn, document, params.get("Tags"))
         return {"ContextArn": arn}
 
     def _context(self, ctx: Context, name_or_arn: str) -> Document:

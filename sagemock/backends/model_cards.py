@@ -166,8 +166,7 @@ class ModelCards(Backend):
         name = versions[-1]["ModelCardName"]
         for job in [job for job in self.jobs.values() if job["ModelCardName"] == name]:
             self._forget_job(job)
-        del self.cards[name]
-        self.store.unindex(versions[-1]["ModelCardArn"])
+        self.drop(self.cards, name, versions[-1]["ModelCardArn"])
         return None
 
     @operation
@@ -228,8 +227,7 @@ class ModelCards(Backend):
                 "NextToken": token}
 
     def _forget_job(self, document: Document) -> None:
-        self.jobs.pop(document["ModelCardExportJobArn"], None)
-        self.store.unindex(document["ModelCardExportJobArn"])
+        self.drop(self.jobs, document["ModelCardExportJobArn"], document["ModelCardExportJobArn"])
 
 
 def _check_content(content: str) -> None:

@@ -59,9 +59,7 @@ class Models(Backend):
         document: Document = {"ModelName": name, "ModelArn": arn, "CreationTime": ctx.now,
                                "EnableNetworkIsolation": False}
         document.update({member: params[member] for member in _echoed() if member in params})
-        self.models[key] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.models, key, arn, document, params.get("Tags"))
         return {"ModelArn": arn}
 
     def _check_package(self, ctx: Context, container: Document) -> None:
@@ -91,8 +89,7 @@ class Models(Backend):
     def delete_model(self, params: Params, ctx: Context) -> None:
         """Deletion is immediate; endpoint configurations naming the model are left as they are."""
         document = self.require(ctx, params["ModelName"])
-        del self.models[arns.key("model", document["ModelName"])]
-        self.store.unindex(document["ModelArn"])
+        self.drop(self.models, arns.key("model", document["ModelName"]), document["ModelArn"])
         return None
 
 

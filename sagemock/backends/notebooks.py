@@ -141,9 +141,7 @@ class Notebooks(Backend):
         if subnet:
             document["NetworkInterfaceId"] = f"eni-{ctx.state.random.getrandbits(68):017x}"
         LIFECYCLE.begin(document, "create", ctx)
-        self.instances[arns.key(NOTEBOOK, name)] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.instances, arns.key(NOTEBOOK, name), arn, document, params.get("Tags"))
         return {"NotebookInstanceArn": arn}
 
     @operation
@@ -237,8 +235,7 @@ class Notebooks(Backend):
         return {"AuthorizedUrl": f"https://{document['_url']}?authToken={token}"}
 
     def _forget(self, document: Document) -> None:
-        self.instances.pop(arns.key(NOTEBOOK, document["NotebookInstanceName"]), None)
-        self.store.unindex(document["NotebookInstanceArn"])
+        self.drop(self.instances, arns.key(NOTEBOOK, document["NotebookInstanceName"]), document["NotebookInstanceArn"])
 
     # -- lifecycle configurations -------------------------------------------------------------
 
@@ -266,9 +263,7 @@ class Notebooks(Backend):
             "CreationTime": ctx.now,
             "LastModifiedTime": ctx.now,
         }
-        self.configs[arns.key(CONFIG, name)] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.configs, arns.key(CONFIG, name), arn, document, params.get("Tags"))
         return {"NotebookInstanceLifecycleConfigArn": arn}
 
     @operation
@@ -296,8 +291,8 @@ class Notebooks(Backend):
     def delete_notebook_instance_lifecycle_config(self, params: Params, ctx: Context) -> None:
         """Deletion is immediate; notebooks that name the configuration keep its name (AWS states no rule)."""
         document = self._config(ctx, params["NotebookInstanceLifecycleConfigName"], "delete")
-        del self.configs[arns.key(CONFIG, document["NotebookInstanceLifecycleConfigName"])]
-        self.store.unindex(document["NotebookInstanceLifecycleConfigArn"])
+        self.drop(self.configs, arns.key(CONFIG, document["NotebookInstanceLifecycleConfigName"]),
+                  document["NotebookInstanceLifecycleConfigArn"])
         return None
 
 

@@ -222,9 +222,7 @@ class Pipelines(Backend):
             "_versions": [version],
         }
         PIPELINE.begin(document, "create", ctx)
-        self.pipelines[name.lower()] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.pipelines, name.lower(), arn, document, params.get("Tags"))
         return {"PipelineArn": arn}
 
     def _definition(self, params: Params, ctx: Context, required: bool) -> tuple[str | None, Document | None]:
@@ -306,8 +304,7 @@ class Pipelines(Backend):
     def _forget(self, document: Document) -> None:
         """A pipeline goes, and with it its executions ("all instances of the pipeline are deleted")."""
         key = document["PipelineName"].lower()
-        self.pipelines.pop(key, None)
-        self.store.unindex(document["PipelineArn"])
+        self.drop(self.pipelines, key, document["PipelineArn"])
         for execution_key in [k for k, execution in self.executions.items() if execution["_pipeline_key"] == key]:
             execution = self.executions.pop(execution_key)
             self.store.unindex(execution["PipelineExecutionArn"])

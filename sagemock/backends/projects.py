@@ -177,9 +177,7 @@ class Projects(Backend):
             document["TemplateProviderDetails"] = [self._provider_detail(ctx, document, provider["CfnTemplateProvider"])
                                                    for provider in templates or ()]
         LIFECYCLE.begin(document, "create", ctx)
-        self.projects[arns.key(RESOURCE_TYPE, name)] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.projects, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
         return {"ProjectArn": arn, "ProjectId": project_id}
 
     @operation
@@ -269,8 +267,7 @@ class Projects(Backend):
         return {"CfnTemplateProviderDetail": detail}
 
     def _forget(self, document: Document) -> None:
-        self.projects.pop(arns.key(RESOURCE_TYPE, document["ProjectName"]), None)
-        self.store.unindex(document["ProjectArn"])
+        self.drop(self.projects, arns.key(RESOURCE_TYPE, document["ProjectName"]), document["ProjectArn"])
 
 
 def _check_providers(providers: list[Document]) -> None:

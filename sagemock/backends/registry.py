@@ -129,9 +129,8 @@ class Registry(Backend):
 
     def _remove_group(self, document: Document) -> None:
         name = document["ModelPackageGroupName"]
-        self.groups.pop(name, None)
         self.policies.pop(name, None)
-        self.store.unindex(document["ModelPackageGroupArn"])
+        self.drop(self.groups, name, document["ModelPackageGroupArn"])
 
     @operation
     def put_model_package_group_policy(self, params: Params, ctx: Context) -> Document:
@@ -213,9 +212,7 @@ class Registry(Backend):
         PACKAGE_LIFECYCLE.begin(document, "create", ctx)
         if group_ref:
             self.next_version[document["ModelPackageGroupName"]] += 1
-        self.packages[resource] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.packages, resource, arn, document, params.get("Tags"))
         return {"ModelPackageArn": arn}
 
     def _check_package_request(self, params: Params, versioned: bool, ctx: Context) -> None:
@@ -304,8 +301,7 @@ class Registry(Backend):
     def delete_model_package(self, params: Params, ctx: Context) -> None:
         document = self.package(ctx, params["ModelPackageName"])
         resource = arns.parse(document["ModelPackageArn"]).resource  # type: ignore[union-attr]
-        del self.packages[resource]
-        self.store.unindex(document["ModelPackageArn"])
+        self.drop(self.packages, resource, document["ModelPackageArn"])
         return None
 
     @operation

@@ -230,9 +230,7 @@ class Training(Backend):
         if "ProfilerConfig" in params:
             document["ProfilingStatus"] = "Disabled" if params["ProfilerConfig"].get("DisableProfiler") else "Enabled"
 
-        self.jobs[arns.key(RESOURCE_TYPE, name)] = document
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.keep(self.jobs, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
         self._track(document, algorithm, trial, ctx)
         LIFECYCLE.begin(document, "create", ctx)
         return {"TrainingJobArn": arn}

@@ -74,6 +74,21 @@ class Backend:
             raise missing(ctx.arn_for(resource_type, name_or_arn))
         return document
 
+    def keep(self, table: dict[str, Any], key: str, arn: str, document: dict[str, Any],
+             tag_list: list[dict[str, str]] | None = None) -> None:
+        """A new resource, held: in the family's table, in the store's ARN index, with its tags
+        (checked with `tags.check` before anything was written)."""
+        from . import tags  # (core.tags defines a Backend: imported here, not at the top)
+
+        table[key] = document
+        self.store.index(arn, document)
+        tags.apply(self.store, arn, tag_list)
+
+    def drop(self, table: dict[str, Any], key: str, arn: str) -> None:
+        """A resource gone: out of the family's table and the store's index, its tags with it."""
+        table.pop(key, None)
+        self.store.unindex(arn)
+
     def family(self, cls: type[B]) -> B:
         """Another family's backend in the same store (e.g. the registry from Search)."""
         return self.store.backend(cls)
