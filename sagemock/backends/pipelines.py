@@ -189,7 +189,7 @@ class Pipelines(Backend):
     def _pipeline(self, ctx: Context, name_or_arn: str) -> Document:
         # Names are unique regardless of case: the table is keyed by the lower-cased name, and an
         # ARN is matched in any case (ARNs carry only lower-case letters outside the name).
-        return self.find(ctx, self.pipelines, name_or_arn.lower(), RESOURCE_TYPE,
+        return self.find(ctx, self.pipelines, name_or_arn, RESOURCE_TYPE,
                          lambda arn: ResourceNotFound(f"Pipeline '{ctx.arn_for(RESOURCE_TYPE, name_or_arn)}' "
                                                       "does not exist."), PIPELINE)
 
@@ -356,7 +356,7 @@ class Pipelines(Backend):
         pipeline = self.pipelines.get(pipeline_name.lower())
         if pipeline is not None and not PIPELINE.observe(pipeline, ctx):  # a read that completes a deletion
             raise _execution_missing(arn)
-        document = self.find(ctx, self.executions, arn.lower(), RESOURCE_TYPE, lambda _: _execution_missing(arn),
+        document = self.find(ctx, self.executions, arn, RESOURCE_TYPE, lambda _: _execution_missing(arn),
                              EXECUTION)
         self._advance(document, ctx)
         return document

@@ -77,7 +77,3 @@ class NotImplementedOperation(ServiceError):
             "nothing was sent to AWS. See the coverage table in sagemock's docs."
         )
         self.operation = operation
-
-
-def not_found(kind: str, name: str) -> ResourceNotFound:
-    return ResourceNotFound(f"{kind} {name} does not exist.")
