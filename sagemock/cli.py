@@ -1,6 +1,6 @@
 """The `sagemock` command: run the server, report coverage, print the version.
 
-    sagemock server [--host 127.0.0.1] [--port 5000] [--account-id ...] [--region ...] [--strict]
+    sagemock server [--host 127.0.0.1] [--port 5000] [--state-file PATH] [--account-id ...] [--region ...]
     sagemock coverage [--markdown]
     sagemock version
 
@@ -113,16 +113,20 @@ def _version(_args: argparse.Namespace) -> int:
 # -- server ---------------------------------------------------------------------------------------
 
 def _server(args: argparse.Namespace) -> int:
-    from .server import Server
+    from .server import ThreadedServer
+    from .state_file import StateFileError
 
     try:
-        srv = Server(args.host, args.port, account_id=args.account_id, region=args.region,
-                     strict=args.strict, seed=args.seed, log_requests=args.verbose)
+        srv = ThreadedServer(args.host, args.port, state_file=args.state_file, account_id=args.account_id,
+                             region=args.region, strict=args.strict, seed=args.seed, log_requests=args.verbose)
     except ValueError as exc:
         print(f"sagemock server: {exc}", file=sys.stderr)
         return 2
     try:
         srv.start()
+    except StateFileError as exc:
+        print(f"sagemock server: {exc}", file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"sagemock server: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
@@ -161,6 +165,9 @@ def parser() -> argparse.ArgumentParser:
     server.add_argument("--host", default="127.0.0.1",
                         help="address to bind (default: 127.0.0.1; the server has no authentication)")
     server.add_argument("--port", type=int, default=5000, help="port to bind; 0 picks a free one (default: 5000)")
+    server.add_argument("--state-file", metavar="PATH", default=None,
+                        help="keep the state in this JSON file: loaded at start, rewritten atomically "
+                             "before each write is answered")
     server.add_argument("--account-id", default=DEFAULT_ACCOUNT,
                         help=f"account for access key ids that are not twelve digits (default: {DEFAULT_ACCOUNT})")
     server.add_argument("--region", default=DEFAULT_REGION,

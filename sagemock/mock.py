@@ -219,8 +219,7 @@ class MockSageMaker:
         """Forget every resource (the configuration stays)."""
         state = self.state
         with _lock:
-            state.stores = {}
-            state.injected = {}
+            state.clear()
 
     def seed(self, seed: int) -> None:
         """Reseed the source of every generated id."""
@@ -230,11 +229,20 @@ class MockSageMaker:
         """Let `seconds` pass on the mock clock (for lifecycles measured in seconds)."""
         self.state.clock.advance(seconds)
 
-    def snapshot(self) -> Any:
-        """A copy of all resources, for `restore`."""
+    def snapshot(self) -> dict[str, Any]:
+        """Every resource, in every account and region, as a JSON document with a format version.
+
+        `json.dump` it to keep it; `restore` takes it back, here or in another process or a later
+        sagemock. Configuration, the clock, injected errors and planned failures are not in it.
+        """
         return self.state.snapshot()
 
-    def restore(self, snapshot: Any) -> None:
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Replace every resource with those of a `snapshot()` document.
+
+        A document that is not a snapshot, or that a newer sagemock wrote in a format this one
+        cannot read, raises `sagemock.SnapshotError` and leaves the resources as they were.
+        """
         self.state.restore(snapshot)
 
     def fail(self, operation: str, code: str = "ThrottlingException", message: str | None = None, *,

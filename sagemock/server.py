@@ -5,49 +5,65 @@ anything that speaks SageMaker's wire protocol (AWS JSON 1.1: `POST /` with
 `X-Amz-Target: SageMaker.<Operation>`) use sagemock: point its endpoint URL here. Each request is
 answered by the very pipeline the in-process mock uses, `dispatch.handle`, so the AWS CLI, the
 Java or Go SDK and a boto3 client see the same answers, byte for byte, as an intercepted boto3
-client does. The server adds only HTTP framing and three endpoints of its own:
+client does. The server adds only HTTP framing and a small admin API under `/_sagemock/`:
 
-* `GET /`                  health: `{"status": "ok", "implemented": <operations>}`
-* `POST /_sagemock/reset`  forget every resource (configuration stays), for test isolation
-* `POST /` with a target   a SageMaker request
+* `GET  /_sagemock/health`    `{"status": "ok", "version": ..., "implemented": <operations>}` (also `GET /`)
+* `POST /_sagemock/reset`     forget every resource (configuration stays), for test isolation
+* `GET  /_sagemock/snapshot`  the whole state as a snapshot document (`sagemock.core.snapshot`)
+* `POST /_sagemock/restore`   replace the state with the snapshot document in the body
 
-Standard library only (`http.server`), so `pip install sagemock` is enough to run it.
+With a state file, the state is loaded from it at start and every write is on disk before it is
+answered (`sagemock.state_file`). Standard library only (`http.server`), so `pip install
+sagemock` is enough to run it.
 
-    with Server(port=0) as srv:           # port 0: a free port chosen by the OS
+    with ThreadedServer() as srv:          # 127.0.0.1, a free port chosen by the OS
         client = boto3.client("sagemaker", endpoint_url=srv.url, ...)
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from . import backends  # noqa: F401  (registers every family's operations)
+from . import (
+    __version__,
+    backends,  # noqa: F401  (registers every family's operations)
+)
 from .core import backend, dispatch, protocol
-from .core.errors import SerializationError, ServiceError, UnknownOperation
+from .core.errors import SerializationError, ServiceError, UnknownOperation, ValidationError
+from .core.lifecycle import READING
+from .core.snapshot import SnapshotError
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
 from .mock import defaults
+from .state_file import StateFile
 
 log = logging.getLogger("sagemock.server")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
-RESET_PATH = "/_sagemock/reset"
 _RESERVED = "/_sagemock/"
+HEALTH_PATH = _RESERVED + "health"
+RESET_PATH = _RESERVED + "reset"
+SNAPSHOT_PATH = _RESERVED + "snapshot"
+RESTORE_PATH = _RESERVED + "restore"
 #: How long `stop()` waits for connection threads to finish their current request.
 _JOIN_SECONDS = 5.0
 
 
-class Server:
+class ThreadedServer:
     """A SageMaker endpoint on `host:port`, served from a daemon thread, with its own `State`.
 
     Args:
         host: the address to bind. Loopback by default: the server has no authentication, so
             binding anything wider is an explicit choice.
-        port: the port; 0 lets the OS pick a free one (read it back from `port` or `url`).
+        port: the port; 0 (the default) lets the OS pick a free one (read it back from `port`
+            or `url`). The `sagemock server` command binds 5000 unless told otherwise.
+        state_file: a JSON file holding the state: loaded at `start()` when it exists, and
+            rewritten atomically before each write is answered (see `sagemock.state_file`).
         account_id, region, strict, seed, identity_arn, transitions, transition_reads,
             transition_seconds: as for `mock_sagemaker`; `strict` defaults to the same
             process-wide default (`SAGEMOCK_STRICT`, or the pytest ini option `sagemock_strict`).
@@ -60,8 +76,9 @@ class Server:
     def __init__(
         self,
         host: str = DEFAULT_HOST,
-        port: int = DEFAULT_PORT,
+        port: int = 0,
         *,
+        state_file: str | os.PathLike[str] | None = None,
         account_id: str = DEFAULT_ACCOUNT,
         region: str = DEFAULT_REGION,
         strict: bool | None = None,
@@ -86,17 +103,25 @@ class Server:
             transition_seconds=transition_seconds,
         )
         self.state = State(self.config)
-        self._reset_lock = threading.Lock()
+        self.state_file = StateFile(state_file, self.state) if state_file is not None else None
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    def start(self) -> Server:
+    def start(self) -> ThreadedServer:
         """Bind and start serving in a daemon thread; returns at once, ready for requests."""
         if self._httpd is not None:
             raise RuntimeError("the server is already running")
-        httpd = _HTTPServer((self.host, self._requested_port), _Handler, self)
+        if self.state_file is not None:
+            self.state_file.load()
+            self.state_file.start()
+        try:
+            httpd = _HTTPServer((self.host, self._requested_port), _Handler, self)
+        except BaseException:
+            if self.state_file is not None:
+                self.state_file.stop()
+            raise
         self._httpd = httpd
         # serve_forever polls for shutdown; a short interval keeps stop() quick.
         self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
@@ -119,12 +144,14 @@ class Server:
         if thread is not None:
             thread.join(_JOIN_SECONDS)
         self._httpd = self._thread = None
+        if self.state_file is not None:
+            self.state_file.stop()
 
     @property
     def running(self) -> bool:
         return self._httpd is not None
 
-    def __enter__(self) -> Server:
+    def __enter__(self) -> ThreadedServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -164,9 +191,22 @@ class Server:
 
     def reset(self) -> None:
         """Forget every resource and injected error; the configuration stays."""
-        with self._reset_lock:
-            self.state.stores = {}
-            self.state.injected = {}
+        self.state.clear()
+        self.persist()
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as a snapshot document (see `MockSageMaker.snapshot`)."""
+        return self.state.snapshot()
+
+    def restore(self, document: dict[str, Any]) -> None:
+        """Replace the whole state with a snapshot document; a bad one raises `SnapshotError`."""
+        self.state.restore(document)
+        self.persist()
+
+    def persist(self) -> None:
+        """Return once the state file (if any) holds every change made so far."""
+        if self.state_file is not None and self.running:
+            self.state_file.wait_for(self.state.generation)
 
     @staticmethod
     def implemented_operations() -> list[str]:
@@ -174,7 +214,7 @@ class Server:
 
     def __repr__(self) -> str:
         where = self.url if self.running else "stopped"
-        return f"<sagemock.server.Server {where}>"
+        return f"<sagemock.server.ThreadedServer {where}>"
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -183,7 +223,7 @@ class _HTTPServer(ThreadingHTTPServer):
     # Daemon handler threads never keep the interpreter alive; stop() joins them itself.
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], owner: Server):
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], owner: ThreadedServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.owner = owner
@@ -223,22 +263,29 @@ class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     # HTTP/1.1 so SDKs can keep connections alive; every answer carries Content-Length.
     protocol_version = "HTTP/1.1"
+    # The headers and the body leave in two writes; with Nagle's algorithm on, the body waits
+    # for the client's delayed ACK of the headers, 40 ms on Linux, on every response.
+    disable_nagle_algorithm = True
     server_version = "sagemock"
     sys_version = ""
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path.split("?", 1)[0] in ("/", ""):
-            self._send_json(200, {"status": "ok", "implemented": len(backend.implemented())})
+        path = self.path.split("?", 1)[0]
+        if path in ("/", "", HEALTH_PATH):
+            self._send(*_json(200, {"status": "ok", "version": __version__,
+                                    "implemented": len(backend.implemented())}))
+        elif path == SNAPSHOT_PATH:
+            self._send(*_json(200, self.server.owner.snapshot()))
         else:
-            self._send_json(404, {"__type": "NotFound", "message": f"No such path: GET {self.path}"})
+            self._send(*self._error(UnknownOperation(f"No such path: GET {self.path}", status=404)))
 
     def do_POST(self) -> None:  # noqa: N802
         try:
             body = self._read_body()
         except ValueError:  # a Content-Length or chunk size that is not a number
             self.close_connection = True  # the rest of the stream cannot be trusted
-            error = SerializationError("The request body could not be read: bad Content-Length or chunk size.")
-            self._send(*protocol.render_error(error, error.code, self._request_id()))
+            self._send(*self._error(SerializationError(
+                "The request body could not be read: bad Content-Length or chunk size.")))
             return
         try:
             status, headers, payload = self._answer(body)
@@ -247,25 +294,55 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("sagemock failed to answer %s", target)
             failure = ServiceError(f"sagemock failed to answer {target}: {type(exc).__name__}: {exc}",
                                    code="InternalFailure", status=500)
-            status, headers, payload = protocol.render_error(failure, failure.code, self._request_id())
+            status, headers, payload = self._error(failure)
         self._send(status, headers, payload)
+
+    # Anything else (PUT, DELETE, ...) is not part of the protocol.
+    def _not_allowed(self) -> None:
+        self._read_body_quietly()
+        self._send(*self._error(UnknownOperation(f"No such path: {self.command} {self.path}", status=405)))
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed  # noqa: N815
 
     def _answer(self, body: bytes) -> protocol.Rendered:
         path = self.path.split("?", 1)[0]
         if path.startswith(_RESERVED):
-            if path == RESET_PATH:
-                self.server.owner.reset()
-                return _json(200, {"status": "reset"})
-            return _json(404, {"__type": "NotFound", "message": f"No such path: POST {self.path}"})
+            return self._admin(path, body)
         operation = protocol.operation_from_target(self.headers)
         if operation is None:
             target = self.headers.get("X-Amz-Target")
             message = (f"X-Amz-Target {target!r} is not a SageMaker operation (expected SageMaker.<Operation>)."
                        if target else "Missing X-Amz-Target header: expected SageMaker.<Operation>.")
-            error = UnknownOperation(message)
-            return protocol.render_error(error, error.code, self._request_id())
-        host = self.headers.get("Host") or f"{self.server.owner.host}:{self.server.server_address[1]}"
-        return dispatch.handle(self.server.owner.state, operation, body, self.headers, f"http://{host}{self.path}")
+            return self._error(UnknownOperation(message))
+        owner = self.server.owner
+        host = self.headers.get("Host") or f"{owner.host}:{self.server.server_address[1]}"
+        answer = dispatch.handle(owner.state, operation, body, self.headers, f"http://{host}{self.path}")
+        if answer[0] == 200 and (not operation.startswith(READING) or owner.config.transitions != "instant"):
+            owner.persist()  # the write is on disk before its client hears of it
+        return answer
+
+    def _admin(self, path: str, body: bytes) -> protocol.Rendered:
+        owner = self.server.owner
+        if path == RESET_PATH:
+            owner.reset()
+            return _json(200, {"status": "reset"})
+        if path == RESTORE_PATH:
+            try:
+                document = json.loads(body or b"null")
+            except ValueError as error:
+                return self._error(SerializationError(f"The snapshot is not JSON: {error}"))
+            try:
+                owner.restore(document)
+            except SnapshotError as error:
+                return self._error(ValidationError(str(error)))
+            return _json(200, {"status": "restored"})
+        if path in (HEALTH_PATH, SNAPSHOT_PATH):
+            return self._error(UnknownOperation(f"{path} answers GET, not POST", status=405))
+        return self._error(UnknownOperation(f"No such path: POST {self.path}", status=404))
+
+    def _error(self, error: ServiceError) -> protocol.Rendered:
+        """An error in AWS's JSON form (`__type`, `message`, a request id), as SageMaker's are."""
+        return protocol.render_error(error, error.code, self._request_id())
 
     def _request_id(self) -> str:
         # From the state's seedable source, as dispatch does, so seeded runs stay reproducible.
@@ -293,8 +370,11 @@ class _Handler(BaseHTTPRequestHandler):
             parts.append(self.rfile.read(size))
             self.rfile.readline()  # the CRLF after each chunk
 
-    def _send_json(self, status: int, payload: dict[str, Any]) -> None:
-        self._send(*_json(status, payload))
+    def _read_body_quietly(self) -> None:
+        try:
+            self._read_body()
+        except ValueError:
+            self.close_connection = True
 
     def _send(self, status: int, headers: dict[str, str], body: bytes) -> None:
         if self.server.stopping:
@@ -324,4 +404,4 @@ def _json(status: int, payload: dict[str, Any]) -> protocol.Rendered:
     return status, {"Content-Type": "application/json", "Content-Length": str(len(body))}, body
 
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Server"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ThreadedServer"]

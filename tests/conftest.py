@@ -1,12 +1,38 @@
 """Shared fixtures for sagemock's own tests (strict shape checking is on: see setup.cfg)."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from sagemock.mock import defaults
+from sagemock.core import snapshot
+from sagemock.core.state import State
+from sagemock.mock import MockSageMaker, defaults
 
 
 @pytest.fixture(autouse=True)
 def _strict_everywhere() -> None:
     """Every mock in this suite checks its responses against the output shapes."""
     assert defaults["strict"], "sagemock's own tests must run with sagemock_strict = true"
+
+
+@pytest.fixture(autouse=True)
+def _every_state_survives_a_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever a test built, its state goes through JSON and back unchanged.
+
+    Checked as each mock stops, so every family's resources, in every shape the suite gives them,
+    prove that `snapshot()` loses nothing and that `restore()` rebuilds the same state (shared
+    documents shared again: the second dump would differ otherwise).
+    """
+    stop = MockSageMaker.stop
+
+    def checked_stop(self: MockSageMaker) -> None:
+        if self._pushed:
+            state = self._pushed[-1]
+            text = json.dumps(snapshot.dump(state), allow_nan=False)
+            rebuilt = State(state.config)
+            snapshot.load(rebuilt, json.loads(text))
+            assert json.dumps(snapshot.dump(rebuilt), allow_nan=False) == text
+        stop(self)
+
+    monkeypatch.setattr(MockSageMaker, "stop", checked_stop)

@@ -14,12 +14,13 @@ import botocore.config
 import pytest
 from botocore.exceptions import ClientError
 
+import sagemock
 from sagemock.core import backend, intercept
 from sagemock.mock import defaults
-from sagemock.server import Server
+from sagemock.server import ThreadedServer
 
 
-def client_for(srv: Server, access_key: str = "testing", **config: Any) -> Any:
+def client_for(srv: ThreadedServer, access_key: str = "testing", **config: Any) -> Any:
     return boto3.client(
         "sagemaker",
         endpoint_url=srv.url,
@@ -30,7 +31,7 @@ def client_for(srv: Server, access_key: str = "testing", **config: Any) -> Any:
     )
 
 
-def raw(srv: Server, method: str, path: str = "/", body: bytes | None = None,
+def raw(srv: ThreadedServer, method: str, path: str = "/", body: bytes | None = None,
         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
     """One plain HTTP request, as a non-boto3 client would send it."""
     conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
@@ -44,14 +45,14 @@ def raw(srv: Server, method: str, path: str = "/", body: bytes | None = None,
 
 
 @pytest.fixture
-def srv() -> Iterator[Server]:
-    with Server(port=0) as server:
+def srv() -> Iterator[ThreadedServer]:
+    with ThreadedServer() as server:
         yield server
     assert not server.running
 
 
 @pytest.fixture
-def sm(srv: Server) -> Any:
+def sm(srv: ThreadedServer) -> Any:
     return client_for(srv)
 
 
@@ -62,14 +63,14 @@ def test_binds_loopback_on_a_free_port(srv):
 
 def test_strict_defaults_to_the_process_default(srv):
     assert srv.config.strict is defaults["strict"] is True
-    assert Server(port=0, strict=False).config.strict is False
+    assert ThreadedServer(strict=False).config.strict is False
 
 
 def test_bad_configuration_fails_at_construction():
     with pytest.raises(ValueError, match="twelve digits"):
-        Server(port=0, account_id="123")
+        ThreadedServer(account_id="123")
     with pytest.raises(ValueError, match="transitions"):
-        Server(port=0, transitions="later")
+        ThreadedServer(transitions="later")
 
 
 def test_model_package_group_round_trip(sm):
@@ -172,16 +173,53 @@ def test_reset_from_python(srv, sm):
     assert sm.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
 
 
-def test_health(srv):
-    status, headers, body = raw(srv, "GET", "/")
+@pytest.mark.parametrize("path", ["/", "/_sagemock/health"])
+def test_health(srv, path):
+    status, headers, body = raw(srv, "GET", path)
     assert status == 200
     assert headers["Content-Type"] == "application/json"
-    assert body == {"status": "ok", "implemented": len(backend.implemented())}
+    assert body == {"status": "ok", "version": sagemock.__version__, "implemented": len(backend.implemented())}
 
 
-def test_unknown_paths_are_404(srv):
-    assert raw(srv, "GET", "/nothing")[0] == 404
-    assert raw(srv, "POST", "/_sagemock/nothing")[0] == 404
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("GET", "/nothing", 404), ("POST", "/_sagemock/nothing", 404), ("POST", "/_sagemock/health", 405),
+    ("PUT", "/", 405), ("DELETE", "/_sagemock/reset", 405)])
+def test_unknown_paths_answer_in_aws_error_form(srv, method, path, status):
+    answered, headers, body = raw(srv, method, path, b"{}" if method != "GET" else None)
+    assert answered == status
+    assert body["__type"] == "UnknownOperationException" and path in body["message"]
+    assert headers["x-amzn-RequestId"] and headers["Content-Type"] == "application/x-amz-json-1.1"
+
+
+def test_snapshot_and_restore_over_http(srv, sm):
+    arn = sm.create_model_package_group(ModelPackageGroupName="kept", Tags=[{"Key": "team", "Value": "a"}])[
+        "ModelPackageGroupArn"]
+    status, _, document = raw(srv, "GET", "/_sagemock/snapshot")
+    assert status == 200 and document["format"] == "sagemock-state" and document["version"] == 1
+    sm.delete_model_package_group(ModelPackageGroupName="kept")
+    sm.create_model_package_group(ModelPackageGroupName="dropped")
+
+    status, _, body = raw(srv, "POST", "/_sagemock/restore", json.dumps(document).encode())
+    assert (status, body) == (200, {"status": "restored"})
+    names = [g["ModelPackageGroupName"] for g in sm.list_model_package_groups()["ModelPackageGroupSummaryList"]]
+    assert names == ["kept"]
+    assert sm.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "a"}]
+    # The same document restores into another server (another process could hold it).
+    with ThreadedServer() as other:
+        other.restore(document)
+        assert client_for(other).describe_model_package_group(ModelPackageGroupName="kept")["ModelPackageGroupArn"] == arn
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    (b"{not json", "SerializationException"),
+    (b'{"format": "something-else"}', "ValidationException"),
+    (b'{"format": "sagemock-state", "version": 99, "stores": [], "objects": []}', "ValidationException")])
+def test_a_bad_restore_is_refused_and_changes_nothing(srv, sm, body, code):
+    sm.create_model_package_group(ModelPackageGroupName="kept")
+    status, _, answer = raw(srv, "POST", "/_sagemock/restore", body)
+    assert status == 400 and answer["__type"] == code
+    assert [g["ModelPackageGroupName"] for g in sm.list_model_package_groups()["ModelPackageGroupSummaryList"]] == [
+        "kept"]
 
 
 @pytest.mark.parametrize("target", [None, "AmazonS3.ListBuckets", "SageMaker"])
@@ -210,7 +248,7 @@ def test_malformed_body_is_a_serialization_error(srv):
 
 
 def test_unsigned_request_uses_the_configured_account_and_region():
-    with Server(port=0, account_id="111122223333", region="ap-south-1") as server:
+    with ThreadedServer(account_id="111122223333", region="ap-south-1") as server:
         status, _, body = raw(server, "POST", "/", json.dumps({"ModelPackageGroupName": "u"}).encode(),
                               {"X-Amz-Target": "SageMaker.CreateModelPackageGroup",
                                "Content-Type": "application/x-amz-json-1.1"})
@@ -243,13 +281,13 @@ def test_requests_travel_over_real_http(srv, sm):
 
 
 def test_servers_are_independent():
-    with Server(port=0) as one, Server(port=0) as two:
+    with ThreadedServer() as one, ThreadedServer() as two:
         client_for(one).create_model_package_group(ModelPackageGroupName="only-one")
         assert client_for(two).list_model_package_groups()["ModelPackageGroupSummaryList"] == []
 
 
 def test_stop_closes_keep_alive_connections_and_frees_the_port():
-    server = Server(port=0).start()
+    server = ThreadedServer().start()
     sm = client_for(server)
     sm.list_model_package_groups()  # leaves a pooled keep-alive connection open
     port = server.port

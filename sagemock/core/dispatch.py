@@ -63,6 +63,9 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
         result = method(store.backend(cls), params, ctx)
         if not operation.startswith(READING):  # a write that went through: derived views are stale
             store.changed(cls.__name__)
+            state.note_change()
+        elif state.config.transitions != "instant":  # a read may have moved a lifecycle on
+            state.note_change()
         answer = shape.output(op_model.output_shape, result, state.config.strict)
         if token is not None:
             idempotency.record(store, operation, token, params, answer)

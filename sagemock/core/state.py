@@ -7,7 +7,6 @@ and the tags themselves.
 """
 from __future__ import annotations
 
-import copy
 import itertools
 import random
 import threading
@@ -24,11 +23,20 @@ B = TypeVar("B", bound="Backend")
 
 #: Creation order across every store (next() on a count is atomic in CPython).
 _SEQUENCE = itertools.count(1)
+_SEQUENCE_LOCK = threading.Lock()
 
 
 def next_sequence() -> int:
     """The next number in creation order (for documents not indexed by ARN, e.g. associations)."""
     return next(_SEQUENCE)
+
+
+def advance_sequence(at_least: int) -> None:
+    """Make every later `next_sequence()` exceed `at_least` (after restoring stamped documents)."""
+    global _SEQUENCE
+    with _SEQUENCE_LOCK:
+        current = next(_SEQUENCE)
+        _SEQUENCE = itertools.count(max(current, at_least + 1))
 
 DEFAULT_ACCOUNT = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -141,7 +149,23 @@ class State:
         self.injected: dict[str, list[Injected]] = {}
         #: Failures a test planned: (resource kind, resource name or None for the next one, reason).
         self.failures: list[tuple[str, str | None, str]] = []
+        #: Counts the changes to resources (one per write that went through, restore and reset),
+        #: so a state file knows which writes a save holds.
+        self.generation = 0
         self._lock = threading.Lock()
+
+    def note_change(self) -> int:
+        """Count one change to the resources; returns the generation that includes it."""
+        with self._lock:
+            self.generation += 1
+            return self.generation
+
+    def clear(self) -> None:
+        """Forget every resource and injected error (configuration, clock and seed stay)."""
+        with self._lock:
+            self.stores = {}
+            self.injected = {}
+        self.note_change()
 
     def store(self, account: str, region: str) -> Store:
         key = (account, region)
@@ -197,27 +221,15 @@ class State:
                     queue.pop(0)
             return head
 
-    def snapshot(self) -> dict[tuple[str, str], Any]:
-        """A deep copy of every store's resources, to `restore` later."""
-        with self._lock:
-            return {key: _store_contents(store) for key, store in self.stores.items()}
+    def snapshot(self) -> dict[str, Any]:
+        """Every store's resources as a JSON document with a format version (see `snapshot.dump`)."""
+        from . import snapshot
 
-    def restore(self, snapshot: dict[tuple[str, str], Any]) -> None:
-        with self._lock:
-            self.stores = {}
-            for (account, region), contents in snapshot.items():
-                store = Store(self, account, region)
-                (backends, store.resources, store.folded, store.taggable, store.tags,
-                 store.idempotency) = copy.deepcopy(contents)
-                for cls, data in backends.items():
-                    backend = store.backend(cls)
-                    backend.__dict__.update(data)
-                    backend.store = store
-                self.stores[(account, region)] = store
+        return snapshot.dump(self)
 
+    def restore(self, document: Any) -> None:
+        """Replace every resource with those of a `snapshot` document (`snapshot.load`)."""
+        from . import snapshot
 
-def _store_contents(store: Store) -> Any:
-    with store.lock:
-        backends = {cls: {k: v for k, v in backend.__dict__.items() if k != "store"}
-                    for cls, backend in store.backends.items()}
-        return copy.deepcopy((backends, store.resources, store.folded, store.taggable, store.tags, store.idempotency))
+        snapshot.load(self, document)
+        self.note_change()

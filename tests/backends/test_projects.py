@@ -507,7 +507,6 @@ def test_list_summaries_filters_and_sorting(sagemaker_client, sagemaker_mock):
 
 
 def test_list_pages(sagemaker_client, sagemaker_mock):
-    assert sagemaker_client.can_paginate("list_projects")
     for index in range(12):
         create(sagemaker_client, f"proj-{index:02}")
         sagemaker_mock.advance(1)
@@ -517,14 +516,22 @@ def test_list_pages(sagemaker_client, sagemaker_mock):
     assert [s["ProjectName"] for s in second["ProjectSummaryList"]] == ["proj-10", "proj-11"]
     assert "NextToken" not in second
 
-    pages = sagemaker_client.get_paginator("list_projects").paginate(
-        SortBy="Name", SortOrder="Descending", PaginationConfig={"PageSize": 5})
     sizes, seen = [], []
-    for page in pages:
+    for page in _pages(sagemaker_client, SortBy="Name", SortOrder="Descending", MaxResults=5):
         sizes.append(len(page["ProjectSummaryList"]))
         seen += [s["ProjectName"] for s in page["ProjectSummaryList"]]
     assert sizes == [5, 5, 2]
     assert seen == [f"proj-{index:02}" for index in reversed(range(12))]
+
+
+def _pages(client, **kwargs):
+    """ListProjects page by page (botocore has a paginator for it only from 1.44 on)."""
+    while True:
+        page = client.list_projects(**kwargs)
+        yield page
+        if "NextToken" not in page:
+            return
+        kwargs["NextToken"] = page["NextToken"]
 
 
 def test_list_limits_and_tokens(sagemaker_client):
