@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
 import botocore.client
@@ -47,13 +48,27 @@ class _Body:
         return body
 
 
+class _Content(bytes):
+    """A response body that is bytes to botocore and an awaitable of bytes to aiobotocore.
+
+    aiobotocore runs the same `before-send` handlers as botocore but awaits a response's
+    `content`; a body that serves both lets one handler answer sync and async clients alike,
+    with no patching of either library.
+    """
+
+    def __await__(self) -> Generator[Any, None, bytes]:
+        if False:  # pragma: no cover  (a generator that finishes at once: nothing to wait for)
+            yield
+        return bytes(self)
+
+
 def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSResponse | None:
     if not active or request.url == HANDLED_URL:
         return None
     operation = event_name.rsplit(".", 1)[-1]
     status, headers, body = dispatch.handle(active[0], operation, request.body, request.headers, request.url)
     response = AWSResponse(request.url, status, headers, _Body(body))
-    response._content = body
+    response._content = _Content(body)  # what `content` returns
     # Handlers of the bare `before-send` event (moto's, for one) run after this one; a URL that is
     # not AWS's tells them the request is taken.
     request.url = HANDLED_URL
