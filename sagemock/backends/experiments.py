@@ -342,6 +342,16 @@ class Experiments(Backend):
         self._forget(self.components, document["TrialComponentName"], document["TrialComponentArn"])
         return {"TrialComponentArn": document["TrialComponentArn"]}
 
+    def retire_component(self, document: Document, ctx: Context) -> None:
+        """A component SageMaker created for a job that is gone, removed to make way for a new job
+        of the same name: out of its trials first, then forgotten."""
+        for trial_key in document["_trials"]:
+            trial = self.trials.get(trial_key)
+            if trial is not None and document["TrialComponentName"].lower() in trial["_components"]:
+                trial["_components"].remove(document["TrialComponentName"].lower())
+                updates.touch(trial, ctx)
+        self._forget(self.components, document["TrialComponentName"], document["TrialComponentArn"])
+
     # -- associations -----------------------------------------------------------------------
 
     @operation

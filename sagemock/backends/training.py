@@ -1,4 +1,4 @@
-"""Training jobs: Create, Describe, List, Stop and Update, with what SageMaker creates alongside.
+"""Training jobs: Create, Describe, List, Stop, Update and Delete, with what SageMaker creates alongside.
 
 A job is kept as the document DescribeTrainingJob returns. Its `TrainingJobStatus` walks the
 lifecycle (instantly by default): InProgress -> Completed, while `SecondaryStatus` walks Starting
@@ -25,6 +25,9 @@ What AWS documents and sagemock enforces (API reference, the botocore model, and
 * StopTrainingJob: "SageMaker changes the status of the job to Stopping. After SageMaker stops the
   job, it sets the status to Stopped"; a job that is not InProgress is refused with
   ValidationException "The request was rejected because the training job is in status <s>."
+* DeleteTrainingJob: "You can delete only training jobs that are in a terminal state (Stopped,
+  Failed, or Completed) and don't retain an Available managed warm pool ... After deleting the
+  job, you can reuse its name to create another training job" (model documentation).
 * UpdateTrainingJob: RemoteDebugConfig "when the SecondaryStatus of the job is Downloading or
   Training" (model documentation).
 * ListTrainingJobs: "The default is CreationTime" (SortBy), "The default is Ascending"
@@ -199,7 +202,11 @@ class Training(Backend):
         trial = self._check_experiment(params, ctx)
         component_name = name + COMPONENT_SUFFIX
         experiments = self.family(Experiments)
-        if arns.key(COMPONENT, component_name) in experiments.components:
+        component = experiments.components.get(arns.key(COMPONENT, component_name))
+        if component is not None and (component.get("Source") or {}).get("SourceArn") == ctx.arn(RESOURCE_TYPE, name):
+            # The component of a deleted job of this name: the name is free again, and so is its component.
+            experiments.retire_component(component, ctx)
+        elif component is not None:
             raise ValidationError(f"Trial component '{ctx.arn(COMPONENT, component_name)}' already exists: SageMaker "
                                   "cannot create the trial component of this training job.")
 
@@ -355,6 +362,22 @@ class Training(Backend):
         else:
             page, token = LISTING.run(selected, params)
         return {"TrainingJobSummaries": [_summary(doc) for doc in page], "NextToken": token}
+
+    # -- DeleteTrainingJob -----------------------------------------------------------------------
+
+    @operation
+    def delete_training_job(self, params: Params, ctx: Context) -> None:
+        document = self._job(ctx, params["TrainingJobName"])
+        status = document["TrainingJobStatus"]
+        if status not in TERMINAL:
+            raise ResourceInUse(f"The request was rejected because the training job is in status {status}: only "
+                                "training jobs that are Completed, Failed or Stopped can be deleted.")
+        if (document.get("WarmPoolStatus") or {}).get("Status") == "Available":
+            raise ResourceInUse("The request was rejected because the training job retains an Available managed "
+                                "warm pool: wait until the warm pool is Terminated, or set its KeepAlivePeriodInSeconds "
+                                "to 0 with UpdateTrainingJob.")
+        self.drop(self.jobs, arns.key(RESOURCE_TYPE, document["TrainingJobName"]), document["TrainingJobArn"])
+        return None
 
     # -- StopTrainingJob / UpdateTrainingJob ----------------------------------------------------
 

@@ -89,7 +89,7 @@ def test_duplicate_name_is_resource_in_use_whatever_the_case(sagemaker_client):
     assert names(sagemaker_client) == ["Job"]
 
 
-@pytest.mark.parametrize("call", ["describe_training_job", "stop_training_job"])
+@pytest.mark.parametrize("call", ["describe_training_job", "stop_training_job", "delete_training_job"])
 def test_a_missing_job_is_a_validation_exception(sagemaker_client, call):
     with pytest.raises(ClientError) as err:
         getattr(sagemaker_client, call)(TrainingJobName="nothing")
@@ -269,6 +269,59 @@ def test_warm_pool_filter_and_update(sagemaker_client):
         sagemaker_client.update_training_job(TrainingJobName="cold", ResourceConfig={"KeepAlivePeriodInSeconds": 60})
     assert error_of(err)[0] == "ValidationException"
     assert "KeepAlivePeriodInSeconds" not in describe(sagemaker_client, "cold")["ResourceConfig"]
+
+
+# -- DeleteTrainingJob ----------------------------------------------------------------------------
+
+def test_delete_a_finished_job_frees_its_name(sagemaker_client):
+    sagemaker_client.create_experiment(ExperimentName="exp")
+    sagemaker_client.create_trial(TrialName="trial", ExperimentName="exp")
+    arn = create(sagemaker_client, ExperimentConfig={"ExperimentName": "exp", "TrialName": "trial"},
+                 Tags=[{"Key": "team", "Value": "ml"}])
+    assert describe(sagemaker_client)["TrainingJobStatus"] == "Completed"
+    assert sagemaker_client.delete_training_job(TrainingJobName="job")["ResponseMetadata"]["HTTPStatusCode"] == 200
+    with pytest.raises(ClientError) as err:
+        describe(sagemaker_client)
+    assert error_of(err) == ("ValidationException", "Requested resource not found.")
+    assert names(sagemaker_client) == []
+    found = sagemaker_client.search(Resource="TrainingJob")["Results"]
+    assert found == []
+    with pytest.raises(ClientError):
+        sagemaker_client.list_tags(ResourceArn=arn)
+
+    # "After deleting the job, you can reuse its name to create another training job."
+    again = create(sagemaker_client, HyperParameters={"lr": "0.2"})
+    assert again == arn and describe(sagemaker_client)["HyperParameters"] == {"lr": "0.2"}
+    component = sagemaker_client.describe_trial_component(TrialComponentName="job-aws-training-job")
+    assert component["Parameters"]["lr"] == {"NumberValue": 0.2}
+    assert sagemaker_client.list_trial_components(TrialName="trial")["TrialComponentSummaries"] == []
+
+
+@pytest.mark.sagemock(transitions="reads")
+def test_delete_refuses_a_job_in_progress_or_stopping(sagemaker_client):
+    create(sagemaker_client)
+    for expected in ("InProgress", "Stopping"):
+        with pytest.raises(ClientError) as err:
+            sagemaker_client.delete_training_job(TrainingJobName="job")
+        code, message = error_of(err)
+        assert code == "ResourceInUse" and f"in status {expected}" in message
+        if expected == "InProgress":
+            sagemaker_client.stop_training_job(TrainingJobName="job")
+    assert [describe(sagemaker_client)["TrainingJobStatus"] for _ in range(2)] == ["Stopping", "Stopped"]
+    sagemaker_client.delete_training_job(TrainingJobName="job")
+    assert names(sagemaker_client) == []
+
+
+def test_delete_refuses_a_job_that_keeps_an_available_warm_pool(sagemaker_client):
+    create(sagemaker_client, ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                                             "VolumeSizeInGB": 10, "KeepAlivePeriodInSeconds": 600})
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.delete_training_job(TrainingJobName="job")
+    assert error_of(err)[0] == "ResourceInUse" and "warm pool" in error_of(err)[1]
+    assert names(sagemaker_client) == ["job"]
+    sagemaker_client.update_training_job(TrainingJobName="job", ResourceConfig={"KeepAlivePeriodInSeconds": 0})
+    sagemaker_client.delete_training_job(TrainingJobName="job")
+    assert names(sagemaker_client) == []
 
 
 # -- UpdateTrainingJob ----------------------------------------------------------------------------
