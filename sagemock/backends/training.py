@@ -374,8 +374,8 @@ class Training(Backend):
                                 "training jobs that are Completed, Failed or Stopped can be deleted.")
         if (document.get("WarmPoolStatus") or {}).get("Status") == "Available":
             raise ResourceInUse("The request was rejected because the training job retains an Available managed "
-                                "warm pool: wait until the warm pool is Terminated, or set its KeepAlivePeriodInSeconds "
-                                "to 0 with UpdateTrainingJob.")
+                                "warm pool: wait until the warm pool is Terminated, or set its "
+                                "KeepAlivePeriodInSeconds to 0 with UpdateTrainingJob.")
         self.drop(self.jobs, arns.key(RESOURCE_TYPE, document["TrainingJobName"]), document["TrainingJobArn"])
         return None
 
