@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""sagemock's benchmark: what a SageMaker call costs under sagemock, under moto, and with no mock.
+"""sagemock's benchmark: what a SageMaker call costs under sagemock, under moto, under botocore's
+Stubber, and with no mock.
 
 Usage:
     python bench/run.py            # full run (about 2 min with moto: its 10,000-package Search registry), prints a table
@@ -38,6 +39,13 @@ Setups:
               resolution, signing and parsing, but for no mock work.
     sagemock  mock_sagemaker() active; the client's requests go through sagemock's hook.
     moto      moto's mock_aws() active (only if moto is importable; else reported as n/a).
+    stubber   botocore.stub.Stubber on the client (describe only): each timed call queues the
+              canned answer with add_response(..., expected_params) and then makes the call, since
+              a Stubber answers each queued response once. Its figure includes that queueing (its
+              add_response validates the answer against the output shape); the queueing alone is
+              reported beside it ("stubber_add_response" in the JSON). The Stubber answers at
+              botocore's before-call event with an already parsed dict, so it skips signing, the
+              HTTP layer and response parsing, which the floor pays for.
 
 Each client carries only its own setup's hook (the hooks the other libraries add to every botocore
 session are unregistered from it), so each setup is measured as if the others were not installed.
@@ -68,6 +76,7 @@ except ImportError:  # run from a checkout without installing
 import boto3
 import botocore
 from botocore.awsrequest import AWSResponse
+from botocore.stub import Stubber
 
 from sagemock import mock_sagemaker
 from sagemock.core import intercept
@@ -75,7 +84,8 @@ from sagemock.core import intercept
 OPERATIONS = ("describe", "create", "list", "activation")
 CYCLES = ("notebook",)
 SEARCHES = ("search", "search_deep")
-SETUPS = ("floor", "sagemock", "moto")
+SETUPS = ("floor", "sagemock", "moto", "stubber")
+STUBBED = ("describe",)  # the operations with a Stubber column
 LABELS = {
     "describe": "DescribeModelPackageGroup",
     "create": "CreateModelPackage",
@@ -91,6 +101,7 @@ API = {"describe": "DescribeModelPackageGroup", "create": "CreateModelPackage", 
 SAGEMOCK_EVENT = getattr(intercept, "EVENT", "before-send.sagemaker")
 DESCRIBE_TARGET = 1.3  # a describe costs at most 1.3x the floor
 ACTIVATION_TARGET_US = 1000.0  # start/stop under 1 ms
+STUBBER_SCOPE = "the Stubber column times DescribeModelPackageGroup only"
 
 READ_REGION = "us-east-1"  # describe and list
 WRITE_REGION = "us-west-2"  # create: its growing store never slows the reads down
@@ -335,6 +346,24 @@ def search_calls(client: Any) -> dict[str, Callable[[], Any]]:
     return calls
 
 
+def stubber_calls(client: Any, answer: dict[str, Any]) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    """The describe as a Stubber test makes it: queue the answer (with the expected parameters), then
+    call. Also the queueing alone, on a second Stubber whose queue is never drained."""
+    expected = {"ModelPackageGroupName": GROUP}
+    stubber = Stubber(client)
+    stubber.activate()
+    queue_only = Stubber(client)  # never activated: its queue only grows
+
+    def call() -> Any:
+        stubber.add_response("describe_model_package_group", answer, expected)
+        return client.describe_model_package_group(ModelPackageGroupName=GROUP)
+
+    def queue() -> None:
+        queue_only.add_response("describe_model_package_group", answer, expected)
+
+    return call, queue
+
+
 def check_page(name: str, result: dict[str, Any]) -> None:
     got = len(result.get("ModelPackageSummaryList", []))
     if got != PAGE:
@@ -385,6 +414,12 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
         floor_clients[op].meta.events.register(f"before-send.sagemaker.{api}", canned(response))
     floor_calls = calls_for(floor_read, floor_write)
     check_page("floor", floor_calls["list"]())
+
+    # botocore's Stubber, answering with the describe sagemock gave (parsed, as a test would write it)
+    answer = {key: value for key, value in sm_calls["describe"]().items() if key != "ResponseMetadata"}
+    stub_call, stub_queue = stubber_calls(setups.client(READ_REGION, "stubber"), answer)
+    if stub_call().get("ModelPackageGroupArn") != answer["ModelPackageGroupArn"]:
+        raise SystemExit("stubber: DescribeModelPackageGroup did not answer the queued response")
     floor_searches: dict[str, Callable[[], Any]] = {}
     for op in SEARCHES:
         response = capture(sm_search, "Search", sm_searches[op])
@@ -451,9 +486,14 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
         calls = {"floor": floor_calls[op], "sagemock": sm_calls[op]}
         if op in moto_calls:
             calls["moto"] = moto_calls[op]
+        if op in STUBBED:
+            calls["stubber"] = stub_call
+            calls["stubber_add_response"] = stub_queue
         measured = measure(calls, plan, same_n=(op == "create"))
         if "moto" not in measured:
             measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
+        if "stubber" not in measured:
+            measured["stubber"] = unavailable(STUBBER_SCOPE)
         results[op] = measured
     for op in CYCLES:
         log(f"timing {LABELS[op]} ...")
@@ -462,6 +502,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             calls["moto"] = moto_cycles[op]
         measured = measure(calls, plan)
         measured["floor"] = unavailable("a cycle of several calls has no single canned answer, so no floor")
+        measured["stubber"] = unavailable(STUBBER_SCOPE)
         if "moto" not in measured:
             measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
         results[op] = measured
@@ -478,6 +519,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             measured["moto"] = unavailable(moto_missing.get(op) or setups.moto_error or "moto not measured")
         elif op in moto_notes:
             measured["moto"]["note"] = moto_notes[op]
+        measured["stubber"] = unavailable(STUBBER_SCOPE)
         results[op] = measured
 
     sm.stop()
@@ -506,6 +548,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
     measured["floor"] = unavailable("activation makes no request, so botocore has no floor for it")
     if "moto" not in measured:
         measured["moto"] = unavailable(setups.moto_error or "moto not measured")
+    measured["stubber"] = unavailable(STUBBER_SCOPE)
     results["activation"] = measured
 
     report: dict[str, Any] = {
@@ -519,6 +562,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
             "botocore": botocore.__version__,
             "sagemock": sagemock.__version__,
             "moto": setups.moto_version,
+            "stubber": f"botocore.stub.Stubber (botocore {botocore.__version__}), for: {', '.join(STUBBED)}",
             "quick": quick,
             "first_activation_us": round(first_activation_us, 1),
             "response_bytes": captured,
@@ -532,12 +576,15 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
     }
     for op in OPERATIONS + CYCLES + SEARCHES:
         setups_result = {setup: results[op][setup] for setup in SETUPS}
-        floor, mock, moto_result = (setups_result[s]["median_us"] for s in SETUPS)
+        floor, mock, moto_result, stub = (setups_result[s]["median_us"] for s in SETUPS)
         ratios = {
             "sagemock_over_floor": round(mock / floor, 3) if mock and floor else None,
             "moto_over_sagemock": round(moto_result / mock, 3) if moto_result and mock else None,
+            "sagemock_over_stubber": round(mock / stub, 3) if mock and stub else None,
         }
         entry: dict[str, Any] = {"label": LABELS[op], "setups": setups_result, "ratios": ratios}
+        if "stubber_add_response" in results[op]:  # the Stubber's queueing alone, part of its figure
+            entry["stubber_add_response"] = results[op]["stubber_add_response"]
         if op == "describe":
             ratio = ratios["sagemock_over_floor"]
             entry["target"] = {"description": f"sagemock/floor <= {DESCRIBE_TARGET}",
@@ -573,9 +620,10 @@ def table(report: dict[str, Any]) -> str:
         f"moto {meta['moto'] or 'not installed'}, {meta['cpu_count']} cpus{', QUICK: rough figures' if meta['quick'] else ''})",
         "microseconds per call",
         "",
-        f"{'operation':<32}{'floor':^20}{'sagemock':^20}{'moto':^22}{'sagemock':>10}{'moto':>10}",
-        f"{'':<32}{'median':>10}{'p90':>10}{'median':>10}{'p90':>10}{'median':>11}{'p90':>11}"
-        f"{'/floor':>10}{'/sagemock':>10}  target",
+        f"{'operation':<32}{'floor':^20}{'sagemock':^20}{'moto':^24}{'stubber':^20}"
+        f"{'sagemock':>10}{'moto':>10}{'sagemock':>10}",
+        f"{'':<32}{'median':>10}{'p90':>10}{'median':>10}{'p90':>10}{'median':>12}{'p90':>12}"
+        f"{'median':>10}{'p90':>10}{'/floor':>10}{'/sagemock':>10}{'/stubber':>10}  target",
     ]
     lines.append("-" * len(lines[-1]) + "-" * 24)
     notes = []
@@ -592,18 +640,25 @@ def table(report: dict[str, Any]) -> str:
             f"{entry['label']:<32}"
             f"{_num(s['floor']['median_us'], 10)}{_num(s['floor']['p90_us'], 10)}"
             f"{_num(s['sagemock']['median_us'], 10)}{_num(s['sagemock']['p90_us'], 10)}"
-            f"{_num(s['moto']['median_us'], 11)}{_num(s['moto']['p90_us'], 11)}"
+            f"{_num(s['moto']['median_us'], 12)}{_num(s['moto']['p90_us'], 12)}"
+            f"{_num(s['stubber']['median_us'], 10)}{_num(s['stubber']['p90_us'], 10)}"
             f"{_ratio(entry['ratios']['sagemock_over_floor']):>10}{_ratio(entry['ratios']['moto_over_sagemock']):>10}"
+            f"{_ratio(entry['ratios']['sagemock_over_stubber']):>10}"
             f"  {verdict}"
         )
         for setup in SETUPS:
             note = s[setup].get("note")
-            if note and not (setup == "floor" and (op == "activation" or section == "cycles")):
+            if note and not (setup == "floor" and (op == "activation" or section == "cycles")) \
+                    and not (setup == "stubber" and op not in STUBBED):
                 notes.append(f"  {setup} / {entry['label']}: {note}")
+        queued = entry.get("stubber_add_response")
+        if queued:
+            notes.append(f"  stubber / {entry['label']}: includes add_response (queue the answer with its expected "
+                         f"parameters), which alone takes median {queued['median_us']:,.1f} us, p90 {queued['p90_us']:,.1f} us")
     lines.append("")
     lines.append("calls timed per setup: " + ", ".join(
         f"{op} " + "/".join(str(report[section][op]['setups'][s]['n']) for s in SETUPS) for section, op in sections
-    ) + "  (floor/sagemock/moto)")
+    ) + "  (" + "/".join(SETUPS) + ")")
     lines.append(f"first activation in a process (installs the hook, one-off): {meta['first_activation_us']:,.0f} us")
     lines.append("activation has no floor (it makes no request), nor has a cycle of several calls; "
                  f"run took {meta['seconds']} s")
@@ -614,7 +669,8 @@ def table(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark sagemock against moto and botocore's floor.")
+    parser = argparse.ArgumentParser(description="Benchmark sagemock against moto, botocore's Stubber and "
+                                                 "botocore's floor.")
     parser.add_argument("--quick", action="store_true", help="a few seconds, rough figures (CI smoke)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     parser.add_argument("--no-moto", action="store_true", help="do not measure moto even if it is installed")

@@ -41,6 +41,12 @@ def _check(report: dict) -> None:
         else:
             assert setups["floor"]["median_us"] is None  # activation makes no request
     assert {"describe", "activation"} <= {name for name in OPERATIONS if "target" in operations[name]}
+    stubber = operations["describe"]["setups"]["stubber"]  # botocore's Stubber: the describe only
+    assert stubber["n"] > 0 and stubber["median_us"] > 0 and stubber["p90_us"] >= stubber["median_us"]
+    assert operations["describe"]["stubber_add_response"]["n"] > 0
+    assert operations["describe"]["ratios"]["sagemock_over_stubber"] > 0
+    for name in OPERATIONS[1:]:
+        assert operations[name]["setups"]["stubber"]["median_us"] is None
     searches = report["searches"]  # Search over a large registry: the first page and a deep one
     assert set(searches) == {"search", "search_deep"}
     assert report["meta"]["search_packages"] > 0
