@@ -97,3 +97,14 @@ def test_benchmark_help() -> None:
                                timeout=60)
     assert completed.returncode == 0
     assert "--quick" in completed.stdout and "--json" in completed.stdout
+
+
+def test_server_benchmark_runs_and_reports_both_setups():
+    completed = subprocess.run([sys.executable, "bench/server.py", "--quick", "--json"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert set(report["setups"]) == {"in-memory", "state-file"}
+    for setup in report["setups"].values():
+        assert setup["describe"]["median_us"] > 0 and setup["create"]["median_us"] > 0
+        assert setup["burst"]["writes"] == 200 and setup["burst"]["writes_per_second"] > 0
