@@ -545,6 +545,8 @@ class Pipelines(Backend):
 
     @operation
     def list_pipeline_execution_steps(self, params: Params, ctx: Context) -> Document:
+        if not params.get("PipelineExecutionArn"):  # optional in the model, but there is nothing to list without it
+            raise ValidationError("PipelineExecutionArn is required to list the steps of a pipeline execution.")
         document = self._execution(ctx, params["PipelineExecutionArn"])
         page, token = STEP_LISTING.run(document["_steps"].values(), params)
         step_shape = service.shape("PipelineExecutionStep")

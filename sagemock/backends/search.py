@@ -800,7 +800,7 @@ def _visible(provider: Provider, store: Store, conditions: list[Mapping[str, Any
         return None
     wanted = []
     for condition in conditions:
-        key = condition["Key"]
+        key = condition.get("Key", "")
         if not key.startswith("Tags.") or len(key) == len("Tags."):
             raise ValidationError(f"VisibilityConditions key '{key}' must have the form Tags.<key>.")
         wanted.append((key[len("Tags."):], condition.get("Value", "")))

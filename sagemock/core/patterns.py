@@ -2,7 +2,10 @@
 
 The model's patterns are Java's: they match the whole value (`String.matches`), use Unicode
 property classes (`\\p{L}`) and spell astral characters as surrogate pairs. Python's `re` knows
-neither, so the few patterns that use them are rewritten once, when first needed.
+neither, so the few patterns that use them are rewritten once, when first needed. Java's
+predefined classes `\\d`, `\\w` and `\\s` are ASCII only (`[0-9]`, `[a-zA-Z_0-9]`,
+`[ \\t\\n\\x0B\\f\\r]`), so the patterns are compiled with `re.ASCII`: Python's Unicode
+classes would take an Arabic-Indic digit for `\\d` and refuse U+001F for `\\S`.
 """
 from __future__ import annotations
 
@@ -60,7 +63,7 @@ def to_python(pattern: str) -> str:
 def matcher(pattern: str) -> Callable[[str], object] | None:
     """A full-match function for a model pattern, or None if Python cannot express it."""
     try:
-        return re.compile(to_python(pattern), re.DOTALL).fullmatch
+        return re.compile(to_python(pattern), re.DOTALL | re.ASCII).fullmatch
     except re.error as error:  # pragma: no cover - reported, not fatal
         print(f"sagemock: pattern {pattern!r} is not checked: {error}", file=sys.stderr)
         return None

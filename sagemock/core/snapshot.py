@@ -55,12 +55,17 @@ def dump(state: State) -> Document:
     with _collector_paused():
         for store in stores:
             with store.lock:  # the store's documents hold still while they are written down
+                families = {}
+                for backend in store.backends.values():
+                    attributes = _attributes(backend)
+                    if not _pristine(backend, attributes):
+                        families[type(backend).__name__] = attributes
+                if not (families or store.resources or store.tags or store.idempotency):
+                    continue  # a store that requests only looked into: no state to keep
                 encoded.append(_encode({
                     "account": store.account,
                     "region": store.region,
-                    "families": {type(backend).__name__: {name: value for name, value in vars(backend).items()
-                                                          if name != "store"}
-                                 for backend in store.backends.values()},
+                    "families": families,
                     "resources": store.resources,
                     "folded": store.folded,
                     "taggable": store.taggable,
@@ -68,6 +73,17 @@ def dump(state: State) -> Document:
                     "idempotency": store.idempotency,
                 }))
     return {"format": FORMAT, "version": VERSION, "sagemock": __version__, "stores": encoded}
+
+
+def _attributes(backend: Backend) -> dict[str, Any]:
+    return {name: value for name, value in vars(backend).items() if name != "store"}
+
+
+def _pristine(backend: Backend, attributes: dict[str, Any]) -> bool:
+    """Whether a family holds no more than a new one: a store makes a family's backend at its
+    first request, refused or read-only ones included, and that is no change of state. Left out,
+    so that equal states give equal documents (a restore makes it again when it is needed)."""
+    return attributes == _attributes(type(backend)(backend.store))
 
 
 def load(state: State, document: Any) -> None:

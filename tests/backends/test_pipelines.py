@@ -323,6 +323,14 @@ def test_typed_parameters_defaults_and_enums(sagemaker_client):
         {"Name": "Rate", "Value": "0.5"}, {"Name": "Deploy", "Value": "TRUE"}, {"Name": "Stage", "Value": "dev"}]
 
 
+def test_listing_steps_needs_the_execution(sagemaker_client):
+    """`PipelineExecutionArn` is optional in the model, but without it there is nothing to list."""
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.list_pipeline_execution_steps()
+    assert error_of(err) == ("ValidationException",
+                             "PipelineExecutionArn is required to list the steps of a pipeline execution.")
+
+
 @pytest.mark.sagemock(transitions="reads", transition_reads=1)
 def test_steps_progress_one_status_per_read_and_a_stop(sagemaker_client):
     create(sagemaker_client)

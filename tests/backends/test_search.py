@@ -546,6 +546,12 @@ def test_visibility_conditions_and_cross_account(registry):
     assert len(search(registry, "ModelPackageGroup", CrossAccountFilterOption="SameAccount")["Results"]) == 3
 
 
+def test_a_visibility_condition_without_a_key_is_refused(registry):
+    """`Key` is optional in the model's VisibilityConditions; a condition without one names no tag."""
+    refused(registry, "VisibilityConditions key '' must have the form Tags.<key>", Resource="ModelPackageGroup",
+            VisibilityConditions=[{"Value": "ops"}])
+
+
 # -- GetSearchSuggestions ------------------------------------------------------------------------
 
 def suggestions(client, resource, hint):

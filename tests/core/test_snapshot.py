@@ -88,6 +88,22 @@ def test_idempotency_tokens_are_kept():
         assert c.describe_action(ActionName="a")["ActionArn"] == first["ActionArn"]
 
 
+def test_calls_that_change_nothing_leave_the_snapshot_as_it_was():
+    """A family's backend and a store are made at their first request; refused calls and reads of
+    nothing make them too, and that is no change of state: the documents stay equal."""
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g")
+        before = mock.snapshot()
+        with pytest.raises(ClientError):  # the Tags family's first request, refused
+            c.add_tags(ResourceArn="arn:aws:sagemaker:us-east-1:123456789012:model/none", Tags=[])
+        assert c.list_models()["Models"] == []  # the Models family's first request, a read
+        assert group_names(client(region="eu-west-1")) == []  # a store's first request
+        assert mock.snapshot() == before
+        c.create_model(ModelName="m", PrimaryContainer={"Image": IMAGE})
+        assert mock.snapshot() != before
+
+
 def test_the_snapshot_of_version_1_still_restores():
     """tests/data/snapshot-v1.json was saved by sagemock 0.1.0; every later version reads it."""
     with mock_sagemaker() as mock:

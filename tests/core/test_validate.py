@@ -84,6 +84,18 @@ def test_unicode_property_patterns_are_understood():
     assert "at 'tags.1.member.key'" in err.value.message
 
 
+def test_predefined_classes_are_ascii_as_in_java():
+    """Java's \\d is [0-9] and its \\s [ \\t\\n\\x0B\\f\\r], unlike Python's Unicode classes."""
+    role = "arn:aws:iam::\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669\u0660\u0661\u0662:role/r"
+    with pytest.raises(ValidationError) as err:  # RoleArn: arn:aws[a-z\-]*:iam::\d{12}:role/?...
+        check("CreateModel", {"ModelName": "m", "ExecutionRoleArn": role})
+    assert "at 'executionRoleArn' failed to satisfy constraint: Member must satisfy regular expression" \
+           in err.value.message
+    # ModelPackageArn ends in [\S]{1,2048}: U+001F is no whitespace to Java.
+    check("BatchDescribeModelPackage", {"ModelPackageArnList": [
+        "arn:aws:sagemaker:us-east-1:123456789012:model-package/g\u001f"]})
+
+
 def test_wrong_types_are_serialization_errors():
     with pytest.raises(SerializationError):
         check("ListModelPackages", {"MaxResults": "ten"})

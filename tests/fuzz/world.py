@@ -1,0 +1,122 @@
+"""A small world of existing resources, one or two of every family, to fuzz requests against.
+
+Requests drawn from the model name resources by names and ARNs the strategies sometimes take
+from this world (`identifiers`), so Describe, Update, Delete and Create-in-a-parent calls reach
+the backends' paths for resources that exist, not only their not-found answers.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from sagemock.core import arns
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/fuzz"
+IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/fuzz:1"
+DATA = "s3://fuzz-bucket/data"
+PRODUCT = {"ProductId": "prod-abcdefghijklm"}
+PIPELINE = json.dumps({
+    "Version": "2020-12-01",
+    "Parameters": [{"Name": "Count", "Type": "Integer", "DefaultValue": 1}],
+    "Steps": [{"Name": "Train", "Type": "Training", "Arguments": {}}],
+})
+
+POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sagemaker:DescribeModelPackage", "Resource": "*"}]})
+
+
+def client(validate: bool = False) -> Any:
+    """A SageMaker client for the mock; without validation, the server-side rules answer."""
+    return boto3.client(
+        "sagemaker", region_name=REGION, aws_access_key_id=ACCOUNT, aws_secret_access_key="sagemock",
+        config=Config(parameter_validation=validate, retries={"total_max_attempts": 1}),
+    )
+
+
+def build(sm: Any) -> None:
+    """Create the world through the API (each call must succeed)."""
+    sm.create_model_package_group(ModelPackageGroupName="fuzz-group")
+    sm.create_model_package(
+        ModelPackageGroupName="fuzz-group", ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification={"Containers": [{"Image": IMAGE, "ModelDataUrl": f"{DATA}/model.tar.gz"}],
+                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]})
+    sm.put_model_package_group_policy(ModelPackageGroupName="fuzz-group", ResourcePolicy=POLICY)
+    sm.create_algorithm(AlgorithmName="fuzz-algo", TrainingSpecification={
+        "TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.m5.large"],
+        "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]}]})
+
+    sm.create_experiment(ExperimentName="fuzz-exp")
+    sm.create_trial(TrialName="fuzz-trial", ExperimentName="fuzz-exp")
+    sm.create_trial_component(TrialComponentName="fuzz-tc")
+    sm.associate_trial_component(TrialComponentName="fuzz-tc", TrialName="fuzz-trial")
+
+    action = sm.create_action(ActionName="fuzz-action", Source={"SourceUri": DATA}, ActionType="Training")["ActionArn"]
+    context = sm.create_context(ContextName="fuzz-context", Source={"SourceUri": DATA},
+                                ContextType="Endpoint")["ContextArn"]
+    artifact = sm.create_artifact(ArtifactName="fuzz-artifact", Source={"SourceUri": f"{DATA}/train.csv"},
+                                  ArtifactType="DataSet")["ArtifactArn"]
+    sm.add_association(SourceArn=artifact, DestinationArn=action)
+    sm.add_association(SourceArn=action, DestinationArn=context)
+
+    sm.create_model(ModelName="fuzz-model", ExecutionRoleArn=ROLE,
+                    PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"{DATA}/model.tar.gz"})
+    sm.create_endpoint_config(EndpointConfigName="fuzz-config", ProductionVariants=[
+        {"VariantName": "AllTraffic", "ModelName": "fuzz-model", "InstanceType": "ml.m5.large",
+         "InitialInstanceCount": 1}])
+    sm.create_endpoint(EndpointName="fuzz-endpoint", EndpointConfigName="fuzz-config")
+
+    sm.create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="fuzz-lc",
+                                                 OnStart=[{"Content": "ZWNobyBoaQ=="}])
+    sm.create_notebook_instance(NotebookInstanceName="fuzz-notebook", InstanceType="ml.t3.medium", RoleArn=ROLE,
+                                LifecycleConfigName="fuzz-lc")
+
+    sm.create_model_card(ModelCardName="fuzz-card", Content="{}", ModelCardStatus="Draft")
+    sm.create_model_card_export_job(ModelCardName="fuzz-card", ModelCardExportJobName="fuzz-export",
+                                    OutputConfig={"S3OutputPath": f"{DATA}/exports"})
+
+    sm.create_project(ProjectName="fuzz-project", ServiceCatalogProvisioningDetails=PRODUCT)
+    sm.create_pipeline(PipelineName="fuzz-pipeline", PipelineDefinition=PIPELINE, RoleArn=ROLE)
+    sm.start_pipeline_execution(PipelineName="fuzz-pipeline")
+
+    sm.create_training_job(
+        TrainingJobName="fuzz-training", RoleArn=ROLE,
+        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": f"{DATA}/out"},
+        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 3600})
+    sm.create_compilation_job(
+        CompilationJobName="fuzz-compilation", RoleArn=ROLE,
+        InputConfig={"S3Uri": f"{DATA}/model.tar.gz", "Framework": "PYTORCH",
+                     "DataInputConfig": '{"input0": [1, 3, 224, 224]}'},
+        OutputConfig={"S3OutputLocation": f"{DATA}/compiled", "TargetDevice": "ml_c5"},
+        StoppingCondition={"MaxRuntimeInSeconds": 900})
+
+
+def identifiers(arns_held: Iterable[str]) -> dict[str, list[str]]:
+    """Resource kind (`arns.kind` with `-` for `/`) -> the ARNs of the world's resources of that kind
+    and the names they end in, and for each kind a name and an ARN that name nothing."""
+    found: dict[str, list[str]] = {}
+    for arn in arns_held:
+        parsed = arns.parse(arn)
+        kind = arns.kind(arn)
+        if parsed is None or kind is None:
+            continue
+        found.setdefault(kind.replace("/", "-"), []).extend([arn, parsed.resource.rsplit("/", 1)[-1]])
+    for kind, held in found.items():
+        held += ["fuzz-missing", f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:{kind}/fuzz-missing"]
+    return found
+
+
+#: JSON documents for the members that take one, so that some creates get past parsing them.
+DOCUMENTS = {
+    "Content": ["{}", json.dumps({"model_overview": {"model_name": "fuzz"}})],
+    "PipelineDefinition": [PIPELINE],
+    "ResourcePolicy": [POLICY],
+    "DataInputConfig": ['{"input0": [1, 3, 224, 224]}'],
+}
