@@ -136,7 +136,9 @@ class Notebooks(Backend):
             if params.get(key):
                 document[key] = params[key]
         for key in ("IpAddressType", "PlatformIdentifier"):
-            if key not in document and key in _describe_members():
+            # Newer members: described, and their defaults documented, only by newer models.
+            if key not in document and key in _describe_members() and service.documents_default(
+                    "CreateNotebookInstance", key):
                 document[key] = _default(key)
         if subnet:
             document["NetworkInterfaceId"] = f"eni-{ctx.state.random.getrandbits(68):017x}"

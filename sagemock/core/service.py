@@ -79,6 +79,12 @@ _DEFAULT = re.compile(r"(?:default value is|defaults to) (?:<code>)?([\w.-]+?)(?
 
 
 @functools.cache
+def documents_default(operation_name: str, member: str) -> bool:
+    """Whether the installed model states a default for an input member (older models may not)."""
+    found = operation(operation_name).input_shape.members.get(member)
+    return found is not None and _DEFAULT.search(found.documentation or "") is not None
+
+
 def documented_default(operation_name: str, member: str) -> str:
     """The default an input member's documentation states ("The default value is X").
 

@@ -230,7 +230,7 @@ def test_nvidia_platform_needs_compiler_options(sagemaker_client):
 
 def test_everything_given_is_kept(sagemaker_client):
     vpc = {"SecurityGroupIds": ["sg-12345678"], "Subnets": ["subnet-1", "subnet-2"]}
-    stopping = {"MaxRuntimeInSeconds": 1800, "MaxWaitTimeInSeconds": 3600, "MaxPendingTimeInSeconds": 1800}
+    stopping = {"MaxRuntimeInSeconds": 1800, "MaxWaitTimeInSeconds": 3600, "MaxPendingTimeInSeconds": 7200}
     create(sagemaker_client, device="ml_inf1", framework="TENSORFLOW", data_input='{"input": [1, 224, 224, 3]}',
            output="s3://bucket/compiled/", VpcConfig=vpc, StoppingCondition=stopping,
            OutputConfig={"KmsKeyId": "alias/neo", "CompilerOptions": '"--verbose 1 --num-neuroncores 2"'})

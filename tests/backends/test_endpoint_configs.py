@@ -86,7 +86,7 @@ def test_every_variant_field_is_kept(client):
         "RoutingConfig": {"RoutingStrategy": "LEAST_OUTSTANDING_REQUESTS"},
         "InferenceAmiVersion": "al2-ami-sagemaker-inference-gpu-2",
         "CapacityReservationConfig": {"CapacityReservationPreference": "capacity-reservations-only",
-                                      "MlReservationArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:reservation/r-1"},
+                                      "MlReservationArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:ml-reservation/r-1"},
     })
     accelerated = variant("accelerated", "other", InstanceType="ml.m5.xlarge", InitialVariantWeight=0.25,
                           AcceleratorType="ml.eia2.medium")
@@ -374,7 +374,7 @@ def five_configs(client, sagemaker_mock):
     created = ["beta", "Alpha", "gamma-prod", "delta", "prod-epsilon"]
     for name in created:
         create(client, name)
-        sagemaker_mock.advance(1)
+        sagemaker_mock.advance(2)
     return created
 
 
@@ -389,7 +389,7 @@ def test_list_sort_and_filters(client, five_configs):
     assert names(client, SortBy="Name", SortOrder="Ascending") == ["Alpha", "beta", "delta", "gamma-prod",
                                                                    "prod-epsilon"]
     assert names(client, NameContains="prod", SortBy="Name") == ["prod-epsilon", "gamma-prod"]
-    half = dt.timedelta(milliseconds=500)
+    half = dt.timedelta(seconds=1)  # between creations, in whole seconds (older botocore drops fractions)
     times = [client.describe_endpoint_config(EndpointConfigName=name)["CreationTime"] for name in five_configs]
     assert names(client, CreationTimeAfter=times[1] + half, CreationTimeBefore=times[4] - half,
                  SortOrder="Ascending") == five_configs[2:4]

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from botocore.exceptions import ClientError
+from freezegun import freeze_time
 
 ACCOUNT = "123456789012"
 PREFIX = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:"
@@ -62,7 +63,15 @@ def edges(response):
 
 @pytest.fixture
 def graph(sagemaker_client, sagemaker_mock):
-    """dataset artifact -> training action -> model artifact -> endpoint context, one second apart."""
+    """dataset artifact -> training action -> model artifact -> endpoint context, one second apart.
+
+    On whole seconds: botocore before 1.4x sends timestamps (the query's time filters) without
+    their fractions."""
+    with freeze_time("2024-05-01T00:00:00Z"):
+        yield _graph(sagemaker_client, sagemaker_mock)
+
+
+def _graph(sagemaker_client, sagemaker_mock):
     c = sagemaker_client
     dataset = artifact(c, "s3://bucket/train.csv", "DataSet", ArtifactName="train-data", Properties={"stage": "raw"})
     sagemaker_mock.advance(1)
@@ -196,6 +205,7 @@ def test_delete_action_removes_it_and_its_tags(sagemaker_client):
     assert error_of(excinfo) == ("ResourceNotFound", f"Action {arn} does not exist.")
 
 
+@freeze_time("2024-05-01T00:00:00Z")  # whole seconds: botocore before 1.4x sends timestamps without fractions
 def test_list_actions_filters_sorts_and_pages(sagemaker_client, sagemaker_mock):
     action(sagemaker_client, "b", kind="Training", uri="s3://x")
     sagemaker_mock.advance(1)
@@ -311,6 +321,7 @@ def test_delete_artifact_by_source_types(sagemaker_client):
     assert [s["ArtifactArn"] for s in sagemaker_client.list_artifacts()["ArtifactSummaries"]] == [kept]
 
 
+@freeze_time("2024-05-01T00:00:00Z")  # whole seconds: botocore before 1.4x sends timestamps without fractions
 def test_list_artifacts_filters_and_pages(sagemaker_client, sagemaker_mock):
     made = []
     for index, kind in enumerate(["DataSet", "Model", "DataSet"]):
@@ -411,6 +422,7 @@ def test_list_associations_filters_sorts_and_pages(sagemaker_client, sagemaker_m
     assert "NextToken" not in rest
 
 
+@freeze_time("2024-05-01T00:00:00Z")  # whole seconds: botocore before 1.4x sends timestamps without fractions
 def test_list_associations_time_window_is_inclusive(sagemaker_client, sagemaker_mock):
     a, b, c = artifact(sagemaker_client), artifact(sagemaker_client), artifact(sagemaker_client)
     associate(sagemaker_client, a, b)

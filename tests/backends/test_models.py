@@ -298,11 +298,11 @@ def test_models_are_per_account_and_region(sagemaker_client):
 
 @pytest.fixture
 def five_models(sagemaker_client, sagemaker_mock):
-    """Models created one second apart, in this order."""
+    """Models created two seconds apart, in this order."""
     created = ["beta", "Alpha", "gamma-churn", "delta", "churn-epsilon"]
     for name in created:
         create(sagemaker_client, name)
-        sagemaker_mock.advance(1)
+        sagemaker_mock.advance(2)
     return created
 
 
@@ -329,7 +329,7 @@ def test_list_name_contains(sagemaker_client, five_models):
 def test_list_creation_time_window(sagemaker_client, five_models):
     # Bounds fall between creations: whether a bound equal to a CreationTime includes it is left open here
     # (the model documents CreationTimeAfter as "greater than or equal to", the core filters strictly).
-    half = dt.timedelta(milliseconds=500)
+    half = dt.timedelta(seconds=1)  # between creations, in whole seconds (older botocore drops fractions)
     times = [sagemaker_client.describe_model(ModelName=name)["CreationTime"] for name in five_models]
     inside = names(sagemaker_client, CreationTimeAfter=times[0] + half, CreationTimeBefore=times[3] - half,
                    SortOrder="Ascending")
