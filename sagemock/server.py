@@ -35,7 +35,6 @@ from . import (
 )
 from .core import backend, dispatch, protocol
 from .core.errors import SerializationError, ServiceError, UnknownOperation, ValidationError
-from .core.lifecycle import READING
 from .core.snapshot import SnapshotError
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
 from .mock import defaults
@@ -317,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         host = self.headers.get("Host") or f"{owner.host}:{self.server.server_address[1]}"
         answer = dispatch.handle(owner.state, operation, body, self.headers, f"http://{host}{self.path}")
-        if answer[0] == 200 and (not operation.startswith(READING) or owner.config.transitions != "instant"):
+        if answer[0] == 200 and dispatch.changes_state(owner.state, operation):
             owner.persist()  # the write is on disk before its client hears of it
         return answer
 

@@ -33,6 +33,13 @@ def handle(state: State, operation: str, body: bytes | str | None, headers: prot
     return protocol.render(result, rid)
 
 
+def changes_state(state: State, operation: str) -> bool:
+    """Whether a successful `operation` may have changed the resources: every write, and in the
+    slower transition modes every read too (a read moves lifecycles on). The state file saves
+    after exactly these."""
+    return not operation.startswith(READING) or state.config.transitions != "instant"
+
+
 def _run(state: State, operation: str, body: bytes | str | None, headers: protocol.Headers,
          url: str) -> dict[str, Any]:
     found = backend.lookup(operation)
@@ -63,8 +70,7 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
         result = method(store.backend(cls), params, ctx)
         if not operation.startswith(READING):  # a write that went through: derived views are stale
             store.changed(cls.__name__)
-            state.note_change()
-        elif state.config.transitions != "instant":  # a read may have moved a lifecycle on
+        if changes_state(state, operation):
             state.note_change()
         answer = shape.output(op_model.output_shape, result, state.config.strict)
         if token is not None:

@@ -88,15 +88,16 @@ def _pristine(backend: Backend, attributes: dict[str, Any]) -> bool:
 
 def load(state: State, document: Any) -> None:
     """Replace the state's resources with those of a `dump` document (of this or an older version)."""
-    with _collector_paused():
-        stores = _decode(_upgrade(document))
+    upgraded = _upgrade(document)
     families = _families()
     try:
+        with _collector_paused():
+            stores = _decode(upgraded)
         restored = {(store.account, store.region): store
                     for store in (_rebuild(state, contents, families) for contents in stores)}
         highest_sequence = max((sequence for contents in stores for sequence in _sequences(contents["families"])),
                                default=0)
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
         if isinstance(error, SnapshotError):
             raise
         raise SnapshotError(f"the snapshot is damaged: {type(error).__name__}: {error}") from None
@@ -317,16 +318,11 @@ def _decode(document: Document) -> list[Any]:
                     target[name] = item if type(item) in _PLAIN else decode(item)
         return target
 
-    try:
-        stores = []
-        for store in document["stores"]:
-            known.clear()  # ids are numbered per store
-            stores.append(decode(store))
-        return stores
-    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
-        if isinstance(error, SnapshotError):
-            raise
-        raise SnapshotError(f"the snapshot is damaged: {type(error).__name__}: {error}") from None
+    stores = []  # (a malformed document raises KeyError, TypeError ...: `load` reports it)
+    for store in document["stores"]:
+        known.clear()  # ids are numbered per store
+        stores.append(decode(store))
+    return stores
 
 
 def _tagged(tag: str, inner: Any, decode: Any, known: dict[int, Any]) -> Any:
