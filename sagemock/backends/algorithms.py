@@ -134,6 +134,4 @@ def _check_training_specification(specification: Document) -> None:
         if hyperparameter.get("IsRequired") and hyperparameter.get("DefaultValue") is not None:
             raise ValidationError(f"Hyperparameter {hyperparameter['Name']} has a default value, so it cannot "
                                   "be required.")
-    channels = [channel["Name"] for channel in specification["TrainingChannels"]]
-    if len(set(channels)) != len(channels):
-        raise ValidationError("Training channel names must be unique.")
+    # (Repeated TrainingChannels names are kept: ChannelSpecification states no rule against them.)

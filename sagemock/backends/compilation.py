@@ -14,6 +14,10 @@ What AWS documents and sagemock enforces (API reference and the botocore model):
   COMPLETED, FAILED, or STOPPED."
 * Names are unique per account and region (CreateCompilationJob.CompilationJobName), regardless
   of case; the ARN carries the name in lower case.
+* `DataInputConfig` and `CompilerOptions` are JSON or Python literals (the Neo tutorial sends
+  "{'data':[1,3,224,224]}", the CompilerOptions reference writes {'mcpu': 'skylake-avx512'}). Neo
+  reports input it cannot read through the job, not the request: it ends FAILED with a
+  `ClientError: InputConfiguration: ...` reason ("Troubleshoot Neo Compilation Errors").
 
 Where AWS is silent, the choices are sagemock's (see docs/compilation.md): the compiled artifact
 is `<S3OutputLocation>/<input archive name>-<target>.tar.gz`, as Neo names it
@@ -22,6 +26,7 @@ is `<S3OutputLocation>/<input archive name>-<target>.tar.gz`, as Neo names it
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import posixpath
@@ -134,7 +139,9 @@ class Compilation(Backend):
             "_digest": hashlib.blake2b(f"{arn}\n{artifact}".encode(), digest_size=32).hexdigest(),
             "_image": _inference_image(ctx.region, output, input_config),
         }
-        LIFECYCLE.begin(document, "create", ctx)
+        problem = _input_problem(input_config.get("DataInputConfig"), input_config["Framework"]) \
+            or _options_problem(output.get("CompilerOptions"))
+        LIFECYCLE.begin(document, "create", ctx, failure=problem)
         self.keep(self.jobs, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
         return {"CompilationJobArn": arn}
 
@@ -147,7 +154,6 @@ class Compilation(Backend):
         if given is None and package_arn is None:
             raise ValidationError("Provide either a ModelPackageVersionArn or an InputConfig.")
         if given is not None:
-            _check_data_input(given.get("DataInputConfig"), given["Framework"])
             return dict(given)
         assert package_arn is not None
         package = self.family(Registry).package(ctx, package_arn)
@@ -202,19 +208,49 @@ def _check_target(output: Document) -> None:
                               "cuda-ver).")
 
 
-def _check_data_input(config: str | None, framework: str) -> None:
-    """DataInputConfig is a JSON dictionary of input names and shapes (PyTorch also takes a list)."""
-    if config is None:
-        return
+def _literal(text: str) -> tuple[bool, Any]:
+    """(True, value) for text that reads as JSON or as a Python literal, else (False, None).
+
+    AWS's own Neo tutorial sends `DataInputConfig` written the Python way ("{'data':[1,3,224,224]}")
+    and the `CompilerOptions` reference writes `{'mcpu': 'skylake-avx512'}`: both are accepted.
+    """
     try:
-        parsed = json.loads(config)
-    except ValueError:
-        raise ValidationError(f"DataInputConfig is not valid JSON: {config!r}.") from None
+        return True, json.loads(text)
+    except (ValueError, RecursionError):
+        pass
+    try:
+        return True, ast.literal_eval(text.strip())
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False, None
+
+
+def _input_problem(config: str | None, framework: str) -> str | None:
+    """Why Neo would fail the job over its DataInputConfig, if it would (None: it would not).
+
+    AWS documents the format ("a JSON dictionary form"; PyTorch "can also specify the shape only
+    using a list format") but no synchronous check: Neo reports input problems through the job,
+    which ends FAILED with a `ClientError: InputConfiguration: ...` reason (Developer Guide,
+    "Troubleshoot Neo Compilation Errors").
+    """
+    if config is None:
+        return None
+    readable, parsed = _literal(config)
+    if not readable:
+        return (f"ClientError: InputConfiguration: DataInputConfig {config!r} is neither JSON nor a Python "
+                "literal: specify the name and shape of the expected data inputs as a dictionary.")
     if isinstance(parsed, dict) or isinstance(parsed, list) and framework == "PYTORCH":
-        return
-    allowed = "a JSON dictionary or, for PYTORCH, a JSON list of shapes" if framework == "PYTORCH" else \
-        "a JSON dictionary of input names and shapes"
-    raise ValidationError(f"DataInputConfig for {framework} must be {allowed}: {config!r}.")
+        return None
+    expected = "a dictionary of input names and shapes, or a list of shapes" if framework == "PYTORCH" else \
+        "a dictionary of input names and shapes"
+    return f"ClientError: InputConfiguration: DataInputConfig for {framework} must be {expected}: {config!r}."
+
+
+def _options_problem(options: str | None) -> str | None:
+    """Why Neo would fail the job over its CompilerOptions (JSON or a Python literal, as documented)."""
+    if options is None or _literal(options)[0]:
+        return None
+    return (f"ClientError: OutputConfiguration: CompilerOptions {options!r} is neither JSON nor a Python literal "
+            "(e.g. {'mcpu': 'skylake-avx512'}).")
 
 
 def _package_input(package_arn: str, package: Document) -> Document:

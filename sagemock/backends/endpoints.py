@@ -152,7 +152,7 @@ class Endpoints(Backend):
         arn = ctx.arn(ENDPOINT, name)
         existing = self.endpoints.get(arns.key(ENDPOINT, name))
         if existing is not None and LIFECYCLE.observe(existing, ctx):
-            raise ValidationError(f'Cannot create already existing endpoint "{arn}".')
+            raise ValidationError(f'Cannot create already existing endpoint "{existing["EndpointArn"]}".')
         config = self.family(EndpointConfigs).require(ctx, params["EndpointConfigName"])
         tags.check(params.get("Tags"))
         deployment = params.get("DeploymentConfig")
@@ -199,10 +199,9 @@ class Endpoints(Backend):
                                   f'("{config["EndpointConfigName"]}"): to update an endpoint, create a new '
                                   "EndpointConfig.")
         retain_all = bool(params.get("RetainAllVariantProperties"))
+        # ExcludeRetainedVariantProperties means something only "When you are updating endpoint
+        # resources with RetainAllVariantProperties ... set to true"; without it AWS states no refusal.
         excluded = [item["VariantPropertyType"] for item in params.get("ExcludeRetainedVariantProperties") or ()]
-        if excluded and not retain_all:
-            raise ValidationError("ExcludeRetainedVariantProperties can only be specified when "
-                                  "RetainAllVariantProperties is true.")
         if "DataCaptureConfig" in excluded:
             raise ValidationError("VariantPropertyType DataCaptureConfig is not currently supported in "
                                   "ExcludeRetainedVariantProperties.")
@@ -369,7 +368,7 @@ class Endpoints(Backend):
     def _track(self, ctx: Context, document: Document, config: Document, pending: Document) -> None:
         """The lineage entities AWS creates for an endpoint deployment (docs/endpoints.md)."""
         lineage = self.family(Lineage)
-        now, user = ctx.now, ctx.user
+        now, user = ctx.now, ctx.user_for("context")  # lineage entities: one rule for all
         stamp = int(now.timestamp())
         context = lineage.track_entity(
             "context", f"{document['EndpointName']}-{stamp}-aws-endpoint",
@@ -417,10 +416,7 @@ def _check_deployment_config(deployment: Document | None) -> None:
 def _check_desired(item: Document, variant: Document) -> None:
     """One DesiredWeightAndCapacity against the variant it names."""
     name = item["VariantName"]
-    update = item.get("ServerlessUpdateConfig")
-    if item.get("DesiredWeight") is None and item.get("DesiredInstanceCount") is None and not update:
-        raise ValidationError(f"Variant {name}: specify a DesiredWeight, a DesiredInstanceCount or a "
-                              "ServerlessUpdateConfig.")
+    update = item.get("ServerlessUpdateConfig")  # (an item that asks for nothing changes nothing)
     serverless = variant.get("DesiredServerlessConfig")
     if serverless is not None and item.get("DesiredInstanceCount") is not None:
         raise ValidationError(f"Variant {name} is serverless: it has no instance count to update "

@@ -34,7 +34,8 @@ Where AWS is silent, the choices are sagemock's (see docs/experiments.md): assoc
 is already associated succeeds and changes nothing (the SageMaker Python SDK re-associates a run's
 component on every `Run.init`); disassociating a pair that is not associated is ResourceNotFound;
 Associate and Disassociate stamp LastModifiedTime/By on both the trial and the component; a key
-both set and removed in one UpdateTrialComponent is refused; an emptied map is left out.
+both set and removed in one UpdateTrialComponent is refused. Parameters and artifacts are kept as
+maps, empty ones too, as AWS returns them.
 """
 from __future__ import annotations
 
@@ -136,9 +137,9 @@ class Experiments(Backend):
             "DisplayName": params.get("DisplayName") or name,
             "Description": params.get("Description") or None,
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for(EXPERIMENT),
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
+            "LastModifiedBy": ctx.user_for(EXPERIMENT),
         }
         self._register(self.experiments, document, arn, name, params)
         return {"ExperimentArn": arn}
@@ -160,7 +161,7 @@ class Experiments(Backend):
             document["DisplayName"] = params["DisplayName"]
         if "Description" in params:  # an empty description removes it
             document["Description"] = params["Description"] or None
-        updates.touch(document, ctx)
+        updates.touch(document, ctx, EXPERIMENT)
         return {"ExperimentArn": document["ExperimentArn"]}
 
     @operation
@@ -188,9 +189,9 @@ class Experiments(Backend):
             "DisplayName": params.get("DisplayName") or name,
             "ExperimentName": experiment["ExperimentName"],
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for(TRIAL),
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
+            "LastModifiedBy": ctx.user_for(TRIAL),
             "MetadataProperties": params.get("MetadataProperties"),
             "_components": [],
         }
@@ -218,7 +219,7 @@ class Experiments(Backend):
         document = self._trial(ctx, params["TrialName"])
         if "DisplayName" in params:
             document["DisplayName"] = params["DisplayName"]
-        updates.touch(document, ctx)
+        updates.touch(document, ctx, TRIAL)
         return {"TrialArn": document["TrialArn"]}
 
     @operation
@@ -247,12 +248,14 @@ class Experiments(Backend):
             "StartTime": params.get("StartTime"),
             "EndTime": params.get("EndTime"),
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for(COMPONENT),
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
-            "Parameters": params.get("Parameters") or None,
-            "InputArtifacts": params.get("InputArtifacts") or None,
-            "OutputArtifacts": params.get("OutputArtifacts") or None,
+            "LastModifiedBy": ctx.user_for(COMPONENT),
+            # Empty maps are kept: AWS returns them as {} and the SageMaker SDK's
+            # ExperimentAnalytics calls .items() on each (its integ test reads them from AWS).
+            "Parameters": params.get("Parameters") or {},
+            "InputArtifacts": params.get("InputArtifacts") or {},
+            "OutputArtifacts": params.get("OutputArtifacts") or {},
             "MetadataProperties": params.get("MetadataProperties"),
             "LineageGroupArn": self.family(Lineage).default_group(ctx),
             "_trials": [],
@@ -306,8 +309,12 @@ class Experiments(Backend):
         elif params.get("TrialName") is not None:
             selected = [self.components[key] for key in self._trial(ctx, params["TrialName"])["_components"]]
         elif params.get("SourceArn") is not None:
-            source = params["SourceArn"]
-            selected = [document for document in selected if (document.get("Source") or {}).get("SourceArn") == source]
+            # Matched regardless of case: the SageMaker SDK looks a job's component up with the job ARN
+            # lower-cased (`_RunEnvironment`, "due to mixed-case concerns on the backend"), while job ARNs
+            # keep the name's case since late 2022.
+            source = params["SourceArn"].lower()
+            selected = [document for document in selected
+                        if ((document.get("Source") or {}).get("SourceArn") or "").lower() == source]
         page, token = COMPONENT_LISTING.run(selected, params)
         return {"TrialComponentSummaries": _summaries(page, "TrialComponentSummary", "TrialComponentSource"),
                 "NextToken": token}
@@ -326,19 +333,16 @@ class Experiments(Backend):
                 document[key] = params[key]
         for member, values in merged.items():
             if values is not None:
-                document[member] = values or None
-        updates.touch(document, ctx)
+                document[member] = values
+        updates.touch(document, ctx, COMPONENT)
         return {"TrialComponentArn": document["TrialComponentArn"]}
 
     @operation
     def delete_trial_component(self, params: Params, ctx: Context) -> Document:
         document = self._component(ctx, params["TrialComponentName"])
-        if document["_trials"]:
-            names = ", ".join(self.trials[key]["TrialName"] for key in document["_trials"])
-            raise ValidationError(
-                f"Trial component '{document['TrialComponentArn']}' cannot be deleted: it is associated with "
-                f"{len(document['_trials'])} trial(s) ({names}). A trial component must be disassociated from "
-                "all trials before the trial component can be deleted.")
+        if document["_trials"]:  # AWS's words (aws/sagemaker-python-sdk#1515)
+            raise ValidationError(f"TrialComponent '{document['TrialComponentArn']}' is linked to 1 or more trials "
+                                  "and cannot be deleted.")
         self._forget(self.components, document["TrialComponentName"], document["TrialComponentArn"])
         return {"TrialComponentArn": document["TrialComponentArn"]}
 
@@ -349,7 +353,7 @@ class Experiments(Backend):
             trial = self.trials.get(trial_key)
             if trial is not None and document["TrialComponentName"].lower() in trial["_components"]:
                 trial["_components"].remove(document["TrialComponentName"].lower())
-                updates.touch(trial, ctx)
+                updates.touch(trial, ctx, TRIAL)
         self._forget(self.components, document["TrialComponentName"], document["TrialComponentArn"])
 
     # -- associations -----------------------------------------------------------------------
@@ -362,8 +366,8 @@ class Experiments(Backend):
         if component_key not in trial["_components"]:
             trial["_components"].append(component_key)
             component["_trials"].append(trial_key)
-            updates.touch(trial, ctx)
-            updates.touch(component, ctx)
+            updates.touch(trial, ctx, TRIAL)
+            updates.touch(component, ctx, COMPONENT)
         return {"TrialComponentArn": component["TrialComponentArn"], "TrialArn": trial["TrialArn"]}
 
     @operation
@@ -376,19 +380,18 @@ class Experiments(Backend):
                                    f"trial '{trial['TrialArn']}'.")
         trial["_components"].remove(component_key)
         component["_trials"].remove(trial_key)
-        updates.touch(trial, ctx)
-        updates.touch(component, ctx)
+        updates.touch(trial, ctx, TRIAL)
+        updates.touch(component, ctx, COMPONENT)
         return {"TrialComponentArn": component["TrialComponentArn"], "TrialArn": trial["TrialArn"]}
 
 
 def _check_parameters(parameters: dict[str, Document] | None) -> None:
-    """Each hyperparameter is a string or a number: exactly one of StringValue and NumberValue."""
+    """"Only one of NumberValue or StringValue can be specified" (TrialComponentParameterValue); a
+    value with neither is not refused by AWS's documentation, and is kept as given."""
     for key, value in (parameters or {}).items():
-        given = [member for member in ("StringValue", "NumberValue") if member in value]
-        if len(given) != 1:
-            raise ValidationError(f"Parameter '{key}' must have exactly one of StringValue or NumberValue "
-                                  f"(it has {' and '.join(given) or 'neither'}): only one of NumberValue or "
-                                  "StringValue can be specified.")
+        if "StringValue" in value and "NumberValue" in value:
+            raise ValidationError(f"Parameter '{key}' has both StringValue and NumberValue: only one of "
+                                  "NumberValue or StringValue can be specified.")
 
 
 def _summaries(documents: list[Document], summary_shape: str, source_key: str) -> list[Document]:

@@ -84,7 +84,7 @@ class Lineage(Backend):
 
     def default_group(self, ctx: Context) -> str:
         """The ARN of the account-region's default lineage group, created on first use."""
-        return self.default_group_at(ctx.now, ctx.user)
+        return self.default_group_at(ctx.now, ctx.user_for("lineage-group"))
 
     def default_group_at(self, now: _dt.datetime, user: Document) -> str:
         """`default_group` outside a request (a status hook): created at `now` by `user` if new."""
@@ -195,7 +195,7 @@ class Lineage(Backend):
             "Status": params.get("Status"),
             "Properties": params.get("Properties"),
             "MetadataProperties": params.get("MetadataProperties"),
-            **self._stamp(ctx),
+            **self._stamp(ctx, "action"),
         }
         self.keep(self.actions, name, arn, document, params.get("Tags"))
         return {"ActionArn": arn}
@@ -215,7 +215,7 @@ class Lineage(Backend):
         for member in ("Description", "Status"):
             if params.get(member) is not None:
                 document[member] = params[member]
-        self._touch(document, properties, ctx)
+        self._touch(document, properties, ctx, "action")
         return {"ActionArn": document["ActionArn"]}
 
     @operation
@@ -248,7 +248,7 @@ class Lineage(Backend):
             "ArtifactType": params["ArtifactType"],
             "Properties": params.get("Properties"),
             "MetadataProperties": params.get("MetadataProperties"),
-            **self._stamp(ctx),
+            **self._stamp(ctx, "artifact"),
         }
         self.keep(self.artifacts, arn, arn, document, params.get("Tags"))
         return {"ArtifactArn": arn}
@@ -279,7 +279,7 @@ class Lineage(Backend):
         properties = _updated_properties(document, params, "ArtifactProperties")
         if name is not None:
             document["ArtifactName"] = name
-        self._touch(document, properties, ctx)
+        self._touch(document, properties, ctx, "artifact")
         return {"ArtifactArn": document["ArtifactArn"]}
 
     @operation
@@ -328,7 +328,7 @@ class Lineage(Backend):
             "ContextType": params["ContextType"],
             "Description": params.get("Description"),
             "Properties": params.get("Properties"),
-            **self._stamp(ctx),
+            **self._stamp(ctx, "context"),
         }
         self.keep(self.contexts, name, arn, document, params.get("Tags"))
         return {"ContextArn": arn}
@@ -347,7 +347,7 @@ class Lineage(Backend):
         properties = _updated_properties(document, params, "LineageEntityParameters")
         if params.get("Description") is not None:
             document["Description"] = params["Description"]
-        self._touch(document, properties, ctx)
+        self._touch(document, properties, ctx, "context")
         return {"ContextArn": document["ContextArn"]}
 
     @operation
@@ -366,16 +366,16 @@ class Lineage(Backend):
 
     # -- shared entity mechanics --------------------------------------------------------------
 
-    def _stamp(self, ctx: Context) -> Document:
-        """Times, identity and lineage group of a new entity."""
-        return {"CreationTime": ctx.now, "CreatedBy": ctx.user, "LastModifiedTime": ctx.now,
-                "LastModifiedBy": ctx.user, "LineageGroupArn": self.default_group(ctx)}
+    def _stamp(self, ctx: Context, kind: str) -> Document:
+        """Times, identity and lineage group of a new entity of `kind`."""
+        return {"CreationTime": ctx.now, "CreatedBy": ctx.user_for(kind), "LastModifiedTime": ctx.now,
+                "LastModifiedBy": ctx.user_for(kind), "LineageGroupArn": self.default_group(ctx)}
 
     @staticmethod
-    def _touch(document: Document, properties: dict[str, str] | None, ctx: Context) -> None:
+    def _touch(document: Document, properties: dict[str, str] | None, ctx: Context, kind: str) -> None:
         if properties is not None:
             document["Properties"] = properties
-        updates.touch(document, ctx)
+        updates.touch(document, ctx, kind)
 
     def _remove(self, arn: str) -> None:
         """An entity goes: its associations and tags with it."""
@@ -401,8 +401,6 @@ class Lineage(Backend):
         if arns.kind(source) in _EXPERIMENT_KINDS and arns.kind(destination) in _EXPERIMENT_KINDS:
             raise ValidationError("An association cannot join two experiment entities (experiments, trials, "
                                   f"trial components): {source} and {destination}.")
-        if source == destination:
-            raise ValidationError(f"An association cannot join {source} to itself.")
         if (source, destination) in self.associations:
             raise ValidationError(f"An association from {source} to {destination} already exists.")
         self.associations[(source, destination)] = {
@@ -410,7 +408,7 @@ class Lineage(Backend):
             "DestinationArn": destination,
             "AssociationType": params.get("AssociationType"),
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for("association"),
             "_seq": next_sequence(),
         }
         return {"SourceArn": source, "DestinationArn": destination}
@@ -499,8 +497,8 @@ class Lineage(Backend):
     @operation
     def query_lineage(self, params: Params, ctx: Context) -> Document:
         starts = params.get("StartArns") or []
-        if not starts:
-            raise ValidationError("StartArns must name the lineage entity the query starts from.")
+        if not starts:  # StartArns is optional in every model: a query from nowhere reaches nothing
+            return {"Vertices": [], "Edges": []}
         for arn in starts:
             self._end(ctx, arn, "start entity")
         starts = [self._canonical(arn) for arn in starts]

@@ -114,9 +114,9 @@ class ModelCards(Backend):
             "ModelCardStatus": params["ModelCardStatus"],
             "SecurityConfig": params.get("SecurityConfig"),
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for("model-card"),
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
+            "LastModifiedBy": ctx.user_for("model-card"),
             "_version_created": ctx.now,
         }
         self.cards[name] = [document]
@@ -144,17 +144,18 @@ class ModelCards(Backend):
         content, status = params.get("Content"), params.get("ModelCardStatus")
         if content is not None and status is not None:
             raise ValidationError("You cannot update both model card content and model card status in a single call.")
-        if content is None and status is None:
-            raise ValidationError("Nothing to update: provide either Content or ModelCardStatus.")
         versions = self._versions(ctx, params["ModelCardName"])
         latest = versions[-1]
+        if content is None and status is None:  # AWS states no refusal: nothing changes, no version is added
+            return {"ModelCardArn": latest["ModelCardArn"]}
         if status is not None:
-            latest.update(ModelCardStatus=status, LastModifiedTime=ctx.now, LastModifiedBy=ctx.user)
+            latest.update(ModelCardStatus=status, LastModifiedTime=ctx.now, LastModifiedBy=ctx.user_for("model-card"))
             return {"ModelCardArn": latest["ModelCardArn"]}
         assert content is not None  # one of the two is given, and it is not the status
         _check_content(content)
         document = {**latest, "ModelCardVersion": len(versions) + 1, "Content": content,
-                    "LastModifiedTime": ctx.now, "LastModifiedBy": ctx.user, "_version_created": ctx.now}
+                    "LastModifiedTime": ctx.now, "LastModifiedBy": ctx.user_for("model-card"),
+                    "_version_created": ctx.now}
         versions.append(document)
         self.store.index(document["ModelCardArn"], document)
         return {"ModelCardArn": document["ModelCardArn"]}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import re
 from typing import Any
 
 from ..core import arns, service, shape, tags
@@ -24,6 +25,8 @@ from ..core.pagination import Listing
 Document = dict[str, Any]
 
 NOTEBOOK = "notebook-instance"
+#: What MIME-style base64 puts between its lines.
+_LINE_BREAKS = re.compile(r"[\r\n]")
 CONFIG = "notebook-instance-lifecycle-config"
 
 
@@ -109,7 +112,7 @@ class Notebooks(Backend):
         arn = ctx.arn(NOTEBOOK, name)
         existing = self.instances.get(arns.key(NOTEBOOK, name))
         if existing is not None and LIFECYCLE.observe(existing, ctx):
-            raise ValidationError(f"Cannot create a duplicate Notebook Instance ({arn})")
+            raise ValidationError(f"Cannot create a duplicate Notebook Instance ({existing['NotebookInstanceArn']})")
         tags.check(params.get("Tags"))
         subnet = params.get("SubnetId")
         internet = params.get("DirectInternetAccess") or "Enabled"
@@ -252,8 +255,10 @@ class Notebooks(Backend):
     def create_notebook_instance_lifecycle_config(self, params: Params, ctx: Context) -> Document:
         name = params["NotebookInstanceLifecycleConfigName"]
         arn = ctx.arn(CONFIG, name)
-        if arns.key(CONFIG, name) in self.configs:
-            raise ValidationError(f"Unable to create Notebook Instance Lifecycle Config {arn}. "
+        taken = self.configs.get(arns.key(CONFIG, name))
+        if taken is not None:
+            raise ValidationError(f"Unable to create Notebook Instance Lifecycle Config "
+                                  f"{taken['NotebookInstanceLifecycleConfigArn']}. "
                                   "(Details: Notebook Instance Lifecycle Config already exists.)")
         tags.check(params.get("Tags"))
         _check_scripts(params)
@@ -305,14 +310,19 @@ def _check_accelerators(accelerators: list[str] | None) -> None:
 
 
 def _check_scripts(params: Params) -> None:
-    """OnCreate and OnStart scripts must be base64-encoded, as the model documents."""
+    """OnCreate and OnStart scripts must be base64-encoded, as the model documents.
+
+    Line breaks are part of base64 as `base64.encodebytes` and GNU `base64` (without `-w0`) write
+    it, and AWS documents no decoder that refuses them: they are ignored, and the script is kept
+    (and described) as given.
+    """
     for key in ("OnCreate", "OnStart"):
         for hook in params.get(key) or ():
             content = hook.get("Content")
             if content is None:
                 continue
             try:
-                base64.b64decode(content, validate=True)
+                base64.b64decode(_LINE_BREAKS.sub("", content), validate=True)
             except (binascii.Error, ValueError):
                 raise ValidationError(f"The {key} script of a notebook instance lifecycle configuration must be a "
                                       "base64-encoded string.") from None

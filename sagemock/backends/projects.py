@@ -27,8 +27,12 @@ both declare), `Tags` on UpdateProject replace the project's tags, names are cas
 """
 from __future__ import annotations
 
+import functools
+import re
 import uuid
 from typing import Any
+
+import botocore.session
 
 from ..core import arns, service, shape, tags
 from ..core.backend import Backend, Params, operation
@@ -148,11 +152,21 @@ class Projects(Backend):
                                   "unique within an AWS account and region.")
         tags.check(params.get("Tags"))
         catalog, templates = params.get("ServiceCatalogProvisioningDetails"), params.get("TemplateProviders")
-        if catalog is not None and templates is not None:
-            raise ValidationError("Specify either ServiceCatalogProvisioningDetails or TemplateProviders, not both.")
-        if catalog is None and templates is None:
-            raise ValidationError("Specify ServiceCatalogProvisioningDetails or TemplateProviders: a project is "
-                                  "provisioned from a Service Catalog product or from a CloudFormation template.")
+        config = params.get("ProjectConfig")
+        if config is not None and (catalog is not None or templates is not None):
+            # ProjectConfig: "You can't specify ProjectConfig together with ServiceCatalogProvisioningDetails
+            # or TemplateProviders."
+            raise ValidationError("You can't specify ProjectConfig together with ServiceCatalogProvisioningDetails "
+                                  "or TemplateProviders.")
+        if config is None and catalog is None and templates is None:
+            # "To create a CLASSIC project, specify ServiceCatalogProvisioningDetails or TemplateProviders ...
+            # To create a STANDARD project, specify ProjectConfig" (older models require the first).
+            standard = ", or ProjectConfig for a STANDARD project" if _has("CreateProject", "ProjectConfig") else ""
+            raise ValidationError("Specify ServiceCatalogProvisioningDetails or TemplateProviders for a CLASSIC "
+                                  f"project{standard}.")
+        if config is not None and ctx.region not in standard_regions():
+            raise ValidationError(f"STANDARD projects are not available in {ctx.region}: they are available only in "
+                                  f"{', '.join(sorted(standard_regions()))}.")
         if templates is not None:
             _check_providers(templates)
         # Every rule holds: create the project.
@@ -163,19 +177,23 @@ class Projects(Backend):
             "ProjectName": name,
             "ProjectId": project_id,
             "ProjectDescription": params.get("ProjectDescription"),
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for("project"),
             "CreationTime": ctx.now,
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
+            "LastModifiedBy": ctx.user_for("project"),
         }
+        if _has("DescribeProject", "ProjectType"):
+            document["ProjectType"] = "STANDARD" if config is not None else "CLASSIC"
         if catalog is not None:
             details = dict(catalog)
             details["ProvisioningArtifactId"] = catalog.get("ProvisioningArtifactId") or self._latest(ctx, catalog)
             document["ServiceCatalogProvisioningDetails"] = details
             document["ServiceCatalogProvisionedProductDetails"] = {"ProvisionedProductId": f"pp-{ctx.random_id(13)}"}
-        else:
+        if templates is not None:
             document["TemplateProviderDetails"] = [self._provider_detail(ctx, document, provider["CfnTemplateProvider"])
-                                                   for provider in templates or ()]
+                                                   for provider in templates if provider.get("CfnTemplateProvider")]
+        if config is not None:
+            document["ProjectConfigDetails"] = _standard_details(ctx, config, project_id)
         LIFECYCLE.begin(document, "create", ctx)
         self.keep(self.projects, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
         return {"ProjectArn": arn, "ProjectId": project_id}
@@ -186,7 +204,11 @@ class Projects(Backend):
 
     @operation
     def list_projects(self, params: Params, ctx: Context) -> Document:
-        page, token = LISTING.run(LIFECYCLE.live(self.projects.values(), ctx), params)
+        selected = LIFECYCLE.live(self.projects.values(), ctx)
+        wanted = params.get("ProjectType")
+        if wanted is not None:  # "A CLASSIC filter also returns projects that have no project type."
+            selected = [document for document in selected if document.get("ProjectType", "CLASSIC") == wanted]
+        page, token = LISTING.run(selected, params)
         summary = service.shape("ProjectSummary")
         return {"ProjectSummaryList": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -228,7 +250,7 @@ class Projects(Backend):
                 detail["Parameters"] = wanted["Parameters"]
         if new_tags is not None:
             tags.replace(self.store, document["ProjectArn"], new_tags)
-        document["LastModifiedBy"] = ctx.user
+        document["LastModifiedBy"] = ctx.user_for("project")
         LIFECYCLE.begin(document, "update", ctx)
         return {"ProjectArn": document["ProjectArn"]}
 
@@ -237,7 +259,7 @@ class Projects(Backend):
         """DeleteInProgress -> DeleteCompleted -> gone; refused while another operation runs."""
         document = self._project(ctx, params["ProjectName"])
         self._guard(document, "delete")
-        document["LastModifiedBy"] = ctx.user
+        document["LastModifiedBy"] = ctx.user_for("project")
         LIFECYCLE.begin(document, "delete", ctx)
         return None
 
@@ -272,9 +294,47 @@ class Projects(Backend):
 
 def _check_providers(providers: list[Document]) -> None:
     """Each template provider names exactly one type ("Only one type of template provider can be
-    specified"); the model has one type, CfnTemplateProvider, so each must carry it."""
+    specified"); of the types the installed model has, sagemock provisions CfnTemplateProvider."""
+    types = tuple(service.shape("CreateTemplateProvider").members)
     for provider in providers:
         kinds = [key for key, value in provider.items() if value is not None]
-        if kinds != ["CfnTemplateProvider"]:
+        if len(kinds) != 1:
             raise ValidationError("Each template provider must specify exactly one type of template provider "
-                                  "(CfnTemplateProvider).")
+                                  f"({', '.join(types)}).")
+
+
+def _has(operation: str, member: str) -> bool:
+    """Whether the installed model's operation has a member (STANDARD projects came in botocore 1.44)."""
+    shape = service.operation(operation)
+    found = shape.output_shape if operation.startswith("Describe") else shape.input_shape
+    return found is not None and member in found.members
+
+
+@functools.cache
+def standard_regions() -> frozenset[str]:
+    """The regions CreateProject documents for STANDARD projects ("available only in the US East (N.
+    Virginia) and US West (Oregon) Regions"), as region codes from botocore's endpoint data."""
+    text = re.sub(r"<[^>]+>", "", service.operation("CreateProject").documentation or "")
+    found = re.search(r"STANDARD projects are available only in the (.+?) Regions?\.", text)
+    if found is None:
+        return frozenset()  # the model names no limit (or predates STANDARD projects)
+    named = {name.strip() for name in re.split(r",\s*(?:and\s+)?|\s+and\s+", found.group(1))}
+    regions = {code for partition in botocore.session.get_session().get_data("endpoints")["partitions"]
+               for code, region in partition["regions"].items() if region.get("description") in named}
+    if len(regions) != len(named):
+        raise LookupError(f"CreateProject names regions sagemock cannot find in botocore's endpoints: {named}")
+    return frozenset(regions)
+
+
+def _standard_details(ctx: Context, config: Document, project_id: str) -> Document:
+    """ProjectConfigDetails of a STANDARD project: "If you don't specify a repository, SageMaker creates
+    an Amazon Web Services CodeCommit repository named sagemaker- followed by the project ID"; "If you
+    don't specify a leaderboard, SageMaker creates one" (its name is sagemock's choice)."""
+    name = ((config.get("RepositoryConfig") or {}).get("CodeCommitConfig") or {}).get("RepositoryName") \
+        or f"sagemaker-{project_id}"
+    repository = {"CodeCommitConfig": {"RepositoryName": name}}
+    return {
+        "RepositoryConfig": repository,
+        "RepositoryUrl": f"https://git-codecommit.{ctx.region}.amazonaws.com/v1/repos/{name}",
+        "LeaderboardArn": config.get("LeaderboardArn") or ctx.arn("leaderboard", f"sagemaker-{project_id}"),
+    }

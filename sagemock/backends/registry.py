@@ -92,7 +92,7 @@ class Registry(Backend):
             "ModelPackageGroupArn": arn,
             "ModelPackageGroupDescription": params.get("ModelPackageGroupDescription"),
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for("model-package-group"),
             "ManagedConfiguration": params.get("ManagedConfiguration"),
         }
         GROUP_LIFECYCLE.begin(document, "create", ctx)
@@ -200,9 +200,9 @@ class Registry(Backend):
         document.update({
             "ModelPackageArn": arn,
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for("model-package"),
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
+            "LastModifiedBy": ctx.user_for("model-package"),
             "ModelPackageStatusDetails": {
                 "ValidationStatuses": [] if skip_validation else
                 [{"Name": profile["ProfileName"], "Status": "NotStarted"} for profile in profiles],
@@ -221,11 +221,12 @@ class Registry(Backend):
         if versioned and params.get("Tags"):
             raise ValidationError("Tags cannot be specified for a versioned model package: it uses the tags "
                                   "of its model package group.")
+        # A package needs none of InferenceSpecification, SourceAlgorithmSpecification and SourceUri:
+        # the SageMaker SDK registers one without them (`get_create_model_package_request` with no
+        # containers; `create_model_package_from_containers` sets SourceUri by a later update) and
+        # adds the inference specification later (`ModelPackage.update_inference_specification`).
         inference = params.get("InferenceSpecification")
         source = params.get("SourceAlgorithmSpecification")
-        if not inference and not source and not params.get("SourceUri"):
-            raise ValidationError("Either InferenceSpecification, SourceAlgorithmSpecification or SourceUri must "
-                                  "be provided.")
         if inference and not versioned:
             for key in ("SupportedTransformInstanceTypes", "SupportedRealtimeInferenceInstanceTypes"):
                 if not inference.get(key):
@@ -270,11 +271,6 @@ class Registry(Backend):
     @operation
     def update_model_package(self, params: Params, ctx: Context) -> Document:
         document = self.package(ctx, params["ModelPackageArn"])
-        if "ModelApprovalStatus" in params and "ModelPackageGroupName" not in document:
-            # CreateModelPackage ignores it for unversioned packages (the SageMaker SDK always sends
-            # one); an update that asks for it is refused, as it cannot take effect.
-            raise ValidationError("ModelApprovalStatus applies only to versioned model packages; "
-                                  f"{document['ModelPackageArn']} is unversioned.")
         additional = params.get("AdditionalInferenceSpecificationsToAdd") or []
         merged_additional = (document.get("AdditionalInferenceSpecifications") or []) + additional
         cap = service.max_of("AdditionalInferenceSpecifications")
@@ -290,11 +286,15 @@ class Registry(Backend):
                     "InferenceSpecification", "SourceUri", "ModelCard", "ModelLifeCycle"):
             if key in params:
                 document[key] = params[key]
+        if "ModelPackageGroupName" not in document:
+            # ModelApprovalStatus "does not apply to unversioned models" (CreateModelPackage): ignored,
+            # as CreateModelPackage ignores it (the SageMaker SDK always sends one).
+            document.pop("ModelApprovalStatus", None)
         if additional:
             document["AdditionalInferenceSpecifications"] = merged_additional
         if metadata is not None:
             document["CustomerMetadataProperties"] = metadata or None
-        updates.touch(document, ctx)
+        updates.touch(document, ctx, "model-package")
         return {"ModelPackageArn": document["ModelPackageArn"]}
 
     @operation

@@ -583,10 +583,9 @@ def _value_test(prop: Property, operator: str, value: str) -> Callable[[Any], bo
         if value.lower() not in ("true", "false"):
             raise ValidationError(f"The value '{value}' of the filter on '{prop.name}' is not a Boolean: use true "
                                   "or false.")
-        if operator in RANGE:
-            raise ValidationError(f"The {operator} operator is not supported for the Boolean property "
-                                  f"'{prop.name}'.")
         flag = value.lower() == "true"
+        if operator in RANGE:  # AWS refuses range operators on text only: false < true
+            return lambda found: isinstance(found, bool) and compare(found, flag)
         return lambda found: found is flag
     if kind == DYNAMIC:
         number = _number(value)

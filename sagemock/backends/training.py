@@ -203,12 +203,14 @@ class Training(Backend):
         component_name = name + COMPONENT_SUFFIX
         experiments = self.family(Experiments)
         component = experiments.components.get(arns.key(COMPONENT, component_name))
-        if component is not None and (component.get("Source") or {}).get("SourceArn") == ctx.arn(RESOURCE_TYPE, name):
+        source = ((component or {}).get("Source") or {}).get("SourceArn") or ""
+        if component is not None and source.lower() == ctx.arn(RESOURCE_TYPE, name).lower():
             # The component of a deleted job of this name: the name is free again, and so is its component.
             experiments.retire_component(component, ctx)
-        elif component is not None:
-            raise ValidationError(f"Trial component '{ctx.arn(COMPONENT, component_name)}' already exists: SageMaker "
-                                  "cannot create the trial component of this training job.")
+            component = None
+        # A component of that name that is someone else's is left alone, and the job runs without one
+        # (AWS documents no refusal).
+        tracked = component is None
 
         arn = ctx.arn(RESOURCE_TYPE, name)
         output = params["OutputDataConfig"]["S3OutputPath"].rstrip("/")
@@ -225,8 +227,8 @@ class Training(Backend):
             "CreationTime": ctx.now,
             "LastModifiedTime": ctx.now,
             "SecondaryStatusTransitions": [],
-            "_user": ctx.user,
-            "_component": arns.key(COMPONENT, component_name),
+            "_user": ctx.user_for("artifact"),
+            "_component": arns.key(COMPONENT, component_name) if tracked else None,
         })
         for flag in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption", "EnableManagedSpotTraining"):
             document.setdefault(flag, False)
@@ -311,6 +313,10 @@ class Training(Backend):
         checkpoint = (document.get("CheckpointConfig") or {}).get("S3Uri")
         if checkpoint:  # "The location for the managed spot checkpoint data" is tracked too
             uris.append((checkpoint, "DataSet"))
+        if document["_component"] is None:  # the name is another component's: lineage without one
+            for uri, artifact_type in uris:
+                lineage.track_artifact(uri, artifact_type, ctx.now, ctx.user_for("artifact"))
+            return
         outputs: Document = {}
         if (document.get("DebugHookConfig") or {}).get("S3OutputPath"):
             outputs["SageMaker.DebugHookOutput"] = {"Value": document["DebugHookConfig"]["S3OutputPath"]}
@@ -320,12 +326,12 @@ class Training(Backend):
             "TrialComponentArn": component_arn,
             "DisplayName": config.get("TrialComponentDisplayName") or component_name,
             "CreationTime": ctx.now,
-            "CreatedBy": ctx.user,
+            "CreatedBy": ctx.user_for(COMPONENT),
             "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user,
-            "Parameters": parameters or None,
-            "InputArtifacts": inputs or None,
-            "OutputArtifacts": outputs or None,
+            "LastModifiedBy": ctx.user_for(COMPONENT),
+            "Parameters": parameters,
+            "InputArtifacts": inputs,
+            "OutputArtifacts": outputs,
             "LineageGroupArn": lineage.default_group(ctx),
             "_trials": [],
         }
@@ -335,10 +341,10 @@ class Training(Backend):
         if trial is not None:
             trial["_components"].append(arns.key(COMPONENT, component_name))
             component["_trials"].append(arns.key(TRIAL, trial["TrialName"]))
-            trial["LastModifiedTime"], trial["LastModifiedBy"] = ctx.now, ctx.user
+            trial["LastModifiedTime"], trial["LastModifiedBy"] = ctx.now, ctx.user_for(TRIAL)
         for uri, artifact_type in uris:
-            artifact_arn = lineage.track_artifact(uri, artifact_type, ctx.now, ctx.user)
-            lineage.link(artifact_arn, component_arn, "ContributedTo", ctx.now, ctx.user)
+            artifact_arn = lineage.track_artifact(uri, artifact_type, ctx.now, ctx.user_for("artifact"))
+            lineage.link(artifact_arn, component_arn, "ContributedTo", ctx.now, ctx.user_for("association"))
 
     # -- DescribeTrainingJob / ListTrainingJobs -------------------------------------------------
 
@@ -393,9 +399,8 @@ class Training(Backend):
         document = self._job(ctx, params["TrainingJobName"])
         given = [member for member in ("ProfilerConfig", "ProfilerRuleConfigurations", "ResourceConfig",
                                        "RemoteDebugConfig") if params.get(member) is not None]
-        if not given:
-            raise ValidationError("UpdateTrainingJob needs at least one of ProfilerConfig, ProfilerRuleConfigurations, "
-                                  "ResourceConfig and RemoteDebugConfig.")
+        if not given:  # AWS states no refusal (the SDK refuses it on the client): nothing changes
+            return {"TrainingJobArn": document["TrainingJobArn"]}
         if "ProfilerConfig" in given or "ProfilerRuleConfigurations" in given:
             LIFECYCLE.guard(document, "profiler", _rejected)
         rules = params.get("ProfilerRuleConfigurations") or []

@@ -49,9 +49,15 @@ class Context:
         """The ARN a request value stands for: itself if it is an ARN, else built from the name."""
         return name_or_arn if arns.is_arn(name_or_arn) else self.arn(resource_type, name_or_arn)
 
+    def user_for(self, kind: str) -> dict[str, Any]:
+        """The caller as the `UserContext` AWS writes into `CreatedBy` / `LastModifiedBy` of a
+        resource of `kind` (`arns.kind`): with the caller's `IamIdentity` where AWS gives one
+        (`identity.carries_iam_identity`), else empty, as for any caller who is not a Studio user."""
+        return self.user if identity.carries_iam_identity(kind) else {}
+
     @property
     def user(self) -> dict[str, Any]:
-        """The caller as a `UserContext` (for `CreatedBy` / `LastModifiedBy`)."""
+        """The caller as a `UserContext` with its `IamIdentity` (see `user_for`)."""
         if self._user is None:
             temporary = "X-Amz-Security-Token" in self.headers  # a session token: temporary credentials
             self._user = _user_context(self.access_key, self.account, self.region, temporary,

@@ -78,16 +78,17 @@ class Lifecycle:
     def failure_statuses(self) -> frozenset[str]:
         return frozenset(path[-1] for path in self.failure_paths.values())
 
-    def begin(self, document: Document, trigger: str, ctx: Context) -> None:
+    def begin(self, document: Document, trigger: str, ctx: Context, *, failure: str | None = None) -> None:
         """Start the path of `trigger` (instantly finished in the default mode).
 
-        If the test planned a failure for this kind of resource (or this very one), the
-        trigger's failure path is taken instead, and its last status carries the reason.
+        If the test planned a failure for this kind of resource (or this very one), or the family
+        found a problem AWS reports through the resource rather than the request (`failure`, the
+        reason), the trigger's failure path is taken instead, and its last status carries the reason.
         """
         path = self.paths[trigger]
         if trigger in self.failure_paths:
             name = document.get(self.name_key) if self.name_key else None
-            reason = ctx.state.take_failure(self.resource_type, name)
+            reason = ctx.state.take_failure(self.resource_type, name) if failure is None else failure
             if reason is not None:
                 path = self.failure_paths[trigger]
                 document["_failure_reason"] = reason

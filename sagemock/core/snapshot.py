@@ -304,7 +304,7 @@ def _decode(document: Document) -> list[Any]:
             return target_list
         if len(value) == 1:
             ((tag, inner),) = value.items()
-            if tag.startswith("$"):
+            if tag.startswith("$") and tag != "$id":  # {"$id": n} alone is an empty dict held twice
                 return _tagged(tag, inner, decode, known)
         target: dict[Any, Any] = {}
         if identity is not None:

@@ -27,10 +27,18 @@ def check(tags: list[dict[str, str]] | None) -> None:
         return
     keys = [tag["Key"] for tag in tags]
     if len(set(keys)) != len(keys):
-        raise ValidationError("Tag keys must be unique per resource: a request repeats a key.")
+        # "Tag keys must be unique per resource" (Tag.Key); AWS's words: "Duplicate tag key"
+        # (aws/sagemaker-python-sdk#3608).
+        raise ValidationError("Duplicate tag key")
+    check_keys(keys)
+
+
+def check_keys(keys: list[str]) -> None:
+    """`aws:` keys are AWS's: "System prefix 'aws:' reserved for AWS usage in tag key: <key>"
+    (AddTags and DeleteTags alike, aws/sagemaker-python-sdk#1301)."""
     for key in keys:
         if key.lower().startswith("aws:"):
-            raise ValidationError(f"Tag key '{key}' is invalid: keys beginning with 'aws:' are reserved for AWS use.")
+            raise ValidationError(f"System prefix 'aws:' reserved for AWS usage in tag key: {key}")
 
 
 def apply(store: Store, arn: str, tags: list[dict[str, str]] | None) -> None:
@@ -74,6 +82,7 @@ class Tags(Backend):
     def delete_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
         arn = params["ResourceArn"]
         self._require(arn)
+        check_keys(params["TagKeys"])
         current = self.store.tags.get(arn, {})
         for key in params["TagKeys"]:
             current.pop(key, None)

@@ -38,7 +38,7 @@ def merged_map(current: Mapping[str, Any] | None, given: Mapping[str, Any] | Non
     return merged
 
 
-def touch(document: dict[str, Any], ctx: Context) -> None:
-    """Stamp a write: when, and by whom."""
+def touch(document: dict[str, Any], ctx: Context, kind: str) -> None:
+    """Stamp a write to a resource of `kind`: when, and by whom (`Context.user_for`)."""
     document["LastModifiedTime"] = ctx.now
-    document["LastModifiedBy"] = ctx.user
+    document["LastModifiedBy"] = ctx.user_for(kind)

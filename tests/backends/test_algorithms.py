@@ -171,16 +171,20 @@ def test_deleting_algorithm_is_seen_then_gone(sagemaker_client):
 
 
 def test_training_specification_rules(sagemaker_client):
+    # HyperParameterSpecification: "If a default value is specified, a hyperparameter cannot be required."
+    required_with_default = training(SupportedHyperParameters=[
+        {"Name": "eta", "Type": "Continuous", "IsRequired": True, "DefaultValue": "0.3"}])
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.create_algorithm(AlgorithmName="bad", TrainingSpecification=required_with_default)
+    assert error_of(err)[0] == "ValidationException"
+    assert sagemaker_client.list_algorithms()["AlgorithmSummaryList"] == []
+    # ChannelSpecification states no rule against a repeated channel name: kept as given.
     repeated_channels = training(TrainingChannels=[
         {"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]},
         {"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["Pipe"]}])
-    required_with_default = training(SupportedHyperParameters=[
-        {"Name": "eta", "Type": "Continuous", "IsRequired": True, "DefaultValue": "0.3"}])
-    for specification in (repeated_channels, required_with_default):
-        with pytest.raises(ClientError) as err:
-            sagemaker_client.create_algorithm(AlgorithmName="bad", TrainingSpecification=specification)
-        assert error_of(err)[0] == "ValidationException"
-    assert sagemaker_client.list_algorithms()["AlgorithmSummaryList"] == []
+    sagemaker_client.create_algorithm(AlgorithmName="twice", TrainingSpecification=repeated_channels)
+    described = sagemaker_client.describe_algorithm(AlgorithmName="twice")["TrainingSpecification"]
+    assert [channel["Name"] for channel in described["TrainingChannels"]] == ["train", "train"]
 
 
 def test_nested_validation_path(sagemaker_client):

@@ -271,17 +271,45 @@ def test_data_input_config_forms(sagemaker_client, framework, data_input):
     assert describe(sagemaker_client)["InputConfig"].get("DataInputConfig") == data_input
 
 
-@pytest.mark.parametrize("framework, data_input, fragment", [
-    ("TENSORFLOW", "{input: [1, 224, 224, 3]}", "DataInputConfig is not valid JSON"),
-    ("TENSORFLOW", "[[1, 224, 224, 3]]", "DataInputConfig for TENSORFLOW must be a JSON dictionary"),
-    ("PYTORCH", '"input0"', "DataInputConfig for PYTORCH must be a JSON dictionary or, for PYTORCH, a JSON list"),
+@pytest.mark.parametrize("framework, data_input", [
+    # AWS's own Neo tutorial (Developer Guide, "Compile and deploy a model": data_shape written the Python way).
+    ("MXNET", "{'data':[1,3,224,224]}"),
+    ("PYTORCH", "{'input0': [1, 3, 224, 224]}"),
+    ("PYTORCH", "[[1, 3, 224, 224]]"),
 ])
-def test_malformed_data_input_config_creates_nothing(sagemaker_client, framework, data_input, fragment):
-    with pytest.raises(ClientError) as err:
-        create(sagemaker_client, framework=framework, data_input=data_input)
-    code, message = error_of(err)
-    assert code == "ValidationException" and fragment in message
-    assert summaries(sagemaker_client) == []
+def test_python_literal_data_input_config_compiles(sagemaker_client, framework, data_input):
+    create(sagemaker_client, framework=framework, data_input=data_input)
+    job = describe(sagemaker_client)
+    assert job["CompilationJobStatus"] == "COMPLETED"
+    assert job["InputConfig"]["DataInputConfig"] == data_input
+
+
+@pytest.mark.parametrize("framework, data_input, fragment", [
+    ("TENSORFLOW", "{input: [1, 224, 224, 3]}", "is neither JSON nor a Python literal"),
+    ("TENSORFLOW", "[[1, 224, 224, 3]]", "DataInputConfig for TENSORFLOW must be a dictionary of input names"),
+    ("PYTORCH", '"input0"', "DataInputConfig for PYTORCH must be a dictionary of input names and shapes, or a list"),
+])
+def test_unreadable_data_input_config_fails_the_job_not_the_request(sagemaker_client, framework, data_input, fragment):
+    """Neo reports input problems through the job ("Troubleshoot Neo Compilation Errors": every
+    input error is a `ClientError: InputConfiguration: ...` FailureReason), not as a ValidationException."""
+    create(sagemaker_client, framework=framework, data_input=data_input)
+    job = describe(sagemaker_client)
+    assert job["CompilationJobStatus"] == "FAILED"
+    assert job["FailureReason"].startswith("ClientError: InputConfiguration: ") and fragment in job["FailureReason"]
+    assert "ModelDigests" not in job
+
+
+@pytest.mark.parametrize("options, status", [
+    ("{'mcpu': 'skylake-avx512'}", "COMPLETED"),   # the OutputConfig.CompilerOptions reference's own example
+    ('{"mcpu": "skylake-avx512"}', "COMPLETED"),
+    ("mcpu=skylake", "FAILED"),
+])
+def test_compiler_options_are_json_or_python_literals(sagemaker_client, options, status):
+    create(sagemaker_client, device="ml_c5", OutputConfig={"CompilerOptions": options})
+    job = describe(sagemaker_client)
+    assert job["CompilationJobStatus"] == status
+    if status == "FAILED":
+        assert job["FailureReason"].startswith("ClientError: OutputConfiguration: CompilerOptions")
 
 
 def test_input_shape_constraints_are_enforced(sagemaker_client):

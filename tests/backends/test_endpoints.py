@@ -70,7 +70,9 @@ def client(sagemaker_client):
 
 def test_create_then_describe_an_endpoint_in_service(client):
     arn = create(client, "My-Endpoint", Tags=[{"Key": "team", "Value": "ml"}])
-    assert arn == ENDPOINT_ARN + "my-endpoint"  # AWS lower-cases the name in the ARN
+    # The ARN keeps the name's case (ListEndpoints output of 2024: `endpoint/DEMO-endpoint-2024-...`); AWS
+    # lower-cased it before its late-2022 change.
+    assert arn == ENDPOINT_ARN + "My-Endpoint"
     endpoint = describe(client, "My-Endpoint")
     assert endpoint["EndpointName"] == "My-Endpoint" and endpoint["EndpointArn"] == arn
     assert endpoint["EndpointConfigName"] == "config"
@@ -410,8 +412,6 @@ def test_update_deployment_config_can_be_retained(client):
 @pytest.mark.parametrize(("kwargs", "fragment"), [
     ({"EndpointConfigName": "config"}, "already uses"),
     ({"EndpointConfigName": "nope"}, "Could not find endpoint configuration"),
-    ({"EndpointConfigName": "config-2", "ExcludeRetainedVariantProperties": [{"VariantPropertyType": "DesiredWeight"}]},
-     "RetainAllVariantProperties is true"),
     ({"EndpointConfigName": "config-2", "RetainAllVariantProperties": True,
       "ExcludeRetainedVariantProperties": [{"VariantPropertyType": "DataCaptureConfig"}]}, "not currently supported"),
     ({"EndpointConfigName": "config-2", "RetainDeploymentConfig": True,
@@ -428,7 +428,29 @@ def test_update_refusals_change_nothing(client, kwargs, fragment):
     assert describe(client) == before
 
 
+def test_excluded_properties_without_retain_all_are_ignored(client):
+    """ExcludeRetainedVariantProperties applies "When you are updating endpoint resources with
+    RetainAllVariantProperties ... set to true"; AWS states no refusal without it."""
+    setup(client, "config-2")
+    create(client)
+    client.update_endpoint(EndpointName="ep", EndpointConfigName="config-2",
+                           ExcludeRetainedVariantProperties=[{"VariantPropertyType": "DesiredWeight"}])
+    assert describe(client)["EndpointConfigName"] == "config-2"
+
+
 # -- UpdateEndpointWeightsAndCapacities ---------------------------------------------------------------
+
+def test_a_weights_entry_that_asks_for_nothing_changes_nothing(client):
+    """Only VariantName is required in DesiredWeightAndCapacity; AWS states no refusal of the rest missing."""
+    create(client)
+    before = describe(client)["ProductionVariants"]
+    client.update_endpoint_weights_and_capacities(EndpointName="ep",
+                                                  DesiredWeightsAndCapacities=[{"VariantName": "AllTraffic"}])
+    after = describe(client)
+    assert after["EndpointStatus"] == "InService"
+    assert [(v["CurrentWeight"], v["CurrentInstanceCount"]) for v in after["ProductionVariants"]] == \
+        [(v["CurrentWeight"], v["CurrentInstanceCount"]) for v in before]
+
 
 def test_weights_and_capacities_apply_to_the_named_variants(sagemaker_client):
     setup(sagemaker_client, variants=[variant("A"), variant("B", count=2)])
@@ -446,7 +468,6 @@ def test_weights_and_capacities_apply_to_the_named_variants(sagemaker_client):
      'The variant name(s) "Ghost" is/are not present within endpoint configuration "config".'),
     ([{"VariantName": "AllTraffic", "DesiredWeight": 1.0}, {"VariantName": "AllTraffic", "DesiredWeight": 2.0}],
      'The variant name "AllTraffic" was non-unique within the request.'),
-    ([{"VariantName": "AllTraffic"}], "specify a DesiredWeight"),
     ([{"VariantName": "AllTraffic", "DesiredWeight": 5.0}, {"VariantName": "Ghost", "DesiredWeight": 1.0}],
      "Ghost"),
 ])

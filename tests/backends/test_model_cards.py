@@ -48,8 +48,8 @@ def test_create_then_describe_returns_version_one(sagemaker_client):
     assert card["ModelCardVersion"] == 1
     assert card["Content"] == CONTENT
     assert card["ModelCardStatus"] == "Draft"
-    assert card["CreatedBy"]["IamIdentity"]["Arn"] == f"arn:aws:iam::{ACCOUNT}:user/sagemock"
-    assert card["LastModifiedBy"] == card["CreatedBy"]
+    # IamIdentity is given on model package groups, packages and projects only (UserContext.IamIdentity).
+    assert card["CreatedBy"] == card["LastModifiedBy"] == {}
     assert card["LastModifiedTime"] == card["CreationTime"]
     assert "SecurityConfig" not in card and "ModelCardProcessingStatus" not in card
 
@@ -223,11 +223,10 @@ def test_content_and_status_together_are_rejected(sagemaker_client):
     assert (card["ModelCardVersion"], card["ModelCardStatus"], card["Content"]) == (1, "Draft", "{}")
 
 
-def test_update_with_nothing_to_change_is_rejected(sagemaker_client):
-    create(sagemaker_client)
-    with pytest.raises(ClientError) as err:
-        sagemaker_client.update_model_card(ModelCardName="card")
-    assert error_of(err)[0] == "ValidationException"
+def test_update_with_nothing_to_change_changes_nothing(sagemaker_client):
+    """AWS states no refusal of an UpdateModelCard with neither Content nor ModelCardStatus."""
+    arn = create(sagemaker_client)
+    assert sagemaker_client.update_model_card(ModelCardName="card")["ModelCardArn"] == arn
     assert len(versions(sagemaker_client)) == 1
 
 

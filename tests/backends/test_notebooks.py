@@ -77,7 +77,9 @@ def stopped(client, name="nb", **kwargs):
 
 def test_create_then_describe_with_the_documented_defaults(sagemaker_client):
     arn = create(sagemaker_client, "My-Notebook")
-    assert arn == NOTEBOOK_ARN + "my-notebook"  # AWS lower-cases the name in the ARN
+    # The ARN keeps the name's case (ListNotebookInstances output of 2024:
+    # `notebook-instance/MySageMakerWorkshopNotebook`); AWS lower-cased it before late 2022.
+    assert arn == NOTEBOOK_ARN + "My-Notebook"
 
     notebook = describe(sagemaker_client, "My-Notebook")
     assert notebook["NotebookInstanceArn"] == arn
@@ -661,7 +663,7 @@ def test_presigned_url_tokens_follow_the_seed(sagemaker_client, sagemaker_mock):
 def test_lifecycle_config_create_describe(sagemaker_client):
     arn = create_config(sagemaker_client, "Auto-Stop", OnCreate=[{"Content": OTHER_SCRIPT}],
                         Tags=[{"Key": "team", "Value": "ml"}])
-    assert arn == CONFIG_ARN + "auto-stop"
+    assert arn == CONFIG_ARN + "Auto-Stop"  # keeps case since 2023 (awslabs/service-workbench-on-aws#1176)
     config = sagemaker_client.describe_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="Auto-Stop")
     assert config["NotebookInstanceLifecycleConfigArn"] == arn
     assert config["NotebookInstanceLifecycleConfigName"] == "Auto-Stop"
@@ -786,3 +788,15 @@ def test_arns_and_urls_follow_the_region(sagemaker_client):
     arn = create(sagemaker_client)
     assert arn == f"arn:aws:sagemaker:eu-west-1:{ACCOUNT}:notebook-instance/nb"
     assert describe(sagemaker_client)["Url"] == "nb.notebook.eu-west-1.sagemaker.aws"
+
+
+def test_lifecycle_scripts_may_be_base64_with_line_breaks(sagemaker_client):
+    """`base64.encodebytes` and GNU `base64` (without -w0) break lines every 76 characters; AWS
+    documents no decoder that refuses them. The script is described as it was given."""
+    script = b"#!/bin/bash\nset -e\n" + b"echo 'installing the team's packages into the conda environment'\n" * 4
+    wrapped = base64.encodebytes(script).decode()
+    assert "\n" in wrapped.rstrip("\n")
+    create_config(sagemaker_client, "wrapped", OnCreate=[{"Content": wrapped}], OnStart=[{"Content": wrapped}])
+    config = sagemaker_client.describe_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="wrapped")
+    assert config["OnCreate"] == config["OnStart"] == [{"Content": wrapped}]
+    assert base64.b64decode(config["OnStart"][0]["Content"]) == script

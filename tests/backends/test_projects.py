@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
@@ -22,7 +23,7 @@ UTC = dt.timezone.utc
 
 
 def create(client, name="proj", **kwargs):
-    if "TemplateProviders" not in kwargs:
+    if "TemplateProviders" not in kwargs and "ProjectConfig" not in kwargs:
         kwargs.setdefault("ServiceCatalogProvisioningDetails", PRODUCT)
     return client.create_project(ProjectName=name, **kwargs)
 
@@ -151,11 +152,58 @@ def test_a_project_needs_a_product_or_a_template(sagemaker_client):
 
 
 @requires_member("CreateProject", "TemplateProviders")
-def test_a_product_and_a_template_together_are_refused(sagemaker_client):
+def test_a_product_and_a_template_together_are_both_kept(sagemaker_client):
+    """"To create a CLASSIC project, specify ServiceCatalogProvisioningDetails or TemplateProviders":
+    AWS documents no refusal of both."""
+    create(sagemaker_client, ServiceCatalogProvisioningDetails=PRODUCT, TemplateProviders=[TEMPLATE])
+    project = describe(sagemaker_client)
+    assert project["ServiceCatalogProvisioningDetails"]["ProductId"] == PRODUCT["ProductId"]
+    assert [detail["CfnTemplateProviderDetail"]["TemplateName"] for detail in project["TemplateProviderDetails"]] \
+        == ["build"]
+
+
+@requires_member("CreateProject", "ProjectConfig")
+def test_a_standard_project_from_project_config(sagemaker_client):
+    """CreateProject: "STANDARD - A project that SageMaker sets up with an Amazon Web Services CodeCommit
+    repository and a leaderboard. To create a STANDARD project, specify ProjectConfig." The repository is
+    "named sagemaker- followed by the project ID" unless one is given."""
+    answer = create(sagemaker_client, name="std", ProjectConfig={})
+    project = describe(sagemaker_client, "std")
+    assert project["ProjectType"] == "STANDARD" and project["ProjectStatus"] == "CreateCompleted"
+    details = project["ProjectConfigDetails"]
+    repository = f"sagemaker-{answer['ProjectId']}"
+    assert details["RepositoryConfig"] == {"CodeCommitConfig": {"RepositoryName": repository}}
+    assert details["RepositoryUrl"] == f"https://git-codecommit.{REGION}.amazonaws.com/v1/repos/{repository}"
+    assert details["LeaderboardArn"].startswith(f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:leaderboard/")
+    assert "ServiceCatalogProvisioningDetails" not in project
+    board = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:leaderboard/team-board"
+    create(sagemaker_client, name="mine", ProjectConfig={
+        "RepositoryConfig": {"CodeCommitConfig": {"RepositoryName": "team-repo"}}, "LeaderboardArn": board})
+    details = describe(sagemaker_client, "mine")["ProjectConfigDetails"]
+    assert (details["RepositoryConfig"]["CodeCommitConfig"]["RepositoryName"], details["LeaderboardArn"]) == \
+        ("team-repo", board)
+    create(sagemaker_client, name="classic")
+    assert describe(sagemaker_client, "classic")["ProjectType"] == "CLASSIC"
+    # ListProjects.ProjectType: "A CLASSIC filter also returns projects that have no project type."
+    assert sorted(names(sagemaker_client, ProjectType="STANDARD")) == ["mine", "std"]
+    assert names(sagemaker_client, ProjectType="CLASSIC") == ["classic"]
+    assert [s["ProjectType"] for s in summaries(sagemaker_client, SortBy="Name")] == ["CLASSIC", "STANDARD", "STANDARD"]
+
+
+@requires_member("CreateProject", "ProjectConfig")
+def test_project_config_refusals_create_nothing(sagemaker_client):
+    with pytest.raises(ClientError) as err:  # ProjectConfig: "You can't specify ProjectConfig together with ..."
+        create(sagemaker_client, ProjectConfig={}, ServiceCatalogProvisioningDetails=PRODUCT)
+    assert error_of(err) == ("ValidationException", "You can't specify ProjectConfig together with "
+                             "ServiceCatalogProvisioningDetails or TemplateProviders.")
+    with pytest.raises(ClientError) as err:  # "available only in the US East (N. Virginia) and US West (Oregon)"
+        boto3.client("sagemaker", region_name="eu-west-1", aws_access_key_id=ACCOUNT,
+                     aws_secret_access_key="x").create_project(ProjectName="std", ProjectConfig={})
+    code, message = error_of(err)
+    assert code == "ValidationException" and "us-east-1, us-west-2" in message
     with pytest.raises(ClientError) as err:
-        create(sagemaker_client, ServiceCatalogProvisioningDetails=PRODUCT, TemplateProviders=[TEMPLATE])
-    assert error_of(err) == ("ValidationException",
-                             "Specify either ServiceCatalogProvisioningDetails or TemplateProviders, not both.")
+        sagemaker_client.create_project(ProjectName="none")
+    assert "or ProjectConfig for a STANDARD project" in error_of(err)[1]
     assert names(sagemaker_client) == []
 
 
@@ -489,8 +537,9 @@ def test_list_summaries_filters_and_sorting(sagemaker_client, sagemaker_mock):
             create(sagemaker_client, name, ProjectDescription=f"about {name}")
             sagemaker_mock.advance(3600)
     [summary] = [s for s in summaries(sagemaker_client) if s["ProjectName"] == "beta"]
+    newer = {"ProjectType"} & set(service.shape("ProjectSummary").members)  # botocore 1.44 and later
     assert set(summary) == {"ProjectName", "ProjectDescription", "ProjectArn", "ProjectId", "CreationTime",
-                            "ProjectStatus"}
+                            "ProjectStatus"} | newer
     assert summary["ProjectArn"] == PROJECT_ARN + "beta" and summary["ProjectStatus"] == "CreateCompleted"
 
     assert names(sagemaker_client) == ["beta", "alpha-churn", "gamma-churn"]  # CreationTime, Ascending

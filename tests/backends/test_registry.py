@@ -458,11 +458,24 @@ def test_source_algorithm_specification(sagemaker_client):
         ModelPackageGroupName="g")["ModelPackageSummaryList"]] == [1]
 
 
-def test_package_needs_inference_or_algorithm(sagemaker_client):
+def test_a_version_may_get_its_inference_specification_later(sagemaker_client):
+    """AWS documents no rule that a package needs InferenceSpecification, SourceAlgorithmSpecification
+    or SourceUri. The SageMaker SDK sends none of them (`get_create_model_package_request` with
+    `containers=None`; `create_model_package_from_containers` deletes SourceUri from the create and
+    sets it by UpdateModelPackage) and adds the specification later
+    (`ModelPackage.update_inference_specification`, aws/sagemaker-python-sdk#4492)."""
     sagemaker_client.create_model_package_group(ModelPackageGroupName="g")
-    with pytest.raises(ClientError) as err:
-        sagemaker_client.create_model_package(ModelPackageGroupName="g")
-    assert error_of(err)[0] == "ValidationException"
+    arn = sagemaker_client.create_model_package(ModelPackageGroupName="g", CertifyForMarketplace=False,
+                                                ModelApprovalStatus="PendingManualApproval",
+                                                SkipModelValidation="None")["ModelPackageArn"]
+    described = sagemaker_client.describe_model_package(ModelPackageName=arn)
+    assert described["ModelPackageStatus"] == "Completed" and "InferenceSpecification" not in described
+    sagemaker_client.update_model_package(ModelPackageArn=arn, SourceUri="s3://bucket/model.tar.gz")
+    sagemaker_client.update_model_package(ModelPackageArn=arn, InferenceSpecification={
+        "Containers": [{"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/m:1"}]})
+    described = sagemaker_client.describe_model_package(ModelPackageName=arn)
+    assert described["SourceUri"] == "s3://bucket/model.tar.gz"
+    assert described["InferenceSpecification"]["Containers"][0]["Image"].endswith("/m:1")
 
 
 # -- unversioned model packages -----------------------------------------------------------------
@@ -858,8 +871,7 @@ def test_approval_status_belongs_to_versioned_packages(sagemaker_client):
     arn = sagemaker_client.create_model_package(ModelPackageName="solo", InferenceSpecification=spec,
                                                 ModelApprovalStatus="Approved")["ModelPackageArn"]
     assert "ModelApprovalStatus" not in sagemaker_client.describe_model_package(ModelPackageName="solo")
-    with pytest.raises(ClientError) as err:
-        sagemaker_client.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
-    assert err.value.response["Error"]["Code"] == "ValidationException"
+    # "does not apply to unversioned models": ignored by the update as by the create (AWS states no refusal).
+    sagemaker_client.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
     assert "ModelApprovalStatus" not in sagemaker_client.describe_model_package(ModelPackageName="solo")
     assert sagemaker_client.list_model_packages(ModelApprovalStatus="Approved")["ModelPackageSummaryList"] == []

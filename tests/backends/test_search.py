@@ -242,9 +242,10 @@ def test_boolean_and_nested_model_records(sagemaker_client):
     assert models({"Name": "Model.ModelName", "Operator": "Exists"}) == ["closed", "open"]  # newest first
     refused(client, "is not a Boolean", Resource="Model",
             SearchExpression={"Filters": [{"Name": "Model.EnableNetworkIsolation", "Value": "yes"}]})
-    refused(client, "not supported for the Boolean property", Resource="Model",
-            SearchExpression={"Filters": [{"Name": "Model.EnableNetworkIsolation", "Operator": "GreaterThan",
-                                           "Value": "true"}]})
+    # Filter.Operator: the range operators are "Not supported for text properties" only; false < true.
+    assert models({"Name": "Model.EnableNetworkIsolation", "Operator": "GreaterThan", "Value": "false"}) == ["closed"]
+    assert models({"Name": "Model.EnableNetworkIsolation", "Operator": "LessThanOrEqualTo", "Value": "false"}) == \
+        ["open"]
     [record] = search(client, "Model", SearchExpression={"Filters": [{"Name": "Model.ModelName",
                                                                       "Value": "open"}]})["Results"]
     model = record["Model"]["Model"]

@@ -66,7 +66,9 @@ def test_create_then_describe_a_completed_job(sagemaker_client):
                      CheckpointConfig={"S3Uri": "s3://bucket/ckpt"},
                      DebugHookConfig={"S3OutputPath": "s3://bucket/debug"},
                      TensorBoardOutputConfig={"S3OutputPath": "s3://bucket/tb"})
-    assert arn == JOB_ARN + "resnet"
+    # The ARN keeps the name's case: ListTags with a lower-cased training job ARN is "Resource does not
+    # exist" (aws/sagemaker-python-sdk PR #4304, 2023-12).
+    assert arn == JOB_ARN + "Resnet"
     job = describe(sagemaker_client, "resnet")
     at = dt.datetime(2024, 3, 1, 12, tzinfo=UTC)
     assert job["TrainingJobName"] == "Resnet" and job["TrainingJobArn"] == arn
@@ -93,7 +95,7 @@ def test_duplicate_name_is_resource_in_use_whatever_the_case(sagemaker_client):
     with pytest.raises(ClientError) as err:
         create(sagemaker_client, name="JOB")
     assert error_of(err) == ("ResourceInUse", "Training job names must be unique within an AWS account and region, "
-                             f"and a training job with this name already exists ({JOB_ARN}job)")
+                             f"and a training job with this name already exists ({JOB_ARN}Job)")
     assert names(sagemaker_client) == ["Job"]
 
 
@@ -226,7 +228,7 @@ def test_fail_next_ends_in_failed_with_the_reason(sagemaker_client, sagemaker_mo
     assert describe(sagemaker_client, "fine")["TrainingJobStatus"] == "Completed"
     component = sagemaker_client.describe_trial_component(TrialComponentName="doomed-aws-training-job")
     assert component["Status"]["PrimaryStatus"] == "Failed"
-    assert "OutputArtifacts" not in component  # no model was produced
+    assert component["OutputArtifacts"] == {}  # no model was produced
     assert sagemaker_client.list_artifacts(ArtifactType="Model")["ArtifactSummaries"][0]["Source"]["SourceUri"] == (
         f"{OUTPUT}/fine/output/model.tar.gz")
 
@@ -365,9 +367,24 @@ def test_update_of_a_missing_job_or_of_nothing(sagemaker_client):
         sagemaker_client.update_training_job(TrainingJobName="nothing", ProfilerConfig={"DisableProfiler": True})
     assert error_of(err) == ("ValidationException", "Requested resource not found.")
     create(sagemaker_client)
-    with pytest.raises(ClientError) as err:
-        sagemaker_client.update_training_job(TrainingJobName="job")
-    assert error_of(err)[0] == "ValidationException"
+    before = sagemaker_client.describe_training_job(TrainingJobName="job")
+    before.pop("ResponseMetadata")
+    # An update that names nothing: AWS documents no refusal (only the SageMaker SDK refuses it,
+    # on the client), so it answers the ARN and changes nothing.
+    answer = sagemaker_client.update_training_job(TrainingJobName="job")
+    assert answer["TrainingJobArn"] == before["TrainingJobArn"]
+    after = sagemaker_client.describe_training_job(TrainingJobName="job")
+    after.pop("ResponseMetadata")
+    assert after == before
+
+
+def test_a_component_of_the_jobs_name_that_is_not_its_own_is_left_alone(sagemaker_client):
+    """AWS documents no refusal when `<job>-aws-training-job` is taken: the job runs, the component stays."""
+    sagemaker_client.create_trial_component(TrialComponentName="job-aws-training-job", DisplayName="mine")
+    create(sagemaker_client)
+    assert sagemaker_client.describe_training_job(TrainingJobName="job")["TrainingJobStatus"] == "Completed"
+    component = sagemaker_client.describe_trial_component(TrialComponentName="job-aws-training-job")
+    assert component["DisplayName"] == "mine" and "Source" not in component and "Status" not in component
 
 
 # -- what SageMaker creates alongside -------------------------------------------------------------

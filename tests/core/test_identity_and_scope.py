@@ -83,7 +83,8 @@ def test_default_account_can_be_configured():
 def test_arns_of_some_types_lower_case_the_name():
     from sagemock.core import arns
 
-    assert arns.build("us-east-1", "123456789012", "notebook-instance", "AKing-Service") == \
-        "arn:aws:sagemaker:us-east-1:123456789012:notebook-instance/aking-service"
+    assert arns.build("us-east-1", "123456789012", "model", "AKing-Service") == \
+        "arn:aws:sagemaker:us-east-1:123456789012:model/aking-service"
+    assert arns.build("us-east-1", "123456789012", "notebook-instance", "AKing-Service").endswith("/AKing-Service")
     assert arns.build("us-east-1", "123456789012", "model-package-group", "MixedCase").endswith("/MixedCase")
     assert arns.key("endpoint-config", "Prod-Config") == "prod-config"

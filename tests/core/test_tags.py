@@ -100,14 +100,28 @@ def test_more_than_fifty_in_one_request(sagemaker_client):
 def test_rejected_add_changes_nothing(sagemaker_client):
     arn = make_group(sagemaker_client, Tags=[{"Key": "team", "Value": "ml"}])
     bad_requests = [
-        [{"Key": "ok", "Value": "v"}, {"Key": "aws:reserved", "Value": "v"}],
-        [{"Key": "dup", "Value": "1"}, {"Key": "dup", "Value": "2"}],
-        [{"Key": "ok", "Value": "v"}, {"Key": "bad\u0000key", "Value": "v"}],
+        # AWS's words: aws/sagemaker-python-sdk#1301 and #3608.
+        ([{"Key": "ok", "Value": "v"}, {"Key": "aws:reserved", "Value": "v"}],
+         "System prefix 'aws:' reserved for AWS usage in tag key: aws:reserved"),
+        ([{"Key": "dup", "Value": "1"}, {"Key": "dup", "Value": "2"}], "Duplicate tag key"),
+        ([{"Key": "ok", "Value": "v"}, {"Key": "bad\u0000key", "Value": "v"}], None),
     ]
-    for tags in bad_requests:
+    for tags, message in bad_requests:
         with pytest.raises(ClientError) as err:
             sagemaker_client.add_tags(ResourceArn=arn, Tags=tags)
         assert error_of(err)[0] == "ValidationException"
+        assert message is None or error_of(err)[1] == message
+    assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+
+
+def test_delete_tags_refuses_aws_keys(sagemaker_client):
+    """"ValidationException ... DeleteTags operation: System prefix 'aws:' reserved for AWS usage in tag
+    key: aws:cloudformation:stack-name" (aws/sagemaker-python-sdk#1301)."""
+    arn = make_group(sagemaker_client, Tags=[{"Key": "team", "Value": "ml"}])
+    with pytest.raises(ClientError) as err:
+        sagemaker_client.delete_tags(ResourceArn=arn, TagKeys=["team", "aws:cloudformation:stack-name"])
+    assert error_of(err) == ("ValidationException", "System prefix 'aws:' reserved for AWS usage in tag key: "
+                             "aws:cloudformation:stack-name", 400)
     assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
 
 

@@ -484,7 +484,7 @@ class LineageSequences(Machine):
         params = {"SourceArn": source, "DestinationArn": destination}
         if MISSING_ACTION in (source, destination):
             self.refused("ResourceNotFound", "add_association", **params)
-        elif source == destination or (source, destination) in self.associations:
+        elif (source, destination) in self.associations:
             self.refused("ValidationException", "add_association", **params)
         else:
             self.sm.add_association(**params)
@@ -617,7 +617,7 @@ class LifecycleConfigSequences(Machine):
             assert "already exists" in answer["Message"]
             return
         arn = self.sm.create_notebook_instance_lifecycle_config(**params)["NotebookInstanceLifecycleConfigArn"]
-        assert arn == f"{PREFIX}notebook-instance-lifecycle-config/{fold(name)}"
+        assert arn == f"{PREFIX}notebook-instance-lifecycle-config/{name}"  # keeps case (since 2023)
         self.configs[fold(name)] = {"name": name, "OnCreate": on_create or [], "OnStart": on_start or []}
 
     @rule(name=CONFIG_NAMES, on_create=SCRIPTS, on_start=SCRIPTS)
@@ -756,7 +756,7 @@ class PipelineSequences(Machine):
             answer = self.refused("ValidationException", "create_pipeline", **params)
             assert "already exists" in answer["Message"]
             return
-        assert self.sm.create_pipeline(**params)["PipelineArn"] == f"{PREFIX}pipeline/{fold(name)}"
+        assert self.sm.create_pipeline(**params)["PipelineArn"] == f"{PREFIX}pipeline/{name}"  # keeps case since late 2022
         self.pipelines[fold(name)] = {"name": name, "definitions": [definition], "description": description}
 
     @rule(name=PIPELINES, definition=st.none() | DEFINITIONS, description=st.sampled_from([None, "weekly"]))
