@@ -526,7 +526,8 @@ class Lineage(Backend):
         position = {arn: index for index, arn in enumerate(vertices)}
         for arn in starts:
             position[arn] = -1
-        result: Document = {"Vertices": [self._vertex(arn) for arn in page], "NextToken": token}
+        with_source = bool(params.get("IncludeSource"))
+        result: Document = {"Vertices": [self._vertex(arn, with_source) for arn in page], "NextToken": token}
         if include_edges and page:
             on_page = set(page)
             edges = []
@@ -606,8 +607,14 @@ class Lineage(Backend):
 
         return test
 
-    def _vertex(self, arn: str) -> Document:
-        return {"Arn": arn, "Type": self._type_of(arn), "LineageType": self.lineage_type(arn)}
+    def _vertex(self, arn: str, with_source: bool = False) -> Document:
+        """A vertex; with its Source ("QueryLineage returns this only when you set IncludeSource to
+        True") where the entity has a source URI."""
+        vertex: Document = {"Arn": arn, "Type": self._type_of(arn), "LineageType": self.lineage_type(arn)}
+        uri = ((self.entity(arn) or {}).get("Source") or {}).get("SourceUri") if with_source else None
+        if uri is not None:
+            vertex["Source"] = {"SourceUri": uri}
+        return vertex
 
 
 # -- module helpers ----------------------------------------------------------------------------

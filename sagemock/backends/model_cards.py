@@ -8,7 +8,9 @@ beside it (ARN `model-card/<card>/export-job/<job>`) and go when the card goes.
 """
 from __future__ import annotations
 
+import functools
 import json
+import re
 from typing import Any
 
 from ..core import arns, service, shape, tags
@@ -20,15 +22,18 @@ from ..core.pagination import Listing
 
 Document = dict[str, Any]
 
-#: The JSON paths DescribeModelCard keeps in Content when IncludedData is MetadataOnly. The model
-#: states them only in the prose of DescribeModelCardResponse.Content, so they are listed here.
-METADATA_PATHS = (
-    ("model_overview", "model_id"),
-    ("model_overview", "model_name"),
-    ("intended_uses", "risk_rating"),
-    ("model_package_details", "model_package_group_name"),
-    ("model_package_details", "model_package_arn"),
-)
+_PATHS_SECTION = re.compile(r"includes only the following JSON paths(.*?)All other fields", re.DOTALL)
+_PATH = re.compile(r"<code>([a-z_]+)\.([a-z_]+)</code>")
+
+
+@functools.cache
+def metadata_paths() -> tuple[tuple[str, str], ...]:
+    """The JSON paths DescribeModelCard keeps in Content when IncludedData is MetadataOnly, read from
+    the prose of DescribeModelCardResponse.Content ("includes only the following JSON paths, when
+    present in the model card: model_overview.model_id ..."); none where the model states none."""
+    member = service.operation("DescribeModelCard").output_shape.members["Content"]
+    found = _PATHS_SECTION.search(member.documentation or "")
+    return tuple(_PATH.findall(found.group(1))) if found else ()
 
 
 def _export_entered(document: Document, status: str, store: Any, now: Any) -> None:
@@ -129,7 +134,7 @@ class ModelCards(Backend):
         versions = self._versions(ctx, params["ModelCardName"])
         document = self._version(versions, params.get("ModelCardVersion"))
         if params.get("IncludedData") == "MetadataOnly":
-            return {**document, "Content": _metadata_only(document["Content"])}
+            return {**document, "Content": metadata_only(document["Content"])}
         return document
 
     @operation
@@ -241,11 +246,20 @@ def _check_content(content: str) -> None:
         raise ValidationError(f"The model card content must be a JSON object, not a JSON {type(parsed).__name__}.")
 
 
-def _metadata_only(content: str) -> str:
-    """Content reduced to the metadata fields readable without kms:Decrypt."""
-    parsed = json.loads(content)
+def metadata_only(content: str) -> str:
+    """Content reduced to the metadata fields readable without kms:Decrypt (`metadata_paths`).
+
+    Model package cards follow the same rule: DescribeModelPackage's MetadataOnly sanitizes
+    `ModelCard.ModelCardContent` "to include only a small set of unencrypted metadata fields ... see
+    ModelCard"."""
+    try:
+        parsed = json.loads(content)
+    except ValueError:  # (a package's card content is not checked on the way in)
+        return "{}"
+    if not isinstance(parsed, dict):
+        return "{}"
     kept: Document = {}
-    for section, field in METADATA_PATHS:
+    for section, field in metadata_paths():
         value = parsed.get(section)
         if isinstance(value, dict) and field in value:
             kept.setdefault(section, {})[field] = value[field]

@@ -16,6 +16,7 @@ from ..core.errors import ConflictError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from .algorithms import follow_status
+from .model_cards import metadata_only
 
 Document = dict[str, Any]
 
@@ -108,6 +109,10 @@ class Registry(Backend):
 
     @operation
     def list_model_package_groups(self, params: Params, ctx: Context) -> Document:
+        if params.get("CrossAccountFilterOption") == "CrossAccount":
+            # "the resources made discoverable to you from other accounts": sharing goes through AWS
+            # RAM, which sagemock does not model, so none are (as Search answers for the same option).
+            return {"ModelPackageGroupSummaryList": []}
         # Observing may finish a deletion, which removes the group: iterate over a copy.
         live = GROUP_LIFECYCLE.live(self.groups.values(), ctx)
         page, token = GROUP_LISTING.run(live, params)
@@ -244,7 +249,13 @@ class Registry(Backend):
 
     @operation
     def describe_model_package(self, params: Params, ctx: Context) -> Document:
-        return self.package(ctx, params["ModelPackageName"])
+        document = self.package(ctx, params["ModelPackageName"])
+        card = document.get("ModelCard")
+        if params.get("IncludedData") == "MetadataOnly" and card and card.get("ModelCardContent") is not None:
+            # "the embedded ModelCard.ModelCardContent sanitized to include only a small set of unencrypted
+            # metadata fields ... All other top-level response fields ... are returned unchanged."
+            return {**document, "ModelCard": {**card, "ModelCardContent": metadata_only(card["ModelCardContent"])}}
+        return document
 
     @operation
     def list_model_packages(self, params: Params, ctx: Context) -> Document:

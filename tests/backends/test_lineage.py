@@ -8,6 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
+from tests.model_support import requires_member
+
 ACCOUNT = "123456789012"
 PREFIX = f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:"
 GROUP_ARN = PREFIX + "lineage-group/sagemaker-default-lineage-group"
@@ -642,3 +644,15 @@ def test_query_tokens_belong_to_their_query(sagemaker_client):
     rest = sagemaker_client.query_lineage(StartArns=[made[0]], Direction="Descendants", MaxResults=5,
                                           NextToken=page["NextToken"])
     assert [v["Arn"] for v in page["Vertices"] + rest["Vertices"]] == made[1:]
+
+
+@requires_member("QueryLineage", "IncludeSource")
+def test_query_lineage_includes_sources_when_asked(sagemaker_client):
+    """Vertex.Source: "QueryLineage returns this only when you set IncludeSource to True"; "The default is False"."""
+    data = artifact(sagemaker_client, uri="s3://bucket/train.csv")
+    train = action(sagemaker_client, "train", uri="s3://bucket/code")
+    associate(sagemaker_client, data, train, "ContributedTo")
+    plain = sagemaker_client.query_lineage(StartArns=[data])["Vertices"]
+    assert [vertex["Arn"] for vertex in plain] == [train] and "Source" not in plain[0]
+    [vertex] = sagemaker_client.query_lineage(StartArns=[data], IncludeSource=True)["Vertices"]
+    assert vertex["Source"] == {"SourceUri": "s3://bucket/code"}

@@ -875,3 +875,46 @@ def test_approval_status_belongs_to_versioned_packages(sagemaker_client):
     sagemaker_client.update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Approved")
     assert "ModelApprovalStatus" not in sagemaker_client.describe_model_package(ModelPackageName="solo")
     assert sagemaker_client.list_model_packages(ModelApprovalStatus="Approved")["ModelPackageSummaryList"] == []
+
+
+def test_cross_account_groups_are_those_shared_with_you(sagemaker_client):
+    """ListModelPackageGroups.CrossAccountFilterOption: "When the value is CrossAccount, the results show
+    the resources made discoverable to you from other accounts" (through AWS RAM, which sagemock does
+    not model: none); SameAccount is the default. Search answers the same for the same option."""
+    sagemaker_client.create_model_package_group(ModelPackageGroupName="mine")
+
+    def listed(**kwargs):
+        groups = sagemaker_client.list_model_package_groups(**kwargs)["ModelPackageGroupSummaryList"]
+        return [group["ModelPackageGroupName"] for group in groups]
+
+    def searched(**kwargs):
+        results = sagemaker_client.search(Resource="ModelPackageGroup", **kwargs)["Results"]
+        return [result["ModelPackageGroup"]["ModelPackageGroupName"] for result in results]
+
+    assert listed() == listed(CrossAccountFilterOption="SameAccount") == searched() == ["mine"]
+    assert listed(CrossAccountFilterOption="CrossAccount") == searched(CrossAccountFilterOption="CrossAccount") == []
+
+
+@requires_member("CreateModelPackage", "ModelCard")
+def test_metadata_only_sanitizes_the_packages_model_card(sagemaker_client):
+    """DescribeModelPackage.IncludedData: "MetadataOnly: Returns the full model package response, but with
+    the embedded ModelCard.ModelCardContent sanitized to include only a small set of unencrypted metadata
+    fields" (those DescribeModelCard keeps: model_overview.model_id, model_overview.model_name,
+    intended_uses.risk_rating ...)."""
+    content = {"model_overview": {"model_name": "churn", "model_description": "secret"},
+               "intended_uses": {"risk_rating": "Low", "purpose_of_model": "secret"},
+               "additional_information": {"caveats_and_recommendations": "secret"}}
+    sagemaker_client.create_model_package_group(ModelPackageGroupName="g")
+    arn = new_version(sagemaker_client, "g", ModelCard={"ModelCardContent": json.dumps(content),
+                                                        "ModelCardStatus": "Draft"})
+    full = sagemaker_client.describe_model_package(ModelPackageName=arn)
+    assert json.loads(full["ModelCard"]["ModelCardContent"]) == content
+    assert sagemaker_client.describe_model_package(ModelPackageName=arn, IncludedData="AllData")["ModelCard"] == \
+        full["ModelCard"]
+    sanitized = sagemaker_client.describe_model_package(ModelPackageName=arn, IncludedData="MetadataOnly")
+    assert json.loads(sanitized["ModelCard"]["ModelCardContent"]) == {
+        "model_overview": {"model_name": "churn"}, "intended_uses": {"risk_rating": "Low"}}
+    assert sanitized["ModelCard"]["ModelCardStatus"] == "Draft"
+    assert sanitized["InferenceSpecification"] == full["InferenceSpecification"]  # "returned unchanged"
+    # ... and the stored package keeps its card.
+    assert sagemaker_client.describe_model_package(ModelPackageName=arn)["ModelCard"] == full["ModelCard"]
