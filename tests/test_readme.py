@@ -43,3 +43,14 @@ def test_readme_example_is_the_quickstart_and_it_runs():
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['arn:aws:sagemaker:us-east-1:123456789012:model-package/churn/1']"
+
+
+def test_one_botocore_floor_everywhere():
+    """The README, the package's requirements, tox's oldest environment and CI's oldest job name one floor."""
+    floor = re.search(r"botocore (\d+\.\d+) \(", README).group(1)
+    setup = (ROOT / "setup.cfg").read_text() + (ROOT / "pyproject.toml").read_text()
+    assert re.findall(r"(?<![\w-])botocore\s*>=\s*([\d.]+)", setup) == [floor]
+    assert re.findall(r"boto3\s*>=\s*([\d.]+)", setup) == [floor]
+    for path in (ROOT / "tox.ini", ROOT / ".ci" / "run", ROOT / "docs" / "getting-started.md"):
+        pins = set(re.findall(r"botocore(?:==| )(\d+\.\d+)(?:\.0)?\b", path.read_text()))
+        assert pins == {floor}, (path.name, pins)

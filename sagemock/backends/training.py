@@ -222,6 +222,9 @@ class Training(Backend):
         document.update({
             "TrainingJobName": name,
             "TrainingJobArn": arn,
+            # KmsKeyId is "" when none was given, as AWS answers (transcripts; the SageMaker SDK's
+            # `Estimator.attach` reads it unconditionally, as do its unit-test fixtures).
+            "OutputDataConfig": {"KmsKeyId": "", **params["OutputDataConfig"]},
             "ModelArtifacts": {"S3ModelArtifacts": f"{output}/{name}/output/model.tar.gz"},
             "StoppingCondition": stopping,
             "CreationTime": ctx.now,

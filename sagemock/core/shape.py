@@ -17,6 +17,7 @@ from typing import Any
 from botocore.model import Shape
 
 from . import compiled
+from . import newer as newer_members
 
 Emitter = Callable[[Any, bool], Any]
 
@@ -73,6 +74,7 @@ def empty_value(shape: Shape) -> Any:
 def _compile_structure(shape: Shape) -> Emitter:
     members = {name: emitter(member) for name, member in shape.members.items()}
     required = tuple((name, member) for name, member in shape.members.items() if name in shape.required_members)
+    newer = newer_members.tolerated(shape.name)
 
     def emit(value: Any, strict: bool) -> Any:
         if type(value) is not dict:
@@ -85,7 +87,7 @@ def _compile_structure(shape: Shape) -> Emitter:
                 continue
             member = members.get(key)
             if member is None:
-                if strict:
+                if strict and key not in newer:
                     raise ShapeError(f"{key} is not a member of {shape.name}")
                 continue
             try:

@@ -14,9 +14,11 @@ from freezegun import freeze_time
 
 from sagemock.core import service
 from sagemock.core.errors import ValidationError
-from tests.model_support import requires_member
+from tests.model_support import newest_matching, requires_member
 
 ACCOUNT = "123456789012"
+#: The newest notebook platform the installed model accepts (botocore 1.35 knows up to notebook-al2-v2).
+PLATFORM = newest_matching("PlatformIdentifier", ["notebook-al2-v2", "notebook-al2-v3"])
 REGION = "us-east-1"
 NOTEBOOK_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance/"
 CONFIG_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:notebook-instance-lifecycle-config/"
@@ -142,10 +144,10 @@ def test_every_create_field_is_kept(sagemaker_client):
 
 @requires_member("CreateNotebookInstance", "InstanceMetadataServiceConfiguration")
 def test_platform_and_imds_configuration_are_kept(sagemaker_client):
-    create(sagemaker_client, PlatformIdentifier="notebook-al2-v3",
+    create(sagemaker_client, PlatformIdentifier=PLATFORM,
            InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"})
     notebook = describe(sagemaker_client)
-    assert notebook["PlatformIdentifier"] == "notebook-al2-v3"
+    assert notebook["PlatformIdentifier"] == PLATFORM
     assert notebook["InstanceMetadataServiceConfiguration"] == {"MinimumInstanceMetadataServiceVersion": "2"}
 
 
@@ -462,10 +464,10 @@ def test_update_changes_only_what_it_names(sagemaker_client):
 def test_update_platform_and_imds(sagemaker_client):
     stopped(sagemaker_client)
     sagemaker_client.update_notebook_instance(
-        NotebookInstanceName="nb", PlatformIdentifier="notebook-al2-v3",
+        NotebookInstanceName="nb", PlatformIdentifier=PLATFORM,
         InstanceMetadataServiceConfiguration={"MinimumInstanceMetadataServiceVersion": "2"})
     notebook = describe(sagemaker_client)
-    assert notebook["PlatformIdentifier"] == "notebook-al2-v3"
+    assert notebook["PlatformIdentifier"] == PLATFORM
     assert notebook["InstanceMetadataServiceConfiguration"] == {"MinimumInstanceMetadataServiceVersion": "2"}
 
 
@@ -660,6 +662,7 @@ def test_presigned_url_tokens_follow_the_seed(sagemaker_client, sagemaker_mock):
 
 # -- lifecycle configurations -------------------------------------------------------------------------------
 
+@requires_member("CreateNotebookInstanceLifecycleConfig", "Tags")
 def test_lifecycle_config_create_describe(sagemaker_client):
     arn = create_config(sagemaker_client, "Auto-Stop", OnCreate=[{"Content": OTHER_SCRIPT}],
                         Tags=[{"Key": "team", "Value": "ml"}])

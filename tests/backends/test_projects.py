@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
 from sagemock.core import service
-from tests.model_support import requires_member
+from tests.model_support import requires_member, requires_optional
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -143,6 +143,7 @@ def test_names_are_case_sensitive(sagemaker_client):
     assert error_of(err) == ("ValidationException", "Project Proj does not exist.")
 
 
+@requires_optional("CreateProject", "ServiceCatalogProvisioningDetails")
 def test_a_project_needs_a_product_or_a_template(sagemaker_client):
     with pytest.raises(ClientError) as err:
         sagemaker_client.create_project(ProjectName="proj")

@@ -896,6 +896,7 @@ def test_cross_account_groups_are_those_shared_with_you(sagemaker_client):
 
 
 @requires_member("CreateModelPackage", "ModelCard")
+@requires_member("DescribeModelPackage", "IncludedData")
 def test_metadata_only_sanitizes_the_packages_model_card(sagemaker_client):
     """DescribeModelPackage.IncludedData: "MetadataOnly: Returns the full model package response, but with
     the embedded ModelCard.ModelCardContent sanitized to include only a small set of unencrypted metadata

@@ -75,3 +75,17 @@ def test_errors_name_the_path_to_the_member():
     with pytest.raises(ShapeError) as err:
         shape.output(out, {"ModelPackageGroupSummaryList": [summary, bad]}, strict=True)
     assert str(err.value).startswith("ListModelPackageGroupsOutput.ModelPackageGroupSummaryList[1].ModelPackageGroupStatus:")
+
+
+def test_members_tolerated_as_newer_are_declared_by_the_newest_models():
+    """`sagemock.core.newer` lists members older models lack; under a model that has them all (any
+    botocore since 1.40, the newest included) each one must be declared where it is listed, so the
+    list cannot excuse a member no model has."""
+    import botocore
+
+    from sagemock.core import newer, service
+
+    if tuple(int(part) for part in botocore.__version__.split(".")[:2]) < (1, 40):
+        pytest.skip("an older model lacks the members by definition")
+    for shape_name, members in newer.NEWER_MEMBERS.items():
+        assert members <= set(service.shape(shape_name).members), shape_name

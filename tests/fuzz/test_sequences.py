@@ -786,6 +786,8 @@ class PipelineSequences(Machine):
         assert found["PipelineName"] == known["name"]
         assert json.loads(found["PipelineDefinition"]) == json.loads(known["definitions"][-1])
         assert found.get("PipelineDescription") == known["description"]
+        if not hasattr(self.sm, "list_pipeline_versions"):  # pipeline versions: botocore 1.36 and later
+            return
         versions = self.sm.list_pipeline_versions(PipelineName=found["PipelineArn"])["PipelineVersionSummaries"]
         assert sorted(version["PipelineVersionId"] for version in versions) == list(
             range(1, len(known["definitions"]) + 1))

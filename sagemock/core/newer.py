@@ -1,0 +1,24 @@
+"""Members sagemock writes that older botocore models lack, so that one backend serves them all.
+
+Backends keep resources as the Describe documents of the newest model sagemock knows. Under an older
+installed model (sagemock supports botocore back to 1.35, August 2024), output shaping drops what
+that model does not declare, as AWS's older clients never see it. Strict mode (sagemock's own tests)
+refuses any undeclared member, to catch a backend that writes a wrong one; the members listed here
+are the expected exceptions: declared by newer models, absent from older ones. A test checks, under
+the newest model, that every one of them is declared where it is listed, so the list cannot hide a
+typo.
+"""
+from __future__ import annotations
+
+#: Output shape -> members of it that models older than sagemock's newest lack.
+NEWER_MEMBERS: dict[str, frozenset[str]] = {
+    # Pipeline versions (botocore 1.36, November 2024).
+    "DescribePipelineExecutionResponse": frozenset({"PipelineVersionId"}),
+    "UpdatePipelineResponse": frozenset({"PipelineVersionId"}),
+    "PipelineExecution": frozenset({"PipelineVersionId"}),
+}
+
+
+def tolerated(shape_name: str) -> frozenset[str]:
+    """What strict shaping lets the installed model's `shape_name` drop without complaint."""
+    return NEWER_MEMBERS.get(shape_name, frozenset())

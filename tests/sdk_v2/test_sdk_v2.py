@@ -1,0 +1,78 @@
+"""User flows of the SageMaker Python SDK v2 that read what sagemock answers (issue 13's evidence)."""
+from __future__ import annotations
+
+import json
+
+from tests.sdk_v2.conftest import IMAGE, ROLE
+
+
+def estimator(session, **kwargs):
+    from sagemaker.estimator import Estimator
+
+    return Estimator(image_uri=IMAGE, role=ROLE, instance_count=1, instance_type="ml.m5.large",
+                     sagemaker_session=session, output_path=f"s3://{session.default_bucket()}/out", **kwargs)
+
+
+def test_estimator_attach_reads_the_jobs_description(session):
+    """`Estimator.attach` reads `OutputDataConfig.KmsKeyId` unconditionally: AWS answers "" when none was
+    given (and the SDK's own fixtures say so); without it attach raised KeyError."""
+    from sagemaker.estimator import Estimator
+
+    estimator(session).fit({"train": f"s3://{session.default_bucket()}/train"}, logs="None", job_name="Churn-Train")
+    attached = Estimator.attach("Churn-Train", sagemaker_session=session)
+    assert attached.latest_training_job.name == "Churn-Train"
+    assert attached.output_kms_key == ""
+    assert attached.model_data == f"s3://{session.default_bucket()}/out/Churn-Train/output/model.tar.gz"
+    # The ARN keeps the job name's case (post-2022 AWS).
+    description = session.describe_training_job("Churn-Train")
+    assert description["TrainingJobArn"].endswith(":training-job/Churn-Train")
+
+
+def test_experiment_analytics_of_a_run_without_artifacts(session):
+    """`ExperimentAnalytics.dataframe()` calls `.items()` on Parameters, InputArtifacts and OutputArtifacts
+    of every component Search returns: AWS returns the empty ones as {}."""
+    from sagemaker.analytics import ExperimentAnalytics
+    from sagemaker.experiments.run import Run
+
+    with Run(experiment_name="churn", run_name="baseline", sagemaker_session=session) as run:
+        run.log_parameter("learning_rate", 0.1)
+    with Run(experiment_name="churn", run_name="bare", sagemaker_session=session):
+        pass
+    frame = ExperimentAnalytics(experiment_name="churn", sagemaker_session=session).dataframe()
+    rows = {row["DisplayName"]: row for row in frame.to_dict("records")}
+    assert set(rows) == {"churn-baseline", "churn-bare"}
+    assert rows["churn-baseline"]["learning_rate"] == 0.1
+
+
+def test_a_version_registered_without_containers_gets_its_source_later(session):
+    """`create_model_package_from_containers` sends no InferenceSpecification when `containers is None`,
+    and sets SourceUri by UpdateModelPackage after the create: AWS documents no refusal of either."""
+    client = session.sagemaker_client
+    client.create_model_package_group(ModelPackageGroupName="churn")
+    session.create_model_package_from_containers(model_package_group_name="churn",
+                                                 source_uri="s3://models/churn.tar.gz")
+    [summary] = client.list_model_packages(ModelPackageGroupName="churn")["ModelPackageSummaryList"]
+    package = client.describe_model_package(ModelPackageName=summary["ModelPackageArn"])
+    assert package["SourceUri"] == "s3://models/churn.tar.gz"
+    assert "InferenceSpecification" not in package
+    # IamIdentity is given on registry resources ("model package groups, model packages, and project entities").
+    assert package["CreatedBy"]["IamIdentity"]["Arn"].startswith("arn:aws:iam::")
+
+
+def test_pipeline_arns_keep_the_names_case(session):
+    """A 2024 transcript: `...:pipeline/SimpleXGBoostPipeline/execution/...`, with the default experiment
+    named after the pipeline in lower case."""
+    from sagemaker.workflow.fail_step import FailStep
+    from sagemaker.workflow.pipeline import Pipeline
+
+    pipeline = Pipeline(name="SimpleXGBoostPipeline", steps=[FailStep(name="Stop", error_message="not yet")],
+                        sagemaker_session=session)
+    answer = pipeline.upsert(role_arn=ROLE)
+    assert answer["PipelineArn"].endswith(":pipeline/SimpleXGBoostPipeline")
+    execution = pipeline.start()
+    assert ":pipeline/SimpleXGBoostPipeline/execution/" in execution.arn
+    described = execution.describe()
+    assert described["PipelineArn"] == answer["PipelineArn"]
+    assert described["PipelineExperimentConfig"]["ExperimentName"] == "simplexgboostpipeline"
+    assert described["PipelineExecutionStatus"] == "Failed"
+    assert json.loads(pipeline.describe()["PipelineDefinition"])["Steps"][0]["Name"] == "Stop"
