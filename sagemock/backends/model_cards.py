@@ -66,17 +66,18 @@ EXPORT_LIFECYCLE = Lifecycle(
 CARD_LISTING = Listing(
     sort_keys={"Name": "ModelCardName", "CreationTime": "CreationTime"},
     default_sort="CreationTime", default_order="Ascending", id_key="ModelCardArn",
-    name_key="ModelCardName", status_key="ModelCardStatus",
+    name_key="ModelCardName", status_key="ModelCardStatus", status_param="ModelCardStatus",
 )
 VERSION_LISTING = Listing(
     sort_keys={"Version": "ModelCardVersion"},
     default_sort="Version", default_order="Ascending", id_key="ModelCardArn",
-    status_key="ModelCardStatus",
+    status_key="ModelCardStatus", status_param="ModelCardStatus",
 )
 EXPORT_LISTING = Listing(
     sort_keys={"Name": "ModelCardExportJobName", "CreationTime": "CreatedAt", "Status": "Status"},
     default_sort="CreationTime", default_order="Ascending", id_key="ModelCardExportJobArn",
     name_key="ModelCardExportJobName", status_key="Status", time_keys={"CreationTime": "CreatedAt"},
+    name_param="ModelCardExportJobNameContains", status_param="StatusEquals",
 )
 
 
@@ -140,7 +141,7 @@ class ModelCards(Backend):
     @operation
     def list_model_cards(self, params: Params, ctx: Context) -> Document:
         latest = [versions[-1] for versions in self.cards.values()]
-        page, token = CARD_LISTING.run(latest, {**params, "StatusEquals": params.get("ModelCardStatus")})
+        page, token = CARD_LISTING.run(latest, params)
         summary = service.shape("ModelCardSummary")
         return {"ModelCardSummaries": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -179,7 +180,7 @@ class ModelCards(Backend):
     def list_model_card_versions(self, params: Params, ctx: Context) -> Document:
         versions = self._versions(ctx, params["ModelCardName"])
         summaries = [_version_summary(document) for document in versions]
-        page, token = VERSION_LISTING.run(summaries, {**params, "StatusEquals": params.get("ModelCardStatus")})
+        page, token = VERSION_LISTING.run(summaries, params)
         return {"ModelCardVersionSummaryList": page, "NextToken": token}
 
     # -- export jobs --------------------------------------------------------------------------
@@ -226,8 +227,7 @@ class ModelCards(Backend):
                 continue
             if EXPORT_LIFECYCLE.observe(document, ctx):
                 selected.append(document)
-        contains = params.get("ModelCardExportJobNameContains")
-        page, token = EXPORT_LISTING.run(selected, {**params, "NameContains": contains})
+        page, token = EXPORT_LISTING.run(selected, params)
         summary = service.shape("ModelCardExportJobSummary")
         return {"ModelCardExportJobSummaries": [shape.project(document, summary) for document in page],
                 "NextToken": token}

@@ -8,7 +8,7 @@ account-region store, so `self` holds that store's resources of the family.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from botocore import xform_name
 
@@ -31,10 +31,34 @@ R = TypeVar("R")
 METHODS: dict[str, tuple[type[Backend], Method]] = {}
 
 
-def operation(method: F) -> F:
-    """Mark a backend method as the implementation of the operation it is named after."""
-    method.__sagemock_operation__ = True  # type: ignore[attr-defined]
-    return method
+@overload
+def operation(method: F, /) -> F: ...
+
+
+@overload
+def operation(*, ignores: Mapping[str, str]) -> Callable[[F], F]: ...
+
+
+def operation(method: F | None = None, /, *, ignores: Mapping[str, str] | None = None) -> F | Callable[[F], F]:
+    """Mark a backend method as the implementation of the operation it is named after.
+
+    `ignores` is the operation's ledger of input members it accepts and does nothing with, each with
+    the reason (member -> reason): every other member of the installed model is honoured or refused,
+    which `tests/test_members.py` checks, so a newer botocore that adds a member fails CI until the
+    member is implemented or listed here.
+    """
+    def mark(function: F) -> F:
+        function.__sagemock_operation__ = True  # type: ignore[attr-defined]
+        function.__sagemock_ignores__ = dict(ignores or {})  # type: ignore[attr-defined]
+        return function
+
+    return mark(method) if method is not None else mark
+
+
+def ignored_members(operation_name: str) -> dict[str, str]:
+    """The input members an implemented operation accepts and ignores, with the reasons."""
+    found = lookup(operation_name)
+    return dict(getattr(found[1], "__sagemock_ignores__", {})) if found else {}
 
 
 def lookup(operation_name: str) -> tuple[type[Backend], Method] | None:

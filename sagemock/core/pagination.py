@@ -46,15 +46,19 @@ class Listing:
     #: `CreationTimeAfter` includes its bound (the operations whose docs say "greater than or
     #: equal to": ListModels, ListEndpointConfigs, ListEndpoints ...); elsewhere it is strict.
     inclusive_after: bool = False
+    #: The request members that filter by name and by status, where an operation names them otherwise
+    #: (ListModelCards' `ModelCardStatus`, ListModelCardExportJobs' `ModelCardExportJobNameContains`).
+    name_param: str = "NameContains"
+    status_param: str = "StatusEquals"
 
     def filter(self, documents: Iterable[Document], params: Mapping[str, Any]) -> list[Document]:
         tests: list[Callable[[Document], bool]] = []
-        contains = params.get("NameContains")
+        contains = params.get(self.name_param)
         if contains and self.name_key:
             key = self.name_key
             needle = contains.lower()
             tests.append(lambda doc: needle in (doc.get(key) or "").lower())
-        status = params.get("StatusEquals")
+        status = params.get(self.status_param)
         if status and self.status_key:
             status_key = self.status_key
             tests.append(lambda doc: doc.get(status_key) == status)

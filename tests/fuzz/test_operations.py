@@ -34,8 +34,8 @@ from sagemock import mock_sagemaker
 from sagemock.core import backend, idempotency, service, snapshot
 from sagemock.core.lifecycle import READING
 from sagemock.core.state import State
-from tests.fuzz import world
-from tests.fuzz.conftest import selected
+from tests.fuzz import examples, world
+from tests.fuzz.conftest import OUTCOMES, selected
 from tests.fuzz.strategies import ShapeStrategies, Violation
 
 OPERATIONS = backend.implemented()
@@ -50,7 +50,8 @@ class World:
     def __init__(self, mock: Any) -> None:
         self.client = world.client()
         self.mock = mock
-        world.build(world.client(validate=True))
+        self.handles = world.build(world.client(validate=True), mock)
+        self.examples = examples.examples(self.handles)
         self.snapshot = mock.snapshot()
         names = [arn for store in mock.state.stores.values() for arn in store.resources]
         self.strategies = ShapeStrategies(world.identifiers(names), world.DOCUMENTS)
@@ -90,18 +91,44 @@ def call(fuzz_world: World, operation: str, params: dict[str, Any]) -> ClientErr
     return None
 
 
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_every_example_succeeds(fuzz_world: World, operation: str):
+    """Every implemented operation succeeds with a request that meets AWS's prose rules and references."""
+    assert operation in fuzz_world.examples, f"tests/fuzz/examples.py has no example of {operation}"
+    error = call(fuzz_world, operation, copy.deepcopy(fuzz_world.examples[operation]))
+    assert error is None, error.response["Error"]
+
+
 def test_every_operation_is_fuzzed():
     assert len(OPERATIONS) >= 100
     assert "CreateModelPackageGroup" in OPERATIONS
+
+
+def grown(fuzz_world: World, operation: str) -> st.SearchStrategy[dict[str, Any]]:
+    """The operation's example with up to two of its other members drawn valid: requests that meet the
+    prose rules and references often, and reach the paths of the members the example leaves out."""
+    example = fuzz_world.examples[operation]
+    shape = service.operation(operation).input_shape
+    others = sorted(name for name in (shape.members if shape is not None else ()) if name not in example)
+    if not others:
+        return st.just(copy.deepcopy(example))
+    chosen = st.lists(st.sampled_from(others), max_size=2, unique=True)
+    return chosen.flatmap(lambda names: st.fixed_dictionaries(
+        {name: fuzz_world.strategies.valid(shape.members[name]) for name in names})).map(
+        lambda extra: {**copy.deepcopy(example), **extra})
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 @selected()
 @given(data=st.data())
 def test_valid_requests_get_a_success_or_an_allowed_error(fuzz_world: World, operation: str, data: st.DataObject):
+    """Requests grown from the example (three draws in four) or drawn from the input shape alone."""
     shape = service.operation(operation).input_shape
-    params = data.draw(fuzz_world.strategies.valid(shape) if shape is not None else st.just({}), label="request")
+    drawn = fuzz_world.strategies.valid(shape) if shape is not None else st.just({})
+    params = data.draw(st.integers(0, 3).flatmap(lambda pick: drawn if pick == 3 else grown(fuzz_world, operation)),
+                       label="request")
     error = call(fuzz_world, operation, params)
+    OUTCOMES[operation][error is None] += 1
     if error is not None:
         assert SCHEMA_REFUSAL not in error.response["Error"]["Message"], error.response["Error"]
 

@@ -39,14 +39,32 @@ def client(validate: bool = False) -> Any:
     )
 
 
-def build(sm: Any) -> None:
-    """Create the world through the API (each call must succeed)."""
+WAITING = json.dumps({
+    "Version": "2020-12-01", "Parameters": [],
+    "Steps": [{"Name": "Approve", "Type": "Callback", "Arguments": {},
+               "SqsQueueUrl": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/approvals",
+               "OutputParameters": [{"OutputName": "verdict", "OutputType": "String"}]}],
+})
+
+
+def build(sm: Any, mock: Any) -> dict[str, str]:
+    """Create the world through the API (each call must succeed); returns the generated identifiers
+    (ARNs with ids, callback tokens) that examples refer to by name.
+
+    Beside one resource of each kind there are resources in the states other operations need: a
+    training job and a compilation job still running, a stopped notebook, an execution waiting for its
+    callback and a failed one, and an experiment, trial, component and group with nothing in them.
+    """
+    handles: dict[str, str] = {}
     sm.create_model_package_group(ModelPackageGroupName="fuzz-group")
-    sm.create_model_package(
+    handles["package"] = sm.create_model_package(
         ModelPackageGroupName="fuzz-group", ModelApprovalStatus="PendingManualApproval",
-        InferenceSpecification={"Containers": [{"Image": IMAGE, "ModelDataUrl": f"{DATA}/model.tar.gz"}],
-                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]})
+        InferenceSpecification={"Containers": [{"Image": IMAGE, "ModelDataUrl": f"{DATA}/model.tar.gz",
+                                                "Framework": "PYTORCH", "FrameworkVersion": "2.0"}],
+                                "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]},
+    )["ModelPackageArn"]
     sm.put_model_package_group_policy(ModelPackageGroupName="fuzz-group", ResourcePolicy=POLICY)
+    sm.create_model_package_group(ModelPackageGroupName="fuzz-empty-group")
     sm.create_algorithm(AlgorithmName="fuzz-algo", TrainingSpecification={
         "TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.m5.large"],
         "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"], "SupportedInputModes": ["File"]}]})
@@ -55,47 +73,68 @@ def build(sm: Any) -> None:
     sm.create_trial(TrialName="fuzz-trial", ExperimentName="fuzz-exp")
     sm.create_trial_component(TrialComponentName="fuzz-tc")
     sm.associate_trial_component(TrialComponentName="fuzz-tc", TrialName="fuzz-trial")
+    sm.create_experiment(ExperimentName="fuzz-lonely-exp")
+    sm.create_trial(TrialName="fuzz-lonely-trial", ExperimentName="fuzz-exp")
+    sm.create_trial_component(TrialComponentName="fuzz-lonely-tc")
 
-    action = sm.create_action(ActionName="fuzz-action", Source={"SourceUri": DATA}, ActionType="Training")["ActionArn"]
-    context = sm.create_context(ContextName="fuzz-context", Source={"SourceUri": DATA},
-                                ContextType="Endpoint")["ContextArn"]
-    artifact = sm.create_artifact(ArtifactName="fuzz-artifact", Source={"SourceUri": f"{DATA}/train.csv"},
-                                  ArtifactType="DataSet")["ArtifactArn"]
-    sm.add_association(SourceArn=artifact, DestinationArn=action)
-    sm.add_association(SourceArn=action, DestinationArn=context)
+    handles["action"] = sm.create_action(ActionName="fuzz-action", Source={"SourceUri": DATA},
+                                         ActionType="Training")["ActionArn"]
+    handles["context"] = sm.create_context(ContextName="fuzz-context", Source={"SourceUri": DATA},
+                                           ContextType="Endpoint")["ContextArn"]
+    handles["artifact"] = sm.create_artifact(ArtifactName="fuzz-artifact", Source={"SourceUri": f"{DATA}/train.csv"},
+                                             ArtifactType="DataSet")["ArtifactArn"]
+    sm.add_association(SourceArn=handles["artifact"], DestinationArn=handles["action"])
+    sm.add_association(SourceArn=handles["action"], DestinationArn=handles["context"])
 
     sm.create_model(ModelName="fuzz-model", ExecutionRoleArn=ROLE,
                     PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"{DATA}/model.tar.gz"})
-    sm.create_endpoint_config(EndpointConfigName="fuzz-config", ProductionVariants=[
-        {"VariantName": "AllTraffic", "ModelName": "fuzz-model", "InstanceType": "ml.m5.large",
-         "InitialInstanceCount": 1}])
+    for config in ("fuzz-config", "fuzz-config-2"):
+        sm.create_endpoint_config(EndpointConfigName=config, ProductionVariants=[
+            {"VariantName": "AllTraffic", "ModelName": "fuzz-model", "InstanceType": "ml.m5.large",
+             "InitialInstanceCount": 1}])
     sm.create_endpoint(EndpointName="fuzz-endpoint", EndpointConfigName="fuzz-config")
 
     sm.create_notebook_instance_lifecycle_config(NotebookInstanceLifecycleConfigName="fuzz-lc",
                                                  OnStart=[{"Content": "ZWNobyBoaQ=="}])
     sm.create_notebook_instance(NotebookInstanceName="fuzz-notebook", InstanceType="ml.t3.medium", RoleArn=ROLE,
                                 LifecycleConfigName="fuzz-lc")
+    sm.create_notebook_instance(NotebookInstanceName="fuzz-stopped", InstanceType="ml.t3.medium", RoleArn=ROLE)
+    sm.stop_notebook_instance(NotebookInstanceName="fuzz-stopped")
 
     sm.create_model_card(ModelCardName="fuzz-card", Content="{}", ModelCardStatus="Draft")
-    sm.create_model_card_export_job(ModelCardName="fuzz-card", ModelCardExportJobName="fuzz-export",
-                                    OutputConfig={"S3OutputPath": f"{DATA}/exports"})
+    handles["export"] = sm.create_model_card_export_job(
+        ModelCardName="fuzz-card", ModelCardExportJobName="fuzz-export",
+        OutputConfig={"S3OutputPath": f"{DATA}/exports"})["ModelCardExportJobArn"]
 
     sm.create_project(ProjectName="fuzz-project", ServiceCatalogProvisioningDetails=PRODUCT)
-    sm.create_pipeline(PipelineName="fuzz-pipeline", PipelineDefinition=PIPELINE, RoleArn=ROLE)
-    sm.start_pipeline_execution(PipelineName="fuzz-pipeline")
+    handles["pipeline"] = sm.create_pipeline(PipelineName="fuzz-pipeline", PipelineDefinition=PIPELINE,
+                                             RoleArn=ROLE)["PipelineArn"]
+    handles["execution"] = sm.start_pipeline_execution(PipelineName="fuzz-pipeline")["PipelineExecutionArn"]
+    mock.fail_next("pipeline/execution/step", "planned by the fuzz world", name="Train")
+    handles["failed-execution"] = sm.start_pipeline_execution(PipelineName="fuzz-pipeline")["PipelineExecutionArn"]
+    sm.create_pipeline(PipelineName="fuzz-waiting", PipelineDefinition=WAITING, RoleArn=ROLE)
+    handles["waiting-execution"] = sm.start_pipeline_execution(PipelineName="fuzz-waiting")["PipelineExecutionArn"]
+    [step] = sm.list_pipeline_execution_steps(PipelineExecutionArn=handles["waiting-execution"])[
+        "PipelineExecutionSteps"]
+    handles["callback-token"] = step["Metadata"]["Callback"]["CallbackToken"]
 
-    sm.create_training_job(
-        TrainingJobName="fuzz-training", RoleArn=ROLE,
-        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
-        OutputDataConfig={"S3OutputPath": f"{DATA}/out"},
-        ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
-        StoppingCondition={"MaxRuntimeInSeconds": 3600})
-    sm.create_compilation_job(
-        CompilationJobName="fuzz-compilation", RoleArn=ROLE,
-        InputConfig={"S3Uri": f"{DATA}/model.tar.gz", "Framework": "PYTORCH",
-                     "DataInputConfig": '{"input0": [1, 3, 224, 224]}'},
-        OutputConfig={"S3OutputLocation": f"{DATA}/compiled", "TargetDevice": "ml_c5"},
-        StoppingCondition={"MaxRuntimeInSeconds": 900})
+    for job in ("fuzz-training", "fuzz-running"):
+        handles[job] = sm.create_training_job(
+            TrainingJobName=job, RoleArn=ROLE,
+            AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+            OutputDataConfig={"S3OutputPath": f"{DATA}/out"},
+            ResourceConfig={"InstanceType": "ml.m5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 10},
+            StoppingCondition={"MaxRuntimeInSeconds": 3600})["TrainingJobArn"]
+    mock.set_status(handles["fuzz-running"], "InProgress")
+    for job in ("fuzz-compilation", "fuzz-compiling"):
+        handles[job] = sm.create_compilation_job(
+            CompilationJobName=job, RoleArn=ROLE,
+            InputConfig={"S3Uri": f"{DATA}/model.tar.gz", "Framework": "PYTORCH",
+                         "DataInputConfig": '{"input0": [1, 3, 224, 224]}'},
+            OutputConfig={"S3OutputLocation": f"{DATA}/compiled", "TargetDevice": "ml_c5"},
+            StoppingCondition={"MaxRuntimeInSeconds": 900})["CompilationJobArn"]
+    mock.set_status(handles["fuzz-compiling"], "INPROGRESS")
+    return handles
 
 
 def identifiers(arns_held: Iterable[str]) -> dict[str, list[str]]:

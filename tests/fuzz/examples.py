@@ -1,0 +1,196 @@
+"""A request of every implemented operation that succeeds against the fuzz world (`world.build`).
+
+Drawn requests that satisfy the input shape mostly meet AWS's prose rules and the references between
+resources at random; each example meets them by construction, so every operation is shown to succeed
+(`test_every_example_succeeds`), drawn requests grow from the examples (`test_operations`), and the
+input-member ledger (`tests/test_members.py`) sees what each operation does with each member.
+`h` holds the identifiers the world generated (ARNs with ids, a callback token).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.fuzz.world import DATA, IMAGE, PIPELINE, POLICY, PRODUCT, ROLE
+
+Params = dict[str, Any]
+
+SCRIPT = "ZWNobyBzdGFydA=="  # base64 of "echo start"
+CONTAINER = {"Image": IMAGE, "ModelDataUrl": f"{DATA}/model.tar.gz"}
+VARIANT = {"VariantName": "AllTraffic", "ModelName": "fuzz-model", "InstanceType": "ml.m5.large",
+           "InitialInstanceCount": 1}
+TRAINING_SPEC = {"TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.m5.large"],
+                 "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"],
+                                       "SupportedInputModes": ["File"]}]}
+TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 characters at least
+
+
+def examples(h: dict[str, str]) -> dict[str, Params]:
+    """Operation -> a request that succeeds against the world whose identifiers `h` holds."""
+    pipeline = {"PipelineName": "fuzz-pipeline"}
+    return {
+        # -- registry -------------------------------------------------------------------------------------
+        "CreateModelPackageGroup": {"ModelPackageGroupName": "fuzz-new-group"},
+        "DescribeModelPackageGroup": {"ModelPackageGroupName": "fuzz-group"},
+        "ListModelPackageGroups": {},
+        "DeleteModelPackageGroup": {"ModelPackageGroupName": "fuzz-empty-group"},
+        "PutModelPackageGroupPolicy": {"ModelPackageGroupName": "fuzz-empty-group", "ResourcePolicy": POLICY},
+        "GetModelPackageGroupPolicy": {"ModelPackageGroupName": "fuzz-group"},
+        "DeleteModelPackageGroupPolicy": {"ModelPackageGroupName": "fuzz-group"},
+        "CreateModelPackage": {"ModelPackageGroupName": "fuzz-group",
+                               "InferenceSpecification": {"Containers": [CONTAINER],
+                                                          "SupportedContentTypes": ["text/csv"],
+                                                          "SupportedResponseMIMETypes": ["text/csv"]}},
+        "DescribeModelPackage": {"ModelPackageName": h["package"]},
+        "ListModelPackages": {"ModelPackageGroupName": "fuzz-group"},
+        "UpdateModelPackage": {"ModelPackageArn": h["package"], "ModelApprovalStatus": "Approved"},
+        "DeleteModelPackage": {"ModelPackageName": h["package"]},
+        "BatchDescribeModelPackage": {"ModelPackageArnList": [h["package"]]},
+        "CreateAlgorithm": {"AlgorithmName": "fuzz-new-algo", "TrainingSpecification": TRAINING_SPEC},
+        "DescribeAlgorithm": {"AlgorithmName": "fuzz-algo"},
+        "ListAlgorithms": {},
+        "DeleteAlgorithm": {"AlgorithmName": "fuzz-algo"},
+        # -- models and endpoints -------------------------------------------------------------------------
+        "CreateModel": {"ModelName": "fuzz-new-model", "ExecutionRoleArn": ROLE, "PrimaryContainer": CONTAINER},
+        "DescribeModel": {"ModelName": "fuzz-model"},
+        "ListModels": {},
+        "DeleteModel": {"ModelName": "fuzz-model"},
+        "CreateEndpointConfig": {"EndpointConfigName": "fuzz-new-config", "ProductionVariants": [VARIANT]},
+        "DescribeEndpointConfig": {"EndpointConfigName": "fuzz-config"},
+        "ListEndpointConfigs": {},
+        "DeleteEndpointConfig": {"EndpointConfigName": "fuzz-config-2"},
+        "CreateEndpoint": {"EndpointName": "fuzz-new-endpoint", "EndpointConfigName": "fuzz-config-2"},
+        "DescribeEndpoint": {"EndpointName": "fuzz-endpoint"},
+        "ListEndpoints": {},
+        "UpdateEndpoint": {"EndpointName": "fuzz-endpoint", "EndpointConfigName": "fuzz-config-2"},
+        "UpdateEndpointWeightsAndCapacities": {"EndpointName": "fuzz-endpoint", "DesiredWeightsAndCapacities": [
+            {"VariantName": "AllTraffic", "DesiredWeight": 0.5}]},
+        "DeleteEndpoint": {"EndpointName": "fuzz-endpoint"},
+        # -- training and compilation ---------------------------------------------------------------------
+        "CreateTrainingJob": {"TrainingJobName": "fuzz-new-training", "RoleArn": ROLE,
+                              "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+                              "OutputDataConfig": {"S3OutputPath": f"{DATA}/out"},
+                              "ResourceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1,
+                                                 "VolumeSizeInGB": 10},
+                              "StoppingCondition": {"MaxRuntimeInSeconds": 3600}},
+        "DescribeTrainingJob": {"TrainingJobName": "fuzz-training"},
+        "ListTrainingJobs": {},
+        "StopTrainingJob": {"TrainingJobName": "fuzz-running"},
+        "UpdateTrainingJob": {"TrainingJobName": "fuzz-running", "ProfilerConfig": {"DisableProfiler": True}},
+        "DeleteTrainingJob": {"TrainingJobName": "fuzz-training"},
+        "CreateCompilationJob": {"CompilationJobName": "fuzz-new-compilation", "RoleArn": ROLE,
+                                 "InputConfig": {"S3Uri": f"{DATA}/model.tar.gz", "Framework": "PYTORCH",
+                                                 "DataInputConfig": "{'input0': [1, 3, 224, 224]}"},
+                                 "OutputConfig": {"S3OutputLocation": f"{DATA}/compiled", "TargetDevice": "ml_c5"},
+                                 "StoppingCondition": {"MaxRuntimeInSeconds": 900}},
+        "DescribeCompilationJob": {"CompilationJobName": "fuzz-compilation"},
+        "ListCompilationJobs": {},
+        "StopCompilationJob": {"CompilationJobName": "fuzz-compiling"},
+        "DeleteCompilationJob": {"CompilationJobName": "fuzz-compilation"},
+        # -- notebooks ------------------------------------------------------------------------------------
+        "CreateNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-new-lc",
+                                                  "OnCreate": [{"Content": SCRIPT}]},
+        "DescribeNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-lc"},
+        "ListNotebookInstanceLifecycleConfigs": {},
+        "UpdateNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-lc",
+                                                  "OnStart": [{"Content": SCRIPT}]},
+        "DeleteNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-lc"},
+        "CreateNotebookInstance": {"NotebookInstanceName": "fuzz-new-notebook", "InstanceType": "ml.t3.medium",
+                                   "RoleArn": ROLE},
+        "DescribeNotebookInstance": {"NotebookInstanceName": "fuzz-notebook"},
+        "ListNotebookInstances": {},
+        "StopNotebookInstance": {"NotebookInstanceName": "fuzz-notebook"},
+        "StartNotebookInstance": {"NotebookInstanceName": "fuzz-stopped"},
+        "UpdateNotebookInstance": {"NotebookInstanceName": "fuzz-stopped", "VolumeSizeInGB": 20},
+        "DeleteNotebookInstance": {"NotebookInstanceName": "fuzz-stopped"},
+        "CreatePresignedNotebookInstanceUrl": {"NotebookInstanceName": "fuzz-notebook"},
+        # -- lineage --------------------------------------------------------------------------------------
+        "CreateAction": {"ActionName": "fuzz-new-action", "Source": {"SourceUri": DATA}, "ActionType": "Training"},
+        "DescribeAction": {"ActionName": "fuzz-action"},
+        "ListActions": {},
+        "UpdateAction": {"ActionName": "fuzz-action", "Status": "Completed"},
+        "DeleteAction": {"ActionName": "fuzz-action"},
+        "CreateArtifact": {"Source": {"SourceUri": f"{DATA}/new.csv"}, "ArtifactType": "DataSet"},
+        "DescribeArtifact": {"ArtifactArn": h["artifact"]},
+        "ListArtifacts": {},
+        "UpdateArtifact": {"ArtifactArn": h["artifact"], "ArtifactName": "renamed"},
+        "DeleteArtifact": {"ArtifactArn": h["artifact"]},
+        "CreateContext": {"ContextName": "fuzz-new-context", "Source": {"SourceUri": DATA}, "ContextType": "Endpoint"},
+        "DescribeContext": {"ContextName": "fuzz-context"},
+        "ListContexts": {},
+        "UpdateContext": {"ContextName": "fuzz-context", "Description": "updated"},
+        "DeleteContext": {"ContextName": "fuzz-context"},
+        "AddAssociation": {"SourceArn": h["artifact"], "DestinationArn": h["context"]},
+        "ListAssociations": {},
+        "DeleteAssociation": {"SourceArn": h["artifact"], "DestinationArn": h["action"]},
+        "QueryLineage": {"StartArns": [h["artifact"]], "Direction": "Descendants"},
+        "DescribeLineageGroup": {"LineageGroupName": "sagemaker-default-lineage-group"},
+        "ListLineageGroups": {},
+        "GetLineageGroupPolicy": {"LineageGroupName": "sagemaker-default-lineage-group"},
+        # -- experiments ----------------------------------------------------------------------------------
+        "CreateExperiment": {"ExperimentName": "fuzz-new-exp"},
+        "DescribeExperiment": {"ExperimentName": "fuzz-exp"},
+        "ListExperiments": {},
+        "UpdateExperiment": {"ExperimentName": "fuzz-exp", "DisplayName": "renamed"},
+        "DeleteExperiment": {"ExperimentName": "fuzz-lonely-exp"},
+        "CreateTrial": {"TrialName": "fuzz-new-trial", "ExperimentName": "fuzz-exp"},
+        "DescribeTrial": {"TrialName": "fuzz-trial"},
+        "ListTrials": {"ExperimentName": "fuzz-exp"},
+        "UpdateTrial": {"TrialName": "fuzz-trial", "DisplayName": "renamed"},
+        "DeleteTrial": {"TrialName": "fuzz-lonely-trial"},
+        "CreateTrialComponent": {"TrialComponentName": "fuzz-new-tc", "Parameters": {"lr": {"NumberValue": 0.1}}},
+        "DescribeTrialComponent": {"TrialComponentName": "fuzz-tc"},
+        "ListTrialComponents": {"TrialName": "fuzz-trial"},
+        "UpdateTrialComponent": {"TrialComponentName": "fuzz-tc", "Parameters": {"epochs": {"NumberValue": 3}}},
+        "DeleteTrialComponent": {"TrialComponentName": "fuzz-lonely-tc"},
+        "AssociateTrialComponent": {"TrialComponentName": "fuzz-lonely-tc", "TrialName": "fuzz-trial"},
+        "DisassociateTrialComponent": {"TrialComponentName": "fuzz-tc", "TrialName": "fuzz-trial"},
+        # -- model cards ----------------------------------------------------------------------------------
+        "CreateModelCard": {"ModelCardName": "fuzz-new-card", "Content": json.dumps({"model_overview": {}}),
+                            "ModelCardStatus": "Draft"},
+        "DescribeModelCard": {"ModelCardName": "fuzz-card"},
+        "ListModelCards": {},
+        "ListModelCardVersions": {"ModelCardName": "fuzz-card"},
+        "UpdateModelCard": {"ModelCardName": "fuzz-card", "ModelCardStatus": "PendingReview"},
+        "DeleteModelCard": {"ModelCardName": "fuzz-card"},
+        "CreateModelCardExportJob": {"ModelCardName": "fuzz-card", "ModelCardExportJobName": "fuzz-new-export",
+                                     "OutputConfig": {"S3OutputPath": f"{DATA}/exports"}},
+        "DescribeModelCardExportJob": {"ModelCardExportJobArn": h["export"]},
+        "ListModelCardExportJobs": {"ModelCardName": "fuzz-card"},
+        # -- pipelines ------------------------------------------------------------------------------------
+        "CreatePipeline": {"PipelineName": "fuzz-new-pipeline", "PipelineDefinition": PIPELINE, "RoleArn": ROLE,
+                           "ClientRequestToken": TOKEN},
+        "DescribePipeline": pipeline,
+        "ListPipelines": {},
+        "UpdatePipeline": {**pipeline, "PipelineDescription": "updated"},
+        "DeletePipeline": {**pipeline, "ClientRequestToken": TOKEN},
+        "ListPipelineVersions": pipeline,
+        "UpdatePipelineVersion": {"PipelineArn": h["pipeline"], "PipelineVersionId": 1,
+                                  "PipelineVersionDisplayName": "first"},
+        "StartPipelineExecution": {**pipeline, "ClientRequestToken": TOKEN},
+        "DescribePipelineExecution": {"PipelineExecutionArn": h["execution"]},
+        "DescribePipelineDefinitionForExecution": {"PipelineExecutionArn": h["execution"]},
+        "ListPipelineExecutions": pipeline,
+        "ListPipelineExecutionSteps": {"PipelineExecutionArn": h["execution"]},
+        "ListPipelineParametersForExecution": {"PipelineExecutionArn": h["execution"]},
+        "UpdatePipelineExecution": {"PipelineExecutionArn": h["execution"], "PipelineExecutionDescription": "x"},
+        "StopPipelineExecution": {"PipelineExecutionArn": h["waiting-execution"], "ClientRequestToken": TOKEN},
+        "RetryPipelineExecution": {"PipelineExecutionArn": h["failed-execution"], "ClientRequestToken": TOKEN},
+        "SendPipelineExecutionStepSuccess": {"CallbackToken": h["callback-token"],
+                                             "OutputParameters": [{"Name": "verdict", "Value": "yes"}]},
+        "SendPipelineExecutionStepFailure": {"CallbackToken": h["callback-token"], "FailureReason": "no"},
+        # -- projects -------------------------------------------------------------------------------------
+        "CreateProject": {"ProjectName": "fuzz-new-project", "ServiceCatalogProvisioningDetails": PRODUCT},
+        "DescribeProject": {"ProjectName": "fuzz-project"},
+        "ListProjects": {},
+        "UpdateProject": {"ProjectName": "fuzz-project", "ProjectDescription": "updated"},
+        "DeleteProject": {"ProjectName": "fuzz-project"},
+        # -- tags and Search ------------------------------------------------------------------------------
+        "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
+        "ListTags": {"ResourceArn": h["artifact"]},
+        "DeleteTags": {"ResourceArn": h["artifact"], "TagKeys": ["team"]},
+        "Search": {"Resource": "ModelPackage", "SearchExpression": {"Filters": [
+            {"Name": "ModelPackageGroupName", "Operator": "Equals", "Value": "fuzz-group"}]}},
+        "GetSearchSuggestions": {"Resource": "ModelPackage", "SuggestionQuery": {
+            "PropertyNameQuery": {"PropertyNameHint": "Model"}}},
+    }
