@@ -79,6 +79,13 @@ def all_by_family() -> dict[str, list[tuple[str, bool]]]:
     return {group: sorted(groups[group]) for group in sorted(groups, key=lambda name: (name[0].isupper(), name))}
 
 
+def count_phrase() -> str:
+    """How many operations sagemock answers out of the installed model's (the phrase docs pages
+    carry between `<!-- sagemock:count -->` markers, kept current by `python -m sagemock.generate`)."""
+    implemented, total = len(backend.implemented()), len(service.operation_names())
+    return f"{implemented} of the {total} SageMaker operations in botocore {botocore.__version__}"
+
+
 def summary_line() -> str:
     """The one line that depends on the installed botocore (its version and operation count)."""
     implemented, total = len(backend.implemented()), len(service.operation_names())
@@ -142,6 +149,8 @@ def text() -> str:
         lines += [f"  {operation}" for operation in operations]
     implemented, total = len(backend.implemented()), len(service.operation_names())
     lines.append(f"{implemented} of {total} SageMaker operations implemented (botocore {botocore.__version__})")
+    lines.append(f"(the installed botocore {botocore.__version__} has {total} SageMaker operations; "
+                 f"docs/coverage.md lists them for the botocore it was generated with)")
     return "\n".join(lines) + "\n"
 
 

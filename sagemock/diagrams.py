@@ -174,11 +174,12 @@ def lineage_diagram(edges: Iterable[Mapping[str, Any]], vertices: Mapping[str, M
     if format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
     edges = list(edges)
-    vertices = dict(vertices or {})
-    for found in edges:
-        for end in ("SourceArn", "DestinationArn"):
-            vertices.setdefault(found[end], {})
-    ids = {arn: f"n{index}" for index, arn in enumerate(sorted(vertices))}
+    given = dict(vertices or {})
+    # Vertices in the order the edges meet them (then any without an edge): a graph drawn twice
+    # from the same associations reads the same, whatever ids its ARNs carry.
+    order = [found[end] for found in edges for end in ("SourceArn", "DestinationArn")] + list(given)
+    vertices = {arn: given.get(arn, {}) for arn in dict.fromkeys(order)}
+    ids = {arn: f"n{index}" for index, arn in enumerate(vertices)}
 
     def label(arn: str) -> str:
         vertex = vertices[arn]
@@ -191,14 +192,14 @@ def lineage_diagram(edges: Iterable[Mapping[str, Any]], vertices: Mapping[str, M
 
     if format == "dot":
         lines = ["digraph lineage {", "    rankdir=LR;", "    node [shape=box];"]
-        lines += [f'    {ids[arn]} [label="{escape(label(arn))}"];' for arn in sorted(vertices)]
+        lines += [f'    {ids[arn]} [label="{escape(label(arn))}"];' for arn in vertices]
         for found in edges:
             kind = found.get("AssociationType")
             attributes = f' [label="{escape(kind)}"]' if kind else ""
             lines.append(f"    {ids[found['SourceArn']]} -> {ids[found['DestinationArn']]}{attributes};")
         return Diagram("\n".join(lines) + "\n}\n", "dot")
     lines = ["flowchart LR"]
-    lines += [f'    {ids[arn]}["{escape(label(arn))}"]' for arn in sorted(vertices)]
+    lines += [f'    {ids[arn]}["{escape(label(arn))}"]' for arn in vertices]
     for found in edges:
         kind = found.get("AssociationType")
         arrow = f" -->|{escape(kind)}| " if kind else " --> "

@@ -9,7 +9,10 @@ Run it from a source checkout after adding a family, an operation or a lifecycle
   the family it needs (see `core.backend.lookup`);
 * `docs/coverage.md`: the table of implemented operations (`sagemock coverage --markdown`);
 * the status diagrams in each family's docs page, between `<!-- sagemock:lifecycles -->` markers,
-  from the `Lifecycle` declarations (`diagrams.DOCS_PAGES` says which page shows which).
+  from the `Lifecycle` declarations (`diagrams.DOCS_PAGES` says which page shows which);
+* the operation counts docs pages quote, between `<!-- sagemock:count -->` and
+  `<!-- /sagemock:count -->` (`coverage.count_phrase()`), so every page agrees with
+  docs/coverage.md.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import argparse
 import functools
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = Path(__file__).resolve().parent / "backends" / "_index.py"
 COMMAND = "python -m sagemock.generate"
+COUNT = re.compile(r"(<!-- sagemock:count -->)(.*?)(<!-- /sagemock:count -->)", re.S)
 
 
 def family_modules() -> list[str]:
@@ -70,7 +75,18 @@ def targets() -> dict[Path, Callable[[str], str]]:
     }
     for page in sorted(set(diagrams.DOCS_PAGES.values())):
         found[ROOT / "docs" / page] = functools.partial(_page, page=page)
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        if COUNT.search(path.read_text(encoding="utf-8")):
+            previous = found.get(path)
+            found[path] = functools.partial(_counted, then=previous)
     return found
+
+
+def _counted(current: str, then: Callable[[str], str] | None = None) -> str:
+    from . import coverage
+
+    text = then(current) if then is not None else current
+    return COUNT.sub(lambda match: match.group(1) + coverage.count_phrase() + match.group(3), text)
 
 
 def _page(current: str, page: str) -> str:

@@ -12,9 +12,7 @@ works; the environment is restored exactly when the outermost activation stops.
 """
 from __future__ import annotations
 
-import difflib
 import functools
-import html
 import inspect
 import os
 import sys
@@ -78,6 +76,8 @@ def _unbound_class_hook(cls: type, name: str) -> Callable[[type], None]:
 
 
 def _closest(given: str, choices: list[str]) -> str:
+    import difflib
+
     found = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
     return f"; did you mean {found[0]!r}?" if found else ""
 
@@ -501,6 +501,8 @@ class MockSageMaker:
 
     def _repr_html_(self) -> str:
         """How Jupyter shows the mock: its status and a table of what each store holds."""
+        import html
+
         config = self.config
         escape = html.escape
         status = "active" if self.active else "stopped"
