@@ -35,7 +35,8 @@ def _run_function(function: Any) -> None:
     parameters = set(inspect.signature(function).parameters)
     if not parameters <= FIXTURES:
         return  # it needs fixtures of its own: defined, not run
-    if not parameters:
+    marks = [mark for mark in getattr(function, "pytestmark", []) if mark.name == "sagemock"]
+    if not parameters and not marks:
         result = function()
         if inspect.iscoroutine(result):
             asyncio.run(result)
@@ -45,10 +46,9 @@ def _run_function(function: Any) -> None:
     from sagemock import mock_sagemaker
 
     options: dict[str, Any] = {}
-    for mark in getattr(function, "pytestmark", []):
-        if mark.name == "sagemock":
-            options.update(mark.kwargs)
-    with mock_sagemaker(**options) as mock:
+    for mark in marks:
+        options.update(mark.kwargs)
+    with mock_sagemaker(**options) as mock:  # the fixtures, or the marker alone, as the plugin does
         config = mock.config
         client = boto3.client("sagemaker", region_name=config.region, aws_access_key_id=config.account_id,
                               aws_secret_access_key="sagemock")
