@@ -236,7 +236,7 @@ class MockSageMaker:
         if kept is not None:
             self.state.restore(kept)
 
-    def _class_hook(self, cls: type, name: str, original: Callable[[type], None], setting_up: bool) -> None:
+    def _class_hook(self, cls: type, original: Callable[[type], None], setting_up: bool) -> None:
         """Run a class-level hook mocked: setting up keeps what it made for every test of the
         class; tearing down starts from that state."""
         self.start()
@@ -269,10 +269,10 @@ class MockSageMaker:
                 original_setup(test)
 
             def setUpClass(klass: type) -> None:
-                mock._class_hook(klass, "setUpClass", original_setup_class, setting_up=True)
+                mock._class_hook(klass, original_setup_class, setting_up=True)
 
             def tearDownClass(klass: type) -> None:
-                mock._class_hook(klass, "tearDownClass", original_teardown_class, setting_up=False)
+                mock._class_hook(klass, original_teardown_class, setting_up=False)
 
             test_case.setUp = setUp
             test_case.setUpClass = classmethod(setUpClass)
@@ -312,12 +312,11 @@ class MockSageMaker:
         if has_setup_class:
             original_setup_class_hook = _unbound_class_hook(cls, "setup_class")
             holder.setup_class = classmethod(
-                lambda klass: mock._class_hook(klass, "setup_class", original_setup_class_hook, setting_up=True))
+                lambda klass: mock._class_hook(klass, original_setup_class_hook, setting_up=True))
         if has_teardown_class:
             original_teardown_class_hook = _unbound_class_hook(cls, "teardown_class")
             holder.teardown_class = classmethod(
-                lambda klass: mock._class_hook(klass, "teardown_class", original_teardown_class_hook,
-                                               setting_up=False))
+                lambda klass: mock._class_hook(klass, original_teardown_class_hook, setting_up=False))
         return cls
 
     # -- the state of the active mock ---------------------------------------------------------

@@ -53,10 +53,16 @@ def test_a_status_machine_is_drawn_from_its_declaration():
     assert not any(line.startswith("    COMPLETED --> STOPPING") for line in lines)
 
 
-def test_generate_check_reports_nothing_stale(capsys):
-    assert generate.main(["--check"]) in (0, 1)
-    stale = capsys.readouterr().out.splitlines()
-    assert [line for line in stale if "coverage.md" not in line] == []
+def test_generate_check_reports_nothing_stale():
+    """Nothing the generator writes is stale, but for what depends on the installed botocore's
+    model: docs/coverage.md and the counts pages quote (checked against it above)."""
+    def without_counts(text: str) -> str:
+        return generate.COUNT.sub("", text)
+
+    stale = [path.relative_to(generate.ROOT).as_posix() for path, wanted in generate.stale().items()
+             if path.name != "coverage.md"
+             and without_counts(wanted) != without_counts(path.read_text(encoding="utf-8"))]
+    assert stale == [], STALE
 
 
 def test_every_page_quotes_the_count_of_docs_coverage_md():
