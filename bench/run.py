@@ -231,7 +231,8 @@ class Setups:
         client = self.session.client("sagemaker", region_name=region)
         events = client.meta.events
         if keep != "sagemock":
-            events.unregister(SAGEMOCK_EVENT, intercept.before_send)
+            for event, handler in getattr(intercept, "HANDLERS", ((SAGEMOCK_EVENT, intercept.before_send),)):
+                events.unregister(event, handler)
         if keep != "moto" and self.moto_stubber is not None:
             events.unregister("before-send", self.moto_stubber)
         return client

@@ -2,6 +2,8 @@
 
     sagemock server [--host 127.0.0.1] [--port 5000] [--state-file PATH] [--account-id ...] [--region ...]
     sagemock coverage [--markdown]
+    sagemock lifecycles [KIND ...]
+    sagemock lineage SNAPSHOT.json [--format mermaid|dot]
     sagemock version
 
 `sagemock coverage --markdown` is also the generator of docs/coverage.md, so the published table
@@ -20,11 +22,7 @@ from typing import Any
 
 import botocore
 
-from . import (
-    __version__,
-    backends,  # noqa: F401  (registers every family's operations)
-    coverage,
-)
+from . import __version__, coverage
 from .core import backend
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION
 
@@ -32,6 +30,42 @@ from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION
 
 def _coverage(args: argparse.Namespace) -> int:
     sys.stdout.write(coverage.markdown() if args.markdown else coverage.text())
+    return 0
+
+
+# -- diagrams -------------------------------------------------------------------------------------
+
+def _lifecycles(args: argparse.Namespace) -> int:
+    from . import diagrams
+
+    found = diagrams.lifecycles()
+    unknown = sorted(set(args.kinds) - set(found))
+    if unknown:
+        print(f"sagemock lifecycles: no lifecycle for {', '.join(unknown)}; these have one: {', '.join(found)}",
+              file=sys.stderr)
+        return 2
+    for kind, declared in found.items():
+        if not args.kinds or kind in args.kinds:
+            print(f"%% {kind} ({declared.status_key})")
+            print(diagrams.lifecycle_mermaid(declared), end="")
+    return 0
+
+
+def _lineage(args: argparse.Namespace) -> int:
+    import json
+
+    from .core.snapshot import SnapshotError
+    from .mock import MockSageMaker
+
+    try:
+        with open(args.snapshot, encoding="utf-8") as file:
+            document = json.load(file)
+        with MockSageMaker(fake_credentials=False) as mock:
+            mock.restore(document)
+            print(mock.lineage_diagram(args.format), end="")
+    except (OSError, ValueError, SnapshotError) as exc:
+        print(f"sagemock lineage: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -118,6 +152,20 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--markdown", action="store_true",
                          help=f"print the table of docs/coverage.md ({coverage.REGENERATE})")
     listing.set_defaults(func=_coverage)
+
+    lifecycles = commands.add_parser("lifecycles", help="print status machines as Mermaid state diagrams",
+                                     description="Print each resource kind's status machine, drawn from its "
+                                                 "Lifecycle declaration, as a Mermaid state diagram.")
+    lifecycles.add_argument("kinds", nargs="*", metavar="KIND", help="only these kinds (e.g. training-job)")
+    lifecycles.set_defaults(func=_lifecycles)
+
+    lineage = commands.add_parser("lineage", help="draw the lineage graph a snapshot holds",
+                                  description="Draw the lineage graph (associations and the entities they join) "
+                                              "of a snapshot: mock.snapshot() saved as JSON, or a server's "
+                                              "--state-file.")
+    lineage.add_argument("snapshot", metavar="SNAPSHOT.json")
+    lineage.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    lineage.set_defaults(func=_lineage)
 
     version = commands.add_parser("version", help="print the versions of sagemock, botocore and Python")
     version.set_defaults(func=_version)

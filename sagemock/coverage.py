@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 import botocore
-from botocore import xform_name
 
 from .core import backend, service
 
@@ -28,8 +27,10 @@ _VERB = re.compile(r"(Batch)?([A-Z][a-z]+)(.*)")
 
 def family_of(operation: str) -> str:
     """The family module implementing an operation: `registry` for sagemock.backends.registry."""
-    cls, _method = backend.METHODS[xform_name(operation)]
-    return cls.__module__.rsplit(".", 1)[-1]
+    found = backend.lookup(operation)
+    if found is None:
+        raise LookupError(f"sagemock does not implement {operation}")
+    return found[0].__module__.rsplit(".", 1)[-1]
 
 
 def resource_of(operation: str) -> str:
@@ -66,15 +67,23 @@ def all_by_family() -> dict[str, list[tuple[str, bool]]]:
     """Every operation of the model as (operation, implemented), under its family when a family
     covers its resource, else under the resource's name; groups and operations sorted."""
     covered: dict[str, str] = {}
-    for operation in backend.implemented():
+    implemented = set(backend.implemented())
+    for operation in sorted(implemented):
         covered.setdefault(resource_of(operation), family_of(operation))
     groups: dict[str, list[tuple[str, bool]]] = {}
     for operation in service.operation_names():
-        is_implemented = xform_name(operation) in backend.METHODS
+        is_implemented = operation in implemented
         group = family_of(operation) if is_implemented else covered.get(resource_of(operation),
                                                                           resource_of(operation))
         groups.setdefault(group, []).append((operation, is_implemented))
     return {group: sorted(groups[group]) for group in sorted(groups, key=lambda name: (name[0].isupper(), name))}
+
+
+def count_phrase() -> str:
+    """How many operations sagemock answers out of the installed model's (the phrase docs pages
+    carry between `<!-- sagemock:count -->` markers, kept current by `python -m sagemock.generate`)."""
+    implemented, total = len(backend.implemented()), len(service.operation_names())
+    return f"{implemented} of the {total} SageMaker operations in botocore {botocore.__version__}"
 
 
 def summary_line() -> str:
@@ -140,6 +149,8 @@ def text() -> str:
         lines += [f"  {operation}" for operation in operations]
     implemented, total = len(backend.implemented()), len(service.operation_names())
     lines.append(f"{implemented} of {total} SageMaker operations implemented (botocore {botocore.__version__})")
+    lines.append(f"(the installed botocore {botocore.__version__} has {total} SageMaker operations; "
+                 f"docs/coverage.md lists them for the botocore it was generated with)")
     return "\n".join(lines) + "\n"
 
 

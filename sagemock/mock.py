@@ -5,23 +5,44 @@ sync and async functions and classes, works as a context manager, and can be sta
 by hand. While any mock is active, every SageMaker request from any botocore client goes to the
 outermost active mock's state; other services are left alone. An activation with no other mock
 active starts from empty state; a nested one shares the outer state.
+
+While a mock is active, the environment carries fake AWS credentials (as moto's does), so code
+that builds a client without credentials, or on a machine whose profile has expired, still
+works; the environment is restored exactly when the outermost activation stops.
 """
 from __future__ import annotations
 
 import functools
 import inspect
 import os
+import sys
 import threading
-import unittest
 import warnings
+import weakref
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from .core import arns, backend, intercept, lifecycle
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, Injected, State
 
+if TYPE_CHECKING:
+    from .diagrams import Diagram
+
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 _lock = threading.RLock()
+
+#: The environment while a mock is active: fake credentials (a twelve-digit key selects the
+#: mock's account), and no session token, which would pair a real token with the fake key.
+CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+FAKE_SECRET = "sagemock"
+#: The values those variables had before the outermost activation (None: unset).
+_saved_environment: dict[str, str | None] | None = None
+#: boto3's default session before the outermost activation, with the credentials it had cached.
+_saved_default_session: tuple[Any, Any] = (None, None)
+#: Activations that outlived the test that began them (the pytest plugin marks them).
+_leaked: weakref.WeakSet[State] = weakref.WeakSet()
 
 
 def _env_strict() -> bool:
@@ -30,6 +51,35 @@ def _env_strict() -> bool:
 
 class SagemockWarning(UserWarning):
     """Something in how sagemock is used will not do what it seems to."""
+
+
+def _is_test_case(cls: type) -> bool:
+    """Whether a class is a `unittest.TestCase` (without importing unittest for those that are not)."""
+    unittest = sys.modules.get("unittest")
+    return unittest is not None and issubclass(cls, unittest.TestCase)
+
+
+def _unbound_class_hook(cls: type, name: str) -> Callable[[type], None]:
+    """A class-level hook (`setup_class`, ...) as a function of the class, called as pytest calls
+    it: a classmethod bound to the class, a plain function given the class if it takes it."""
+    for klass in cls.__mro__:
+        found: Any = vars(klass).get(name)
+        if found is None:
+            continue
+        if isinstance(found, classmethod):
+            method: Callable[[type], None] = found.__func__
+            return method
+        function: Callable[..., None] = found.__func__ if isinstance(found, staticmethod) else found
+        takes_class = not isinstance(found, staticmethod) and len(inspect.signature(function).parameters) > 0
+        return lambda cls_: function(cls_) if takes_class else function()
+    raise AttributeError(f"{cls.__name__} has no {name}")
+
+
+def _closest(given: str, choices: list[str]) -> str:
+    import difflib
+
+    found = difflib.get_close_matches(given, choices, n=1, cutoff=0.6)
+    return f"; did you mean {found[0]!r}?" if found else ""
 
 
 def _call_with_optional_method(function: Callable[..., Any], test: Any, method: Any) -> None:
@@ -60,6 +110,10 @@ class MockSageMaker:
         transitions: "instant" (a status change completes before the next read), "reads" (it
             advances one step every `transition_reads` reads) or "seconds" (one step every
             `transition_seconds` seconds of the mock clock).
+        fake_credentials: while active, set `AWS_ACCESS_KEY_ID` (the account id) and
+            `AWS_SECRET_ACCESS_KEY` in the environment and unset `AWS_SESSION_TOKEN`, as moto
+            does, so clients built without credentials work; False leaves the environment alone.
+            Credentials given to a client explicitly win either way.
     """
 
     def __init__(
@@ -73,6 +127,7 @@ class MockSageMaker:
         transitions: str = "instant",
         transition_reads: int = 1,
         transition_seconds: float = 1.0,
+        fake_credentials: bool = True,
     ) -> None:
         self.config = Config(
             account_id=account_id,
@@ -84,13 +139,17 @@ class MockSageMaker:
             transition_reads=transition_reads,
             transition_seconds=transition_seconds,
         )
+        self.fake_credentials = fake_credentials
         self._pushed: list[State] = []
+        #: What a decorated class's setUpClass/setup_class left, by class: each test starts from it.
+        self._class_snapshots: dict[type, dict[str, Any]] = {}
 
     # -- activation -------------------------------------------------------------------------
 
     def start(self) -> MockSageMaker:
         intercept.install()
         with _lock:
+            _retire_leaked()
             if intercept.active:
                 state = intercept.active[0]
                 if state.config != self.config:
@@ -100,6 +159,8 @@ class MockSageMaker:
                         SagemockWarning, stacklevel=2)
             else:
                 state = State(self.config)
+                if self.fake_credentials:
+                    _fake_environment(self.config.account_id)
             intercept.active.append(state)
             self._pushed.append(state)
         return self
@@ -112,6 +173,8 @@ class MockSageMaker:
             for index in range(len(intercept.active) - 1, -1, -1):
                 if intercept.active[index] is state:
                     del intercept.active[index]
+                    if not intercept.active:
+                        _restore_environment()
                     break
 
     @property
@@ -128,7 +191,7 @@ class MockSageMaker:
     def __call__(self, target: type[T]) -> type[T]: ...
 
     @overload
-    def __call__(self, target: Callable[..., T]) -> Callable[..., T]: ...
+    def __call__(self, target: Callable[P, R]) -> Callable[P, R]: ...
 
     def __call__(self, target: Any) -> Any:
         if isinstance(target, type):
@@ -164,31 +227,71 @@ class MockSageMaker:
 
         return wrapper
 
+    # -- classes ------------------------------------------------------------------------------
+
+    def _begin_test(self, cls: type) -> None:
+        """Start the activation of one test of a decorated class, from what its class set up."""
+        self.start()
+        kept = self._class_snapshots.get(cls)
+        if kept is not None:
+            self.state.restore(kept)
+
+    def _class_hook(self, cls: type, original: Callable[[type], None], setting_up: bool) -> None:
+        """Run a class-level hook mocked: setting up keeps what it made for every test of the
+        class; tearing down starts from that state."""
+        self.start()
+        try:
+            if not setting_up:
+                kept = self._class_snapshots.pop(cls, None)
+                if kept is not None:
+                    self.state.restore(kept)
+            original(cls)
+            if setting_up:
+                self._class_snapshots[cls] = self.state.snapshot()
+        finally:
+            self.stop()
+
     def _decorate_class(self, cls: type[T]) -> type[T]:
         mock = self
-        if issubclass(cls, unittest.TestCase):
-            # One activation spans setUp, the test and tearDown (cleanups run after tearDown).
-            original_setup = cls.setUp
+        if _is_test_case(cls):
+            # One activation spans setUp, the test and tearDown (cleanups run after tearDown);
+            # setUpClass and tearDownClass run mocked, and every test starts from what
+            # setUpClass made.
+            test_case: Any = cls
+            original_setup = test_case.setUp
+            original_setup_class = test_case.setUpClass.__func__
+            original_teardown_class = test_case.tearDownClass.__func__
 
             @functools.wraps(original_setup)
-            def setUp(test: unittest.TestCase) -> None:
-                mock.start()
+            def setUp(test: Any) -> None:
+                mock._begin_test(type(test))
                 test.addCleanup(mock.stop)
                 original_setup(test)
 
-            cls.setUp = setUp  # type: ignore[method-assign,assignment]
+            def setUpClass(klass: type) -> None:
+                mock._class_hook(klass, original_setup_class, setting_up=True)
+
+            def tearDownClass(klass: type) -> None:
+                mock._class_hook(klass, original_teardown_class, setting_up=False)
+
+            test_case.setUp = setUp
+            test_case.setUpClass = classmethod(setUpClass)
+            test_case.tearDownClass = classmethod(tearDownClass)
             return cls
         # Every test* method, inherited ones too, runs mocked ...
         for name in dir(cls):
             value = getattr(cls, name)
             if name.startswith("test") and inspect.isfunction(value):
                 setattr(cls, name, self(value))
-        # ... and under pytest one activation spans setup_method, the test and teardown_method.
+        # ... and under pytest one activation spans setup_method, the test and teardown_method;
+        # setup_class and teardown_class run mocked, each test starting from what setup_class made.
         original_setup_method = getattr(cls, "setup_method", None)
         original_teardown_method = getattr(cls, "teardown_method", None)
+        has_setup_class = getattr(cls, "setup_class", None) is not None
+        has_teardown_class = getattr(cls, "teardown_class", None) is not None
 
         def setup_method(test: Any, method: Any = None) -> None:
-            mock.start()
+            mock._begin_test(type(test))
             try:
                 if original_setup_method is not None:
                     _call_with_optional_method(original_setup_method, test, method)
@@ -203,8 +306,17 @@ class MockSageMaker:
             finally:
                 mock.stop()
 
-        cls.setup_method = setup_method  # type: ignore[attr-defined]
-        cls.teardown_method = teardown_method  # type: ignore[attr-defined]
+        holder: Any = cls
+        holder.setup_method = setup_method
+        holder.teardown_method = teardown_method
+        if has_setup_class:
+            original_setup_class_hook = _unbound_class_hook(cls, "setup_class")
+            holder.setup_class = classmethod(
+                lambda klass: mock._class_hook(klass, original_setup_class_hook, setting_up=True))
+        if has_teardown_class:
+            original_teardown_class_hook = _unbound_class_hook(cls, "teardown_class")
+            holder.teardown_class = classmethod(
+                lambda klass: mock._class_hook(klass, original_teardown_class_hook, setting_up=False))
         return cls
 
     # -- the state of the active mock ---------------------------------------------------------
@@ -247,7 +359,13 @@ class MockSageMaker:
 
     def fail(self, operation: str, code: str = "ThrottlingException", message: str | None = None, *,
              status: int = 400, times: int | None = 1) -> None:
-        """Make `operation` answer with an error instead of running, `times` times (None: always)."""
+        """Make `operation` answer with an error instead of running, `times` times (None: always).
+
+        `operation` is the API name (`CreateModelPackageGroup`) or the boto3 method name
+        (`create_model_package_group`); anything else, or an operation sagemock does not
+        implement (it answers `NotImplemented` whatever is injected), raises `ValueError`.
+        """
+        operation = operation_name(operation)
         entry = Injected(code, message or f"Injected {code} for {operation}", status, times)
         with _lock:
             self.state.injected.setdefault(operation, []).append(entry)
@@ -267,6 +385,11 @@ class MockSageMaker:
         With `name`, only the resource of that name fails. The resource takes its failure path
         (e.g. INPROGRESS -> FAILED) and its FailureReason is `reason`.
         """
+        backend.load_all()
+        if kind not in lifecycle.REGISTRY:
+            failing = sorted(k for k, found in lifecycle.REGISTRY.items() if found.failure_paths)
+            raise ValueError(f"{kind!r} is not a kind of resource sagemock can fail"
+                             f"{_closest(kind, failing)} (these can: {', '.join(failing)})")
         lifecycle.plan_failure(self.state, kind, name, reason)
 
     def put_trial_component_metrics(self, trial_component_arn: str, metrics: dict[str, list[float]]) -> None:
@@ -305,6 +428,101 @@ class MockSageMaker:
         with store.lock:
             store.backend(Training).record_final_metrics(document, metrics, self.state.clock.now())
 
+    def lineage_diagram(self, format: str = "mermaid", *, account_id: str | None = None,  # noqa: A002
+                        region: str | None = None) -> Diagram:
+        """The lineage graph the mock holds (every association, with the entities it joins), as
+        Mermaid ("mermaid") or Graphviz ("dot") text that renders inline in Jupyter.
+
+        `account_id` and `region` narrow it to one account-region store.
+        """
+        from .backends.lineage import Lineage
+        from .diagrams import lineage_diagram
+
+        edges: list[dict[str, Any]] = []
+        vertices: dict[str, dict[str, Any]] = {}
+        for (account, store_region), store in sorted(self.state.stores.items()):
+            if account_id not in (None, account) or region not in (None, store_region):
+                continue
+            with store.lock:
+                found = store.backends.get(Lineage)
+                if not isinstance(found, Lineage):
+                    continue
+                for association in found.associations.values():
+                    summary = found._summary(association)
+                    edges.append(summary)
+                    for end in ("Source", "Destination"):
+                        arn = summary[f"{end}Arn"]
+                        vertices[arn] = {"Name": summary.get(f"{end}Name"), "Type": summary.get(f"{end}Type"),
+                                         "LineageType": Lineage.lineage_type(arn)}
+        return lineage_diagram(edges, vertices, format)
+
+    # -- what it shows ------------------------------------------------------------------------
+
+    def summary(self) -> list[dict[str, Any]]:
+        """What the mock holds: per account-region store, each kind of resource with its count
+        and the count per status (what `repr` and Jupyter show)."""
+        if not self._pushed:
+            return []
+        rows = []
+        for (account, region), store in sorted(self._pushed[-1].stores.items()):
+            kinds: dict[str, dict[str, Any]] = {}
+            with store.lock:
+                for arn, document in store.resources.items():
+                    kind = arns.kind(arn) or "?"
+                    entry = kinds.setdefault(kind, {"count": 0, "statuses": {}})
+                    entry["count"] += 1
+                    declared = lifecycle.REGISTRY.get(kind)
+                    status = document.get(declared.status_key) if declared is not None else None
+                    if isinstance(status, str):
+                        entry["statuses"][status] = entry["statuses"].get(status, 0) + 1
+            for entry in kinds.values():
+                entry["statuses"] = dict(sorted(entry["statuses"].items()))
+            if kinds:
+                rows.append({"account": account, "region": region, "kinds": dict(sorted(kinds.items()))})
+        return rows
+
+    def __repr__(self) -> str:
+        config = self.config
+        head = (f"<MockSageMaker {'active' if self.active else 'stopped'}, account {config.account_id}, "
+                f"region {config.region}")
+        stores = self.summary()
+        if not self.active:
+            return head + ">"
+        if not stores:
+            return head + ": empty>"
+        parts = []
+        for store in stores:
+            kinds = ", ".join(f"{kind} {entry['count']}" + (
+                " (" + ", ".join(f"{status} {count}" for status, count in entry["statuses"].items()) + ")"
+                if entry["statuses"] else "") for kind, entry in store["kinds"].items())
+            parts.append(f"{store['account']}/{store['region']}: {kinds}")
+        return head + "; " + "; ".join(parts) + ">"
+
+    def _repr_html_(self) -> str:
+        """How Jupyter shows the mock: its status and a table of what each store holds."""
+        import html
+
+        config = self.config
+        escape = html.escape
+        status = "active" if self.active else "stopped"
+        lines = [f"<div class=\"sagemock\"><p><b>MockSageMaker</b> ({escape(status)}): account "
+                 f"<code>{escape(config.account_id)}</code>, region <code>{escape(config.region)}</code>, "
+                 f"transitions <code>{escape(config.transitions)}</code></p>"]
+        stores = self.summary()
+        if self.active and not stores:
+            lines.append("<p>No resources.</p>")
+        if stores:
+            lines.append("<table><thead><tr><th>account</th><th>region</th><th>resource</th><th>count</th>"
+                         "<th>statuses</th></tr></thead><tbody>")
+            for store in stores:
+                for kind, entry in store["kinds"].items():
+                    statuses = ", ".join(f"{escape(name)}: {count}" for name, count in entry["statuses"].items())
+                    lines.append(f"<tr><td>{escape(store['account'])}</td><td>{escape(store['region'])}</td>"
+                                 f"<td>{escape(kind)}</td><td>{entry['count']}</td><td>{statuses}</td></tr>")
+            lines.append("</tbody></table>")
+        lines.append("</div>")
+        return "\n".join(lines)
+
     @staticmethod
     def implemented_operations() -> list[str]:
         """The SageMaker operations sagemock answers."""
@@ -316,7 +534,7 @@ def mock_sagemaker(func: type[T]) -> type[T]: ...
 
 
 @overload
-def mock_sagemaker(func: Callable[..., T]) -> Callable[..., T]: ...
+def mock_sagemaker(func: Callable[P, R]) -> Callable[P, R]: ...
 
 
 @overload
@@ -329,3 +547,93 @@ def mock_sagemaker(func: Any = None, **config: Any) -> Any:
     if func is not None:
         return MockSageMaker(**config)(func)
     return MockSageMaker(**config)
+
+
+def operation_name(given: str) -> str:
+    """The API name of an operation a mock control names, as the API (`CreateModel`) or as boto3
+    (`create_model`) spells it: anything else, or an operation sagemock does not implement, is a
+    `ValueError` that suggests the closest name."""
+    from botocore import xform_name
+
+    implemented = backend.implemented()
+    if given in implemented:
+        return given
+    by_method = {xform_name(name): name for name in implemented}
+    if given in by_method:
+        return by_method[given]
+    from .core import service
+
+    known = service.operation_names()
+    for name in known:
+        if given in (name, xform_name(name)):
+            raise ValueError(f"sagemock does not implement {name}: it answers NotImplemented, whatever is injected")
+    raise ValueError(f"{given!r} is not a SageMaker operation{_closest(given, [*implemented, *by_method])}")
+
+
+# -- the environment while a mock is active -----------------------------------------------------
+
+def _fake_environment(account_id: str) -> None:
+    """Put fake credentials in the environment, keeping what was there (under `_lock`).
+
+    boto3's default session caches the credentials it resolved: it forgets them while the mock
+    is active (so clients made from it pick up the fake ones) and gets them back at the end (so
+    the fake ones never outlive the mock).
+    """
+    global _saved_environment, _saved_default_session
+    if _saved_environment is None:
+        _saved_environment = {name: os.environ.get(name) for name in CREDENTIAL_VARIABLES}
+        boto3 = sys.modules.get("boto3")
+        default = getattr(boto3, "DEFAULT_SESSION", None)
+        inner = getattr(default, "_session", None)
+        _saved_default_session = (default, getattr(inner, "_credentials", None))
+        if inner is not None:
+            inner._credentials = None
+    os.environ["AWS_ACCESS_KEY_ID"] = account_id
+    os.environ["AWS_SECRET_ACCESS_KEY"] = FAKE_SECRET
+    for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        os.environ.pop(name, None)
+
+
+def _restore_environment() -> None:
+    """Put back the credential variables (and boto3's default session) as they were before the
+    outermost activation."""
+    global _saved_environment, _saved_default_session
+    saved, _saved_environment = _saved_environment, None
+    if saved is None:
+        return
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    (default, credentials), _saved_default_session = _saved_default_session, (None, None)
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None:
+        setattr(boto3, "DEFAULT_SESSION", default)  # noqa: B010  (boto3 is untyped here)
+    inner = getattr(default, "_session", None)
+    if inner is not None:
+        inner._credentials = credentials
+
+
+# -- leaks ----------------------------------------------------------------------------------------
+
+def mark_leaked(states: list[State]) -> None:
+    """Record activations that outlived the test that began them (the pytest plugin calls this)."""
+    with _lock:
+        for state in states:
+            _leaked.add(state)
+
+
+def _retire_leaked() -> None:
+    """Stop answering from activations an earlier test leaked, saying so (under `_lock`)."""
+    leaked = [state for state in intercept.active if state in _leaked]
+    if not leaked:
+        return
+    warnings.warn(
+        f"{len(leaked)} mock_sagemaker activation(s) begun in an earlier test were never stopped; "
+        "they answer nothing from now on, and this activation starts empty. Stop every start()ed "
+        "mock (or use it as a decorator, a context manager or the sagemaker_mock fixture)",
+        SagemockWarning, stacklevel=4)
+    intercept.active[:] = [state for state in intercept.active if state not in _leaked]
+    if not intercept.active:
+        _restore_environment()

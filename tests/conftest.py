@@ -1,13 +1,18 @@
-"""Shared fixtures for sagemock's own tests (strict shape checking is on: see setup.cfg)."""
+"""Shared fixtures for sagemock's own tests (strict shape checking is on: see pyproject.toml)."""
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from sagemock.core import snapshot
+from sagemock.core import backend, snapshot
 from sagemock.core.state import State
 from sagemock.mock import MockSageMaker, defaults
+
+# Families load on first use; load them all now, before any in-process pytester run: pytester
+# forgets the modules a run imported, and a family imported twice would declare its lifecycles
+# twice. (The lazy loading itself is tested in fresh interpreters: tests/test_cold_start.py.)
+backend.load_all()
 
 
 @pytest.fixture(autouse=True)

@@ -274,3 +274,130 @@ def test_nested_activation_with_other_options_warns():
         with pytest.warns(SagemockWarning, match="account_id='222222222222'"):
             with mock_sagemaker(account_id="222222222222"):
                 assert ":111111111111:" in make_group("g")
+
+
+# -- controls name what exists ----------------------------------------------------------------------
+
+def test_fail_accepts_the_api_name_and_the_boto3_name():
+    with mock_sagemaker() as mock:
+        mock.fail("create_model_package_group", "ThrottlingException", times=None, status=400)
+        with pytest.raises(ClientError) as err:
+            make_group("throttled")
+        assert err.value.response["Error"]["Code"] == "ThrottlingException"
+        mock.reset()
+        mock.fail("DescribeModelPackageGroup", "ResourceLimitExceeded")
+        make_group("ok")
+        with pytest.raises(ClientError, match="ResourceLimitExceeded"):
+            client().describe_model_package_group(ModelPackageGroupName="ok")
+
+
+@pytest.mark.parametrize(("given", "suggestion"), [
+    ("CreateModelPackageGroups", "CreateModelPackageGroup"),
+    ("create_model_pakage_group", "create_model_package_group"),
+    ("DescribeModelPackageGrop", "DescribeModelPackageGroup"),
+])
+def test_fail_refuses_a_name_that_is_no_operation_and_suggests_the_closest(given, suggestion):
+    with mock_sagemaker() as mock:
+        with pytest.raises(ValueError, match=f"did you mean '{suggestion}'"):
+            mock.fail(given)
+        assert not mock.state.injected
+
+
+def test_fail_refuses_an_operation_sagemock_does_not_implement():
+    """Its injected error could never fire: the operation answers NotImplemented first."""
+    from sagemock.core import backend, service
+
+    unimplemented = sorted(set(service.operation_names()) - set(backend.implemented()))[0]
+    with mock_sagemaker() as mock:
+        with pytest.raises(ValueError, match=f"does not implement {unimplemented}"):
+            mock.fail(unimplemented)
+
+
+def test_fail_next_refuses_an_unknown_kind_and_suggests_the_closest():
+    with mock_sagemaker() as mock:
+        with pytest.raises(ValueError, match="did you mean 'compilation-job'"):
+            mock.fail_next("compilation_job")
+        assert not mock.state.failures
+
+
+# -- leaks ----------------------------------------------------------------------------------------
+
+def test_sagemock_warning_is_exported():
+    import sagemock
+    from sagemock.mock import SagemockWarning
+
+    assert sagemock.SagemockWarning is SagemockWarning
+    assert issubclass(SagemockWarning, UserWarning)
+
+
+# -- the class decorator covers setUpClass / setup_class --------------------------------------------
+
+@mock_sagemaker
+class TestUnittestSetUpClass(unittest.TestCase):
+    arn = ""
+    torn_down_with: list[str] = []
+
+    @classmethod
+    def setUpClass(cls):
+        cls.arn = make_group("from-setup-class")
+
+    @classmethod
+    def tearDownClass(cls):
+        TestUnittestSetUpClass.torn_down_with = group_names()
+
+    def test_sees_the_class_resources(self):
+        assert self.arn.endswith("/from-setup-class")
+        make_group("test-a")
+        assert sorted(group_names()) == ["from-setup-class", "test-a"]
+
+    def test_starts_from_the_class_state(self):
+        make_group("test-b")
+        assert sorted(group_names()) == ["from-setup-class", "test-b"]
+
+
+def test_set_up_class_and_tear_down_class_run_mocked():
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(TestUnittestSetUpClass)
+    result = unittest.TestResult()
+    suite.run(result)
+    assert result.wasSuccessful(), result.errors + result.failures
+    assert result.testsRun == 2
+    assert TestUnittestSetUpClass.torn_down_with == ["from-setup-class"]
+    assert not intercept.active
+
+
+@mock_sagemaker
+class TestPytestSetupClass:
+    @classmethod
+    def setup_class(cls):
+        cls.arn = make_group("from-setup-class")
+
+    def test_sees_the_class_resources(self):
+        assert self.arn.endswith("/from-setup-class")
+        make_group("a")
+        assert sorted(group_names()) == ["a", "from-setup-class"]
+
+    def test_starts_from_the_class_state(self):
+        assert group_names() == ["from-setup-class"]
+
+
+# -- what the mock shows ------------------------------------------------------------------------------
+
+def test_repr_and_html_show_what_the_mock_holds():
+    mock = mock_sagemaker(account_id="111122223333", region="eu-west-1")
+    assert repr(mock) == "<MockSageMaker stopped, account 111122223333, region eu-west-1>"
+    with mock:
+        assert repr(mock) == "<MockSageMaker active, account 111122223333, region eu-west-1: empty>"
+        sm = client("eu-west-1", key="111122223333")
+        sm.create_model_package_group(ModelPackageGroupName="a")
+        sm.create_model_package_group(ModelPackageGroupName="b")
+        mock.set_status(sm.describe_model_package_group(ModelPackageGroupName="b")["ModelPackageGroupArn"],
+                        "Failed")
+        client("us-east-1", key="222233334444").create_model_package_group(ModelPackageGroupName="c")
+        text = repr(mock)
+        assert text.startswith("<MockSageMaker active, account 111122223333, region eu-west-1; ")
+        assert "111122223333/eu-west-1: model-package-group 2 (Completed 1, Failed 1)" in text
+        assert "222233334444/us-east-1: model-package-group 1 (Completed 1)" in text
+        page = mock._repr_html_()
+        assert "(active)" in page and "<table>" in page
+        assert "<td>model-package-group</td><td>2</td><td>Completed: 1, Failed: 1</td>" in page
+    assert "(stopped)" in mock._repr_html_()

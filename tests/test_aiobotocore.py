@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from sagemock import mock_sagemaker
 
-aiobotocore_session = pytest.importorskip("aiobotocore.session", reason="aiobotocore is in the test extra")
+aiobotocore_session = pytest.importorskip("aiobotocore.session", reason="aiobotocore is in the aio extra (CI runs it)")
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1"
 SPEC = {"Containers": [{"Image": IMAGE}], "SupportedContentTypes": ["text/csv"],

@@ -108,3 +108,20 @@ def test_server_benchmark_runs_and_reports_both_setups():
     for setup in report["setups"].values():
         assert setup["describe"]["median_us"] > 0 and setup["create"]["median_us"] > 0
         assert setup["burst"]["writes"] == 200 and setup["burst"]["writes_per_second"] > 0
+
+
+def test_cold_start_bench_reports_both_figures_against_their_floors():
+    """bench/cold_start.py in one round: every setup measured, ratios and targets reported."""
+    completed = subprocess.run([sys.executable, str(ROOT / "bench" / "cold_start.py"), "--rounds", "1", "--json"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    cold = report["cold_start"]
+    assert {"floor", "sagemock"} <= set(cold["setups"])
+    for figures in cold["setups"].values():
+        assert figures["n"] == 1 and figures["median_ms"] > 0 and figures["cpu_median_ms"] > 0
+        assert figures["peak_mib"] > 0
+    assert cold["ratios"]["sagemock_over_floor"] > 0 and cold["target"].startswith("sagemock/floor <= 1.15")
+    plugin = report["pytest_plugin"]
+    assert plugin["with_plugin"]["median_ms"] > 0 and plugin["without_plugin"]["median_ms"] > 0
+    assert isinstance(plugin["overhead_ms"], float) and plugin["target"].startswith("overhead < 20 ms")

@@ -96,3 +96,90 @@ def test_no_mock_outside_the_fixture(pytester: pytest.Pytester):
             assert not intercept.active
     """)
     pytester.runpytest().assert_outcomes(passed=2)
+
+
+def test_the_marker_alone_mocks_the_test_and_its_fixtures(pytester: pytest.Pytester):
+    pytester.makepyfile("""
+        import boto3, pytest
+        from sagemock.core import intercept
+
+        @pytest.fixture
+        def group():
+            sm = boto3.client("sagemaker", region_name="eu-west-1")
+            return sm.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+
+        @pytest.mark.sagemock(account_id="210987654321", region="eu-west-1")
+        def test_marked(group):
+            assert intercept.active
+            assert group == "arn:aws:sagemaker:eu-west-1:210987654321:model-package-group/g"
+
+        @pytest.mark.sagemock
+        class TestMarkedClass:
+            def test_inside(self):
+                assert intercept.active
+
+        def test_unmarked():
+            assert not intercept.active
+    """)
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
+def test_a_leaked_start_warns_and_the_next_fixture_starts_empty(pytester: pytest.Pytester):
+    pytester.makepyfile("""
+        import boto3, pytest
+        from sagemock import SagemockWarning, mock_sagemaker
+
+        def test_leaks():
+            mock_sagemaker().start()  # never stopped
+            boto3.client("sagemaker", region_name="us-east-1").create_model_package_group(
+                ModelPackageGroupName="leaked")
+
+        def test_fixture_starts_empty(request):
+            with pytest.warns(SagemockWarning, match="never stopped"):
+                request.getfixturevalue("sagemaker_mock")
+            client = request.getfixturevalue("sagemaker_client")
+            assert client.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+
+        def test_later_tests_are_clean(sagemaker_client):
+            assert sagemaker_client.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+    """)
+    pytester.runpytest("-W", "error::sagemock.SagemockWarning").assert_outcomes(passed=3)
+
+
+def test_a_mock_of_a_broader_fixture_is_no_leak(pytester: pytest.Pytester):
+    pytester.makepyfile("""
+        import boto3, pytest
+        from sagemock import mock_sagemaker
+
+        @pytest.fixture(scope="module")
+        def shared():
+            with mock_sagemaker():
+                boto3.client("sagemaker", region_name="us-east-1").create_model_package_group(
+                    ModelPackageGroupName="shared")
+                yield
+
+        def names():
+            groups = boto3.client("sagemaker", region_name="us-east-1").list_model_package_groups()
+            return [g["ModelPackageGroupName"] for g in groups["ModelPackageGroupSummaryList"]]
+
+        def test_one(shared):
+            assert names() == ["shared"]
+
+        def test_two(shared, sagemaker_mock):
+            assert names() == ["shared"]  # a nested activation shares the broader one's state
+    """)
+    pytester.runpytest("-W", "error::sagemock.SagemockWarning").assert_outcomes(passed=2)
+
+
+def test_the_plugin_imports_nothing_heavy(pytester: pytest.Pytester):
+    """Every pytest run loads the plugin: it must not import botocore or sagemock's machinery."""
+    pytester.makepyfile("""
+        import sys
+
+        def test_nothing_loaded():
+            assert "sagemock.pytest_plugin" in sys.modules
+            heavy = [name for name in ("botocore", "boto3", "sagemock.mock", "sagemock.core.service")
+                     if name in sys.modules]
+            assert heavy == []
+    """)
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)

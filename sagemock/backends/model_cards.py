@@ -8,9 +8,7 @@ beside it (ARN `model-card/<card>/export-job/<job>`) and go when the card goes.
 """
 from __future__ import annotations
 
-import functools
 import json
-import re
 from typing import Any
 
 from ..core import arns, service, shape, tags
@@ -19,22 +17,9 @@ from ..core.context import Context
 from ..core.errors import ConflictError, ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
+from .card_content import metadata_only
 
 Document = dict[str, Any]
-
-_PATHS_SECTION = re.compile(r"includes only the following JSON paths(.*?)All other fields", re.DOTALL)
-_PATH = re.compile(r"<code>([a-z_]+)\.([a-z_]+)</code>")
-
-
-@functools.cache
-def metadata_paths() -> tuple[tuple[str, str], ...]:
-    """The JSON paths DescribeModelCard keeps in Content when IncludedData is MetadataOnly, read from
-    the prose of DescribeModelCardResponse.Content ("includes only the following JSON paths, when
-    present in the model card: model_overview.model_id ..."); none where the model states none."""
-    member = service.operation("DescribeModelCard").output_shape.members["Content"]
-    found = _PATHS_SECTION.search(member.documentation or "")
-    return tuple(_PATH.findall(found.group(1))) if found else ()
-
 
 def _export_entered(document: Document, status: str, store: Any, now: Any) -> None:
     """Stamp each status change; a finished job points at its PDF, a failed one says why."""
@@ -244,26 +229,6 @@ def _check_content(content: str) -> None:
         raise ValidationError(f"The model card content is not valid JSON: {error}.") from None
     if not isinstance(parsed, dict):
         raise ValidationError(f"The model card content must be a JSON object, not a JSON {type(parsed).__name__}.")
-
-
-def metadata_only(content: str) -> str:
-    """Content reduced to the metadata fields readable without kms:Decrypt (`metadata_paths`).
-
-    Model package cards follow the same rule: DescribeModelPackage's MetadataOnly sanitizes
-    `ModelCard.ModelCardContent` "to include only a small set of unencrypted metadata fields ... see
-    ModelCard"."""
-    try:
-        parsed = json.loads(content)
-    except ValueError:  # (a package's card content is not checked on the way in)
-        return "{}"
-    if not isinstance(parsed, dict):
-        return "{}"
-    kept: Document = {}
-    for section, field in metadata_paths():
-        value = parsed.get(section)
-        if isinstance(value, dict) and field in value:
-            kept.setdefault(section, {})[field] = value[field]
-    return json.dumps(kept)
 
 
 def _version_summary(document: Document) -> Document:

@@ -16,7 +16,7 @@ from ..core.errors import ConflictError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from .algorithms import follow_status
-from .model_cards import metadata_only
+from .card_content import metadata_only
 
 Document = dict[str, Any]
 

@@ -15,17 +15,22 @@ import threading
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+import botocore
 import botocore.client
 import botocore.handlers
 import botocore.session
 from botocore.awsrequest import AWSResponse
 
-from . import dispatch
+from . import dispatch, service
 
 if TYPE_CHECKING:
     from .state import State
 
 EVENT = "before-send.sagemaker"
+#: Where the client's service model and credentials are seen (see `before_call`).
+CALL_EVENT = "before-call.sagemaker"
+SIGNER_EVENT = "choose-signer.sagemaker"
+UNSIGNED_KEY = "sagemock_unsigned"
 HANDLED_URL = "sagemock://handled"
 
 #: The states of the active mocks, outermost first; requests go to the outermost.
@@ -75,6 +80,33 @@ def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSRespon
     return response
 
 
+def before_call(model: Any = None, request_signer: Any = None, context: Any = None, **_kwargs: Any) -> None:
+    """Hand the calling client's SageMaker model to `service` (once), and while a mock is active
+    mark a request unsigned when the client has no credentials it can use without the network."""
+    if service._model is None and model is not None:
+        service.adopt(model.service_model)
+    if active and context is not None and not _usable_credentials(request_signer):
+        context[UNSIGNED_KEY] = True
+
+
+def _usable_credentials(request_signer: Any) -> bool:
+    """Whether a client holds credentials that sign without a network call: none at all (no
+    credentials configured) or refreshable ones that are due (an expired SSO or assumed-role
+    session would reach AWS to refresh) are not."""
+    credentials = getattr(request_signer, "_credentials", None)
+    if credentials is None:
+        return False
+    refresh_needed = getattr(credentials, "refresh_needed", None)
+    return not (callable(refresh_needed) and refresh_needed())
+
+
+def choose_signer(context: Any = None, **_kwargs: Any) -> Any:
+    """Send a request `before_call` marked without a signature (it never leaves the process)."""
+    if context is not None and context.get(UNSIGNED_KEY) and active:
+        return botocore.UNSIGNED
+    return None
+
+
 _installed = False
 _install_lock = threading.Lock()
 
@@ -95,11 +127,31 @@ def install() -> None:
         _installed = True
 
 
+HANDLERS = ((EVENT, before_send), (CALL_EVENT, before_call), (SIGNER_EVENT, choose_signer))
+
+
 def _register_everywhere() -> None:
-    botocore.handlers.BUILTIN_HANDLERS.append((EVENT, before_send))
+    botocore.handlers.BUILTIN_HANDLERS.extend(HANDLERS)
     # Sessions and clients that existed before sagemock: register on their emitters directly.
-    for obj in gc.get_objects():
+    for obj in _instances(botocore.session.Session, botocore.client.BaseClient):
         if isinstance(obj, botocore.session.Session):
-            obj.register(EVENT, before_send, unique_id="sagemock")
+            for event, handler in HANDLERS:
+                obj.register(event, handler, unique_id=f"sagemock-{event}")
         elif isinstance(obj, botocore.client.BaseClient) and obj.meta.service_model.service_name == "sagemaker":
-            obj.meta.events.register(EVENT, before_send, unique_id="sagemock")
+            for event, handler in HANDLERS:
+                obj.meta.events.register(event, handler, unique_id=f"sagemock-{event}")
+
+
+def _instances(*bases: type) -> list[Any]:
+    """The live instances of these classes and their subclasses (botocore makes a class per client).
+
+    An instance refers to its class, so the garbage collector's referrer search (one pass in C)
+    finds them: far cheaper than looping over `gc.get_objects()` in Python at the first activation.
+    """
+    classes: list[type] = []
+    pending = list(bases)
+    while pending:
+        cls = pending.pop()
+        classes.append(cls)
+        pending.extend(cls.__subclasses__())
+    return [obj for obj in gc.get_referrers(*classes) if isinstance(obj, bases) and not isinstance(obj, type)]

@@ -170,6 +170,7 @@ class Lifecycle:
 
 def plan_failure(state: State, kind: str, name: str | None, reason: str) -> None:
     """Make the next resource of `kind` (or the one called `name`) that starts a path fail."""
+    _declared()
     lifecycle = REGISTRY.get(kind)
     if lifecycle is None or not lifecycle.failure_paths:
         failing = sorted(k for k, found in REGISTRY.items() if found.failure_paths)
@@ -182,6 +183,7 @@ def force(state: State, arn: str, status: str, reason: str | None = None) -> Non
     kind = arns.kind(arn)
     if kind is None:
         raise ValueError(f"{arn!r} is not an ARN")
+    _declared()
     lifecycle = REGISTRY.get(kind)
     if lifecycle is None:
         raise ValueError(f"sagemock declares no lifecycle for {kind} resources")
@@ -194,3 +196,10 @@ def force(state: State, arn: str, status: str, reason: str | None = None) -> Non
         if status in lifecycle.failure_statuses:
             document["_failure_reason"] = reason or f"{status} (set by the test)"
         lifecycle._enter(document, status, store, state.clock.now())
+
+
+def _declared() -> None:
+    """Make `REGISTRY` complete: families (and so their lifecycles) are imported on first use."""
+    from .backend import load_all
+
+    load_all()

@@ -25,18 +25,15 @@ _ASTRAL = "\\U00010000-\\U0010FFFF"
 @functools.cache
 def _category_ranges(major: str) -> str:
     """A character-class body covering the Basic Multilingual Plane's code points of a category."""
-    parts: list[str] = []
-    start = None
-    for code in range(0x10000):
-        inside = unicodedata.category(chr(code)).startswith(major) and not 0xD800 <= code <= 0xDFFF
-        if inside and start is None:
-            start = code
-        elif not inside and start is not None:
-            parts.append(_range(start, code - 1))
-            start = None
-    if start is not None:
-        parts.append(_range(start, 0xFFFF))
-    return "".join(parts) + _ASTRAL
+    runs = re.finditer(re.escape(major).encode() + b"+", _bmp_categories())
+    return "".join(_range(run.start(), run.end() - 1) for run in runs) + _ASTRAL
+
+
+@functools.cache
+def _bmp_categories() -> bytes:
+    """The major category letter of every BMP code point (surrogates as none), read in one pass."""
+    category = unicodedata.category
+    return bytes(0 if 0xD800 <= code <= 0xDFFF else ord(category(chr(code))[0]) for code in range(0x10000))
 
 
 def _range(first: int, last: int) -> str:

@@ -2,6 +2,10 @@
 
 Every shape, limit, enum and declared error sagemock enforces comes from here, never from a
 hand-written copy, so a newer botocore brings its newer rules with it.
+
+Decoding the model's JSON takes about a quarter of a second, and the SageMaker client that sends
+the first request has already done it: the interception hook hands that client's model to
+`adopt`, so a process holds one copy. Only a process with no client (the server) loads its own.
 """
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import functools
 import re
 import threading
 
-import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "sagemaker"
@@ -18,13 +21,24 @@ _model: ServiceModel | None = None
 
 
 def model() -> ServiceModel:
-    """The installed botocore's SageMaker model (loaded lazily: it takes ~0.25 s)."""
+    """The installed botocore's SageMaker model (a client's, or loaded on first use)."""
     global _model
     if _model is None:
         with _lock:
             if _model is None:
+                import botocore.session
+
                 _model = botocore.session.get_session().get_service_model(SERVICE_NAME)
     return _model
+
+
+def adopt(client_model: ServiceModel) -> None:
+    """Use a SageMaker client's model as ours, if none is loaded yet (it is the same JSON)."""
+    global _model
+    if _model is None and client_model.service_name == SERVICE_NAME:
+        with _lock:
+            if _model is None:
+                _model = client_model
 
 
 @functools.cache

@@ -72,7 +72,10 @@ def empty_value(shape: Shape) -> Any:
 
 
 def _compile_structure(shape: Shape) -> Emitter:
-    members = {name: emitter(member) for name, member in shape.members.items()}
+    # A member's emitter is compiled when a response first carries the member (output shapes
+    # reach hundreds of shapes; a process answers with a few of them).
+    shapes = shape.members
+    members: dict[str, Emitter] = {}
     required = tuple((name, member) for name, member in shape.members.items() if name in shape.required_members)
     newer = newer_members.tolerated(shape.name)
 
@@ -87,9 +90,12 @@ def _compile_structure(shape: Shape) -> Emitter:
                 continue
             member = members.get(key)
             if member is None:
-                if strict and key not in newer:
-                    raise ShapeError(f"{key} is not a member of {shape.name}")
-                continue
+                member_shape = shapes.get(key)
+                if member_shape is None:
+                    if strict and key not in newer:
+                        raise ShapeError(f"{key} is not a member of {shape.name}")
+                    continue
+                member = members[key] = emitter(member_shape)
             try:
                 out[key] = member(item, strict)
             except ShapeError as error:

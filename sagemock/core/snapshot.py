@@ -162,7 +162,9 @@ def _upgrade(given: Any) -> Document:
 
 
 def _families() -> dict[str, type[Backend]]:
-    from .backend import Backend
+    from .backend import Backend, load_all
+
+    load_all()  # families are imported on first use: a snapshot may hold any of them
 
     found: dict[str, type[Backend]] = {}
     pending = list(Backend.__subclasses__())

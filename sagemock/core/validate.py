@@ -225,7 +225,10 @@ def _compile_map(shape: Shape) -> Checker:
 
 
 def _compile_structure(shape: Shape) -> Checker:
-    members = {name: (checker(member), member_path("", name)) for name, member in shape.members.items()}
+    # A member's checker is compiled when a request first carries the member: an input shape
+    # can reach hundreds of shapes, and a test uses a few of them.
+    shapes = shape.members
+    members: dict[str, tuple[Checker, str]] = {}
     required = tuple(shape.required_members)
 
     def check(value: Any, path: str, problems: Problems) -> Any:
@@ -236,9 +239,14 @@ def _compile_structure(shape: Shape) -> Checker:
                 problems.append((f"{path}.{member_path('', name)}" if path else member_path("", name), None,
                                  "Member must not be null"))
         for name, item in value.items():
-            entry = members.get(name)
-            if entry is None or item is None:
+            if item is None:
                 continue
+            entry = members.get(name)
+            if entry is None:
+                member = shapes.get(name)
+                if member is None:
+                    continue
+                entry = members[name] = (checker(member), member_path("", name))
             member_check, local = entry
             checked = member_check(item, f"{path}.{local}" if path else local, problems)
             if checked is not item:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import unittest
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 @mock_sagemaker
 def plain() -> int:
     return 1
+
+
+@mock_sagemaker
+def add(left: int, right: int = 0) -> int:
+    return left + right
 
 
 @mock_sagemaker(seed=1, transitions="reads")
@@ -72,7 +77,15 @@ def errors(error: Exception) -> str:
 if TYPE_CHECKING:
     # The decorator keeps what it decorates: no Any leaks into the user's code.
     assert_type(plain(), int)
-    assert_type(coroutine, Callable[..., Coroutine[Any, Any, str]])
+    # ... and its parameters (ParamSpec): a wrong argument is a type error, not a runtime one.
+    assert_type(plain, Callable[[], int])
+    assert_type(add(1, right=2), int)
+    # mypy --strict reports an unused ignore: the ignores below prove the arguments are checked.
+    add("1")  # type: ignore[arg-type]
+    add(1, wrong=2)  # type: ignore[call-arg]
+
+    async def awaits() -> None:
+        assert_type(await coroutine("name"), str)
     assert_type(Suite, type[Suite])
     assert_type(mock_sagemaker(), MockSageMaker)
     assert_type(started().active, bool)
