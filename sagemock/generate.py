@@ -41,11 +41,12 @@ def family_modules() -> list[str]:
 
 def index_text() -> str:
     """The source of `sagemock/backends/_index.py`, read off the families once all are imported."""
-    from .core import backend
+    from .core import backend, table
 
     for module in family_modules():
         importlib.import_module(module)
     operations = {name: cls.__module__ for name, (cls, _method) in sorted(backend.METHODS.items())}
+    kinds = {kind: spec.owner.__module__ for kind, spec in sorted(table.SPECS.items()) if spec.owner is not None}
     modules = sorted(set(family_modules()) | set(operations.values()))
     lines = [
         '"""Which module answers each operation (snake_case, as botocore\'s `xform_name` spells it).',
@@ -61,6 +62,11 @@ def index_text() -> str:
         "MODULES: tuple[str, ...] = (",
         *(f"    {module!r}," for module in modules),
         ")",
+        "",
+        "#: Resource kind -> the module that declares its table (`core.table.spec_for`).",
+        "KINDS: dict[str, str] = {",
+        *(f"    {kind!r}: {module!r}," for kind, module in kinds.items()),
+        "}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,19 +1,20 @@
 """Algorithms: training (and optionally inference) images packaged for reuse and Marketplace.
 
-An algorithm is validated by SageMaker after creation (Pending -> InProgress -> Completed, one
-ValidationStatuses item per validation profile); model packages may be built from one through
-`SourceAlgorithmSpecification`.
+A declared resource (`core.resource`): Create, Describe, List and Delete are derived from the
+model. An algorithm is validated by SageMaker after creation (Pending -> InProgress -> Completed,
+one ValidationStatuses item per validation profile) and deleted through Deleting; training jobs
+and model packages name one through `algorithm()`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..core import arns, service, shape, tags
-from ..core.backend import Backend, Params, operation
+from ..core import arns
+from ..core.backend import Backend, Params
 from ..core.context import Context
 from ..core.errors import ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.pagination import Listing
+from ..core.resource import Resource, Rule, invalid
 
 Document = dict[str, Any]
 
@@ -38,11 +39,6 @@ def _entered(document: Document, status: str, store: Any, now: Any) -> None:
                   document.get("_failure_reason", "Algorithm validation failed."))
 
 
-def _gone(document: Document, status: str, store: Any, now: Any) -> None:
-    store.backend(Algorithms).algorithms.pop(document["AlgorithmName"], None)
-    store.unindex(document["AlgorithmArn"])
-
-
 LIFECYCLE = Lifecycle(
     resource_type="algorithm",
     status_key="AlgorithmStatus",
@@ -52,76 +48,52 @@ LIFECYCLE = Lifecycle(
     failure_key=None,
     name_key="AlgorithmName",
     on_enter=_entered,
-    on_gone=_gone,
 )
-LISTING = Listing(
-    sort_keys={"Name": "AlgorithmName", "CreationTime": "CreationTime"},
-    default_sort="CreationTime", default_order="Ascending", id_key="AlgorithmArn", name_key="AlgorithmName",
+
+
+def _status_details(document: Document, params: Params, ctx: Context) -> None:
+    """What AWS fills in: one validation status per validation profile, no image scans yet."""
+    document.setdefault("CertifyForMarketplace", False)
+    profiles = (params.get("ValidationSpecification") or {}).get("ValidationProfiles") or []
+    document["AlgorithmStatusDetails"] = {
+        "ValidationStatuses": [{"Name": profile["ProfileName"], "Status": "NotStarted"} for profile in profiles],
+        "ImageScanStatuses": [],
+    }
+
+
+def _training_specification(params: Params, ctx: Context) -> None:
+    _check_training_specification(params["TrainingSpecification"])
+
+
+ALGORITHM = Resource(
+    "Algorithm",
+    kind="algorithm",
+    missing=invalid("Algorithm {arn} does not exist."),  # amazon-sagemaker-examples#3923
+    duplicate=invalid("Algorithm {arn} already exists."),
+    lifecycle=LIFECYCLE,
+    rules=(Rule(_training_specification, "HyperParameterSpecification: 'The name must be unique.' and 'If a "
+                "default value is specified, a hyperparameter cannot be required.'",
+                claims=("must be unique", "cannot be required")),),
+    on_create=_status_details,
+    example={"AlgorithmName": "xgb", "TrainingSpecification": {
+        "TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1",
+        "SupportedTrainingInstanceTypes": ["ml.m5.large"],
+        "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"],
+                              "SupportedInputModes": ["File"]}]}},
 )
 
 
 class Algorithms(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.algorithms: dict[str, Document] = {}
+    algorithms = ALGORITHM.table()
 
-    def require(self, ctx: Context, name_or_arn: str) -> Document | None:
-        """The algorithm a request names; one of another account (Marketplace) is taken on trust."""
-        parsed = arns.parse(name_or_arn)
-        if parsed is not None and parsed.account != ctx.account:
-            return None
-        return self.find(ctx, self.algorithms, name_or_arn, "algorithm",
-                         lambda arn: ValidationError(f"Algorithm {arn} does not exist."), LIFECYCLE)
 
-    @operation
-    def create_algorithm(self, params: Params, ctx: Context) -> Document:
-        name = params["AlgorithmName"]
-        arn = ctx.arn("algorithm", name)
-        if name in self.algorithms:
-            raise ValidationError(f"Algorithm {arn} already exists.")
-        tags.check(params.get("Tags"))
-        _check_training_specification(params["TrainingSpecification"])
-        profiles = (params.get("ValidationSpecification") or {}).get("ValidationProfiles") or []
-        document: Document = {
-            "AlgorithmName": name,
-            "AlgorithmArn": arn,
-            "AlgorithmDescription": params.get("AlgorithmDescription"),
-            "CreationTime": ctx.now,
-            "TrainingSpecification": params["TrainingSpecification"],
-            "InferenceSpecification": params.get("InferenceSpecification"),
-            "ValidationSpecification": params.get("ValidationSpecification"),
-            "CertifyForMarketplace": params.get("CertifyForMarketplace", False),
-            "AlgorithmStatusDetails": {
-                "ValidationStatuses": [{"Name": profile["ProfileName"], "Status": "NotStarted"}
-                                       for profile in profiles],
-                "ImageScanStatuses": [],
-            },
-        }
-        LIFECYCLE.begin(document, "create", ctx)
-        self.keep(self.algorithms, name, arn, document, params.get("Tags"))
-        return {"AlgorithmArn": arn}
-
-    @operation
-    def describe_algorithm(self, params: Params, ctx: Context) -> Document:
-        document = self.require(ctx, params["AlgorithmName"])
-        if document is None:
-            raise ValidationError(f"Algorithm {params['AlgorithmName']} does not exist.")
-        return document
-
-    @operation
-    def list_algorithms(self, params: Params, ctx: Context) -> Document:
-        # Observing may finish a deletion, which removes the algorithm: iterate over a copy.
-        live = LIFECYCLE.live(self.algorithms.values(), ctx)
-        page, token = LISTING.run(live, params)
-        summary = service.shape("AlgorithmSummary")
-        return {"AlgorithmSummaryList": [shape.project(document, summary) for document in page], "NextToken": token}
-
-    @operation
-    def delete_algorithm(self, params: Params, ctx: Context) -> None:
-        document = self.require(ctx, params["AlgorithmName"])
-        assert document is not None  # a name (the input pattern) is always of this account
-        LIFECYCLE.begin(document, "delete", ctx)
+def algorithm(ctx: Context, name_or_arn: str) -> Document | None:
+    """The algorithm a request names (training jobs, model packages); one of another account (an AWS
+    Marketplace algorithm) is taken on trust, as the mock cannot see it: None."""
+    parsed = arns.parse(name_or_arn)
+    if parsed is not None and parsed.account != ctx.account:
         return None
+    return ctx.store.table("algorithm").require(ctx, name_or_arn)  # type: ignore[no-any-return]
 
 
 def _check_training_specification(specification: Document) -> None:

@@ -30,10 +30,7 @@ from ..core.context import Context
 from ..core.errors import ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
-from .endpoint_configs import EndpointConfigs
 from .lineage import Lineage
-from .models import Models
-from .registry import Registry
 
 Document = dict[str, Any]
 
@@ -153,7 +150,7 @@ class Endpoints(Backend):
         existing = self.endpoints.get(arns.key(ENDPOINT, name))
         if existing is not None and LIFECYCLE.observe(existing, ctx):
             raise ValidationError(f'Cannot create already existing endpoint "{existing["EndpointArn"]}".')
-        config = self.family(EndpointConfigs).require(ctx, params["EndpointConfigName"])
+        config = self.store.table("endpoint-config").require(ctx, params["EndpointConfigName"])
         tags.check(params.get("Tags"))
         deployment = params.get("DeploymentConfig")
         _check_deployment_config(deployment)
@@ -190,7 +187,7 @@ class Endpoints(Backend):
     @operation
     def update_endpoint(self, params: Params, ctx: Context) -> Document:
         document = self._endpoint(ctx, params["EndpointName"])
-        config = self.family(EndpointConfigs).require(ctx, params["EndpointConfigName"])
+        config = self.store.table("endpoint-config").require(ctx, params["EndpointConfigName"])
         _guard(document, "update")
         arn = document["EndpointArn"]
         if arns.key("endpoint-config", config["EndpointConfigName"]) == \
@@ -341,7 +338,7 @@ class Endpoints(Backend):
         """The containers of the variant's models; a container built from a model package runs the
         package's inference containers. A model deleted since the configuration was made runs nothing."""
         containers: list[Document] = []
-        models = self.family(Models).models
+        models = self.store.table("model")
         for model_name in _model_names(variant):
             model = models.get(arns.key("model", model_name))
             if model is None:
@@ -359,7 +356,7 @@ class Endpoints(Backend):
         if not reference:
             return None
         try:
-            return self.family(Registry).package(ctx, reference)
+            return self.store.table("model-package").find(ctx, reference)
         except ServiceError:  # a package of another account, or one deleted since
             return None
 

@@ -15,7 +15,8 @@ from ..core.context import Context
 from ..core.errors import ConflictError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
-from .algorithms import follow_status
+from ..core.table import Table
+from .algorithms import algorithm, follow_status
 from .card_content import metadata_only
 
 Document = dict[str, Any]
@@ -67,19 +68,28 @@ _PACKAGE_MEMBERS = (
 
 
 class Registry(Backend):
+    groups = Table.of("model-package-group", arn="ModelPackageGroupArn", name="ModelPackageGroupName",
+                      missing=lambda arn: ValidationError(f"ModelPackageGroup {arn} does not exist."),
+                      lifecycle=GROUP_LIFECYCLE)
+    #: By what the ARN ends in: the name of an unversioned package, `group/version` of a versioned one.
+    packages = Table.of("model-package", arn="ModelPackageArn", name="ModelPackageName",
+                        missing=lambda arn: ValidationError(f"ModelPackage {arn} does not exist."),
+                        lifecycle=PACKAGE_LIFECYCLE)
+
     def __init__(self, store: Any):
         super().__init__(store)
-        self.groups: dict[str, Document] = {}
-        self.packages: dict[str, Document] = {}  # by resource id: "name" or "group/version"
         self.next_version: dict[str, int] = {}
         self.policies: dict[str, str] = {}
 
     # -- model package groups ---------------------------------------------------------------
 
-    def _group(self, ctx: Context, name_or_arn: str,
-               missing: str = "ModelPackageGroup {arn} does not exist.") -> Document:
-        return self.find(ctx, self.groups, name_or_arn, "model-package-group",
-                         lambda arn: ValidationError(missing.format(arn=arn)), GROUP_LIFECYCLE)
+    def _group(self, ctx: Context, name_or_arn: str, missing: str | None = None) -> Document:
+        if missing is None:
+            return self.groups.require(ctx, name_or_arn)
+        found = self.groups.find(ctx, name_or_arn)
+        if found is None:
+            raise ValidationError(missing.format(arn=ctx.arn_for("model-package-group", name_or_arn)))
+        return found
 
     @operation
     def create_model_package_group(self, params: Params, ctx: Context) -> Document:
@@ -97,10 +107,8 @@ class Registry(Backend):
             "ManagedConfiguration": params.get("ManagedConfiguration"),
         }
         GROUP_LIFECYCLE.begin(document, "create", ctx)
-        self.groups[name] = document
+        self.groups.add(document, params.get("Tags"))
         self.next_version[name] = 1
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
         return {"ModelPackageGroupArn": arn}
 
     @operation
@@ -135,7 +143,7 @@ class Registry(Backend):
     def _remove_group(self, document: Document) -> None:
         name = document["ModelPackageGroupName"]
         self.policies.pop(name, None)
-        self.drop(self.groups, name, document["ModelPackageGroupArn"])
+        self.groups.remove(document)
 
     @operation
     def put_model_package_group_policy(self, params: Params, ctx: Context) -> Document:
@@ -168,9 +176,8 @@ class Registry(Backend):
     # -- model packages ---------------------------------------------------------------------
 
     def package(self, ctx: Context, name_or_arn: str) -> Document:
-        """The model package a request names (by name, ARN or versioned ARN), for any family."""
-        return self.find(ctx, self.packages, name_or_arn, "model-package",
-                         lambda arn: ValidationError(f"ModelPackage {arn} does not exist."), PACKAGE_LIFECYCLE)
+        """The model package a request names (by name, ARN or versioned ARN)."""
+        return self.packages.require(ctx, name_or_arn)
 
     @operation
     def create_model_package(self, params: Params, ctx: Context) -> Document:
@@ -217,7 +224,7 @@ class Registry(Backend):
         PACKAGE_LIFECYCLE.begin(document, "create", ctx)
         if group_ref:
             self.next_version[document["ModelPackageGroupName"]] += 1
-        self.keep(self.packages, resource, arn, document, params.get("Tags"))
+        self.packages.add(document, params.get("Tags"))
         return {"ModelPackageArn": arn}
 
     def _check_package_request(self, params: Params, versioned: bool, ctx: Context) -> None:
@@ -241,11 +248,8 @@ class Registry(Backend):
                                       "when using non-versioned ModelPackages")
         _check_additional_specifications(params.get("AdditionalInferenceSpecifications") or [])
         if source:
-            from .algorithms import Algorithms
-
-            algorithms = self.family(Algorithms)
-            for algorithm in source["SourceAlgorithms"]:
-                algorithms.require(ctx, algorithm["AlgorithmName"])
+            for named in source["SourceAlgorithms"]:
+                algorithm(ctx, named["AlgorithmName"])
 
     @operation
     def describe_model_package(self, params: Params, ctx: Context) -> Document:
@@ -311,8 +315,7 @@ class Registry(Backend):
     @operation
     def delete_model_package(self, params: Params, ctx: Context) -> None:
         document = self.package(ctx, params["ModelPackageName"])
-        resource = arns.parse(document["ModelPackageArn"]).resource  # type: ignore[union-attr]
-        self.drop(self.packages, resource, document["ModelPackageArn"])
+        self.packages.remove(document)
         return None
 
     @operation

@@ -54,7 +54,7 @@ from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
 from ..core.state import Store
-from .algorithms import Algorithms
+from .algorithms import algorithm
 from .experiments import COMPONENT, EXPERIMENT, TRIAL, Experiments
 from .lineage import Lineage
 
@@ -263,7 +263,7 @@ class Training(Backend):
             raise ValidationError("You must specify either the algorithm name to the AlgorithmName parameter or the "
                                   "image URI of the algorithm container to the TrainingImage parameter.")
         if name:
-            return self.family(Algorithms).require(ctx, name)
+            return algorithm(ctx, name)
         return None
 
     def _check_experiment(self, params: Params, ctx: Context) -> Document | None:
@@ -476,7 +476,7 @@ class Training(Backend):
         if name:
             resource = arns.resolve(name, "algorithm", self.store.region, self.store.account) if arns.is_arn(name) \
                 else name
-            algorithm = self.family(Algorithms).algorithms.get(resource or "")
+            algorithm = self.store.table("algorithm").get(resource or "")
             if algorithm is not None:
                 declared |= {item["Name"] for item in
                              algorithm["TrainingSpecification"].get("MetricDefinitions") or ()}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from botocore import xform_name
 
-from . import arns, service
+from . import arns, service, tags
 from .errors import ServiceError
 
 if TYPE_CHECKING:
@@ -104,6 +104,7 @@ class Backend:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        _generate(cls)
         for name, value in list(vars(cls).items()):
             if getattr(value, "__sagemock_operation__", False):
                 if name in METHODS and METHODS[name][0] is not cls:
@@ -128,8 +129,6 @@ class Backend:
              tag_list: list[dict[str, str]] | None = None) -> None:
         """A new resource, held: in the family's table, in the store's ARN index, with its tags
         (checked with `tags.check` before anything was written)."""
-        from . import tags  # (core.tags defines a Backend: imported here, not at the top)
-
         table[key] = document
         self.store.index(arn, document)
         tags.apply(self.store, arn, tag_list)
@@ -145,3 +144,29 @@ class Backend:
 
 
 B = TypeVar("B", bound=Backend)
+
+
+def _generate(cls: type[Backend]) -> None:
+    """Give a family the operations of each resource it declares (`core.resource`) that it does not
+    write itself: a hand-written method always wins."""
+    from .resource import generated_methods  # (core.resource builds on this module)
+    from .table import TableSpec
+
+    for attribute, value in list(vars(cls).items()):
+        if not isinstance(value, TableSpec) or value.resource is None:
+            continue
+        resource = value.resource
+        ignores = {xform_name(api_name): members for api_name, members in resource.ignores.items()}
+        for name, method in generated_methods(resource, attribute).items():
+            if name in vars(cls):
+                continue
+            setattr(cls, name, operation(ignores=ignores.get(name, {}))(_bind(method, name)))
+
+
+def _bind(method: Callable[..., Any], name: str) -> Method:
+    def answer(self: Backend, params: Params, ctx: Context) -> dict[str, Any] | None:
+        return method(self, params, ctx)  # type: ignore[no-any-return]
+
+    answer.__name__ = answer.__qualname__ = name
+    answer.__doc__ = "Generated from the declared resource (sagemock.core.resource)."
+    return answer

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from . import state as _state
+from .table import Table
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -76,7 +77,18 @@ def dump(state: State) -> Document:
 
 
 def _attributes(backend: Backend) -> dict[str, Any]:
-    return {name: value for name, value in vars(backend).items() if name != "store"}
+    """A family's state: its attributes, each table as the dict of its documents (an empty table is
+    left out, as a family that never made one has none; restoring makes it again)."""
+    found: dict[str, Any] = {}
+    for name, value in vars(backend).items():
+        if name == "store":
+            continue
+        if isinstance(value, Table):
+            if not value:
+                continue
+            value = value.documents
+        found[name] = value
+    return found
 
 
 def _pristine(backend: Backend, attributes: dict[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import arns
 from .clock import Clock
+from .table import Table, spec_for
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -93,6 +94,13 @@ class Store:
         if found is None:
             found = self.backends[cls] = cls(self)
         return found  # type: ignore[return-value]
+
+    def table(self, kind: str) -> Table:
+        """This store's table of a resource kind, whichever family keeps it: how one family reads
+        another's resources (a model an endpoint configuration names) without importing it."""
+        spec = spec_for(kind)
+        assert spec.owner is not None
+        return getattr(self.backend(spec.owner), spec.attribute)  # type: ignore[no-any-return]
 
     def changed(self, *names: str) -> None:
         """Record that resources of these families or kinds changed (invalidates derived views)."""

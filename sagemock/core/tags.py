@@ -1,19 +1,18 @@
 """Tags: one store per account-region keeps every resource's tags by ARN.
 
-Families call `apply` with a create request's `Tags` and `forget` when a resource goes (through
-`Store.unindex`); `AddTags`, `DeleteTags` and `ListTags` work on any ARN the store holds, which is
-also where Search reads `Tags.<key>`.
+Families call `apply` with a create request's `Tags` (through `Table.add`), and a resource's tags
+go with it (`Store.unindex`); the `tagging` family answers `AddTags`, `DeleteTags` and `ListTags`
+on any ARN the store holds, which is also where Search reads `Tags.<key>`.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from . import service
-from .backend import Backend, Params, operation
-from .context import Context
 from .errors import ValidationError
-from .pagination import offset_page
-from .state import Store
+
+if TYPE_CHECKING:
+    from .state import Store
 
 
 def max_tags() -> int:
@@ -61,38 +60,3 @@ def replace(store: Store, arn: str, tags: list[dict[str, str]]) -> None:
 
 def as_list(store: Store, arn: str) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in store.tags.get(arn, {}).items()]
-
-
-class Tags(Backend):
-    """AddTags, DeleteTags and ListTags, for every resource the store holds."""
-
-    def _require(self, arn: str) -> None:
-        if arn not in self.store.taggable:
-            raise ValidationError(f"Resource {arn} does not exist or is not taggable.")
-
-    @operation
-    def add_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
-        arn = params["ResourceArn"]
-        self._require(arn)
-        tags = params["Tags"]
-        apply(self.store, arn, tags)
-        return {"Tags": [{"Key": tag["Key"], "Value": tag["Value"]} for tag in tags]}
-
-    @operation
-    def delete_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
-        arn = params["ResourceArn"]
-        self._require(arn)
-        check_keys(params["TagKeys"])
-        current = self.store.tags.get(arn, {})
-        for key in params["TagKeys"]:
-            current.pop(key, None)
-        return {}
-
-    @operation
-    def list_tags(self, params: Params, ctx: Context) -> dict[str, Any]:
-        arn = params["ResourceArn"]
-        self._require(arn)
-        # No default page size is documented; the model's minimum MaxResults is the natural one.
-        smallest = service.operation("ListTags").input_shape.members["MaxResults"].metadata["min"]
-        page, token = offset_page(as_list(self.store, arn), params, default_max=int(smallest))
-        return {"Tags": page, "NextToken": token}

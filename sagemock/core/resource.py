@@ -1,0 +1,491 @@
+"""Declared resources: the operations of one resource noun, derived from the botocore model.
+
+Most SageMaker resources follow one pattern: Create, Describe (or Get), List, Update, Delete, Stop
+and Start over one noun. A family declares such a resource where the model describes it,
+
+    MODEL = Resource("Model", missing=..., duplicate=..., example={...})
+
+    class Models(Backend):
+        models = MODEL.table()
+
+and the engine answers every one of those operations the installed model has and the family does
+not write itself (a hand-written method always wins). What the model gives is read from it when the
+resource is first used (`Resource.bound`), never at import:
+
+* the verbs present, `Describe*` or `Get*` to read;
+* the identifier (the read operation's one required input member) and the ARN member beside it,
+  the ARN's resource type from that member's pattern, and the status member;
+* the members Describe echoes from Create, CreationTime/LastModifiedTime, CreatedBy/LastModifiedBy;
+* the List operation's filters (`NameContains`, `StatusEquals`, the time windows, `<Member>Equals`,
+  members that name a Describe member), its `SortBy` values and the defaults its documentation
+  states, its summary shape;
+* the members an Update sets.
+
+What the model cannot give is declared: messages, a lifecycle, references to other resources, the
+rules AWS states in prose (each with its source), filters or summary members the model names
+differently, and hooks for members AWS computes. Binding refuses to guess: a List operation that is
+not `List<Noun>s`, a summary member Describe does not have, a `SortBy` value that names no member, a
+default the documentation does not state, each fails loudly, in the test that binds every
+declaration rather than at a user's first request, until the declaration says what the model does
+not.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botocore import xform_name
+from botocore.model import Shape
+
+from . import service, shape, tags
+from .errors import ResourceInUse, ResourceNotFound, ServiceError, ValidationError
+from .pagination import Listing
+from .table import TableSpec
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .lifecycle import Lifecycle
+
+Document = dict[str, Any]
+Params = dict[str, Any]
+#: A rule AWS states in prose: raises the error AWS answers when the request breaks it.
+Check = Callable[[Params, "Context"], None]
+#: Computes members AWS fills in itself: called with the new (or updated) document, the request and
+#: the context, before the document is held.
+Hook = Callable[[Document, Params, "Context"], None]
+
+#: Every declared resource, by noun (the contract tests and the binding test walk them all).
+RESOURCES: dict[str, Resource] = {}
+
+VERBS = ("Create", "Describe", "Get", "List", "Update", "Delete", "Stop", "Start")
+_TYPE_IN_PATTERN = re.compile(r":\[0-9\]\{12\}:([a-z][a-z0-9-]*)/")
+_DEFAULT = re.compile(r"[Tt]he default (?:is|value is) (?:<code>)?(\w+)")
+_TIME_FILTERS = ("CreationTimeAfter", "CreationTimeBefore", "LastModifiedTimeAfter", "LastModifiedTimeBefore")
+_PAGING = ("NextToken", "MaxResults", "SortBy", "SortOrder")
+
+
+class BindingError(RuntimeError):
+    """The model does not fit a declaration in a way the engine refuses to guess at."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule AWS states in words: the check that enforces it, and where AWS says it.
+
+    `claims` are fragments of the model's documentation the rule enforces, so the rule ledger
+    (tests/test_rule_ledger.py) can tell which rule-like sentences of the model are enforced."""
+
+    check: Check
+    source: str
+    claims: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Resource:
+    """One resource noun's declaration: only what the botocore model cannot say."""
+
+    noun: str
+    #: The error AWS answers for a resource that does not exist, given the ARN asked for.
+    missing: Callable[[str], ServiceError]
+    #: The error AWS answers for a name in use, given the existing resource's ARN.
+    duplicate: Callable[[str], ServiceError]
+    lifecycle: Lifecycle | None = None
+    #: The ARN's resource type, where the ARN member's pattern does not name it.
+    kind: str | None = None
+    #: The List operation, where it is not `List<Noun>s`.
+    list_operation: str | None = None
+    #: SortBy value -> document member, for values that do not name a member.
+    sort_members: Mapping[str, str] = field(default_factory=dict)
+    #: (SortBy, SortOrder) defaults where the documentation states none, with the reason.
+    default_sort: tuple[str, str] | None = None
+    #: CreationTimeAfter includes its bound ("greater than or equal to").
+    inclusive_after: bool = False
+    #: List filter member -> test(document, value), for filters the model names differently.
+    filters: Mapping[str, Callable[[Document, Any], bool]] = field(default_factory=dict)
+    #: Summary member -> its value computed from the document, for members Describe does not have.
+    summary: Mapping[str, Callable[[Document], Any]] = field(default_factory=dict)
+    #: Request member -> the resource kind it names, which must exist ("model" for ModelName).
+    references: Mapping[str, str] = field(default_factory=dict)
+    rules: Sequence[Rule] = ()
+    #: Rule-like sentences of the model's documentation not enforced, fragment -> reason.
+    waivers: Mapping[str, str] = field(default_factory=dict)
+    #: Members AWS computes on create, on update.
+    on_create: Hook | None = None
+    on_update: Hook | None = None
+    #: Operation -> {input member: why it is accepted and ignored} (the member ledger).
+    ignores: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: A Create request that succeeds in an empty store plus `example_needs` (contract tests, fuzz).
+    example: Mapping[str, Any] = field(default_factory=dict)
+    #: Requests (operation, params) that make what the example refers to.
+    example_needs: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    #: Create members Describe returns under the same name that AWS does not echo.
+    not_echoed: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.noun in RESOURCES:
+            raise RuntimeError(f"{self.noun} is declared twice")
+        RESOURCES[self.noun] = self
+
+    def table(self, *, taggable: bool = True) -> TableSpec:
+        """The family's table of this resource (a class attribute; see `core.table`).
+
+        Its kind and members are only known once the model is read, so the spec reads them from
+        the binding; the kind must be known now, for the index of kinds (declare `kind=` where
+        the ARN pattern would give it: it is checked against the pattern when bound)."""
+        if self.kind is None:
+            raise BindingError(f"declare kind= for {self.noun}: a table's kind is needed before the model is read")
+        spec = _LazySpec(self.kind, "", "", self.missing, self.lifecycle, taggable)
+        spec.resource = self
+        lifecycle, kind = self.lifecycle, self.kind
+        if lifecycle is not None and lifecycle.on_gone is None:
+            # A path that ends in GONE (a delete) takes the document out of its table.
+            lifecycle.on_gone = lambda document, _status, store, _now: store.table(kind).remove(document)
+        return spec
+
+    def candidate_operations(self) -> list[str]:
+        """The operations the engine may answer for this noun, named without the model (snake_case)."""
+        names = [f"{verb}{self.noun}" for verb in VERBS if verb != "List"]
+        names.append(self.list_operation or f"List{self.noun}s")
+        return [xform_name(name) for name in names]
+
+    @functools.cached_property
+    def bound(self) -> Bound:
+        return Bound.of(self)
+
+
+class _LazySpec(TableSpec):
+    """A table spec whose ARN and name members come from the resource's binding."""
+
+    @property  # type: ignore[override]
+    def arn(self) -> str:
+        return self.resource.bound.arn if self.resource else ""  # type: ignore[union-attr]
+
+    @arn.setter
+    def arn(self, value: str) -> None:
+        pass
+
+    @property  # type: ignore[override]
+    def name(self) -> str:
+        return self.resource.bound.name if self.resource else ""  # type: ignore[union-attr]
+
+    @name.setter
+    def name(self, value: str) -> None:
+        pass
+
+
+@dataclass
+class Bound:
+    """What the installed model says of a declared resource."""
+
+    resource: Resource
+    operations: dict[str, str]
+    name: str
+    arn: str
+    kind: str
+    status: str | None
+    echoed: tuple[str, ...]
+    described: frozenset[str]
+    created: tuple[str, ...]
+    listing: Listing | None
+    list_member: str | None
+    summary_shape: Shape | None
+    list_filters: dict[str, Callable[[Document, Any], bool]]
+    updated: tuple[str, ...]
+
+    @classmethod
+    def of(cls, resource: Resource) -> Bound:
+        noun = resource.noun
+        names = service.operation_names()
+        operations = {verb: f"{verb}{noun}" for verb in VERBS if verb != "List" and f"{verb}{noun}" in names}
+        list_name = resource.list_operation or f"List{noun}s"
+        if list_name in names:
+            operations["List"] = list_name
+        elif resource.list_operation:
+            raise BindingError(f"{noun}: the model has no {list_name}")
+        read = operations.get("Describe") or operations.get("Get")
+        if read is None:
+            raise BindingError(f"{noun}: the model has neither Describe{noun} nor Get{noun}")
+        read_input = service.operation(read).input_shape
+        required = list(read_input.required_members)
+        if len(required) != 1:
+            raise BindingError(f"{noun}: {read} takes {required or 'no'} required members; the engine keys a "
+                               "resource by one name")
+        name = required[0]
+        described_shape = service.operation(read).output_shape
+        described = frozenset(described_shape.members)
+        stem = name[:-len("Name")] if name.endswith("Name") else noun
+        arn = next((candidate for candidate in (f"{stem}Arn", f"{noun}Arn") if candidate in described), None)
+        if arn is None:
+            raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn")
+        kind = cls._kind(resource, described_shape.members[arn])
+        status = next((candidate for candidate in (f"{stem}Status", f"{noun}Status")
+                       if candidate in described and described_shape.members[candidate].enum), None)
+        lifecycle = resource.lifecycle
+        if lifecycle is not None:
+            if lifecycle.status_key != status:
+                raise BindingError(f"{noun}: the lifecycle moves {lifecycle.status_key}, the model's status is "
+                                   f"{status}")
+            if lifecycle.resource_type != kind:
+                raise BindingError(f"{noun}: the lifecycle is of {lifecycle.resource_type} resources, not {kind}")
+        create = operations.get("Create")
+        echoed: tuple[str, ...] = ()
+        created: tuple[str, ...] = ()
+        if create is not None:
+            exclude = (name, "Tags", *resource.not_echoed)
+            echoed = service.echoed_members(create, read, exclude)
+            output = service.operation(create).output_shape
+            created = tuple(output.members) if output is not None else ()
+        updated: tuple[str, ...] = ()
+        if "Update" in operations:
+            members = service.operation(operations["Update"]).input_shape.members
+            updated = tuple(member for member in members if member != name and member in described)
+        listing, list_member, summary_shape, filters = cls._list(resource, operations.get("List"), name, arn,
+                                                                  status, described)
+        bound = cls(resource, operations, name, arn, kind, status, echoed, described, created, listing, list_member,
+                    summary_shape, filters, updated)
+        for rule_member, _kind in resource.references.items():
+            if create is None or rule_member not in service.operation(create).input_shape.members:
+                raise BindingError(f"{noun}: references name {rule_member}, which Create{noun} does not take")
+        return bound
+
+    @staticmethod
+    def _kind(resource: Resource, arn_shape: Shape) -> str:
+        found = _TYPE_IN_PATTERN.search(arn_shape.metadata.get("pattern", ""))
+        derived = found.group(1) if found else None
+        if resource.kind is not None and derived is not None and derived != resource.kind:
+            raise BindingError(f"{resource.noun}: declared kind {resource.kind!r}, the ARN pattern says {derived!r}")
+        kind = resource.kind or derived
+        if kind is None:
+            raise BindingError(f"{resource.noun}: the ARN pattern names no resource type; declare kind=")
+        return kind
+
+    @staticmethod
+    def _list(resource: Resource, operation: str | None, name: str, arn: str, status: str | None,
+              described: frozenset[str]) -> tuple[Listing | None, str | None, Shape | None,
+                                                  dict[str, Callable[[Document, Any], bool]]]:
+        if operation is None:
+            return None, None, None, {}
+        model = service.operation(operation)
+        lists = [member for member, found in model.output_shape.members.items() if found.type_name == "list"]
+        if len(lists) != 1:
+            raise BindingError(f"{operation} answers {len(lists)} lists; the engine pages one")
+        summary_shape = model.output_shape.members[lists[0]].member
+        unknown = [member for member in summary_shape.members
+                   if member not in described and member not in resource.summary]
+        if unknown:
+            raise BindingError(f"{operation}: summary members {unknown} are not in the Describe answer; declare "
+                               "summary= for them")
+        inputs = model.input_shape.members
+        sort_keys: dict[str, str] = {}
+        if "SortBy" in inputs:
+            for value in inputs["SortBy"].enum:
+                member = resource.sort_members.get(value) or {"Name": name, "Status": status}.get(value) or value
+                if member not in described:
+                    raise BindingError(f"{operation}: SortBy {value} names no member of the Describe answer; "
+                                       "declare sort_members=")
+                sort_keys[value] = member
+        else:
+            sort_keys["CreationTime"] = "CreationTime"
+        default_sort, default_order = _documented_defaults(inputs) if resource.default_sort is None else \
+            resource.default_sort
+        if default_sort is None or default_order is None:
+            raise BindingError(f"{operation}: the documentation states no default SortBy/SortOrder; declare "
+                               "default_sort=")
+        if default_sort not in sort_keys:
+            raise BindingError(f"{operation}: the default SortBy {default_sort} is not one of {sorted(sort_keys)}")
+        filters: dict[str, Callable[[Document, Any], bool]] = {}
+        for member in inputs:
+            if member in _PAGING or member in _TIME_FILTERS or member in ("NameContains", "StatusEquals"):
+                continue
+            if member in resource.filters:
+                filters[member] = resource.filters[member]
+            elif member in described:
+                filters[member] = functools.partial(_equals, member)
+            elif member.endswith("Equals") and member[:-len("Equals")] in described:
+                filters[member] = functools.partial(_equals, member[:-len("Equals")])
+            elif member not in resource.ignores.get(operation, {}):
+                raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
+                                   "declare filters= (or ignores=)")
+        listing = Listing(sort_keys=sort_keys, default_sort=default_sort, id_key=arn,
+                          default_order=default_order, name_key=name,
+                          status_key=status if "StatusEquals" in inputs else None,
+                          inclusive_after=resource.inclusive_after)
+        return listing, lists[0], summary_shape, filters
+
+    # -- what the generated operations do ---------------------------------------------------------
+
+    def summarize(self, document: Document) -> Document:
+        assert self.summary_shape is not None
+        summary = shape.project(document, self.summary_shape)
+        for member, compute in self.resource.summary.items():
+            summary[member] = compute(document)
+        return summary
+
+
+def _equals(member: str, document: Document, value: Any) -> bool:
+    return bool(document.get(member) == value)
+
+
+def _documented_defaults(inputs: Mapping[str, Shape]) -> tuple[str | None, str | None]:
+    """The SortBy and SortOrder defaults List documentation states ("The default is CreationTime")."""
+    found: list[str | None] = []
+    for member in ("SortBy", "SortOrder"):
+        text = inputs[member].documentation if member in inputs else ""
+        match = _DEFAULT.search(text or "")
+        value = match.group(1) if match else None
+        found.append(value if value is not None and value in inputs[member].enum else None)
+    return found[0], found[1]
+
+
+# -- the generated operations ---------------------------------------------------------------------
+
+def generated_methods(resource: Resource, attribute: str) -> dict[str, Callable[..., Any]]:
+    """snake_case operation name -> a backend method answering it from the declaration, for every
+    verb the engine knows; those the installed model lacks are never called."""
+    noun = xform_name(resource.noun)
+    list_name = xform_name(resource.list_operation or f"List{resource.noun}s")
+    engine = _Engine(resource, attribute)
+    methods: dict[str, Callable[..., Any]] = {
+        f"create_{noun}": engine.create,
+        f"describe_{noun}": engine.describe,
+        f"get_{noun}": engine.describe,
+        list_name: engine.list,
+        f"update_{noun}": engine.update,
+        f"delete_{noun}": engine.delete,
+        f"stop_{noun}": functools.partial(engine.trigger, "stop"),
+        f"start_{noun}": functools.partial(engine.trigger, "start"),
+    }
+    return methods
+
+
+class _Engine:
+    """The generated operations of one declared resource (bound lazily, on first use)."""
+
+    def __init__(self, resource: Resource, attribute: str):
+        self.resource = resource
+        self.attribute = attribute
+
+    def _table(self, backend: Any) -> Any:
+        return getattr(backend, self.attribute)
+
+    def create(self, backend: Any, params: Params, ctx: Context) -> Document:
+        bound, resource = self.resource.bound, self.resource
+        table = self._table(backend)
+        name = params[bound.name]
+        existing = table.find(ctx, name)
+        if existing is not None:
+            raise resource.duplicate(existing[bound.arn])
+        tags.check(params.get("Tags"))
+        for member, kind in resource.references.items():
+            if params.get(member) is not None:
+                ctx.store.table(kind).require(ctx, params[member])
+        for rule in resource.rules:
+            rule.check(params, ctx)
+        arn = ctx.arn(bound.kind, name)
+        document: Document = {member: params[member] for member in bound.echoed if member in params}
+        document[bound.name] = name
+        document[bound.arn] = arn
+        for stamp in ("CreationTime", "LastModifiedTime"):
+            if stamp in bound.described:
+                document[stamp] = ctx.now
+        for who in ("CreatedBy", "LastModifiedBy"):
+            if who in bound.described:
+                document[who] = ctx.user_for(bound.kind)
+        if resource.on_create is not None:
+            resource.on_create(document, params, ctx)
+        table.add(document, params.get("Tags"))
+        if resource.lifecycle is not None:
+            resource.lifecycle.begin(document, "create", ctx)
+        return {member: document.get(member) for member in bound.created}
+
+    def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
+        return self._table(backend).require(ctx, params[self.resource.bound.name])  # type: ignore[no-any-return]
+
+    def list(self, backend: Any, params: Params, ctx: Context) -> Document:
+        bound = self.resource.bound
+        assert bound.listing is not None and bound.list_member is not None
+        documents = self._table(backend).live(ctx)
+        for member, test in bound.list_filters.items():
+            value = params.get(member)
+            if value is not None:
+                documents = [document for document in documents if test(document, value)]
+        page, token = bound.listing.run(documents, params)
+        return {bound.list_member: [bound.summarize(document) for document in page], "NextToken": token}
+
+    def update(self, backend: Any, params: Params, ctx: Context) -> Document:
+        bound, resource = self.resource.bound, self.resource
+        document = self._table(backend).require(ctx, params[bound.name])
+        lifecycle = resource.lifecycle
+        if lifecycle is not None and "update" in lifecycle.accepts:
+            lifecycle.guard(document, "update", _refused(resource.noun, "updated"))
+        for member, kind in resource.references.items():
+            if params.get(member) is not None:
+                ctx.store.table(kind).require(ctx, params[member])
+        for member in bound.updated:
+            if member in params:
+                document[member] = params[member]
+        if "LastModifiedTime" in bound.described:
+            document["LastModifiedTime"] = ctx.now
+        if "LastModifiedBy" in bound.described:
+            document["LastModifiedBy"] = ctx.user_for(bound.kind)
+        if resource.on_update is not None:
+            resource.on_update(document, params, ctx)
+        if lifecycle is not None and "update" in lifecycle.paths:
+            lifecycle.begin(document, "update", ctx)
+        output = service.operation(bound.operations["Update"]).output_shape
+        return {member: document.get(member) for member in (output.members if output is not None else ())}
+
+    def delete(self, backend: Any, params: Params, ctx: Context) -> Document:
+        bound, lifecycle = self.resource.bound, self.resource.lifecycle
+        table = self._table(backend)
+        document = table.require(ctx, params[bound.name])
+        if lifecycle is not None and "delete" in lifecycle.accepts:
+            lifecycle.guard(document, "delete", _refused(self.resource.noun, "deleted"))
+        if lifecycle is not None and "delete" in lifecycle.paths:
+            lifecycle.begin(document, "delete", ctx)
+        else:
+            table.remove(document)
+        output = service.operation(bound.operations["Delete"]).output_shape
+        return {member: document.get(member) for member in (output.members if output is not None else ())}
+
+    def trigger(self, trigger: str, backend: Any, params: Params, ctx: Context) -> Document:
+        bound, lifecycle = self.resource.bound, self.resource.lifecycle
+        if lifecycle is None or trigger not in lifecycle.paths:
+            raise BindingError(f"{self.resource.noun}: {trigger} needs a lifecycle path of that name")
+        document = self._table(backend).require(ctx, params[bound.name])
+        if trigger in lifecycle.accepts:
+            lifecycle.guard(document, trigger, _refused(self.resource.noun, trigger + "ped" if trigger == "stop"
+                                                        else trigger + "ed"))
+        lifecycle.begin(document, trigger, ctx)
+        operation = bound.operations[trigger.capitalize()]
+        output = service.operation(operation).output_shape
+        return {member: document.get(member) for member in (output.members if output is not None else ())}
+
+
+def _refused(noun: str, done: str) -> Callable[[str, tuple[str, ...]], ServiceError]:
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", noun).lower()
+
+    def refuse(status: str, accepted: tuple[str, ...]) -> ServiceError:
+        return ValidationError(f"The {words} cannot be {done} while it is {status}: only a {words} that is "
+                               f"{' or '.join(accepted)} can be.")
+
+    return refuse
+
+
+def not_found(message: str) -> Callable[[str], ServiceError]:
+    """A missing-resource error factory: ResourceNotFound (ValidationException where the operation
+    declares no such error) with `message`, which may name the `{arn}`."""
+    return lambda arn: ResourceNotFound(message.format(arn=arn))
+
+
+def in_use(message: str) -> Callable[[str], ServiceError]:
+    """A name-in-use error factory: ResourceInUse (ValidationException where undeclared)."""
+    return lambda arn: ResourceInUse(message.format(arn=arn))
+
+
+def invalid(message: str) -> Callable[[str], ServiceError]:
+    """A ValidationException factory whose message may name the `{arn}`."""
+    return lambda arn: ValidationError(message.format(arn=arn))

@@ -1,0 +1,187 @@
+"""Tables: the documents of one resource kind in one store, and the one way families reach them.
+
+A family declares each of its tables as a class attribute, `jobs = Table.of("processing-job",
+arn="ProcessingJobArn", name="ProcessingJobName", missing=...)`; each store's instance of the family
+then holds a `Table` there. A table keys documents as their ARNs do (`arns.key`: the name, lower-cased
+where AWS ignores its case), finds them by name or ARN checked against the caller's scope and read
+through the kind's lifecycle, and keeps the store's ARN index and tags in step as documents come and
+go. Another family reaches a kind's table through the store, `store.table("model")`, never by
+importing the family that owns it: the table knows its owner, and the generated index
+(`sagemock/backends/_index.py`) which module declares it.
+
+A `Table` is a read-only mapping of key -> document, so code that only reads (`.get`, `.values()`,
+`in`) reads it as the dict it replaced; snapshots write it as that dict and restore it from one.
+"""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, overload
+
+from . import arns
+from . import tags as tag_store
+from .errors import ServiceError
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .lifecycle import Lifecycle
+    from .resource import Resource
+    from .state import Store
+
+Document = dict[str, Any]
+
+#: Resource kind (`arns.kind`) -> the declaration of its table, filled as families are imported.
+SPECS: dict[str, TableSpec] = {}
+
+
+@dataclass(eq=False)
+class TableSpec:
+    """What a table of one kind is: the members that name its documents, how a missing one is
+    answered, its lifecycle. Declared once per kind, as a class attribute of the family that owns it
+    (a descriptor: each store's instance of the family gets its own `Table`)."""
+
+    kind: str
+    arn: str
+    name: str
+    #: The error SageMaker answers for a document that does not exist, given the ARN asked for.
+    missing: Callable[[str], ServiceError]
+    lifecycle: Lifecycle | None = None
+    #: Whether documents take tags (AddTags / ListTags / DeleteTags).
+    taggable: bool = True
+    #: The declared resource the table belongs to, if the engine generates its operations.
+    resource: Resource | None = None
+    owner: type | None = field(default=None, repr=False)
+    attribute: str = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.owner, self.attribute = owner, attribute
+        taken = SPECS.get(self.kind)
+        if taken is not None and taken.owner is not None and taken.owner.__qualname__ != owner.__qualname__:
+            raise RuntimeError(f"two tables are declared for {self.kind} resources: "
+                               f"{taken.owner.__qualname__}.{taken.attribute} and {owner.__qualname__}.{attribute}")
+        SPECS[self.kind] = self
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> TableSpec: ...
+
+    @overload
+    def __get__(self, instance: Any, owner: type) -> Table: ...
+
+    def __get__(self, instance: Any, owner: type) -> TableSpec | Table:
+        if instance is None:
+            return self
+        found = instance.__dict__.get(self.attribute)
+        if type(found) is not Table:  # first use, or restored from a snapshot as a plain dict
+            found = instance.__dict__[self.attribute] = Table(self, instance.store, found)
+        return found
+
+    def __set__(self, instance: Any, value: Mapping[str, Document]) -> None:
+        instance.__dict__[self.attribute] = Table(self, instance.store, dict(value))
+
+
+class Table(Mapping[str, Document]):
+    """The documents of one kind in one store, by key."""
+
+    __slots__ = ("spec", "store", "documents")
+
+    def __init__(self, spec: TableSpec, store: Store, documents: Mapping[str, Document] | None = None):
+        self.spec = spec
+        self.store = store
+        self.documents: dict[str, Document] = dict(documents) if documents is not None else {}
+
+    @staticmethod
+    def of(kind: str, *, arn: str, name: str, missing: Callable[[str], ServiceError],
+           lifecycle: Lifecycle | None = None, taggable: bool = True) -> TableSpec:
+        """Declare a family's table of `kind` (a class attribute of the family)."""
+        return TableSpec(kind, arn, name, missing, lifecycle, taggable)
+
+    # -- the mapping a family reads ---------------------------------------------------------------
+
+    def __getitem__(self, key: str) -> Document:
+        return self.documents[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.documents.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.documents
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.documents)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def values(self) -> Any:
+        return self.documents.values()
+
+    def items(self) -> Any:
+        return self.documents.items()
+
+    def __repr__(self) -> str:
+        return f"<Table {self.spec.kind}: {len(self.documents)} documents>"
+
+    # -- finding ----------------------------------------------------------------------------------
+
+    def key(self, name: str) -> str:
+        """The key a document of this name is kept under (its ARN's resource id)."""
+        return arns.key(self.spec.kind, name)
+
+    def key_of(self, document: Document) -> str:
+        """The key a document is kept under: what its ARN ends in (`group/3` for a package version)."""
+        parsed = arns.parse(document[self.spec.arn])
+        assert parsed is not None, document[self.spec.arn]
+        return arns.key(self.spec.kind, parsed.resource)
+
+    def find(self, ctx: Context, name_or_arn: str) -> Document | None:
+        """The live document a request names by name or ARN, read through the kind's lifecycle;
+        None if there is none. An ARN of another region is refused as SageMaker refuses it."""
+        resource = arns.resolve(name_or_arn, self.spec.kind.split("/", 1)[0], ctx.region, ctx.account)
+        document = self.documents.get(arns.key(self.spec.kind, resource)) if resource else None
+        if document is None or (self.spec.lifecycle is not None and not self.spec.lifecycle.observe(document, ctx)):
+            return None
+        return document
+
+    def require(self, ctx: Context, name_or_arn: str) -> Document:
+        """The document a request names, or the error SageMaker answers for a missing one."""
+        document = self.find(ctx, name_or_arn)
+        if document is None:
+            raise self.spec.missing(ctx.arn_for(self.spec.kind, name_or_arn))
+        return document
+
+    def live(self, ctx: Context) -> list[Document]:
+        """Every document a List reads, each brought up to date; those now gone left out."""
+        lifecycle = self.spec.lifecycle
+        documents = list(self.documents.values())
+        return lifecycle.live(documents, ctx) if lifecycle is not None else documents
+
+    # -- holding and dropping ---------------------------------------------------------------------
+
+    def add(self, document: Document, tag_list: list[dict[str, str]] | None = None) -> None:
+        """A new document, held: in the table, in the store's ARN index, with its tags (checked
+        with `tags.check` before anything was written)."""
+        arn = document[self.spec.arn]
+        self.documents[self.key_of(document)] = document
+        self.store.index(arn, document, taggable=self.spec.taggable)
+        if self.spec.taggable:
+            tag_store.apply(self.store, arn, tag_list)
+
+    def remove(self, document: Document) -> None:
+        """A document gone: out of the table and the store's index, its tags with it."""
+        self.documents.pop(self.key_of(document), None)
+        self.store.unindex(document[self.spec.arn])
+
+
+def spec_for(kind: str) -> TableSpec:
+    """The table declaration of a kind, importing the family that declares it if need be."""
+    found = SPECS.get(kind)
+    if found is None:
+        from ..backends import _index
+
+        module = _index.KINDS.get(kind)
+        if module is None:
+            raise LookupError(f"sagemock declares no table of {kind} resources")
+        importlib.import_module(module)
+        found = SPECS[kind]
+    return found
