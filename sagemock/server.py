@@ -643,12 +643,13 @@ class _Handler(BaseHTTPRequestHandler):
         owner = self.server.owner
         pending: list[bytes] = []
         started = False
+        size = 0
 
         def send(piece: bytes, force: bool = False) -> None:
-            nonlocal started
+            nonlocal started, size
             if piece:
                 pending.append(piece)
-            size = sum(len(p) for p in pending)
+                size += len(piece)
             if size < _CHUNK and not force:
                 return
             if not started:
@@ -662,6 +663,7 @@ class _Handler(BaseHTTPRequestHandler):
             if size:
                 data = b"".join(pending)
                 pending.clear()
+                size = 0
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
 
         try:
@@ -696,7 +698,7 @@ class _Handler(BaseHTTPRequestHandler):
         if code == HTTPStatus.NOT_IMPLEMENTED:  # an unknown method
             code = HTTPStatus.METHOD_NOT_ALLOWED
         self.log_error("code %d, message %s", code, message)
-        phrase = message or (HTTPStatus(code).phrase if code in HTTPStatus._value2member_map_ else "Error")
+        phrase = message or _phrase(code)
         error = ServiceError(phrase, code=_HTTP_ERRORS.get(code, "SerializationException"), status=code)
         status, headers, body = self._error(error)
         self._send(status, headers, body)
@@ -710,6 +712,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
         if self.server.owner.log_requests:
             super().log_message(format, *args)
+
+
+def _phrase(code: int) -> str:
+    try:
+        return HTTPStatus(code).phrase
+    except ValueError:
+        return "Error"
 
 
 #: The `__type` of http.server's own refusals.

@@ -108,3 +108,18 @@ def test_server_benchmark_runs_and_reports_both_setups():
     for setup in report["setups"].values():
         assert setup["describe"]["median_us"] > 0 and setup["create"]["median_us"] > 0
         assert setup["burst"]["writes"] == 200 and setup["burst"]["writes_per_second"] > 0
+
+
+def test_snapshot_benchmark_runs_and_reports_every_measure():
+    if not Path("/proc/self/clear_refs").exists():
+        import pytest
+
+        pytest.skip("bench/snapshot.py reads peaks from Linux's /proc")
+    completed = subprocess.run([sys.executable, "bench/snapshot.py", "--quick", "--json"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    [result] = json.loads(completed.stdout)
+    assert result["packages"] == 300
+    for name in ("save", "document", "stream", "load"):
+        assert result[name]["seconds"] > 0 and result[name]["peak_extra_mib"] >= 0
+    assert result["save"]["file_mib"] > 0

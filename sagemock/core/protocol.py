@@ -68,7 +68,7 @@ def parse_body(body: bytes | str | None) -> dict[str, Any]:
         raise SerializationError("The request body is not valid JSON.") from None
     if not isinstance(params, dict):
         raise SerializationError("Start of structure or map found where not expected.")
-    if _SURROGATE_ESCAPE.search(text):
+    if _SURROGATE_ESCAPE.search(text) or (isinstance(body, str) and _LONE_SURROGATE.search(text)):
         _refuse_lone_surrogates(params)
     return params
 

@@ -176,12 +176,15 @@ def _collector_paused() -> Iterator[None]:
 # -- encoding ---------------------------------------------------------------------------------------
 
 _PLAIN = (str, int, bool, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN)
 _text = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 # How a frame's items are walked: a dict's (name, value) pairs, a list's values, a dict's pairs
 # as [key, value] lists (the "$dict" form), a set's or a tuple's values (made a set or a tuple,
 # or for the encoder sorted, once all are read).
 _DICT, _LIST, _PAIRS, _SET, _TUPLE = range(5)
+#: (items still to read, the container being filled, form, depth, ...): what `_fill` works on.
+Frame = tuple[Any, ...]
 
 
 def _shared(root: Any) -> set[int]:
@@ -189,13 +192,15 @@ def _shared(root: Any) -> set[int]:
 
     Found before anything is written, so the first place a shared container is written can carry
     its `"$id"` even when the text is streamed. Tuples and sets are written by value wherever they
-    are reached, so the walk goes into them every time, as the encoder does.
+    are reached, so the walk goes into them every time, as the encoder does. (Dict keys need no
+    walk: a key is hashable, so it holds no dict or list.)
     """
     seen: set[int] = set()
     shared: set[int] = set()
     pending = [root]
+    pop, extend, plain = pending.pop, pending.extend, _PLAIN_TYPES
     while pending:
-        value = pending.pop()
+        value = pop()
         kind = type(value)
         if kind is dict or kind is list:
             key = id(value)
@@ -203,13 +208,18 @@ def _shared(root: Any) -> set[int]:
                 shared.add(key)
                 continue
             seen.add(key)
-            if kind is dict:
-                pending.extend(name for name in value if type(name) is tuple)
-                value = value.values()
-            pending.extend(item for item in value if type(item) not in _PLAIN)
-        elif isinstance(value, (tuple, set, frozenset)):
-            pending.extend(item for item in value if type(item) not in _PLAIN)
+            extend([item for item in (value.values() if kind is dict else value) if type(item) not in plain])
+        elif kind is tuple or kind is set or kind is frozenset:
+            extend([item for item in value if type(item) not in plain])
     return shared
+
+
+def _plain_keys(value: dict[Any, Any]) -> bool:
+    """Whether a dict can be written as a JSON object as it is: string keys, none a tag."""
+    for name in value:
+        if type(name) is not str or name[:1] == "$":
+            return False
+    return True
 
 
 def _fill(frame: Any, start: Callable[..., tuple[Any, Any]], pair: Callable[[Any, Any, int], tuple[Any, Any]],
@@ -326,7 +336,7 @@ class _Encoder:
                     return items, (iter(value), items, _LIST, depth, None)
                 items = head["$list"] = []
                 return head, (iter(value), items, _LIST, depth + 1, key)
-            if all(type(name) is str and not name.startswith("$") for name in value):
+            if _plain_keys(value):
                 return head, (iter(value.items()), head, _DICT, depth, key if shared else None)
             pairs: list[Any] = []
             head["$dict"] = pairs
@@ -427,8 +437,9 @@ def load(state: State, document: Any) -> None:
     upgraded = _upgrade(document)
     families = _families()
     try:
+        decoder = _Decoder()
         with _collector_paused():
-            stores = [_Decoder().decode(store, _STORE_DEPTH) for store in upgraded["stores"]]
+            stores = [decoder.decode_store(store) for store in upgraded["stores"]]
         restored: dict[tuple[str, str], _state.Store] = {}
         for contents in stores:
             snapshot_check.store(contents, families)
@@ -436,14 +447,12 @@ def load(state: State, document: Any) -> None:
             if (store.account, store.region) in restored:
                 raise SnapshotError(f"the snapshot holds account {store.account} in {store.region} twice")
             restored[(store.account, store.region)] = store
-        highest_sequence = max((sequence for contents in stores for sequence in _sequences(contents["families"])),
-                               default=0)
     except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
         if isinstance(error, SnapshotError):
             raise
         raise SnapshotError(f"the snapshot is damaged: {type(error).__name__}: {error}") from None
     # Documents created from now on sort after the restored ones.
-    _state.advance_sequence(highest_sequence)
+    _state.advance_sequence(decoder.highest_sequence)
     with state._lock:
         state.stores = restored
 
@@ -482,24 +491,6 @@ def _families() -> dict[str, type[Backend]]:
     return found
 
 
-def _sequences(value: Any) -> Iterator[int]:
-    """Every creation-order stamp (`_seq`) in the restored documents."""
-    pending = [value]
-    seen: set[int] = set()
-    while pending:
-        item = pending.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, dict):
-            sequence = item.get("_seq")
-            if type(sequence) is int:
-                yield sequence
-            pending.extend(v for v in item.values() if isinstance(v, (dict, list)))
-        elif isinstance(item, list):
-            pending.extend(v for v in item if isinstance(v, (dict, list)))
-
-
 class _Decoder:
     """Tagged JSON values back to Python data, shared containers shared again, in one iterative
     walk. A `$ref` to a container still being read would make a value that contains itself: it
@@ -508,6 +499,13 @@ class _Decoder:
     def __init__(self) -> None:
         self.known: dict[Any, Any] = {}  # "$id" -> the container it marks
         self.unfinished: set[Any] = set()  # the "$id"s of containers being read
+        #: The highest creation-order stamp (`_seq`) read: documents made later sort after.
+        self.highest_sequence = 0
+
+    def decode_store(self, store: Any) -> Any:
+        self.known.clear()  # ids are numbered per store
+        self.unfinished.clear()
+        return self.decode(store, _STORE_DEPTH)
 
     def decode(self, value: Any, depth: int) -> Any:
         if type(value) in _PLAIN or type(value) is float:
@@ -523,7 +521,7 @@ class _Decoder:
         """Where the value of a "$dict" entry goes: under its decoded key."""
         return target, self.decode(name, depth)
 
-    def start(self, value: Any, depth: int, parent: Any, slot: Any) -> tuple[Any, list[Any] | None]:  # noqa: C901
+    def start(self, value: Any, depth: int, parent: Any, slot: Any) -> tuple[Any, Frame | None]:  # noqa: C901
         """(the decoded value or the container to fill, the frame that fills it in)."""
         kind = type(value)
         if kind is float:
@@ -534,27 +532,32 @@ class _Decoder:
             raise SnapshotError(f"the snapshot is nested deeper than a snapshot's {MAX_DEPTH} levels")
         if kind is list:
             target_list: list[Any] = []
-            return target_list, [iter(value), target_list, _LIST, depth, None, parent, slot]
+            return target_list, (iter(value), target_list, _LIST, depth, None, parent, slot)
         identity = value.get("$id")
         if "$list" in value:
             items = value["$list"]
             if type(items) is not list:
                 raise SnapshotError(f"the snapshot is damaged: \"$list\" holds a {type(items).__name__}")
             target_list = self.register(identity, [])
-            return target_list, [iter(items), target_list, _LIST, depth + 1, identity, parent, slot]
+            return target_list, (iter(items), target_list, _LIST, depth + 1, identity, parent, slot)
         if "$dict" in value:
             pairs = value["$dict"]
             if type(pairs) is not list:
                 raise SnapshotError(f"the snapshot is damaged: \"$dict\" holds a {type(pairs).__name__}")
             target = self.register(identity, {})
-            return target, [_pairs(pairs), target, _PAIRS, depth + 1, identity, parent, slot]
-        if len(value) == 1 and identity is None:
-            ((tag, inner),) = value.items()
-            if tag.startswith("$"):
-                return self.tagged(tag, inner, depth, parent, slot)
-        target = self.register(identity, {})
-        items = iter(value.items()) if identity is None else ((k, v) for k, v in value.items() if k != "$id")
-        return target, [items, target, _DICT, depth, identity, parent, slot]
+            return target, (_pairs(pairs), target, _PAIRS, depth + 1, identity, parent, slot)
+        if identity is None:
+            if len(value) == 1:
+                ((tag, inner),) = value.items()
+                if tag[:1] == "$":
+                    return self.tagged(tag, inner, depth, parent, slot)
+            target = {}
+        else:
+            target = self.register(identity, {})  # (its "$id" is read as a member, and dropped once it is full)
+        sequence = value.get("_seq")
+        if type(sequence) is int and sequence > self.highest_sequence:
+            self.highest_sequence = sequence
+        return target, (iter(value.items()), target, _DICT, depth, identity, parent, slot)
 
     def register(self, identity: Any, container: Any) -> Any:
         if identity is not None:
@@ -564,7 +567,7 @@ class _Decoder:
             self.unfinished.add(identity)
         return container
 
-    def tagged(self, tag: str, inner: Any, depth: int, parent: Any, slot: Any) -> tuple[Any, list[Any] | None]:
+    def tagged(self, tag: str, inner: Any, depth: int, parent: Any, slot: Any) -> tuple[Any, Frame | None]:
         if tag == "$ref":
             if inner in self.unfinished:
                 raise SnapshotError(f"the snapshot holds a value that contains itself (\"$ref\" {inner} inside "
@@ -576,7 +579,7 @@ class _Decoder:
             if type(inner) is not list:
                 raise SnapshotError(f"the snapshot is damaged: {tag!r} holds a {type(inner).__name__}")
             collected: list[Any] = []
-            return None, [iter(inner), collected, _TUPLE if tag == "$tuple" else _SET, depth + 1, None, parent, slot]
+            return None, (iter(inner), collected, _TUPLE if tag == "$tuple" else _SET, depth + 1, None, parent, slot)
         if tag not in ("$datetime", "$float", "$bytes"):
             raise SnapshotError(f"the snapshot holds a value tagged {tag!r}, which this sagemock does not know")
         if type(inner) is not str:
@@ -590,10 +593,12 @@ class _Decoder:
             return float(inner), None
         return base64.b64decode(inner, validate=True), None
 
-    def finish(self, frame: list[Any]) -> None:
+    def finish(self, frame: Frame) -> None:
         _items, target, form, _level, identity, parent, slot = frame
         if identity is not None:
             self.unfinished.discard(identity)
+            if form == _DICT:
+                del target["$id"]
         if form == _SET:
             parent[slot] = set(target)  # (an unhashable item raises TypeError: a damaged snapshot)
         elif form == _TUPLE:

@@ -33,6 +33,7 @@ import sys
 import textwrap
 import types
 import typing
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from botocore.model import Shape
@@ -265,53 +266,80 @@ def _output_shape(noun: str) -> Shape | None:
     return service.operation(name).output_shape
 
 
-def _conforms(value: Any, shape: Shape) -> str | None:  # noqa: C901 (one dispatch on the shape's type)
+Conformer = Callable[[Any], "str | None"]
+
+
+def _conforms(value: Any, shape: Shape) -> str | None:
     """What is wrong with `value` as a `shape`, or None. Only types: members the shape does not
     declare and private members are the family's business, and a missing member is filled in
     (or refused in strict mode) when the document is answered."""
+    return _conformer(shape)(value)
+
+
+def _conformer(shape: Shape) -> Conformer:
+    """The check of one shape, made once (a store holds thousands of documents of a few shapes)."""
+    found = _CONFORMERS.get(shape.name)
+    if found is None:
+        _CONFORMERS[shape.name] = lambda value: _conformer(shape)(value)  # (a recursive shape refers back)
+        found = _CONFORMERS[shape.name] = _compile(shape)
+    return found
+
+
+_CONFORMERS: dict[str, Conformer] = {}
+
+
+def _compile(shape: Shape) -> Conformer:  # noqa: C901 (one dispatch on the shape's type)
     kind = shape.type_name
     if kind == "structure":
-        if type(value) is not dict:
-            return f"expected an object, found {type(value).__name__}"
-        members = shape.members
-        for name, item in value.items():
-            member = members.get(name)
-            if member is not None and item is not None:
-                problem = _conforms(item, member)
-                if problem is not None:
-                    return f"{name}: {problem}"
-        return None
-    if kind == "list":
-        if not isinstance(value, (list, tuple)):
-            return f"expected a list, found {type(value).__name__}"
-        for index, item in enumerate(value):
-            problem = _conforms(item, shape.member) if item is not None else None
-            if problem is not None:
-                return f"[{index}]: {problem}"
-        return None
-    if kind == "map":
-        if type(value) is not dict:
-            return f"expected a map, found {type(value).__name__}"
-        for key, item in value.items():
-            problem = _conforms(item, shape.value) if item is not None else None
-            if problem is not None:
-                return f"{key}: {problem}"
-        return None
-    if kind == "string":
-        return None if type(value) is str else f"expected a string, found {type(value).__name__}"
-    if kind == "timestamp":
-        if isinstance(value, _dt.datetime):
-            return None if value.tzinfo is not None else "a time without a time zone"
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
+        members = {name: _conformer(member) for name, member in shape.members.items()}
+
+        def structure(value: Any) -> str | None:
+            if type(value) is not dict:
+                return f"expected an object, found {type(value).__name__}"
+            for name, item in value.items():
+                check = members.get(name)
+                if check is not None and item is not None:
+                    problem = check(item)
+                    if problem is not None:
+                        return f"{name}: {problem}"
             return None
-        return f"expected a time, found {type(value).__name__}"
-    if kind in ("integer", "long"):
-        return None if type(value) is int else f"expected an integer, found {type(value).__name__}"
-    if kind in ("float", "double"):
-        return None if type(value) in (int, float) else f"expected a number, found {type(value).__name__}"
-    if kind == "boolean":
-        return None if type(value) is bool else f"expected a boolean, found {type(value).__name__}"
-    return None
+
+        return structure
+    if kind in ("list", "map"):
+        element = _conformer(shape.member if kind == "list" else shape.value)
+
+        def collection(value: Any) -> str | None:
+            if kind == "list" and not isinstance(value, (list, tuple)):
+                return f"expected a list, found {type(value).__name__}"
+            if kind == "map" and type(value) is not dict:
+                return f"expected a map, found {type(value).__name__}"
+            for key, item in (enumerate(value) if kind == "list" else value.items()):
+                problem = element(item) if item is not None else None
+                if problem is not None:
+                    return f"[{key}]: {problem}"
+            return None
+
+        return collection
+    if kind == "timestamp":
+        def timestamp(value: Any) -> str | None:
+            if isinstance(value, _dt.datetime):
+                return None if value.tzinfo is not None else "a time without a time zone"
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return None
+            return f"expected a time, found {type(value).__name__}"
+
+        return timestamp
+    expected = {"string": (str,), "integer": (int,), "long": (int,), "float": (int, float), "double": (int, float),
+                "boolean": (bool,)}.get(kind)
+    if expected is None:
+        return lambda value: None
+    described = {"string": "a string", "boolean": "a boolean", "integer": "an integer", "long": "an integer"}.get(
+        kind, "a number")
+
+    def scalar(value: Any) -> str | None:
+        return None if type(value) in expected else f"expected {described}, found {type(value).__name__}"
+
+    return scalar
 
 
 def _references(contents: dict[str, Any], resources: dict[str, Any], where: str) -> None:
