@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -351,3 +352,48 @@ def test_an_unknown_member_of_a_request_with_a_token_is_not_kept(tmp_path):
         connection.close()
         assert arn.endswith("/g/1")
     assert state.stat().st_size < 100_000
+
+
+def test_when_the_file_cannot_even_be_read_back_the_server_holds_then_recovers(tmp_path, monkeypatch):
+    """Nothing that is not durable is shown while the server cannot roll back: it answers 503."""
+    from sagemock.json_state import JsonStateFile
+
+    broken = {"save": False, "read": False}
+    replace, read = os.replace, JsonStateFile.read
+
+    def failing_replace(source: Any, target: Any) -> None:
+        if broken["save"] and str(target).endswith("state.json"):
+            raise OSError(errno.EIO, "Input/output error")
+        replace(source, target)
+
+    def failing_read(self: JsonStateFile) -> Any:
+        if broken["read"]:
+            raise StateFileError("cannot read the state file: Input/output error")
+        return read(self)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    monkeypatch.setattr(JsonStateFile, "read", failing_read)
+    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+        c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing", config=botocore.config.Config(retries={"max_attempts": 0}))
+        c.create_model_package_group(ModelPackageGroupName="kept")
+        broken.update(save=True, read=True)
+        with pytest.raises(ClientError) as undone:
+            c.create_model_package_group(ModelPackageGroupName="lost")
+        assert undone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        with pytest.raises(ClientError) as held:
+            c.list_model_package_groups()
+        assert held.value.response["Error"]["Code"] == "ServiceUnavailable"
+        assert held.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+        broken.update(save=False, read=False)  # the disk is back
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                assert names(c) == ["kept"]
+                break
+            except ClientError:
+                assert time.monotonic() < deadline, "the server did not recover"
+                time.sleep(0.1)
+        c.create_model_package_group(ModelPackageGroupName="after")
+        assert names(c) == ["after", "kept"]
+    assert saved_groups(tmp_path / "state.json") == ["after", "kept"]

@@ -28,6 +28,7 @@ import base64
 import contextlib
 import datetime as _dt
 import gc
+import itertools
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -93,7 +94,7 @@ def chunks(state: State) -> Iterator[str]:
             if not first:
                 yield ","
             first = False
-            yield from _Streamer(_Encoder(_shared(contents))).chunks(contents, _STORE_DEPTH)
+            yield from _store_chunks(_Encoder(_shared(contents)), contents)
     yield "]}"
 
 
@@ -368,60 +369,69 @@ class _Encoder:
             self.unfinished.discard(key)
 
 
-class _Streamer:
-    """JSON text for a store's part of the document, the top few levels a piece at a time.
+def _store_chunks(encoder: _Encoder, contents: dict[str, Any]) -> Iterator[str]:
+    """JSON text for a store's part of the document, a batch of entries at a time.
 
-    Down to `_STREAMED` levels below the store (its families, a family, its tables) containers
-    are written as they are walked; each value below (a resource's document, typically) is
-    encoded whole and turned into text at once by the C JSON encoder, then dropped. The same
-    encoder state serves both, so `$id`s and `$ref`s come out exactly as `dump` writes them.
+    The store's own layout (its parts, its families, their attributes) is written as it is
+    walked; each table (a family's attribute, the ARN index, the tags ...) is written in batches
+    of `_BATCH` entries, each entry (a resource's document, typically) encoded whole and the batch
+    turned into text at once by the C JSON encoder, then dropped. The encoder's state is the one
+    `dump` uses, walked in the same order, so `$id`s and `$ref`s come out exactly as it writes them.
     """
-
-    def __init__(self, encoder: _Encoder) -> None:
-        self.encoder = encoder
-
-    def chunks(self, value: Any, depth: int) -> Iterator[str]:
-        kind = type(value)
-        if depth - _STORE_DEPTH >= _STREAMED or (kind is not dict and kind is not list):
-            yield _text(self.encoder.encode(value, depth))
-            return
-        head, frame = self.encoder.start(value, depth)
-        if frame is None:  # a reference to a container written before
-            yield _text(head)
-            return
-        _items, _target, form, level, _key = frame
-        marked = f'"$id":{head["$id"]}' if type(head) is dict and "$id" in head else ""
-        if form == _DICT:
-            yield "{" + marked
-            separator = "," if marked else ""
-            for name, item in value.items():
-                yield f"{separator}{_text(name)}:"
-                separator = ","
-                yield from self.chunks(item, level + 1)
-            yield "}"
-        elif form == _PAIRS:
-            yield "{" + (marked + "," if marked else "") + '"$dict":['
-            separator = ""
-            for name, item in value.items():
-                yield f"{separator}[{_text(self.encoder.encode(name, level + 2))},"
-                separator = ","
-                yield from self.chunks(item, level + 2)
-                yield "]"
-            yield "]}"
-        else:
-            yield "{" + marked + ',"$list":[' if marked else "["
-            separator = ""
-            for item in value:
-                yield separator
-                separator = ","
-                yield from self.chunks(item, level + 1)
-            yield "]}" if marked else "]"
-        self.encoder.finish(frame)
+    separator = "{"
+    for part, value in contents.items():
+        yield f"{separator}{_text(part)}:"
+        separator = ","
+        if part != "families":
+            yield from _table_chunks(encoder, value, _STORE_DEPTH + 1)
+            continue
+        inner = "{"
+        for family, attributes in value.items():
+            yield f"{inner}{_text(family)}:"
+            inner = ","
+            between = "{"
+            for name, table in attributes.items():
+                yield f"{between}{_text(name)}:"
+                between = ","
+                yield from _table_chunks(encoder, table, _STORE_DEPTH + 3)
+            yield "{}" if between == "{" else "}"
+        yield "{}" if inner == "{" else "}"
+    yield "}"
 
 
-#: How many levels below a store are written piece by piece (its families, a family, its tables);
-#: the values below, a resource's document typically, are each encoded whole.
-_STREAMED = 4
+def _table_chunks(encoder: _Encoder, table: Any, depth: int) -> Iterator[str]:
+    if type(table) in _PLAIN:
+        yield _text(table)
+        return
+    head, frame = encoder.start(table, depth)
+    if frame is None or frame[2] not in (_DICT, _PAIRS):  # not a table of entries: written whole
+        if frame is not None:
+            _fill(frame, encoder.start, encoder.pair, encoder.finish)
+        yield _text(head)
+        return
+    items, _target, form, level, _key = frame
+    marked = f'"$id":{head["$id"]}' if "$id" in head else ""
+    if form == _DICT:
+        yield "{" + marked
+        separator = "," if marked else ""
+        while batch := dict(itertools.islice(items, _BATCH)):
+            encoded = {name: encoder.encode(item, level + 1) for name, item in batch.items()}
+            yield separator + _text(encoded)[1:-1]
+            separator = ","
+        yield "}"
+    else:
+        yield "{" + (marked + "," if marked else "") + '"$dict":['
+        separator = ""
+        while entries := list(itertools.islice(items, _BATCH)):
+            pairs = [[encoder.encode(name, level + 2), encoder.encode(item, level + 2)] for name, item in entries]
+            yield separator + _text(pairs)[1:-1]
+            separator = ","
+        yield "]}"
+    encoder.finish(frame)
+
+
+#: How many entries of a table are turned into text at once.
+_BATCH = 256
 
 
 # -- in ---------------------------------------------------------------------------------------------
