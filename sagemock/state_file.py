@@ -136,9 +136,6 @@ class StateFile:
         self._saved = self.state.generation
         return document is not None
 
-    def load(self) -> bool:  # the name of earlier versions
-        return self.open()
-
     def start(self) -> None:
         """Start the writer; the first save happens at once, so the medium holds the state from the start."""
         try:
