@@ -48,6 +48,12 @@ class ServerProcess:
         _, err = self.process.communicate(timeout=30)
         return self.process.returncode, err
 
+    def wait(self, timeout: float = 30) -> tuple[int, str]:
+        """Wait for a server that was told to stop (without telling it again): (exit code, stderr)."""
+        assert self.process is not None
+        _, err = self.process.communicate(timeout=timeout)
+        return self.process.returncode, err
+
     def __enter__(self) -> ServerProcess:
         return self.start()
 

@@ -125,3 +125,18 @@ def test_cold_start_bench_reports_both_figures_against_their_floors():
     plugin = report["pytest_plugin"]
     assert plugin["with_plugin"]["median_ms"] > 0 and plugin["without_plugin"]["median_ms"] > 0
     assert isinstance(plugin["overhead_ms"], float) and plugin["target"].startswith("overhead < 20 ms")
+
+
+def test_snapshot_benchmark_runs_and_reports_every_measure():
+    if not Path("/proc/self/clear_refs").exists():
+        import pytest
+
+        pytest.skip("bench/snapshot.py reads peaks from Linux's /proc")
+    completed = subprocess.run([sys.executable, "bench/snapshot.py", "--quick", "--json"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=180)
+    assert completed.returncode == 0, completed.stderr
+    [result] = json.loads(completed.stdout)
+    assert result["packages"] == 300
+    for name in ("save", "document", "stream", "load"):
+        assert result[name]["seconds"] > 0 and result[name]["peak_extra_mib"] >= 0
+    assert result["save"]["file_mib"] > 0

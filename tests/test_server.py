@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import sagemock
-from sagemock.core import backend, intercept
+from sagemock.core import backend, intercept, snapshot
 from sagemock.mock import defaults
 from sagemock.server import ThreadedServer
 
@@ -195,7 +195,7 @@ def test_snapshot_and_restore_over_http(srv, sm):
     arn = sm.create_model_package_group(ModelPackageGroupName="kept", Tags=[{"Key": "team", "Value": "a"}])[
         "ModelPackageGroupArn"]
     status, _, document = raw(srv, "GET", "/_sagemock/snapshot")
-    assert status == 200 and document["format"] == "sagemock-state" and document["version"] == 1
+    assert status == 200 and document["format"] == "sagemock-state" and document["version"] == snapshot.VERSION
     sm.delete_model_package_group(ModelPackageGroupName="kept")
     sm.create_model_package_group(ModelPackageGroupName="dropped")
 

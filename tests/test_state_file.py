@@ -1,14 +1,30 @@
 """The server's state file: loaded at start, saved atomically before each write is answered."""
 from __future__ import annotations
 
+import errno
+import http.client
 import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import boto3
+import botocore.config
 import pytest
+from botocore.exceptions import ClientError
 
 from sagemock.server import ThreadedServer
 from sagemock.state_file import StateFileError
+
+from .server_process import ServerProcess
+
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1"
 
 
 def client(srv: ThreadedServer):
@@ -99,4 +115,285 @@ def test_temporary_files_of_an_interrupted_save_are_removed(tmp_path):
     with ThreadedServer(state_file=path):
         pass
     assert not leftover.exists() and unrelated.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.json.abc123.tmp", "state.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.json.abc123.tmp", "state.json", "state.json.lock"]
+
+
+# -- issue 16: durability when things go wrong ----------------------------------------------------
+
+DEEP_DEFINITION = '{"Version": "2020-12-01", "Steps": [], "Metadata": ' + "[" * 600 + "]" * 600 + "}"
+ROLE = "arn:aws:iam::123456789012:role/pipelines"
+CYCLE = {"$id": 1, "$list": [{"$ref": 1}]}
+
+
+def post_raw(url: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    host, port = url.split("//", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("POST", path, body=body)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        connection.close()
+
+
+def get_raw(url: str, path: str) -> tuple[int, Any]:
+    host, port = url.split("//", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        connection.close()
+
+
+def names(client) -> list[str]:
+    return sorted(g["ModelPackageGroupName"] for g in client.list_model_package_groups()["ModelPackageGroupSummaryList"])
+
+
+def test_a_pipeline_whose_definition_nests_600_deep_is_saved_and_nothing_wedges(tmp_path):
+    """Defect 1: the definition is a string; that it holds deep JSON must not stop the server."""
+    state = tmp_path / "state.json"
+    with ServerProcess("--state-file", state) as server:
+        c = server.client(retries={"max_attempts": 0}, read_timeout=20)
+        arn = c.create_pipeline(PipelineName="deep", PipelineDefinition=DEEP_DEFINITION, RoleArn=ROLE)["PipelineArn"]
+        c.create_model_package_group(ModelPackageGroupName="after")  # the next write is answered
+        status, document = get_raw(server.url, "/_sagemock/snapshot")
+        assert status == 200 and document["format"] == "sagemock-state"
+        code, err = server.stop()
+    assert code == 0, err
+    with ServerProcess("--state-file", state) as restarted:
+        c = restarted.client()
+        assert c.describe_pipeline(PipelineName="deep")["PipelineArn"] == arn
+        assert c.describe_pipeline(PipelineName="deep")["PipelineDefinition"] == DEEP_DEFINITION
+        assert names(c) == ["after"]
+
+
+@pytest.mark.parametrize("attribute", [("Registry", "next_version"), ("Registry", "policies")])
+def test_a_restore_document_with_a_cycle_is_refused_and_nothing_wedges(tmp_path, attribute):
+    """Defect 1: a 250-byte document holding a list that contains itself."""
+    family, name = attribute
+    document = {"format": "sagemock-state", "version": 1, "stores": [{
+        "account": "123456789012", "region": "us-east-1", "families": {family: {name: {"g": CYCLE}}},
+        "resources": {}, "folded": {}, "taggable": {"$set": []}, "tags": {}, "idempotency": {}}]}
+    with ServerProcess("--state-file", tmp_path / "state.json") as server:
+        c = server.client(retries={"max_attempts": 0}, read_timeout=20)
+        c.create_model_package_group(ModelPackageGroupName="kept")
+        status, answer = post_raw(server.url, "/_sagemock/restore", json.dumps(document).encode())
+        assert status == 400 and answer["__type"] == "ValidationException"
+        assert "contains itself" in answer["message"]
+        c.create_model_package_group(ModelPackageGroupName="after")
+        assert names(c) == ["after", "kept"]
+        assert get_raw(server.url, "/_sagemock/snapshot")[0] == 200
+        code, err = server.stop()
+    assert code == 0, err
+
+
+def test_a_restore_document_nested_100000_deep_is_refused(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    body = ('{"format": "sagemock-state", "version": 1, "stores": [{"account": "123456789012", "region": '
+            '"us-east-1", "families": {"Registry": {"policies": {"g": ' + deep + '}}}, "resources": {}, "folded": {}, '
+            '"taggable": {"$set": []}, "tags": {}, "idempotency": {}}]}')
+    with ServerProcess("--state-file", tmp_path / "state.json") as server:
+        server.client().create_model_package_group(ModelPackageGroupName="kept")
+        status, answer = post_raw(server.url, "/_sagemock/restore", body.encode())
+        assert status == 400 and answer["__type"] == "ValidationException"
+        assert "nested deeper" in answer["message"]
+        assert names(server.client()) == ["kept"]
+
+
+def limit_file_size(pid: int, size: int | None) -> None:
+    """Make writes of the server process fail past `size` bytes (EFBIG), as a full disk does."""
+    resource = pytest.importorskip("resource")
+    if not hasattr(resource, "prlimit"):
+        pytest.skip("needs prlimit (Linux)")
+    _soft, hard = resource.prlimit(pid, resource.RLIMIT_FSIZE)
+    resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY if size is None else size, hard))
+
+
+def test_a_write_that_cannot_be_saved_is_undone_and_the_server_recovers_with_the_disk(tmp_path):
+    """Defect 2: a full disk. The refused writes are neither visible nor kept; when the disk has
+    room again, writes succeed again without a restart."""
+    state = tmp_path / "state.json"
+    server = ServerProcess("--state-file", state).start()
+    assert server.process is not None
+    try:
+        c = server.client(retries={"max_attempts": 0}, read_timeout=20)
+        c.create_model_package_group(ModelPackageGroupName="before")
+        limit_file_size(server.process.pid, state.stat().st_size)  # any bigger save fails
+        for index in range(5):
+            with pytest.raises(ClientError) as refused:
+                c.create_model_package_group(ModelPackageGroupName=f"lost-{index}")
+            assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+            assert "undone" in refused.value.response["Error"]["Message"]
+            assert names(c) == ["before"]  # not visible
+        limit_file_size(server.process.pid, None)  # the disk has room again
+        c.create_model_package_group(ModelPackageGroupName="after")
+        assert names(c) == ["after", "before"]
+    finally:
+        server.stop(signal.SIGKILL)
+    with ServerProcess("--state-file", state) as restarted:
+        assert names(restarted.client()) == ["after", "before"]
+
+
+class StalledSaves:
+    """`os.replace`, which publishes a save, held until released, then failing (a disk that
+    fills up while a save is being written)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.armed = False
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self._replace = os.replace
+        monkeypatch.setattr(os, "replace", self.replace)
+
+    def replace(self, source: Any, target: Any) -> None:
+        if self.armed and str(target).endswith("state.json"):
+            self.armed = False
+            self.entered.set()
+            self.release.wait(10)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._replace(source, target)
+
+
+def test_reads_do_not_see_a_write_before_it_is_durable(tmp_path, monkeypatch):
+    """Defect 6: while a write's save is in flight, a read waits for it; when the save fails,
+    the read answers from the state the write was undone to."""
+    stalled = StalledSaves(monkeypatch)
+    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+        c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing", config=botocore.config.Config(retries={"max_attempts": 0}))
+        c.create_model_package_group(ModelPackageGroupName="kept")
+        stalled.armed = True
+        outcome: dict[str, Any] = {}
+
+        def write() -> None:
+            try:
+                c.create_model_package_group(ModelPackageGroupName="pending")
+                outcome["write"] = "answered"
+            except ClientError as error:
+                outcome["write"] = error.response["Error"]["Code"]
+
+        def read() -> None:
+            reader = client(srv)
+            outcome["read"] = names(reader)
+            outcome["snapshot"] = sorted(get_raw(srv.url, "/_sagemock/snapshot")[1]["stores"][0]["families"]
+                                         ["Registry"]["groups"])
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert stalled.entered.wait(10)  # the write is applied in memory, its save in flight
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(0.5)
+        assert "read" not in outcome, "a read answered with a write that was not durable"
+        stalled.release.set()
+        writer.join(10)
+        reader.join(10)
+        assert outcome == {"write": "InternalFailure", "read": ["kept"], "snapshot": ["kept"]}
+        assert names(c) == ["kept"]
+    assert saved_groups(tmp_path / "state.json") == ["kept"]
+
+
+def test_each_save_flushes_the_directory_after_the_rename(tmp_path, monkeypatch):
+    """Defect 12: a rename is durable only once the directory is flushed too."""
+    events: list[str] = []
+    fsync, replace = os.fsync, os.replace
+
+    def recording_fsync(descriptor: int) -> None:
+        events.append("fsync directory" if stat.S_ISDIR(os.fstat(descriptor).st_mode) else "fsync file")
+        fsync(descriptor)
+
+    def recording_replace(source: Any, target: Any) -> None:
+        events.append("rename")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    monkeypatch.setattr(os, "replace", recording_replace)
+    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+        c = client(srv)
+        events.clear()
+        c.create_model_package_group(ModelPackageGroupName="a")
+        answered = list(events)
+    assert answered[-3:] == ["fsync file", "rename", "fsync directory"]
+
+
+def test_a_second_server_refuses_a_state_file_in_use_and_names_the_holder(tmp_path):
+    """Defect 13."""
+    state = tmp_path / "state.json"
+    with ServerProcess("--state-file", state) as first:
+        assert first.process is not None
+        first.client().create_model_package_group(ModelPackageGroupName="first")
+        second = subprocess.run([sys.executable, "-m", "sagemock", "server", "--port", "0", "--state-file", str(state)],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode == 1
+        assert "in use by another sagemock server" in second.stderr
+        assert f"pid {first.process.pid}" in second.stderr
+        assert names(first.client()) == ["first"]
+        first.stop(signal.SIGKILL)  # a killed holder's lock goes with it
+    with ServerProcess("--state-file", state) as third:
+        assert names(third.client()) == ["first"]
+
+
+def test_an_unknown_member_of_a_request_with_a_token_is_not_kept(tmp_path):
+    """Defect 9: idempotency records keep a digest of the request, not the request."""
+    state = tmp_path / "state.json"
+    big = "x" * 5_000_000
+    with ServerProcess("--state-file", state) as server:
+        server.client().create_model_package_group(ModelPackageGroupName="g")
+        body = json.dumps({"ModelPackageGroupName": "g", "ClientToken": "t-1", "Unknown": big,
+                           "InferenceSpecification": {"Containers": [{"Image": IMAGE}]}}).encode()
+        connection = http.client.HTTPConnection("127.0.0.1", int(server.url.rsplit(":", 1)[1]), timeout=30)
+        for _ in range(2):  # the same request again: replayed, not run twice
+            connection.request("POST", "/", body=body, headers={"X-Amz-Target": "SageMaker.CreateModelPackage"})
+            response = connection.getresponse()
+            assert response.status == 200, response.read()
+            arn = json.loads(response.read())["ModelPackageArn"]
+        connection.close()
+        assert arn.endswith("/g/1")
+    assert state.stat().st_size < 100_000
+
+
+def test_when_the_file_cannot_even_be_read_back_the_server_holds_then_recovers(tmp_path, monkeypatch):
+    """Nothing that is not durable is shown while the server cannot roll back: it answers 503."""
+    from sagemock.json_state import JsonStateFile
+
+    broken = {"save": False, "read": False}
+    replace, read = os.replace, JsonStateFile.read
+
+    def failing_replace(source: Any, target: Any) -> None:
+        if broken["save"] and str(target).endswith("state.json"):
+            raise OSError(errno.EIO, "Input/output error")
+        replace(source, target)
+
+    def failing_read(self: JsonStateFile) -> Any:
+        if broken["read"]:
+            raise StateFileError("cannot read the state file: Input/output error")
+        return read(self)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    monkeypatch.setattr(JsonStateFile, "read", failing_read)
+    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+        c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing", config=botocore.config.Config(retries={"max_attempts": 0}))
+        c.create_model_package_group(ModelPackageGroupName="kept")
+        broken.update(save=True, read=True)
+        with pytest.raises(ClientError) as undone:
+            c.create_model_package_group(ModelPackageGroupName="lost")
+        assert undone.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        with pytest.raises(ClientError) as held:
+            c.list_model_package_groups()
+        assert held.value.response["Error"]["Code"] == "ServiceUnavailable"
+        assert held.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+        broken.update(save=False, read=False)  # the disk is back
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                assert names(c) == ["kept"]
+                break
+            except ClientError:
+                assert time.monotonic() < deadline, "the server did not recover"
+                time.sleep(0.1)
+        c.create_model_package_group(ModelPackageGroupName="after")
+        assert names(c) == ["after", "kept"]
+    assert saved_groups(tmp_path / "state.json") == ["after", "kept"]

@@ -93,7 +93,7 @@ def algorithm(ctx: Context, name_or_arn: str) -> Document | None:
     parsed = arns.parse(name_or_arn)
     if parsed is not None and parsed.account != ctx.account:
         return None
-    return ctx.store.table("algorithm").require(ctx, name_or_arn)  # type: ignore[no-any-return]
+    return ctx.store.table("algorithm").require(ctx, name_or_arn)
 
 
 def _check_training_specification(specification: Document) -> None:

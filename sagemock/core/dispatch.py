@@ -42,11 +42,11 @@ def changes_state(state: State, operation: str) -> bool:
 
 def _run(state: State, operation: str, body: bytes | str | None, headers: protocol.Headers,
          url: str) -> dict[str, Any]:
+    if operation not in service.operation_names():  # (the lookup below also finds snake_case names)
+        raise UnknownOperation(f"Operation {operation} is not a SageMaker operation.")
     found = backend.lookup(operation)
     if found is None:
-        if operation in service.operation_names():
-            raise NotImplementedOperation(operation)
-        raise UnknownOperation(f"Operation {operation} is not a SageMaker operation.")
+        raise NotImplementedOperation(operation)
     if state.injected:
         injected = state.take_injected(operation)
         if injected is not None:
@@ -62,11 +62,12 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
     if token is not None and not params.get(token):
         token = None
     with store.lock:
+        now = state.clock.now()
         if token is not None:
-            answer = idempotency.replay(store, operation, token, params)
+            answer = idempotency.replay(store, operation, token, params, now)
             if answer is not None:
                 return answer
-        ctx = Context(state, store, operation, access_key, headers, state.clock.now())
+        ctx = Context(state, store, operation, access_key, headers, now)
         result = method(store.backend(cls), params, ctx)
         if not operation.startswith(READING):  # a write that went through: derived views are stale
             store.changed(cls.__name__)
@@ -74,5 +75,5 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
             state.note_change()
         answer = shape.output(op_model.output_shape, result, state.config.strict)
         if token is not None:
-            idempotency.record(store, operation, token, params, answer)
+            idempotency.record(store, operation, token, params, answer, now)
         return answer

@@ -137,8 +137,7 @@ class Resource:
         the ARN pattern would give it: it is checked against the pattern when bound)."""
         if self.kind is None:
             raise BindingError(f"declare kind= for {self.noun}: a table's kind is needed before the model is read")
-        spec = _LazySpec(self.kind, "", "", self.missing, self.lifecycle, taggable)
-        spec.resource = self
+        spec = TableSpec(self.kind, "", "", self.missing, self.lifecycle, taggable, resource=self)
         lifecycle, kind = self.lifecycle, self.kind
         if lifecycle is not None and lifecycle.on_gone is None:
             # A path that ends in GONE (a delete) takes the document out of its table.
@@ -154,26 +153,6 @@ class Resource:
     @functools.cached_property
     def bound(self) -> Bound:
         return Bound.of(self)
-
-
-class _LazySpec(TableSpec):
-    """A table spec whose ARN and name members come from the resource's binding."""
-
-    @property  # type: ignore[override]
-    def arn(self) -> str:
-        return self.resource.bound.arn if self.resource else ""  # type: ignore[union-attr]
-
-    @arn.setter
-    def arn(self, value: str) -> None:
-        pass
-
-    @property  # type: ignore[override]
-    def name(self) -> str:
-        return self.resource.bound.name if self.resource else ""  # type: ignore[union-attr]
-
-    @name.setter
-    def name(self, value: str) -> None:
-        pass
 
 
 @dataclass

@@ -18,6 +18,7 @@ from .clock import Clock
 from .table import Table, spec_for
 
 if TYPE_CHECKING:
+    from . import idempotency
     from .backend import Backend
 
 B = TypeVar("B", bound="Backend")
@@ -86,8 +87,8 @@ class Store:
         #: Change counters by family (backend class name) and by resource kind: a cache of a
         #: derived view (Search's sorted records) is valid while the counters it depends on stay.
         self.changes: dict[str, int] = {}
-        #: (operation, idempotency token) -> (request fingerprint, the answer given).
-        self.idempotency: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        #: (operation, idempotency token) -> (digest of the request, the answer given, when).
+        self.idempotency: dict[tuple[str, str], idempotency.Record] = {}
 
     def backend(self, cls: type[B]) -> B:
         found = self.backends.get(cls)

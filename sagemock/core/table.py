@@ -42,8 +42,9 @@ class TableSpec:
     (a descriptor: each store's instance of the family gets its own `Table`)."""
 
     kind: str
-    arn: str
-    name: str
+    #: The members holding a document's ARN and name (read from the model for a declared resource).
+    arn_member: str
+    name_member: str
     #: The error SageMaker answers for a document that does not exist, given the ARN asked for.
     missing: Callable[[str], ServiceError]
     lifecycle: Lifecycle | None = None
@@ -53,6 +54,14 @@ class TableSpec:
     resource: Resource | None = None
     owner: type | None = field(default=None, repr=False)
     attribute: str = ""
+
+    @property
+    def arn(self) -> str:
+        return self.resource.bound.arn if self.resource is not None else self.arn_member
+
+    @property
+    def name(self) -> str:
+        return self.resource.bound.name if self.resource is not None else self.name_member
 
     def __set_name__(self, owner: type, attribute: str) -> None:
         self.owner, self.attribute = owner, attribute

@@ -132,8 +132,9 @@ def test_the_snapshot_of_version_1_still_restores():
     ({"format": "other"}, "not a sagemock snapshot"),
     ({"format": "sagemock-state", "version": "1", "stores": []}, "format version is not a positive integer"),
     ({"format": "sagemock-state", "version": 0, "stores": []}, "format version is not a positive integer"),
-    ({"format": "sagemock-state", "version": 2, "sagemock": "9.0", "stores": []},
-     "format version 2 (written by sagemock 9.0); this sagemock 0.1.0 reads versions up to 1: upgrade sagemock"),
+    ({"format": "sagemock-state", "version": snapshot.VERSION + 1, "sagemock": "9.0", "stores": []},
+     f"format version {snapshot.VERSION + 1} (written by sagemock 9.0); this sagemock 0.1.0 reads versions up to "
+     f"{snapshot.VERSION}: upgrade sagemock"),
     ({"format": "sagemock-state", "version": 1}, "needs a \"stores\" list"),
     ({"format": "sagemock-state", "version": 1, "stores": [{"account": "123456789012"}]}, "damaged"),
     ({"format": "sagemock-state", "version": 1, "stores": [
@@ -154,23 +155,150 @@ def test_a_bad_document_is_refused_and_changes_nothing(document, message):
 
 
 def test_values_json_lacks_survive():
-    """The tagged forms, on values the backends could hold."""
+    """The tagged forms, on values a family could hold (here in a document's private member)."""
     import datetime as dt
 
-    from sagemock.core.state import Config, State
-
-    state = State(Config())
-    store = state.store("123456789012", "us-east-1")
     shared_list = [1, 2]
-    store.resources["arn:x"] = {
+    odd = {
         "when": dt.datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=dt.timezone.utc), "pair": ("a", 1),
         "names": {"b", "a"}, "blob": b"\x00\xff", "inf": float("inf"), "$odd": 1, (1, 2): "tuple key",
-        "same": shared_list, "again": shared_list,
+        "same": shared_list, "again": shared_list, "empty": {}, "nested": (({"k": [shared_list]},),),
     }
-    document = json.loads(json.dumps(snapshot.dump(state), allow_nan=False))
-    rebuilt = State(Config())
-    snapshot.load(rebuilt, document)
-    [restored] = rebuilt.stores.values()
-    value = restored.resources["arn:x"]
-    assert value == store.resources["arn:x"]
-    assert value["same"] is value["again"]
+    with mock_sagemaker() as mock:
+        c = client()
+        arn = c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+        [store] = mock.state.stores.values()
+        store.resources[arn]["_odd"] = odd
+        document = json.loads(json.dumps(mock.snapshot(), allow_nan=False))
+    with mock_sagemaker() as other:
+        other.restore(document)
+        [restored] = other.state.stores.values()
+        value = restored.resources[arn]["_odd"]
+    assert value == odd
+    assert value["same"] is value["again"] is value["nested"][0][0]["k"][0]
+
+
+# -- issue 16: snapshots that must be refused, and states of any depth ---------------------------
+
+CYCLE = {"$id": 1, "$list": [{"$ref": 1}]}
+GROUP_ARN = "arn:aws:sagemaker:us-east-1:123456789012:model-package-group/g"
+
+
+def sample_document() -> dict:
+    """A snapshot of a group with tags and a package created with a token, as JSON gives it back."""
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="g", Tags=[{"Key": "k", "Value": "v"}])
+        c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC, ClientToken="t-1")
+        return json.loads(json.dumps(mock.snapshot()))
+
+
+def registry(store: dict) -> dict:
+    return store["families"]["Registry"]
+
+
+def group(store: dict) -> dict:
+    return registry(store)["groups"]["g"]
+
+
+def package(store: dict) -> dict:
+    return registry(store)["packages"]["g/1"]
+
+
+def set_in(mapping: dict, key: str, value) -> None:
+    mapping[key] = value
+
+
+#: One change each to a sound snapshot; each one, restored, made later operations fail with a raw
+#: KeyError, TypeError or AttributeError, or a later snapshot fail (issue 16, defect 8).
+HOSTILE = {
+    "a table that is a list": lambda s: set_in(registry(s), "next_version", []),
+    "a counter that is a string": lambda s: set_in(registry(s), "next_version", {"g": "2"}),
+    "a table entry that is not a document": lambda s: set_in(registry(s)["groups"], "h", "not a document"),
+    "a time that is a string": lambda s: set_in(group(s), "CreationTime", "yesterday"),
+    "a time without a time zone": lambda s: set_in(group(s), "CreationTime", {"$datetime": "2025-01-01T00:00:00"}),
+    "a required member missing": lambda s: group(s).pop("ModelPackageGroupName"),
+    "an integer member that is a string": lambda s: set_in(package(s), "ModelPackageVersion", "1"),
+    "a creation stamp that is a string": lambda s: set_in(group(s), "_seq", "1"),
+    "an indexed document no family holds": lambda s: set_in(
+        s["resources"], GROUP_ARN.replace("/g", "/ghost"), {"ModelPackageGroupName": "ghost"}),
+    "an index key that is not an ARN": lambda s: set_in(s["resources"], "nonsense", {"ModelPackageGroupName": "x"}),
+    "a document indexed under another ARN": lambda s: set_in(
+        s["resources"], GROUP_ARN.replace("/g", "/other"), s["resources"][GROUP_ARN]),
+    "tags that are a list": lambda s: set_in(s["tags"], GROUP_ARN, ["k", "v"]),
+    "tags of an ARN not indexed": lambda s: set_in(s["tags"], GROUP_ARN + "x", {"k": "v"}),
+    "a taggable set that is a list": lambda s: set_in(s, "taggable", [GROUP_ARN]),
+    "a case-folded entry for nothing": lambda s: set_in(s, "folded", {"x": "arn:aws:sagemaker:x"}),
+    "an idempotency record that is not one": lambda s: set_in(s, "idempotency", {"$dict": [
+        [{"$tuple": ["CreateModelPackage", "t-1"]}, "garbage"]]}),
+    "an idempotency record for no operation": lambda s: set_in(s, "idempotency", {"$dict": [
+        [{"$tuple": ["MakeCoffee", "t-1"]}, {"$tuple": ["d", {}, None]}]]}),
+    "an attribute the family does not have": lambda s: set_in(registry(s), "bogus", 1),
+    "an account that is not twelve digits": lambda s: set_in(s, "account", "12345"),
+    "a region that is not a region": lambda s: set_in(s, "region", "../../etc"),
+    "a list that contains itself": lambda s: set_in(registry(s), "policies", {"g": CYCLE}),
+    "a dict that contains itself": lambda s: set_in(registry(s), "policies", {"g": {"$id": 99, "x": {"$ref": 99}}}),
+    "a store part this sagemock does not know": lambda s: set_in(s, "extra", {}),
+}
+
+
+@pytest.mark.parametrize("change", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_snapshot_is_refused_and_changes_nothing(change):
+    document = sample_document()
+    change(document["stores"][0])
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="kept")
+        before = mock.snapshot()
+        with pytest.raises(SnapshotError):
+            mock.restore(document)
+        assert mock.snapshot() == before
+        assert group_names(c) == ["kept"]
+
+
+def test_the_sound_sample_restores_and_answers():
+    """(The hostile documents above are this one with one change each.)"""
+    with mock_sagemaker() as mock:
+        mock.restore(sample_document())
+        c = client()
+        assert c.list_tags(ResourceArn=GROUP_ARN)["Tags"] == [{"Key": "k", "Value": "v"}]
+        assert c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC, ClientToken="t-1")[
+            "ModelPackageArn"].endswith("/g/1")  # the token's first answer
+        assert c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC)[
+            "ModelPackageArn"].endswith("/g/2")
+
+
+def test_a_document_nested_10000_deep_is_refused():
+    deep: object = []
+    for _ in range(10_000):
+        deep = [deep]
+    document = sample_document()
+    registry(document["stores"][0])["policies"] = {"g": deep}
+    with mock_sagemaker() as mock:
+        with pytest.raises(SnapshotError, match="nested deeper"):
+            mock.restore(document)
+        assert mock.snapshot()["stores"] == []
+
+
+def test_a_pipeline_whose_definition_nests_600_deep_snapshots_and_restores():
+    definition = '{"Version": "2020-12-01", "Steps": [], "Metadata": ' + "[" * 600 + "]" * 600 + "}"
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_pipeline(PipelineName="deep", PipelineDefinition=definition,
+                          RoleArn="arn:aws:iam::123456789012:role/r")
+        text = "".join(snapshot.chunks(mock.state))
+    with mock_sagemaker() as other:
+        other.restore(json.loads(text))
+        assert client().describe_pipeline(PipelineName="deep")["PipelineDefinition"] == definition
+
+
+def test_the_streamed_text_is_the_document():
+    """`chunks` (the state file, GET /_sagemock/snapshot) and `dump` (mock.snapshot()) agree."""
+    with mock_sagemaker() as mock:
+        mock.restore(json.loads(V1.read_text(encoding="utf-8")))
+        c = client()
+        c.create_model_package_group(ModelPackageGroupName="more", Tags=[{"Key": "a", "Value": "b"}])
+        c.create_model_package(ModelPackageGroupName="more", InferenceSpecification=SPEC, ClientToken="t")
+        client(region="eu-west-1").create_model_package_group(ModelPackageGroupName="away")
+        text = "".join(snapshot.chunks(mock.state))
+        assert text == json.dumps(mock.snapshot(), separators=(",", ":"), allow_nan=False)
