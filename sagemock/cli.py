@@ -75,6 +75,23 @@ def version_text() -> str:
     return f"sagemock {__version__} (botocore {botocore.__version__}, Python {platform.python_version()})"
 
 
+def _derive(args: argparse.Namespace) -> int:
+    from .core.errors import ValidationError
+    from .core.resource import BindingError, Resource, describe_binding
+
+    def error(arn: str) -> ValidationError:
+        return ValidationError(arn)
+
+    trial = Resource(args.noun, missing=error, duplicate=error, kind=args.kind, list_operation=args.list_operation,
+                     registered=False)
+    try:
+        sys.stdout.write(describe_binding(trial.bound))
+    except BindingError as refused:
+        print(f"sagemock derive: the model does not fit {args.noun} without help: {refused}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _version(_args: argparse.Namespace) -> int:
     print(version_text())
     return 0
@@ -166,6 +183,16 @@ def parser() -> argparse.ArgumentParser:
     lineage.add_argument("snapshot", metavar="SNAPSHOT.json")
     lineage.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     lineage.set_defaults(func=_lineage)
+
+    derive = commands.add_parser("derive", help="print what the botocore model gives a declared resource",
+                                 description="Print what sagemock's declared-resource engine reads from the "
+                                             "installed botocore model for a resource noun (ProcessingJob): its "
+                                             "operations, identifier, ARN, status, echoed members, List filters, "
+                                             "sorts and summary, and what a declaration must add.")
+    derive.add_argument("noun", metavar="NOUN", help="the resource noun, as operations name it (ProcessingJob)")
+    derive.add_argument("--kind", default=None, help="the ARN resource type, where the ARN pattern names none")
+    derive.add_argument("--list-operation", default=None, help="the List operation, where not List<Noun>s")
+    derive.set_defaults(func=_derive)
 
     version = commands.add_parser("version", help="print the versions of sagemock, botocore and Python")
     version.set_defaults(func=_version)

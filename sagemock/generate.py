@@ -24,6 +24,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = Path(__file__).resolve().parent / "backends" / "_index.py"
@@ -47,6 +48,7 @@ def index_text() -> str:
         importlib.import_module(module)
     operations = {name: cls.__module__ for name, (cls, _method) in sorted(backend.METHODS.items())}
     kinds = {kind: spec.owner.__module__ for kind, spec in sorted(table.SPECS.items()) if spec.owner is not None}
+    searchable = {name: _module_of(found.documents) for name, found in sorted(providers().items())}
     modules = sorted(set(family_modules()) | set(operations.values()))
     lines = [
         '"""Which module answers each operation (snake_case, as botocore\'s `xform_name` spells it).',
@@ -67,8 +69,23 @@ def index_text() -> str:
         "KINDS: dict[str, str] = {",
         *(f"    {kind!r}: {module!r}," for kind, module in kinds.items()),
         "}",
+        "",
+        "#: Search's Resource value -> the module that provides it (`core.searchable.provider`).",
+        "SEARCHABLE: dict[str, str] = {",
+        *(f"    {name!r}: {module!r}," for name, module in searchable.items()),
+        "}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def providers() -> dict[str, Any]:
+    from .core import searchable
+
+    return dict(searchable.PROVIDERS)
+
+
+def _module_of(function: Any) -> str:
+    return str(function.__module__)
 
 
 def targets() -> dict[Path, Callable[[str], str]]:

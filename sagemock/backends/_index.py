@@ -177,3 +177,20 @@ KINDS: dict[str, str] = {
     'model-package': 'sagemock.backends.registry',
     'model-package-group': 'sagemock.backends.registry',
 }
+
+#: Search's Resource value -> the module that provides it (`core.searchable.provider`).
+SEARCHABLE: dict[str, str] = {
+    'Endpoint': 'sagemock.backends.endpoints',
+    'Experiment': 'sagemock.backends.experiments',
+    'ExperimentTrial': 'sagemock.backends.experiments',
+    'ExperimentTrialComponent': 'sagemock.backends.experiments',
+    'Model': 'sagemock.backends.models',
+    'ModelCard': 'sagemock.backends.model_cards',
+    'ModelPackage': 'sagemock.backends.registry',
+    'ModelPackageGroup': 'sagemock.backends.registry',
+    'Pipeline': 'sagemock.backends.pipelines',
+    'PipelineExecution': 'sagemock.backends.pipelines',
+    'PipelineVersion': 'sagemock.backends.pipelines',
+    'Project': 'sagemock.backends.projects',
+    'TrainingJob': 'sagemock.backends.training',
+}

@@ -75,6 +75,14 @@ ALGORITHM = Resource(
                 "default value is specified, a hyperparameter cannot be required.'",
                 claims=("must be unique", "cannot be required")),),
     on_create=_status_details,
+    waivers={
+        "CreateAlgorithm.ValidationSpecification": "validation jobs are not run: the profiles are kept as given, and "
+        "each one's status follows the algorithm's (the same rules are enforced for training jobs themselves)",
+        "This is required if the algorithm supports automatic model tuning": "hyperparameter tuning is checked "
+        "against the algorithm by tuning jobs, not when the algorithm is created",
+        "buyers can't request more than one instance": "Marketplace buyers are not modelled",
+        "The allowed input mode, either FILE or PIPE": "the model's enum checks it",
+    },
     example={"AlgorithmName": "xgb", "TrainingSpecification": {
         "TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/xgb:1",
         "SupportedTrainingInstanceTypes": ["ml.m5.large"],

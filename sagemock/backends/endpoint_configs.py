@@ -83,13 +83,21 @@ ENDPOINT_CONFIG = Resource(
     rules=(
         Rule(_check_variants, "ProductionVariants, ShadowProductionVariants, ServerlessConfig, "
              "ManagedInstanceScaling, RoutingConfig and CrossRegionTrafficConfig in the model's documentation",
-             claims=("one variant for ProductionVariants", "MaxConcurrency", "1 GB increments",
-                     "PREFIX_AWARE", "serverless variants or with AsyncInferenceConfig")),
+             claims=("PREFIX_AWARE", "one variant for ProductionVariants")),
         Rule(_explainer, "ClarifyShapBaselineConfig: 'ShapBaseline and ShapBaselineUri are mutually exclusive "
-             "parameters. One or the either is required to configure a SHAP baseline.'",
-             claims=("mutually exclusive parameters",)),
+             "parameters. One or the either is required to configure a SHAP baseline.'"),
     ),
     on_create=_defaults,
+    waivers={
+        "must retain when it scales down": "describes what scaling keeps; nothing scales in the mock",
+        "only if the response size is less than or equal to 128 KB": "no inference runs",
+        "Required only when the model container input is in JSON Lines format": "the container's input format is not "
+        "known to the mock",
+        "FeatureTypes must have at least one 'text' string": "no explanation runs; kept as given (AWS documents no "
+        "error code for it)",
+        "You must not delete an EndpointConfig in use": "AWS declares no error for it and documents no refusal: a "
+        "configuration in use may be deleted (the endpoint keeps running)",
+    },
     example={"EndpointConfigName": "churn-config", "ProductionVariants": [
         {"VariantName": "AllTraffic", "ModelName": "churn", "InstanceType": "ml.m5.large",
          "InitialInstanceCount": 1}]},

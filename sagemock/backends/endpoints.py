@@ -30,6 +30,7 @@ from ..core.context import Context
 from ..core.errors import ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
+from ..core.searchable import Provider, own_tags, provide
 from .lineage import Lineage
 
 Document = dict[str, Any]
@@ -512,3 +513,8 @@ def _same_shape(first: Any, second: Any) -> bool:
     if first.type_name == "list" and second.type_name == "list":
         return bool(first.member.name == second.member.name)
     return bool(first.name == second.name)
+
+
+provide(Provider("Endpoint", "Endpoint", "EndpointArn",
+                 lambda store: store.backend(Endpoints).endpoints.values(), LIFECYCLE,
+                 {"Tags": own_tags("EndpointArn")}, family="Endpoints", kind="endpoint"))

@@ -48,6 +48,8 @@ from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ResourceNotFound, ValidationError
 from ..core.pagination import Listing
+from ..core.searchable import Provider, own_tags, provide
+from ..core.state import Store
 from .lineage import Lineage
 
 Document = dict[str, Any]
@@ -405,3 +407,37 @@ def _summaries(documents: list[Document], summary_shape: str, source_key: str) -
             summary[source_key] = document["Source"]
         summaries.append(summary)
     return summaries
+
+
+def _trial_components(store: Store, document: Document) -> list[Document]:
+    components = store.backend(Experiments).components
+    summary_shape = service.shape("TrialComponentSimpleSummary")
+    summaries = []
+    for key in document.get("_components") or ():
+        component = components.get(key)
+        if component is None:
+            continue
+        summary = shape.project(component, summary_shape)
+        if component.get("Source") is not None:
+            summary["TrialComponentSource"] = component["Source"]
+        summaries.append(summary)
+    return summaries
+
+
+def _parents(store: Store, document: Document) -> list[Document]:
+    trials = store.backend(Experiments).trials
+    return [{"TrialName": trials[key]["TrialName"], "ExperimentName": trials[key]["ExperimentName"]}
+            for key in document.get("_trials") or () if key in trials]
+
+
+provide(Provider("Experiment", "Experiment", "ExperimentArn",
+                 lambda store: store.backend(Experiments).experiments.values(),
+                 computed={"Tags": own_tags("ExperimentArn")}, family="Experiments", kind="experiment"))
+provide(Provider("ExperimentTrial", "Trial", "TrialArn",
+                 lambda store: store.backend(Experiments).trials.values(),
+                 computed={"Tags": own_tags("TrialArn"), "TrialComponentSummaries": _trial_components},
+                 family="Experiments", kind="experiment-trial"))
+provide(Provider("ExperimentTrialComponent", "TrialComponent", "TrialComponentArn",
+                 lambda store: store.backend(Experiments).components.values(),
+                 computed={"Tags": own_tags("TrialComponentArn"), "Parents": _parents},
+                 family="Experiments", kind="experiment-trial-component"))

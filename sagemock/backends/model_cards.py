@@ -9,6 +9,7 @@ beside it (ARN `model-card/<card>/export-job/<job>`) and go when the card goes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..core import arns, service, shape, tags
@@ -17,6 +18,8 @@ from ..core.context import Context
 from ..core.errors import ConflictError, ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
+from ..core.searchable import Provider, own_tags, provide
+from ..core.state import Store
 from .card_content import metadata_only
 
 Document = dict[str, Any]
@@ -236,3 +239,28 @@ def _version_summary(document: Document) -> Document:
     summary = shape.project(document, service.shape("ModelCardVersionSummary"))
     summary["CreationTime"] = document["_version_created"]
     return summary
+
+
+def _card_content(path: tuple[str, str]) -> Callable[[Store, Document], Any]:
+    """A ModelCard record member read from the card's JSON content (e.g. model_overview.model_id)."""
+    section, key = path
+
+    def read(store: Store, document: Document) -> Any:
+        try:
+            value = json.loads(document.get("Content") or "{}").get(section)
+        except (ValueError, AttributeError):
+            return None
+        found = value.get(key) if isinstance(value, dict) else None
+        return found if isinstance(found, str) else None
+
+    return read
+
+
+provide(Provider("ModelCard", "ModelCard", "ModelCardArn",
+                 lambda store: [versions[-1] for versions in store.backend(ModelCards).cards.values()],
+                 computed={"Tags": own_tags("ModelCardArn"),
+                           "ModelId": _card_content(("model_overview", "model_id")),
+                           "RiskRating": _card_content(("intended_uses", "risk_rating")),
+                           "ModelPackageGroupName": _card_content(("model_package_details",
+                                                                   "model_package_group_name"))},
+                 family="ModelCards", kind="model-card"))

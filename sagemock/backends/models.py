@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import arns
+from ..core import arns, service, shape
 from ..core.backend import Backend
 from ..core.context import Context
 from ..core.errors import ValidationError
 from ..core.resource import Resource, Rule, invalid
+from ..core.searchable import Provider, provide, tag_list
+from ..core.state import Store
 
 Document = dict[str, Any]
 Params = dict[str, Any]
@@ -87,11 +89,18 @@ MODEL = Resource(
     rules=(
         Rule(_containers, "CreateModel: 'you name the model and describe a primary container'; the older API "
              "reference: 'you must define a container'; ContainerDefinition.ContainerHostname, "
-             "ModelDataSource and Environment", claims=("ContainerHostname", "ModelDataSource", "32 KB")),
+             "ModelDataSource and Environment", claims=("ContainerHostName for any ContainerDefinition",
+                                                         "ModelDataSource")),
         Rule(_packages, "ContainerDefinition.ModelPackageName: 'The name or Amazon Resource Name (ARN) of the "
              "model package to use to create the model'"),
     ),
     on_create=_computed,
+    waivers={
+        "accessible from the same VPC": "registries and VPCs are not modelled: the image is kept as given",
+        "only if you specified Vpc as the value for the RepositoryAccessMode": "the authentication config is kept; "
+        "AWS documents no error for it with Platform access",
+        "The path must start with /": "kept as given: the model's pattern is what AWS's validator checks",
+    },
     example={"ModelName": "churn", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker",
              "PrimaryContainer": {"Image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1",
                                   "ModelDataUrl": "s3://bucket/churn/model.tar.gz"}},
@@ -100,3 +109,19 @@ MODEL = Resource(
 
 class Models(Backend):
     models = MODEL.table()
+
+
+def _dashboard_model(store: Store, document: Document) -> Document:
+    """The `Model` member of a Model record (a model dashboard entry), tags as a map for paths."""
+    return {**document, "Tags": store.tags.get(document["ModelArn"]) or {}}
+
+
+def _build_model(provider: Provider, store: Store, document: Document) -> Document:
+    model = shape.project(document, service.shape("Model"))
+    model["Tags"] = tag_list(store.tags.get(document["ModelArn"]))
+    return {"Model": {"Model": model}}
+
+
+provide(Provider("Model", "Model", "ModelArn", lambda store: store.table("model").values(),
+                 computed={"Model": _dashboard_model}, build=_build_model, default_sort="Model.CreationTime",
+                 family="Models", kind="model"))

@@ -55,6 +55,7 @@ from ..core.context import ALNUM, Context
 from ..core.errors import ConflictError, ResourceNotFound, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing, digest, offset_page
+from ..core.searchable import Provider, own_tags, provide
 from ..core.state import next_sequence
 
 Document = dict[str, Any]
@@ -1253,3 +1254,16 @@ def _read_s3(location: Document, region: str) -> str:
         raise ValidationError(f"The pipeline definition at {where} must be 1 to {longest} characters long; it is "
                               f"{len(text)}.")
     return text
+
+
+provide(Provider("Pipeline", "Pipeline", "PipelineArn",
+                 lambda store: store.backend(Pipelines).pipelines.values(), PIPELINE,
+                 {"Tags": own_tags("PipelineArn")}, family="Pipelines", kind="pipeline"))
+provide(Provider("PipelineExecution", "PipelineExecution", "PipelineExecutionArn",
+                 lambda store: store.backend(Pipelines).executions.values(),
+                 computed={"PipelineParameters": lambda store, document: document["_parameter_list"]},
+                 family="Pipelines", kind="pipeline/execution",
+                 live=lambda store, ctx: store.backend(Pipelines).live_executions(ctx)))
+provide(Provider("PipelineVersion", "PipelineVersion", "PipelineArn",
+                 lambda store: store.backend(Pipelines).all_versions(),
+                 family="Pipelines", kind="pipeline", live=lambda store, ctx: store.backend(Pipelines).all_versions()))

@@ -40,6 +40,7 @@ from ..core.context import Context
 from ..core.errors import ConflictError, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
+from ..core.searchable import Provider, own_tags, provide
 
 Document = dict[str, Any]
 
@@ -338,3 +339,8 @@ def _standard_details(ctx: Context, config: Document, project_id: str) -> Docume
         "RepositoryUrl": f"https://git-codecommit.{ctx.region}.amazonaws.com/v1/repos/{name}",
         "LeaderboardArn": config.get("LeaderboardArn") or ctx.arn("leaderboard", f"sagemaker-{project_id}"),
     }
+
+
+provide(Provider("Project", "Project", "ProjectArn",
+                 lambda store: store.backend(Projects).projects.values(), LIFECYCLE,
+                 {"Tags": own_tags("ProjectArn")}, family="Projects", kind="project"))

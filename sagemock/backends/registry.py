@@ -15,6 +15,8 @@ from ..core.context import Context
 from ..core.errors import ConflictError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
+from ..core.searchable import Provider, own_tags, provide
+from ..core.state import Store
 from ..core.table import Table
 from .algorithms import algorithm, follow_status
 from .card_content import metadata_only
@@ -359,3 +361,22 @@ def _group_gone(document: Document, status: str, store: Any, now: Any) -> None:
 
 
 GROUP_LIFECYCLE.on_gone = _group_gone
+
+
+def _package_tags(store: Store, document: Document) -> dict[str, str]:
+    """A versioned package carries its group's tags (it cannot be created with its own), with any
+    tag added to the version itself over them."""
+    own = store.tags.get(document["ModelPackageArn"]) or {}
+    group = document.get("ModelPackageGroupName")
+    if not group:
+        return own
+    group_arn = arns.build(store.region, store.account, "model-package-group", group)
+    return {**(store.tags.get(group_arn) or {}), **own}
+
+
+provide(Provider("ModelPackage", "ModelPackage", "ModelPackageArn",
+                 lambda store: store.table("model-package").values(), PACKAGE_LIFECYCLE,
+                 {"Tags": _package_tags}, family="Registry", kind="model-package"))
+provide(Provider("ModelPackageGroup", "ModelPackageGroup", "ModelPackageGroupArn",
+                 lambda store: store.table("model-package-group").values(), GROUP_LIFECYCLE,
+                 {"Tags": own_tags("ModelPackageGroupArn")}, family="Registry", kind="model-package-group"))

@@ -34,34 +34,22 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import functools
-import json
 import math
 import re
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.model import Shape
 
-from ..core import arns, pagination, service, shape
+from ..core import pagination, searchable, service
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ValidationError
-from ..core.lifecycle import Lifecycle
+from ..core.searchable import Provider, record_key_for, record_shape
 from ..core.state import Store
-from .endpoints import LIFECYCLE as ENDPOINT_LIFECYCLE
-from .endpoints import Endpoints
-from .experiments import Experiments
-from .model_cards import ModelCards
-from .models import Models
-from .pipelines import PIPELINE, Pipelines
-from .projects import LIFECYCLE as PROJECT_LIFECYCLE
-from .projects import Projects
-from .registry import GROUP_LIFECYCLE, PACKAGE_LIFECYCLE, Registry
-from .training import LIFECYCLE as TRAINING_LIFECYCLE
-from .training import Training
 
 Document = dict[str, Any]
 #: The values a property path has in one document (lists flattened; missing values left out).
@@ -108,194 +96,6 @@ def contains_whitelist() -> frozenset[tuple[str, str]]:
 
 def contains_limit_message() -> str:
     return _contains_rule()[1]
-
-
-# -- providers: one per Resource value we mock --------------------------------------------------
-
-@dataclass(frozen=True)
-class Provider:
-    """How Search reads one resource type: its documents, its record, its extra members."""
-
-    resource: str
-    record_key: str  # the SearchRecord member
-    id_key: str  # the document member holding the ARN
-    documents: Callable[[Store], Iterable[Document]]
-    lifecycle: Lifecycle | None = None
-    #: Record members computed from the store, in the form paths are evaluated on.
-    computed: Mapping[str, Callable[[Store, Document], Any]] = field(default_factory=dict)
-    #: Builds the record from a document (default: project on the record shape, add computed).
-    build: Callable[[Provider, Store, Document], Document] | None = None
-    default_sort: str | None = None
-    #: What the records derive from: the family (backend class) that keeps them and their ARN
-    #: kind; with Tags, the change counters a cached view of them depends on.
-    family: str = ""
-    kind: str = ""
-    #: Documents that must be brought up to date by their family before they are read (a
-    #: pipeline execution walks its steps): called instead of `documents` with the context.
-    live: Callable[[Store, Context], Iterable[Document]] | None = None
-
-    @property
-    def depends(self) -> tuple[str, ...]:
-        return (self.family, self.kind, "Tags")
-
-    @property
-    def shape(self) -> Shape:
-        return record_shape(self.record_key)
-
-    def sort_default(self) -> str:
-        if self.default_sort:
-            return self.default_sort
-        members = self.shape.members
-        return "LastModifiedTime" if "LastModifiedTime" in members else "CreationTime"
-
-    def record(self, store: Store, document: Document) -> Document:
-        if self.build is not None:
-            return self.build(self, store, document)
-        record = shape.project(document, self.shape)
-        for name, compute in self.computed.items():
-            value = compute(store, document)
-            if name == "Tags":
-                value = _tag_list(value)
-            if value is not None:
-                record[name] = value
-        return {self.record_key: record}
-
-
-def record_shape(record_key: str) -> Shape:
-    return service.shape("SearchRecord").members[record_key]
-
-
-def _tag_list(tags: Mapping[str, str] | None) -> list[dict[str, str]]:
-    return [{"Key": key, "Value": value} for key, value in (tags or {}).items()]
-
-
-def _own_tags(id_key: str) -> Callable[[Store, Document], dict[str, str]]:
-    return lambda store, document: store.tags.get(document[id_key]) or {}
-
-
-def _package_tags(store: Store, document: Document) -> dict[str, str]:
-    """A versioned package carries its group's tags (it cannot be created with its own), with any
-    tag added to the version itself over them."""
-    own = store.tags.get(document["ModelPackageArn"]) or {}
-    group = document.get("ModelPackageGroupName")
-    if not group:
-        return own
-    group_arn = arns.build(store.region, store.account, "model-package-group", group)
-    return {**(store.tags.get(group_arn) or {}), **own}
-
-
-def _trial_components(store: Store, document: Document) -> list[Document]:
-    components = store.backend(Experiments).components
-    summary_shape = service.shape("TrialComponentSimpleSummary")
-    summaries = []
-    for key in document.get("_components") or ():
-        component = components.get(key)
-        if component is None:
-            continue
-        summary = shape.project(component, summary_shape)
-        if component.get("Source") is not None:
-            summary["TrialComponentSource"] = component["Source"]
-        summaries.append(summary)
-    return summaries
-
-
-def _parents(store: Store, document: Document) -> list[Document]:
-    trials = store.backend(Experiments).trials
-    return [{"TrialName": trials[key]["TrialName"], "ExperimentName": trials[key]["ExperimentName"]}
-            for key in document.get("_trials") or () if key in trials]
-
-
-def _card_content(path: tuple[str, str]) -> Callable[[Store, Document], Any]:
-    """A ModelCard record member read from the card's JSON content (e.g. model_overview.model_id)."""
-    section, key = path
-
-    def read(store: Store, document: Document) -> Any:
-        try:
-            value = json.loads(document.get("Content") or "{}").get(section)
-        except (ValueError, AttributeError):
-            return None
-        found = value.get(key) if isinstance(value, dict) else None
-        return found if isinstance(found, str) else None
-
-    return read
-
-
-def _dashboard_model(store: Store, document: Document) -> Document:
-    """The `Model` member of a Model record (a model dashboard entry), tags as a map for paths."""
-    return {**document, "Tags": store.tags.get(document["ModelArn"]) or {}}
-
-
-def _build_model(provider: Provider, store: Store, document: Document) -> Document:
-    model = shape.project(document, service.shape("Model"))
-    model["Tags"] = _tag_list(store.tags.get(document["ModelArn"]))
-    return {"Model": {"Model": model}}
-
-
-PROVIDERS: dict[str, Provider] = {provider.resource: provider for provider in (
-    Provider("ModelPackage", "ModelPackage", "ModelPackageArn",
-             lambda store: store.backend(Registry).packages.values(), PACKAGE_LIFECYCLE,
-             {"Tags": _package_tags},
-             family="Registry", kind="model-package"),
-    Provider("ModelPackageGroup", "ModelPackageGroup", "ModelPackageGroupArn",
-             lambda store: store.backend(Registry).groups.values(), GROUP_LIFECYCLE,
-             {"Tags": _own_tags("ModelPackageGroupArn")},
-             family="Registry", kind="model-package-group"),
-    Provider("Experiment", "Experiment", "ExperimentArn",
-             lambda store: store.backend(Experiments).experiments.values(),
-             computed={"Tags": _own_tags("ExperimentArn")},
-             family="Experiments", kind="experiment"),
-    Provider("ExperimentTrial", "Trial", "TrialArn",
-             lambda store: store.backend(Experiments).trials.values(),
-             computed={"Tags": _own_tags("TrialArn"), "TrialComponentSummaries": _trial_components},
-             family="Experiments", kind="experiment-trial"),
-    Provider("ExperimentTrialComponent", "TrialComponent", "TrialComponentArn",
-             lambda store: store.backend(Experiments).components.values(),
-             computed={"Tags": _own_tags("TrialComponentArn"), "Parents": _parents},
-             family="Experiments", kind="experiment-trial-component"),
-    Provider("ModelCard", "ModelCard", "ModelCardArn",
-             lambda store: [versions[-1] for versions in store.backend(ModelCards).cards.values()],
-             computed={"Tags": _own_tags("ModelCardArn"),
-                       "ModelId": _card_content(("model_overview", "model_id")),
-                       "RiskRating": _card_content(("intended_uses", "risk_rating")),
-                       "ModelPackageGroupName": _card_content(("model_package_details",
-                                                               "model_package_group_name"))},
-             family="ModelCards", kind="model-card"),
-    Provider("Pipeline", "Pipeline", "PipelineArn",
-             lambda store: store.backend(Pipelines).pipelines.values(), PIPELINE,
-             {"Tags": _own_tags("PipelineArn")},
-             family="Pipelines", kind="pipeline"),
-    Provider("PipelineExecution", "PipelineExecution", "PipelineExecutionArn",
-             lambda store: store.backend(Pipelines).executions.values(),
-             computed={"PipelineParameters": lambda store, document: document["_parameter_list"]},
-             family="Pipelines", kind="pipeline/execution",
-             live=lambda store, ctx: store.backend(Pipelines).live_executions(ctx)),
-    Provider("PipelineVersion", "PipelineVersion", "PipelineArn",
-             lambda store: store.backend(Pipelines).all_versions(),
-             family="Pipelines", kind="pipeline", live=lambda store, ctx: store.backend(Pipelines).all_versions()),
-    Provider("Project", "Project", "ProjectArn",
-             lambda store: store.backend(Projects).projects.values(), PROJECT_LIFECYCLE,
-             {"Tags": _own_tags("ProjectArn")},
-             family="Projects", kind="project"),
-    Provider("TrainingJob", "TrainingJob", "TrainingJobArn",
-             lambda store: store.backend(Training).jobs.values(), TRAINING_LIFECYCLE,
-             {"Tags": _own_tags("TrainingJobArn")},
-             family="Training", kind="training-job"),
-    Provider("Endpoint", "Endpoint", "EndpointArn",
-             lambda store: store.backend(Endpoints).endpoints.values(), ENDPOINT_LIFECYCLE,
-             {"Tags": _own_tags("EndpointArn")},
-             family="Endpoints", kind="endpoint"),
-    Provider("Model", "Model", "ModelArn",
-             lambda store: store.backend(Models).models.values(),
-             computed={"Model": _dashboard_model}, build=_build_model, default_sort="Model.CreationTime",
-             family="Models", kind="model"),
-)}
-
-
-def record_key_for(resource: str) -> str | None:
-    """The SearchRecord member a Resource value's records come under, if the model has one."""
-    members = service.shape("SearchRecord").members
-    key = {"ExperimentTrial": "Trial", "ExperimentTrialComponent": "TrialComponent"}.get(resource, resource)
-    return key if key in members else None
 
 
 # -- property paths -----------------------------------------------------------------------------
@@ -827,7 +627,7 @@ class Search(Backend):
     @operation
     def search(self, params: Params, ctx: Context) -> Document:
         resource = params["Resource"]
-        provider = PROVIDERS.get(resource)
+        provider = searchable.provider(resource)
         record_key = record_key_for(resource)
         expression = params.get("SearchExpression")
         empty: Document = {"Results": [], **self._hits((0, True))}
@@ -914,7 +714,7 @@ class Search(Backend):
             return {"PropertyNameSuggestions": []}
         # "Provides suggestions for HyperParameters, Tags, and Metrics": the names the resources
         # hold under those maps (a trial component's hyperparameters are its Parameters).
-        provider = PROVIDERS.get(resource)
+        provider = searchable.provider(resource)
         names = self._dynamic_names(provider, ctx) if provider is not None else set()
         wanted = hint.lower()
         matching = sorted(name for name in names if name.lower().startswith(wanted))

@@ -53,6 +53,7 @@ from ..core.context import Context
 from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
+from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
 from .algorithms import algorithm
 from .experiments import COMPONENT, EXPERIMENT, TRIAL, Experiments
@@ -546,3 +547,8 @@ def _summary(document: Document) -> Document:
     if plan and "TrainingPlanArn" in service.shape("TrainingJobSummary").members:
         summary["TrainingPlanArn"] = plan
     return summary
+
+
+provide(Provider("TrainingJob", "TrainingJob", "TrainingJobArn",
+                 lambda store: store.backend(Training).jobs.values(), LIFECYCLE,
+                 {"Tags": own_tags("TrainingJobArn")}, family="Training", kind="training-job"))

@@ -63,6 +63,21 @@ class Lifecycle:
     stamps_modified: bool = False
     _statuses: frozenset[str] | None = field(default=None, repr=False)
 
+    @classmethod
+    def job(cls, resource_type: str, status_key: str, *, name_key: str, status_shape: str | None = None,
+            on_enter: Hook | None = None, deletable: bool = True) -> Lifecycle:
+        """The status machine SageMaker's jobs share (processing, transform, tuning ...): InProgress ->
+        Completed; Stop: Stopping -> Stopped, from InProgress only; a planned failure ends in Failed
+        with its reason; Delete (where the job has one) from a terminal status only. Every status
+        entered stamps LastModifiedTime."""
+        return cls(
+            resource_type=resource_type, status_key=status_key, status_shape=status_shape or status_key,
+            paths={"create": ("InProgress", "Completed"), "stop": ("Stopping", "Stopped")},
+            failure_paths={"create": ("InProgress", "Failed")},
+            name_key=name_key,
+            accepts={"stop": ("InProgress",), **({"delete": ("Completed", "Failed", "Stopped")} if deletable else {})},
+            stamps_modified=True, on_enter=on_enter)
+
     def __post_init__(self) -> None:
         if self.resource_type in REGISTRY:
             raise RuntimeError(f"two lifecycles are declared for {self.resource_type} resources")

@@ -110,7 +110,8 @@ class Resource:
     #: Request member -> the resource kind it names, which must exist ("model" for ModelName).
     references: Mapping[str, str] = field(default_factory=dict)
     rules: Sequence[Rule] = ()
-    #: Rule-like sentences of the model's documentation not enforced, fragment -> reason.
+    #: Rule-like sentences of the model's documentation not enforced, fragment -> reason. A fragment
+    #: that is a dotted path (`CreateAlgorithm.ValidationSpecification`) waives all under that member.
     waivers: Mapping[str, str] = field(default_factory=dict)
     #: Members AWS computes on create, on update.
     on_create: Hook | None = None
@@ -123,8 +124,12 @@ class Resource:
     example_needs: Sequence[tuple[str, Mapping[str, Any]]] = ()
     #: Create members Describe returns under the same name that AWS does not echo.
     not_echoed: tuple[str, ...] = ()
+    #: False for a declaration only looked at (`sagemock derive`), which answers no request.
+    registered: bool = field(default=True, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.registered:
+            return
         if self.noun in RESOURCES:
             raise RuntimeError(f"{self.noun} is declared twice")
         RESOURCES[self.noun] = self
@@ -468,3 +473,102 @@ def in_use(message: str) -> Callable[[str], ServiceError]:
 def invalid(message: str) -> Callable[[str], ServiceError]:
     """A ValidationException factory whose message may name the `{arn}`."""
     return lambda arn: ValidationError(message.format(arn=arn))
+
+
+def describe_binding(bound: Bound) -> str:
+    """What the model gives a declared resource, as `sagemock derive` prints it."""
+    lines = [f"{bound.resource.noun}: kind {bound.kind}, identifier {bound.name}, ARN member {bound.arn}"]
+    lines.append("operations: " + ", ".join(f"{verb} -> {name}" for verb, name in bound.operations.items()))
+    if bound.status is not None:
+        read = bound.operations.get("Describe") or bound.operations["Get"]
+        statuses = service.operation(read).output_shape.members[bound.status].enum
+        lines.append(f"status: {bound.status} ({', '.join(statuses)})")
+    lines.append("echoed from Create: " + (", ".join(bound.echoed) or "none"))
+    lines.append("Create answers: " + (", ".join(bound.created) or "nothing"))
+    if bound.listing is not None:
+        listing = bound.listing
+        filters = ["NameContains", *(["StatusEquals"] if listing.status_key else []), *bound.list_filters]
+        summary = bound.summary_shape.name if bound.summary_shape is not None else "?"
+        lines.append(f"List: {bound.list_member} of {summary}; sort {dict(listing.sort_keys)}, default "
+                     f"{listing.default_sort} {listing.default_order}; filters {', '.join(filters)}")
+    lines.append("Update sets: " + (", ".join(bound.updated) or "nothing"))
+    return "\n".join(lines) + "\n"
+
+
+_RULE_WORDS = re.compile(r"\b(must|cannot|can't|can not|can only|only one|exactly one|no more than|only if|"
+                         r"only when|required (?:if|when)|mutually exclusive|at most|at least|not both|"
+                         r"either .+? or)\b", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def rule_sentences(bound: Bound) -> list[tuple[str, str]]:
+    """The rule-like sentences the model's documentation states for a declared resource's
+    operations: (where, sentence), from each operation's documentation and each input member's.
+
+    The rule ledger (tests/test_rule_ledger.py) requires each to be claimed by a `Rule` of the
+    declaration or waived with a reason, so a rule AWS states in prose is never silently skipped,
+    and a newer botocore that states a new one fails CI until it is looked at."""
+    texts: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def walk(node: Shape, where: str) -> None:
+        if node.name in seen:  # each shape once: shared shapes state their rules once
+            return
+        seen.add(node.name)
+        if node.type_name == "structure":
+            for name, member in node.members.items():
+                texts.append((f"{where}.{name}", member.documentation or ""))
+                walk(member, f"{where}.{name}")
+        elif node.type_name == "list":
+            walk(node.member, where)
+        elif node.type_name == "map":
+            walk(node.value, where)
+
+    for operation in bound.operations.values():
+        model = service.operation(operation)
+        texts.append((operation, model.documentation or ""))
+        if model.input_shape is not None:
+            walk(model.input_shape, operation)
+    found: list[tuple[str, str]] = []
+    for where, text in texts:
+        plain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+        for sentence in _SENTENCE.split(plain):
+            if _RULE_WORDS.search(sentence):
+                found.append((where, sentence.strip()))
+    return found
+
+
+#: Rule-like sentences every resource meets, and why none of them is a rule of sagemock's: they
+#: concern what sagemock does not model (IAM, KMS, S3 and ECR contents, regions), or are the core's
+#: (tags). Fragment -> reason.
+SHARED_WAIVERS: dict[str, str] = {
+    "iam:PassRole": "IAM permissions are not modelled: every caller may do everything",
+    "KMS key policy must grant": "KMS is not modelled: keys are kept as given, never used",
+    "KmsKeyId can be any of the following formats": "KMS is not modelled: any key id the model's pattern admits "
+                                                    "is kept",
+    "must be in the same region as": "S3 and ECR are not read: a location's region is not known",
+    "must be in an S3 bucket that is in the same region": "S3 is not read: a bucket's region is not known",
+    "bucket must be located in same": "S3 is not read: a bucket's region is not known",
+    "must be readable by the IAM role": "IAM and S3 are not modelled",
+    "must point to a single gzip compressed tar archive": "S3 objects are not read",
+    "inference code must meet SageMaker requirements": "container images are not run",
+    "Tag keys must be unique per resource": "core.tags.check enforces it for every resource (AWS's words: "
+                                            "'Duplicate tag key')",
+    "must be explicitly defined as True in order to accept the EULA": "models are not downloaded: nothing asks for "
+                                                                      "the EULA",
+    "must provision the ML storage volume with sufficient capacity": "no data is downloaded",
+    "identifies either a key name prefix or a manifest": "describes the value; S3 is not read",
+    "precludes users from specifying a manifest": "S3 manifests are not read",
+    "stop incurring charges": "nothing is charged",
+}
+
+
+def unclaimed(resource: Resource) -> list[tuple[str, str]]:
+    """The rule-like sentences of `rule_sentences` that no rule claims and no waiver covers."""
+    fragments = [claim for rule in resource.rules for claim in rule.claims] + list(resource.waivers) + \
+        list(SHARED_WAIVERS)
+    # A fragment that is a dotted path with no space waives everything documented under it.
+    paths = [fragment for fragment in fragments if "." in fragment and " " not in fragment]
+    return [(where, sentence) for where, sentence in rule_sentences(resource.bound)
+            if not any(fragment in sentence for fragment in fragments)
+            and not any(where == path or where.startswith(path + ".") for path in paths)]

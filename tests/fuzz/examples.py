@@ -26,7 +26,35 @@ TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 chara
 
 
 def examples(h: dict[str, str]) -> dict[str, Params]:
-    """Operation -> a request that succeeds against the world whose identifiers `h` holds."""
+    """Operation -> a request that succeeds against the world whose identifiers `h` holds: the
+    hand-written ones below, and for each declared resource requests derived from its example."""
+    return {**declared_examples(), **hand_written(h)}
+
+
+def declared_examples() -> dict[str, Params]:
+    """Requests of every operation of each declared resource, against what `world.build_declared`
+    made from its example: a new name to create, the example's name to read, update and delete, the
+    resources it left stoppable and startable to stop and start."""
+    from sagemock.core.resource import RESOURCES
+
+    found: dict[str, Params] = {}
+    for declared in RESOURCES.values():
+        bound = declared.bound
+        name = declared.example[bound.name]
+        for verb, operation in bound.operations.items():
+            if verb == "Create":
+                found[operation] = {**declared.example, bound.name: f"{name}-new"}
+            elif verb == "List":
+                found[operation] = {}
+            elif verb in ("Stop", "Start"):
+                found[operation] = {bound.name: f"{name}-{verb.lower()}"}
+            else:
+                found[operation] = {bound.name: name}
+    return found
+
+
+def hand_written(h: dict[str, str]) -> dict[str, Params]:
+    """Requests written for the operations no declaration derives, and those that need more."""
     pipeline = {"PipelineName": "fuzz-pipeline"}
     return {
         # -- registry -------------------------------------------------------------------------------------

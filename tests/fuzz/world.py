@@ -134,7 +134,48 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
             OutputConfig={"S3OutputLocation": f"{DATA}/compiled", "TargetDevice": "ml_c5"},
             StoppingCondition={"MaxRuntimeInSeconds": 900})["CompilationJobArn"]
     mock.set_status(handles["fuzz-compiling"], "INPROGRESS")
+    build_declared(sm, mock, handles)
     return handles
+
+
+def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
+    """One resource of each declared resource (`core.resource`) the world lacks, from its example,
+    and, where its lifecycle can stop or start, one more in the status each is accepted from."""
+    from botocore import xform_name
+
+    from sagemock.core import backend
+    from sagemock.core.resource import RESOURCES
+
+    backend.load_all()
+    held = {arns.kind(arn) for store in mock.state.stores.values() for arn in store.resources}
+    for noun, declared in sorted(RESOURCES.items()):
+        bound = declared.bound
+        if bound.kind in held:
+            continue
+        for operation, params in declared.example_needs:
+            try:
+                getattr(sm, xform_name(operation))(**params)
+            except Exception:  # noqa: BLE001 (what another declaration's needs already made)
+                pass
+        name = declared.example[bound.name]
+        create = getattr(sm, xform_name(bound.operations["Create"]))
+        create(**declared.example)
+        handles[noun] = _arn_of(sm, declared, name)
+        lifecycle = declared.lifecycle
+        for trigger in ("stop", "start"):
+            if lifecycle is None or trigger not in lifecycle.accepts or trigger.capitalize() not in bound.operations:
+                continue
+            create(**{**declared.example, bound.name: f"{name}-{trigger}"})
+            arn = _arn_of(sm, declared, f"{name}-{trigger}")
+            mock.set_status(arn, lifecycle.accepts[trigger][0])
+
+
+def _arn_of(sm: Any, declared: Any, name: str) -> str:
+    from botocore import xform_name
+
+    bound = declared.bound
+    read = bound.operations.get("Describe") or bound.operations["Get"]
+    return str(getattr(sm, xform_name(read))(**{bound.name: name})[bound.arn])
 
 
 def identifiers(arns_held: Iterable[str]) -> dict[str, list[str]]:

@@ -1,0 +1,250 @@
+"""Contract tests generated from every declared resource (`sagemock.core.resource`).
+
+Each declaration carries an example Create request (and the requests that make what it refers to).
+From it, every declared resource is checked the same way, through boto3 with strict output shaping:
+
+* the declaration binds against the installed model (the engine refuses to guess);
+* Create then Describe: every member the request gave comes back as given, the ARN is the one
+  Create answered, and the time stamps are the clock's;
+* List: the resource is listed with its summary, every filter and sort the model offers runs,
+  and botocore's paginator walks one item a page to the same list;
+* a second Create of the name is refused with the error AWS answers, a Describe of a missing name
+  with the missing error, both with codes the operations may answer, and neither changes anything;
+* tags given on Create are listed;
+* each lifecycle path runs: `fail_next` takes the failure path, `mock.set_status` puts the
+  resource in every status, and botocore's waiters for the resource reach their success and
+  failure acceptors;
+* Stop, Start and Delete where the model has them; Delete leaves nothing to describe.
+
+Each family still has hand-written tests for its own rules and its cross-resource behaviour.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+from botocore import xform_name
+from botocore.exceptions import ClientError, WaiterError
+from freezegun import freeze_time
+
+from sagemock import mock_sagemaker
+from sagemock.core import arns, backend, service
+from sagemock.core.resource import RESOURCES, Resource
+
+backend.load_all()
+DECLARED = sorted(RESOURCES)
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+
+def resource(noun: str) -> Resource:
+    return RESOURCES[noun]
+
+
+def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:
+    answer = getattr(client, xform_name(operation))(**copy.deepcopy(params))
+    answer.pop("ResponseMetadata", None)
+    return answer  # type: ignore[no-any-return]
+
+
+def refused(client: Any, operation: str, **params: Any) -> tuple[str, str]:
+    with pytest.raises(ClientError) as error:
+        call(client, operation, **params)
+    code = error.value.response["Error"]["Code"]
+    assert code in service.declared_errors(operation) | {"ValidationException"}, (operation, code)
+    return code, error.value.response["Error"]["Message"]
+
+
+def prepare(client: Any, declared: Resource) -> None:
+    for operation, params in declared.example_needs:
+        call(client, operation, **params)
+
+
+def create(client: Any, declared: Resource, name: str | None = None, **extra: Any) -> dict[str, Any]:
+    bound = declared.bound
+    params = {**copy.deepcopy(dict(declared.example)), **extra}
+    if name is not None:
+        params[bound.name] = name
+    return call(client, bound.operations["Create"], **params)
+
+
+def describe(client: Any, declared: Resource, name: str) -> dict[str, Any]:
+    bound = declared.bound
+    return call(client, bound.operations.get("Describe") or bound.operations["Get"], **{bound.name: name})
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_the_declaration_binds_and_has_an_example(noun):
+    declared = resource(noun)
+    bound = declared.bound
+    assert "Create" in bound.operations and declared.example, f"{noun} declares no example Create request"
+    assert bound.name in declared.example
+    service.operation(bound.operations["Create"])  # the example's operation is the model's
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_create_then_describe_returns_what_was_given(noun, sagemaker_client):
+    declared = resource(noun)
+    bound = declared.bound
+    prepare(sagemaker_client, declared)
+    with freeze_time("2024-06-01 12:00:00"):
+        answer = create(sagemaker_client, declared)
+        described = describe(sagemaker_client, declared, declared.example[bound.name])
+    assert described[bound.arn] == answer.get(bound.arn, described[bound.arn])
+    assert described[bound.arn] == arns.build(REGION, ACCOUNT, bound.kind, declared.example[bound.name])
+    for member in bound.echoed:
+        if member in declared.example:
+            assert _same(described[member], declared.example[member]), member
+    for stamp in ("CreationTime", "LastModifiedTime"):
+        if stamp in bound.described and stamp in described:
+            assert described[stamp] == dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
+    if bound.status is not None and declared.lifecycle is not None:
+        assert described[bound.status] == declared.lifecycle.paths["create"][-1]
+
+
+def _same(answer: Any, given: Any) -> bool:
+    """Whether an answer holds what was given (the service may add documented defaults)."""
+    if isinstance(given, dict):
+        return isinstance(answer, dict) and all(key in answer and _same(answer[key], value)
+                                                for key, value in given.items())
+    if isinstance(given, list):
+        return isinstance(answer, list) and len(answer) == len(given) and all(map(_same, answer, given))
+    return bool(answer == given)
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_list_filters_sorts_and_pages(noun, sagemaker_client):
+    declared = resource(noun)
+    bound = declared.bound
+    if "List" not in bound.operations:
+        pytest.skip(f"the model has no List operation for {noun}")
+    prepare(sagemaker_client, declared)
+    base = declared.example[bound.name]
+    names = [f"{base}-a", f"{base}-b", f"other-{base}"[:63]]
+    for name in names:
+        create(sagemaker_client, declared, name)
+    operation = bound.operations["List"]
+    listed = call(sagemaker_client, operation)[bound.list_member]
+    assert sorted(summary[bound.name] for summary in listed if summary.get(bound.name) in names) == sorted(names)
+    inputs = service.operation(operation).input_shape.members
+    if "NameContains" in inputs:
+        found = call(sagemaker_client, operation, NameContains=f"{base}-".upper())[bound.list_member]
+        assert sorted(summary[bound.name] for summary in found) == sorted(names[:2])
+    for sort_by in (inputs["SortBy"].enum if "SortBy" in inputs else ()):
+        for order in ("Ascending", "Descending"):
+            page = call(sagemaker_client, operation, SortBy=sort_by, SortOrder=order)[bound.list_member]
+            assert len(page) == len(listed)
+    if "CreationTimeAfter" in inputs:
+        future = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
+        assert call(sagemaker_client, operation, CreationTimeAfter=future)[bound.list_member] == []
+    if sagemaker_client.can_paginate(xform_name(operation)):
+        walked = sagemaker_client.get_paginator(xform_name(operation)).paginate(
+            PaginationConfig={"PageSize": 1}).build_full_result()[bound.list_member]
+        assert walked == listed
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagemaker_client, sagemaker_mock):
+    declared = resource(noun)
+    bound = declared.bound
+    prepare(sagemaker_client, declared)
+    create(sagemaker_client, declared)
+    before = sagemaker_mock.snapshot()
+    code, message = refused(sagemaker_client, bound.operations["Create"], **declared.example)
+    assert describe(sagemaker_client, declared, declared.example[bound.name])[bound.arn] in message
+    read = bound.operations.get("Describe") or bound.operations["Get"]
+    refused(sagemaker_client, read, **{bound.name: "no-such-name"})
+    assert sagemaker_mock.snapshot() == before
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_tags_given_on_create_are_listed(noun, sagemaker_client):
+    declared = resource(noun)
+    bound = declared.bound
+    if "Tags" not in service.operation(bound.operations["Create"]).input_shape.members:
+        pytest.skip(f"Create{noun} takes no tags")
+    prepare(sagemaker_client, declared)
+    create(sagemaker_client, declared, Tags=[{"Key": "team", "Value": "ml"}])
+    arn = describe(sagemaker_client, declared, declared.example[bound.name])[bound.arn]
+    assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_every_lifecycle_path_and_waiter(noun):
+    declared = resource(noun)
+    bound, lifecycle = declared.bound, declared.lifecycle
+    if lifecycle is None:
+        pytest.skip(f"{noun} has no status")
+    with mock_sagemaker() as mock:
+        import boto3
+
+        client = boto3.client("sagemaker", region_name=REGION)
+        prepare(client, declared)
+        name = declared.example[bound.name]
+        if "create" in lifecycle.failure_paths:
+            mock.fail_next(bound.kind, "planned by the contract test", name=name)
+            create(client, declared)
+            failed = describe(client, declared, name)
+            assert failed[bound.status] == lifecycle.failure_paths["create"][-1]
+            if lifecycle.failure_key:
+                assert failed[lifecycle.failure_key] == "planned by the contract test"
+            _check_waiters(client, declared, name, failed[bound.status])
+            name = f"{name}-2"
+        create(client, declared, name)
+        arn = describe(client, declared, name)[bound.arn]
+        _check_waiters(client, declared, name, describe(client, declared, name)[bound.status])
+        for status in sorted(lifecycle.statuses):
+            mock.set_status(arn, status, reason="set by the contract test")
+            assert describe(client, declared, name)[bound.status] == status
+        for verb in ("Stop", "Start"):
+            operation = bound.operations.get(verb)
+            trigger = verb.lower()
+            if operation is None or trigger not in lifecycle.paths:
+                continue
+            accepted = lifecycle.accepts.get(trigger, tuple(lifecycle.statuses))
+            mock.set_status(arn, accepted[0])
+            call(client, operation, **{bound.name: name})
+            assert describe(client, declared, name)[bound.status] == lifecycle.paths[trigger][-1]
+
+
+def _check_waiters(client: Any, declared: Resource, name: str, status: str) -> None:
+    """Each botocore waiter on the resource's Describe ends as its acceptors say for `status`."""
+    bound = declared.bound
+    read = bound.operations.get("Describe")
+    for waiter_name in client.waiter_names:
+        waiter = client.get_waiter(waiter_name)
+        if waiter.config.operation != read:
+            continue
+        outcome = next((acceptor.state for acceptor in waiter.config.acceptors
+                        if acceptor.matcher == "path" and acceptor.expected == status), None)
+        if outcome == "success":
+            waiter.wait(**{bound.name: name}, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
+        elif outcome == "failure":
+            with pytest.raises(WaiterError):
+                waiter.wait(**{bound.name: name}, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_delete_leaves_nothing_to_describe(noun, sagemaker_client, sagemaker_mock):
+    declared = resource(noun)
+    bound, lifecycle = declared.bound, declared.lifecycle
+    if "Delete" not in bound.operations:
+        pytest.skip(f"the model has no Delete{noun}")
+    prepare(sagemaker_client, declared)
+    create(sagemaker_client, declared)
+    name = declared.example[bound.name]
+    arn = describe(sagemaker_client, declared, name)[bound.arn]
+    if lifecycle is not None and "delete" in lifecycle.accepts:
+        refusing = [status for status in sorted(lifecycle.statuses) if status not in lifecycle.accepts["delete"]]
+        for status in refusing[:1]:
+            sagemaker_mock.set_status(arn, status)
+            before = sagemaker_mock.snapshot()
+            refused(sagemaker_client, bound.operations["Delete"], **{bound.name: name})
+            assert sagemaker_mock.snapshot() == before
+        sagemaker_mock.set_status(arn, lifecycle.accepts["delete"][0])
+    call(sagemaker_client, bound.operations["Delete"], **{bound.name: name})
+    read = bound.operations.get("Describe") or bound.operations["Get"]
+    refused(sagemaker_client, read, **{bound.name: name})
+    with pytest.raises(ClientError):  # its tags went with it
+        sagemaker_client.list_tags(ResourceArn=arn)

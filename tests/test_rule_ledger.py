@@ -1,0 +1,39 @@
+"""The rule ledger: every rule-like sentence the model's documentation states for a declared
+resource's operations ("must", "cannot", "only if", "mutually exclusive", "at least" ...) is either
+claimed by one of the declaration's rules (with its source) or waived with a reason.
+
+An unclaimed sentence fails here, so a rule AWS states in prose is never silently skipped by a
+generated family, and a newer botocore that states a new one fails CI until someone looks at it.
+A waiver or claim that matches nothing is stale and fails too.
+"""
+from __future__ import annotations
+
+import pytest
+
+from sagemock.core import backend
+from sagemock.core.resource import RESOURCES, SHARED_WAIVERS, rule_sentences, unclaimed
+
+backend.load_all()
+
+
+@pytest.mark.parametrize("noun", sorted(RESOURCES))
+def test_every_rule_like_sentence_is_claimed_or_waived(noun):
+    left = unclaimed(RESOURCES[noun])
+    assert not left, "\n".join(f"{where}: {sentence}" for where, sentence in left)
+
+
+@pytest.mark.parametrize("noun", sorted(RESOURCES))
+def test_every_claim_and_waiver_matches_a_sentence(noun):
+    declared = RESOURCES[noun]
+    found = rule_sentences(declared.bound)
+    fragments = [claim for rule in declared.rules for claim in rule.claims] + list(declared.waivers)
+    for fragment in fragments:
+        path = "." in fragment and " " not in fragment
+        assert any(fragment in sentence or (path and (where == fragment or where.startswith(fragment + ".")))
+                   for where, sentence in found), f"{noun}: {fragment!r} matches no rule-like sentence of the model"
+
+
+def test_every_shared_waiver_is_used():
+    found = [sentence for declared in RESOURCES.values() for _where, sentence in rule_sentences(declared.bound)]
+    for fragment in SHARED_WAIVERS:
+        assert any(fragment in sentence for sentence in found), f"shared waiver {fragment!r} matches nothing"
