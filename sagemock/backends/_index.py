@@ -157,6 +157,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.endpoint_configs',
     'sagemock.backends.endpoints',
     'sagemock.backends.experiments',
+    'sagemock.backends.job_tracking',
     'sagemock.backends.lineage',
     'sagemock.backends.model_cards',
     'sagemock.backends.models',
@@ -171,11 +172,19 @@ MODULES: tuple[str, ...] = (
 
 #: Resource kind -> the module that declares its table (`core.table.spec_for`).
 KINDS: dict[str, str] = {
+    'action': 'sagemock.backends.lineage',
     'algorithm': 'sagemock.backends.algorithms',
+    'artifact': 'sagemock.backends.lineage',
+    'context': 'sagemock.backends.lineage',
     'endpoint-config': 'sagemock.backends.endpoint_configs',
+    'experiment': 'sagemock.backends.experiments',
+    'experiment-trial': 'sagemock.backends.experiments',
+    'experiment-trial-component': 'sagemock.backends.experiments',
+    'lineage-group': 'sagemock.backends.lineage',
     'model': 'sagemock.backends.models',
     'model-package': 'sagemock.backends.registry',
     'model-package-group': 'sagemock.backends.registry',
+    'training-job': 'sagemock.backends.training',
 }
 
 #: Search's Resource value -> the module that provides it (`core.searchable.provider`).

@@ -50,7 +50,7 @@ from ..core.errors import ResourceNotFound, ValidationError
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
-from .lineage import Lineage
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -84,30 +84,29 @@ def _not_found(kind: str) -> Callable[[str], ResourceNotFound]:
 
 
 class Experiments(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        # Each table maps arns.key(type, name) (the name, lower-cased: these names ignore case)
-        # to the Describe document.
-        self.experiments: dict[str, Document] = {}
-        self.trials: dict[str, Document] = {}
-        self.components: dict[str, Document] = {}
+    # Each table keys its documents by the lower-cased name: these names ignore case.
+    experiments = Table.of(EXPERIMENT, arn="ExperimentArn", name="ExperimentName",
+                           missing=_not_found("Experiment"))
+    trials = Table.of(TRIAL, arn="TrialArn", name="TrialName", missing=_not_found("Trial"))
+    components = Table.of(COMPONENT, arn="TrialComponentArn", name="TrialComponentName",
+                          missing=_not_found("Trial component"))
 
     # -- lookups ----------------------------------------------------------------------------
 
     def _experiment(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.experiments, name, EXPERIMENT, _not_found("Experiment"))
+        return self.experiments.require(ctx, name)
 
     def _trial(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.trials, name, TRIAL, _not_found("Trial"))
+        return self.trials.require(ctx, name)
 
     def _component(self, ctx: Context, name_or_arn: str) -> Document:
-        return self.find(ctx, self.components, name_or_arn, COMPONENT, _not_found("Trial component"))
+        return self.components.require(ctx, name_or_arn)
 
     def _trials_of(self, experiment: Document) -> list[Document]:
         key = experiment["ExperimentName"].lower()
         return [trial for trial in self.trials.values() if trial["ExperimentName"].lower() == key]
 
-    def _create(self, table: dict[str, Document], kind: str, resource_type: str, name: str,
+    def _create(self, table: Table, kind: str, resource_type: str, name: str,
                 ctx: Context, params: Params) -> str:
         """The ARN a new resource gets, once its name is known to be free (in any case) and its tags valid."""
         arn = ctx.arn(resource_type, name)
@@ -118,14 +117,15 @@ class Experiments(Backend):
         tags.check(params.get("Tags"))
         return arn
 
-    def _register(self, table: dict[str, Document], document: Document, arn: str, name: str,
-                  params: Params) -> None:
-        self.keep(table, name.lower(), arn, document, params.get("Tags"))
+    def _register(self, table: Table, document: Document, arn: str, name: str, params: Params) -> None:
+        table.add(document, params.get("Tags"))
 
-    def _forget(self, table: dict[str, Document], name: str, arn: str) -> None:
+    def _forget(self, table: Table, name: str, arn: str) -> None:
         """A resource goes, and with it its tags and its lineage associations."""
-        self.drop(table, name.lower(), arn)
-        self.family(Lineage).forget(arn)
+        document = table.get(name.lower())
+        if document is not None:
+            table.remove(document)
+        self.store.owner("artifact").forget(arn)
 
     # -- experiments ------------------------------------------------------------------------
 
@@ -259,7 +259,7 @@ class Experiments(Backend):
             "InputArtifacts": params.get("InputArtifacts") or {},
             "OutputArtifacts": params.get("OutputArtifacts") or {},
             "MetadataProperties": params.get("MetadataProperties"),
-            "LineageGroupArn": self.family(Lineage).default_group(ctx),
+            "LineageGroupArn": self.store.owner("lineage-group").default_group(ctx),
             "_trials": [],
         }
         self._register(self.components, document, arn, name, params)

@@ -21,6 +21,7 @@ from ..core.context import Context
 from ..core.errors import ResourceNotFound, ValidationError
 from ..core.pagination import Listing, digest, offset_page
 from ..core.state import next_sequence
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -71,12 +72,19 @@ GROUP_LISTING = Listing(sort_keys={"Name": "LineageGroupName", "CreationTime": "
 
 
 class Lineage(Backend):
+    actions = Table.of("action", arn="ActionArn", name="ActionName",
+                       missing=lambda arn: ResourceNotFound(f"Action {arn} does not exist."))
+    #: Artifacts have no name to key by: the ARN, which ends in an id SageMaker makes.
+    artifacts = Table.of("artifact", arn="ArtifactArn", name="ArtifactName", keyed_by_arn=True,
+                         missing=lambda arn: ResourceNotFound(f"Artifact {arn} does not exist."))
+    contexts = Table.of("context", arn="ContextArn", name="ContextName",
+                        missing=lambda arn: ResourceNotFound(f"Context {arn} does not exist."))
+    #: No lineage group operation takes tags.
+    groups = Table.of("lineage-group", arn="LineageGroupArn", name="LineageGroupName", taggable=False,
+                      missing=lambda arn: ResourceNotFound(f"Lineage group {arn} does not exist."))
+
     def __init__(self, store: Any):
         super().__init__(store)
-        self.actions: dict[str, Document] = {}      # action name -> Describe document
-        self.artifacts: dict[str, Document] = {}    # artifact ARN -> Describe document
-        self.contexts: dict[str, Document] = {}     # context name -> Describe document
-        self.groups: dict[str, Document] = {}       # lineage group name -> Describe document
         #: (source ARN, destination ARN) -> the association, in creation order.
         self.associations: dict[tuple[str, str], Document] = {}
 
@@ -100,8 +108,7 @@ class Lineage(Backend):
                 "LastModifiedTime": now,
                 "LastModifiedBy": user,
             }
-            self.groups[DEFAULT_GROUP] = group
-            self.store.index(arn, group, taggable=False)  # no lineage group operation takes tags
+            self.groups.put(group)
         return str(group["LineageGroupArn"])
 
     @staticmethod
@@ -125,7 +132,7 @@ class Lineage(Backend):
                 return str(document["ArtifactArn"])
         arn = arns.build(self.store.region, self.store.account, "artifact",
                          f"{self.store.state.random.getrandbits(128):032x}")
-        self.artifacts[arn] = {
+        self.artifacts.put({
             "ArtifactArn": arn,
             "Source": {"SourceUri": source_uri},
             "ArtifactType": artifact_type,
@@ -134,8 +141,7 @@ class Lineage(Backend):
             "LastModifiedTime": now,
             "LastModifiedBy": user,
             "LineageGroupArn": self.default_group_at(now, user),
-        }
-        self.store.index(arn, self.artifacts[arn])
+        })
         return arn
 
     def link(self, source: str, destination: str, association_type: str, now: _dt.datetime,
@@ -163,13 +169,12 @@ class Lineage(Backend):
             suffix += 1
             unique = f"{name}-{suffix}"
         arn = arns.build(self.store.region, self.store.account, kind, unique)
-        table[unique] = {
+        table.put({
             name_key: unique, f"{kind.capitalize()}Arn": arn, "Source": dict(source), type_key: entity_type,
             **({"Status": "Completed"} if kind == "action" else {}),
             "CreationTime": now, "CreatedBy": user, "LastModifiedTime": now, "LastModifiedBy": user,
             "LineageGroupArn": self.default_group_at(now, user),
-        }
-        self.store.index(arn, table[unique])
+        })
         return arn
 
     def forget(self, arn: str) -> None:
@@ -197,12 +202,11 @@ class Lineage(Backend):
             "MetadataProperties": params.get("MetadataProperties"),
             **self._stamp(ctx, "action"),
         }
-        self.keep(self.actions, name, arn, document, params.get("Tags"))
+        self.actions.add(document, params.get("Tags"))
         return {"ActionArn": arn}
 
     def _action(self, ctx: Context, name_or_arn: str) -> Document:
-        return self.find(ctx, self.actions, name_or_arn, "action",
-                         lambda arn: ResourceNotFound(f"Action {arn} does not exist."))
+        return self.actions.require(ctx, name_or_arn)
 
     @operation
     def describe_action(self, params: Params, ctx: Context) -> Document:
@@ -221,8 +225,7 @@ class Lineage(Backend):
     @operation
     def delete_action(self, params: Params, ctx: Context) -> Document:
         document = self._action(ctx, params["ActionName"])
-        del self.actions[document["ActionName"]]
-        self._remove(document["ActionArn"])
+        self._remove(self.actions, document)
         return {"ActionArn": document["ActionArn"]}
 
     @operation
@@ -250,7 +253,7 @@ class Lineage(Backend):
             "MetadataProperties": params.get("MetadataProperties"),
             **self._stamp(ctx, "artifact"),
         }
-        self.keep(self.artifacts, arn, arn, document, params.get("Tags"))
+        self.artifacts.add(document, params.get("Tags"))
         return {"ArtifactArn": arn}
 
     def _check_artifact_name(self, ctx: Context, name: str, keep: str | None = None) -> None:
@@ -260,11 +263,7 @@ class Lineage(Backend):
                 raise ValidationError(f"Artifact with name {name} already exists: {other['ArtifactArn']}.")
 
     def _artifact(self, ctx: Context, arn: str) -> Document:
-        arns.resolve(arn, "artifact", ctx.region, ctx.account)  # an ARN of another region is refused
-        document = self.artifacts.get(arn)
-        if document is None:
-            raise ResourceNotFound(f"Artifact {arn} does not exist.")
-        return document
+        return self.artifacts.require(ctx, arn)  # (an ARN of another region is refused)
 
     @operation
     def describe_artifact(self, params: Params, ctx: Context) -> Document:
@@ -301,8 +300,7 @@ class Lineage(Backend):
                 raise ValidationError(f"{len(matches)} artifacts have the source {source['SourceUri']}: "
                                       "delete one by its ArtifactArn.")
             document = matches[0]
-        del self.artifacts[document["ArtifactArn"]]
-        self._remove(document["ArtifactArn"])
+        self._remove(self.artifacts, document)
         return {"ArtifactArn": document["ArtifactArn"]}
 
     @operation
@@ -330,12 +328,11 @@ class Lineage(Backend):
             "Properties": params.get("Properties"),
             **self._stamp(ctx, "context"),
         }
-        self.keep(self.contexts, name, arn, document, params.get("Tags"))
+        self.contexts.add(document, params.get("Tags"))
         return {"ContextArn": arn}
 
     def _context(self, ctx: Context, name_or_arn: str) -> Document:
-        return self.find(ctx, self.contexts, name_or_arn, "context",
-                         lambda arn: ResourceNotFound(f"Context {arn} does not exist."))
+        return self.contexts.require(ctx, name_or_arn)
 
     @operation
     def describe_context(self, params: Params, ctx: Context) -> Document:
@@ -353,8 +350,7 @@ class Lineage(Backend):
     @operation
     def delete_context(self, params: Params, ctx: Context) -> Document:
         document = self._context(ctx, params["ContextName"])
-        del self.contexts[document["ContextName"]]
-        self._remove(document["ContextArn"])
+        self._remove(self.contexts, document)
         return {"ContextArn": document["ContextArn"]}
 
     @operation
@@ -377,10 +373,10 @@ class Lineage(Backend):
             document["Properties"] = properties
         updates.touch(document, ctx, kind)
 
-    def _remove(self, arn: str) -> None:
+    def _remove(self, table: Table, document: Document) -> None:
         """An entity goes: its associations and tags with it."""
-        self.forget(arn)
-        self.store.unindex(arn)
+        self.forget(document[table.spec.arn])
+        table.remove(document)
 
     # -- associations -------------------------------------------------------------------------
 
@@ -472,8 +468,7 @@ class Lineage(Backend):
     # -- lineage groups -----------------------------------------------------------------------
 
     def _group(self, ctx: Context, name_or_arn: str) -> Document:
-        return self.find(ctx, self.groups, name_or_arn, "lineage-group",
-                         lambda arn: ResourceNotFound(f"Lineage group {arn} does not exist."))
+        return self.groups.require(ctx, name_or_arn)
 
     @operation
     def describe_lineage_group(self, params: Params, ctx: Context) -> Document:

@@ -50,14 +50,14 @@ from typing import Any
 from ..core import arns, service, shape, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
-from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
+from ..core.errors import ResourceInUse, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
+from ..core.table import Table
+from . import job_tracking
 from .algorithms import algorithm
-from .experiments import COMPONENT, EXPERIMENT, TRIAL, Experiments
-from .lineage import Lineage
 
 Document = dict[str, Any]
 
@@ -130,23 +130,11 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
 
 def _follow(document: Document, status: str, secondary: str, store: Store, now: _dt.datetime) -> None:
     """The job's trial component follows its status; a completed job's model joins the lineage."""
-    component = store.backend(Experiments).components.get(document["_component"])
-    if component is None:  # deleted by the user (it can be, once disassociated)
-        return
-    component["Status"] = {"PrimaryStatus": status, "Message": MESSAGES.get(secondary, "")}
-    if document.get("TrainingStartTime") is not None:
-        component["StartTime"] = document["TrainingStartTime"]
-    if status in TERMINAL:
-        component["EndTime"] = now
-    component["LastModifiedTime"] = now
-    if status == "Completed":
+    component = job_tracking.follow(store, document["_component"], status, MESSAGES.get(secondary, ""),
+                                    document.get("TrainingStartTime"), now)
+    if component is not None and status == "Completed":
         model = document["ModelArtifacts"]["S3ModelArtifacts"]
-        outputs = dict(component.get("OutputArtifacts") or {})
-        outputs["SageMaker.ModelArtifact"] = {"Value": model}
-        component["OutputArtifacts"] = outputs
-        lineage = store.backend(Lineage)
-        artifact = lineage.track_artifact(model, "Model", now, document["_user"])
-        lineage.link(component["TrialComponentArn"], artifact, "Produced", now, document["_user"])
+        job_tracking.produced(store, component, "SageMaker.ModelArtifact", model, "Model", now, document["_user"])
 
 
 LIFECYCLE = Lifecycle(
@@ -180,12 +168,11 @@ def _documented_days(phrase: str) -> int:
 
 
 class Training(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.jobs: dict[str, Document] = {}  # arns.key("training-job", name) -> Describe document
+    jobs = Table.of(RESOURCE_TYPE, arn="TrainingJobArn", name="TrainingJobName", missing=_not_found,
+                    lifecycle=LIFECYCLE)
 
     def _job(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.jobs, name, RESOURCE_TYPE, _not_found, LIFECYCLE)
+        return self.jobs.require(ctx, name)
 
     # -- CreateTrainingJob ----------------------------------------------------------------------
 
@@ -200,18 +187,8 @@ class Training(Backend):
         algorithm = self._check_algorithm(params, ctx)
         channels = _check_channels(params)
         stopping = _stopping_condition(params)
-        trial = self._check_experiment(params, ctx)
-        component_name = name + COMPONENT_SUFFIX
-        experiments = self.family(Experiments)
-        component = experiments.components.get(arns.key(COMPONENT, component_name))
-        source = ((component or {}).get("Source") or {}).get("SourceArn") or ""
-        if component is not None and source.lower() == ctx.arn(RESOURCE_TYPE, name).lower():
-            # The component of a deleted job of this name: the name is free again, and so is its component.
-            experiments.retire_component(component, ctx)
-            component = None
-        # A component of that name that is someone else's is left alone, and the job runs without one
-        # (AWS documents no refusal).
-        tracked = component is None
+        trial = job_tracking.check_experiment(ctx, params.get("ExperimentConfig"))
+        component_key = job_tracking.claim_component(ctx, ctx.arn(RESOURCE_TYPE, name), name + COMPONENT_SUFFIX)
 
         arn = ctx.arn(RESOURCE_TYPE, name)
         output = params["OutputDataConfig"]["S3OutputPath"].rstrip("/")
@@ -232,7 +209,7 @@ class Training(Backend):
             "LastModifiedTime": ctx.now,
             "SecondaryStatusTransitions": [],
             "_user": ctx.user_for("artifact"),
-            "_component": arns.key(COMPONENT, component_name) if tracked else None,
+            "_component": component_key,
         })
         for flag in ("EnableNetworkIsolation", "EnableInterContainerTrafficEncryption", "EnableManagedSpotTraining"):
             document.setdefault(flag, False)
@@ -243,7 +220,7 @@ class Training(Backend):
         if "ProfilerConfig" in params:
             document["ProfilingStatus"] = "Disabled" if params["ProfilerConfig"].get("DisableProfiler") else "Enabled"
 
-        self.keep(self.jobs, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
+        self.jobs.add(document, params.get("Tags"))
         self._track(document, algorithm, trial, ctx)
         LIFECYCLE.begin(document, "create", ctx)
         return {"TrainingJobArn": arn}
@@ -267,29 +244,8 @@ class Training(Backend):
             return algorithm(ctx, name)
         return None
 
-    def _check_experiment(self, params: Params, ctx: Context) -> Document | None:
-        """ExperimentConfig names an experiment and a trial that exist; the trial, if named."""
-        config = params.get("ExperimentConfig") or {}
-        experiments = self.family(Experiments)
-        experiment = None
-        if config.get("ExperimentName"):
-            experiment = self.find(ctx, experiments.experiments, config["ExperimentName"], EXPERIMENT,
-                                   lambda arn: ResourceNotFound(f"Experiment '{arn}' does not exist."))
-        if not config.get("TrialName"):
-            return None
-        trial = self.find(ctx, experiments.trials, config["TrialName"], TRIAL,
-                          lambda arn: ResourceNotFound(f"Trial '{arn}' does not exist."))
-        if experiment is not None and trial["ExperimentName"].lower() != experiment["ExperimentName"].lower():
-            raise ValidationError(f"Trial '{trial['TrialArn']}' does not belong to experiment "
-                                  f"'{experiment['ExperimentArn']}'.")
-        return trial
-
     def _track(self, document: Document, algorithm: Document | None, trial: Document | None, ctx: Context) -> None:
         """The trial component and the input lineage artifacts SageMaker creates with the job."""
-        experiments, lineage = self.family(Experiments), self.family(Lineage)
-        name = document["TrainingJobName"]
-        component_name = name + COMPONENT_SUFFIX
-        component_arn = ctx.arn(COMPONENT, component_name)
         specification = document.get("AlgorithmSpecification") or {}
         image = specification.get("TrainingImage")
         resources = document.get("ResourceConfig") or {}
@@ -317,38 +273,14 @@ class Training(Backend):
         checkpoint = (document.get("CheckpointConfig") or {}).get("S3Uri")
         if checkpoint:  # "The location for the managed spot checkpoint data" is tracked too
             uris.append((checkpoint, "DataSet"))
-        if document["_component"] is None:  # the name is another component's: lineage without one
-            for uri, artifact_type in uris:
-                lineage.track_artifact(uri, artifact_type, ctx.now, ctx.user_for("artifact"))
-            return
         outputs: Document = {}
         if (document.get("DebugHookConfig") or {}).get("S3OutputPath"):
             outputs["SageMaker.DebugHookOutput"] = {"Value": document["DebugHookConfig"]["S3OutputPath"]}
         config = document.get("ExperimentConfig") or {}
-        component: Document = {
-            "TrialComponentName": component_name,
-            "TrialComponentArn": component_arn,
-            "DisplayName": config.get("TrialComponentDisplayName") or component_name,
-            "CreationTime": ctx.now,
-            "CreatedBy": ctx.user_for(COMPONENT),
-            "LastModifiedTime": ctx.now,
-            "LastModifiedBy": ctx.user_for(COMPONENT),
-            "Parameters": parameters,
-            "InputArtifacts": inputs,
-            "OutputArtifacts": outputs,
-            "LineageGroupArn": lineage.default_group(ctx),
-            "_trials": [],
-        }
-        experiments.record_source(component, document["TrainingJobArn"], SOURCE_TYPE)
-        experiments.components[arns.key(COMPONENT, component_name)] = component
-        self.store.index(component_arn, component)
-        if trial is not None:
-            trial["_components"].append(arns.key(COMPONENT, component_name))
-            component["_trials"].append(arns.key(TRIAL, trial["TrialName"]))
-            trial["LastModifiedTime"], trial["LastModifiedBy"] = ctx.now, ctx.user_for(TRIAL)
-        for uri, artifact_type in uris:
-            artifact_arn = lineage.track_artifact(uri, artifact_type, ctx.now, ctx.user_for("artifact"))
-            lineage.link(artifact_arn, component_arn, "ContributedTo", ctx.now, ctx.user_for("association"))
+        job_tracking.track(ctx, document["TrainingJobArn"], document["_component"],
+                           document["TrainingJobName"] + COMPONENT_SUFFIX, SOURCE_TYPE,
+                           job_tracking.Tracked(parameters, inputs, outputs, tuple(uris)), trial,
+                           config.get("TrialComponentDisplayName"))
 
     # -- DescribeTrainingJob / ListTrainingJobs -------------------------------------------------
 
@@ -386,7 +318,7 @@ class Training(Backend):
             raise ResourceInUse("The request was rejected because the training job retains an Available managed "
                                 "warm pool: wait until the warm pool is Terminated, or set its "
                                 "KeepAlivePeriodInSeconds to 0 with UpdateTrainingJob.")
-        self.drop(self.jobs, arns.key(RESOURCE_TYPE, document["TrainingJobName"]), document["TrainingJobArn"])
+        self.jobs.remove(document)
         return None
 
     # -- StopTrainingJob / UpdateTrainingJob ----------------------------------------------------
@@ -465,9 +397,10 @@ class Training(Backend):
             final[name] = {"MetricName": name, "Value": float(value), "Timestamp": now}
         document["FinalMetricDataList"] = list(final.values())
         self.store.changed("Training", "Experiments")  # written outside any operation: Search views are stale
-        component = self.family(Experiments).components.get(document["_component"])
+        experiments = self.store.owner(job_tracking.COMPONENT)
+        component = experiments.components.get(document["_component"])
         if component is not None:
-            self.family(Experiments).record_metrics(component, {name: [value] for name, value in metrics.items()},
+            experiments.record_metrics(component, {name: [value] for name, value in metrics.items()},
                                                     now, source_arn=document["TrainingJobArn"])
 
     def _declared_metrics(self, document: Document) -> set[str]:

@@ -96,6 +96,13 @@ class Store:
             found = self.backends[cls] = cls(self)
         return found  # type: ignore[return-value]
 
+    def owner(self, kind: str) -> Any:
+        """This store's instance of the family that keeps a kind of resource, for what that family
+        does beyond its table (lineage's `track_artifact`, say), without importing it."""
+        spec = spec_for(kind)
+        assert spec.owner is not None
+        return self.backend(spec.owner)
+
     def table(self, kind: str) -> Table:
         """This store's table of a resource kind, whichever family keeps it: how one family reads
         another's resources (a model an endpoint configuration names) without importing it."""

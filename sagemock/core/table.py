@@ -50,6 +50,8 @@ class TableSpec:
     lifecycle: Lifecycle | None = None
     #: Whether documents take tags (AddTags / ListTags / DeleteTags).
     taggable: bool = True
+    #: Documents keyed by their whole ARN, for kinds without a name (artifacts: an id SageMaker makes).
+    keyed_by_arn: bool = False
     #: The declared resource the table belongs to, if the engine generates its operations.
     resource: Resource | None = None
     owner: type | None = field(default=None, repr=False)
@@ -101,9 +103,9 @@ class Table(Mapping[str, Document]):
 
     @staticmethod
     def of(kind: str, *, arn: str, name: str, missing: Callable[[str], ServiceError],
-           lifecycle: Lifecycle | None = None, taggable: bool = True) -> TableSpec:
+           lifecycle: Lifecycle | None = None, taggable: bool = True, keyed_by_arn: bool = False) -> TableSpec:
         """Declare a family's table of `kind` (a class attribute of the family)."""
-        return TableSpec(kind, arn, name, missing, lifecycle, taggable)
+        return TableSpec(kind, arn, name, missing, lifecycle, taggable, keyed_by_arn)
 
     # -- the mapping a family reads ---------------------------------------------------------------
 
@@ -139,6 +141,8 @@ class Table(Mapping[str, Document]):
 
     def key_of(self, document: Document) -> str:
         """The key a document is kept under: what its ARN ends in (`group/3` for a package version)."""
+        if self.spec.keyed_by_arn:
+            return str(document[self.spec.arn])
         parsed = arns.parse(document[self.spec.arn])
         assert parsed is not None, document[self.spec.arn]
         return arns.key(self.spec.kind, parsed.resource)
@@ -147,7 +151,10 @@ class Table(Mapping[str, Document]):
         """The live document a request names by name or ARN, read through the kind's lifecycle;
         None if there is none. An ARN of another region is refused as SageMaker refuses it."""
         resource = arns.resolve(name_or_arn, self.spec.kind.split("/", 1)[0], ctx.region, ctx.account)
-        document = self.documents.get(arns.key(self.spec.kind, resource)) if resource else None
+        if self.spec.keyed_by_arn:
+            document = self.documents.get(name_or_arn) if resource else None
+        else:
+            document = self.documents.get(arns.key(self.spec.kind, resource)) if resource else None
         if document is None or (self.spec.lifecycle is not None and not self.spec.lifecycle.observe(document, ctx)):
             return None
         return document
@@ -166,6 +173,10 @@ class Table(Mapping[str, Document]):
         return lifecycle.live(documents, ctx) if lifecycle is not None else documents
 
     # -- holding and dropping ---------------------------------------------------------------------
+
+    def put(self, document: Document) -> None:
+        """Hold a document SageMaker makes itself, indexed by ARN but taking no tags from a request."""
+        self.add(document, None)
 
     def add(self, document: Document, tag_list: list[dict[str, str]] | None = None) -> None:
         """A new document, held: in the table, in the store's ARN index, with its tags (checked
