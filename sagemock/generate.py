@@ -10,6 +10,9 @@ Run it from a source checkout after adding a family, an operation or a lifecycle
 * `docs/coverage.md`: the table of implemented operations (`sagemock coverage --markdown`);
 * the status diagrams in each family's docs page, between `<!-- sagemock:lifecycles -->` markers,
   from the `Lifecycle` declarations (`diagrams.DOCS_PAGES` says which page shows which);
+* the rule ledger of each declared resource in its family's page, between `<!-- sagemock:rules -->`
+  markers (`rule_pages.RESOURCE_PAGES` says which page), and the shared waivers in
+  docs/adding-a-family.md;
 * the operation counts docs pages quote, between `<!-- sagemock:count -->` and
   `<!-- /sagemock:count -->` (`coverage.count_phrase()`), so every page agrees with
   docs/coverage.md.
@@ -90,13 +93,14 @@ def _module_of(function: Any) -> str:
 
 def targets() -> dict[Path, Callable[[str], str]]:
     """Each generated file, with the function that makes its new text from its current text."""
-    from . import coverage, diagrams
+    from . import coverage, diagrams, rule_pages
 
     found: dict[Path, Callable[[str], str]] = {
         INDEX: lambda _current: index_text(),
         ROOT / "docs" / "coverage.md": lambda _current: coverage.markdown(),
+        ROOT / "docs" / rule_pages.SHARED_PAGE: rule_pages.update_shared,
     }
-    for page in sorted(set(diagrams.DOCS_PAGES.values())):
+    for page in sorted(set(diagrams.DOCS_PAGES.values()) | set(rule_pages.RESOURCE_PAGES.values())):
         found[ROOT / "docs" / page] = functools.partial(_page, page=page)
     for path in sorted((ROOT / "docs").glob("*.md")):
         if COUNT.search(path.read_text(encoding="utf-8")):
@@ -113,9 +117,14 @@ def _counted(current: str, then: Callable[[str], str] | None = None) -> str:
 
 
 def _page(current: str, page: str) -> str:
-    from . import diagrams
+    from . import diagrams, rule_pages
 
-    return diagrams.update_page(current, page)
+    text = current
+    if page in diagrams.DOCS_PAGES.values():
+        text = diagrams.update_page(text, page)
+    if page in rule_pages.RESOURCE_PAGES.values():
+        text = rule_pages.update_page(text, page)
+    return text
 
 
 def stale() -> dict[Path, str]:

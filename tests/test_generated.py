@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from sagemock import backends, diagrams, generate
+from sagemock import backends, diagrams, generate, rule_pages
 from sagemock.core import backend, lifecycle
 
 STALE = f"out of date: run `{generate.COMMAND}` from the repository root"
@@ -33,6 +33,25 @@ def test_every_lifecycle_has_a_docs_page_and_every_page_entry_a_lifecycle():
     missing = declared - set(diagrams.DOCS_PAGES)
     assert not missing, f"add these lifecycles' docs pages to sagemock/diagrams.py DOCS_PAGES: {sorted(missing)}"
     assert set(diagrams.DOCS_PAGES) <= declared, "DOCS_PAGES names a lifecycle nobody declares"
+
+
+def test_every_declared_resource_has_a_docs_page_for_its_rules():
+    declared = set(rule_pages.resources())
+    missing = declared - set(rule_pages.RESOURCE_PAGES)
+    assert not missing, f"add these resources' docs pages to sagemock/rule_pages.py RESOURCE_PAGES: {sorted(missing)}"
+    assert set(rule_pages.RESOURCE_PAGES) <= declared, "RESOURCE_PAGES names a resource nobody declares"
+
+
+def test_a_family_page_lists_each_rule_with_its_source_and_each_waiver_with_its_reason():
+    text = (generate.ROOT / "docs" / "processing.md").read_text(encoding="utf-8")
+    section = text[text.index(rule_pages.BEGIN):text.index(rule_pages.END)]
+    declared = rule_pages.resources()["ProcessingJob"]
+    for rule in declared.rules:
+        assert rule.source in section
+    for fragment, reason in declared.waivers.items():
+        assert f"| {fragment} | {reason} |" in section
+    shared = (generate.ROOT / "docs" / rule_pages.SHARED_PAGE).read_text(encoding="utf-8")
+    assert "| iam:PassRole |" in shared
 
 
 def test_the_docs_pages_show_the_current_status_machines():

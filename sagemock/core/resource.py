@@ -450,11 +450,17 @@ class _Engine:
 
 
 def _refused(noun: str, done: str) -> Callable[[str, tuple[str, ...]], ServiceError]:
+    """The refusal of an operation the resource's status does not accept, in AWS's words for jobs
+    ("The request was rejected because the training job is in status Completed."). A refused
+    Delete is ResourceInUse, the error Delete operations declare for a resource still at work
+    (ValidationException where the operation declares none); the others are ValidationException."""
     words = re.sub(r"(?<!^)(?=[A-Z])", " ", noun).lower()
 
     def refuse(status: str, accepted: tuple[str, ...]) -> ServiceError:
-        return ValidationError(f"The {words} cannot be {done} while it is {status}: only a {words} that is "
-                               f"{' or '.join(accepted)} can be.")
+        message = f"The request was rejected because the {words} is in status {status}"
+        if done == "deleted":
+            return ResourceInUse(f"{message}: only a {words} that is {' or '.join(accepted)} can be deleted.")
+        return ValidationError(message + ".")
 
     return refuse
 

@@ -1,7 +1,7 @@
 """What Search reads of each family: one `Provider` per `Resource` value, declared by its family.
 
 A family that keeps a kind of resource Search can find registers a provider where it declares the
-resource (`provide(Provider(...))`, or `Resource(..., searchable=True)` for a declared resource),
+resource (`provide(Provider(...))`, beside a declared `Resource` as beside a hand-written table),
 so the Search family imports none of them: it asks `provider(resource)`, which imports the family
 that provides the resource (the generated index, `SEARCHABLE`) the first time it is searched.
 

@@ -76,3 +76,47 @@ def test_pipeline_arns_keep_the_names_case(session):
     assert described["PipelineExperimentConfig"]["ExperimentName"] == "simplexgboostpipeline"
     assert described["PipelineExecutionStatus"] == "Failed"
     assert json.loads(pipeline.describe()["PipelineDefinition"])["Steps"][0]["Name"] == "Stop"
+
+
+def test_a_script_processor_runs_its_code_and_describes_the_job(session, tmp_path):
+    """`ScriptProcessor.run` uploads the code to S3 (moto), sends CreateProcessingJob with the code as
+    an input, waits on DescribeProcessingJob and reads ProcessingResources.ClusterConfig.InstanceCount;
+    `ProcessingJob.from_processing_name` reads the inputs' and outputs' LocalPath back."""
+    from sagemaker.processing import ProcessingInput, ProcessingJob, ProcessingOutput, ScriptProcessor
+
+    script = tmp_path / "prep.py"
+    script.write_text("print('preparing')\n")
+    bucket = session.default_bucket()
+    processor = ScriptProcessor(image_uri=IMAGE, command=["python3"], role=ROLE, instance_count=1,
+                                instance_type="ml.m5.xlarge", sagemaker_session=session)
+    processor.run(code=str(script), inputs=[ProcessingInput(source=f"s3://{bucket}/raw",
+                                                            destination="/opt/ml/processing/input")],
+                  outputs=[ProcessingOutput(output_name="train", source="/opt/ml/processing/train",
+                                            destination=f"s3://{bucket}/train")],
+                  arguments=["--split", "0.2"], job_name="Churn-Prep", logs=False)
+    description = processor.jobs[-1].describe()
+    assert description["ProcessingJobStatus"] == "Completed"
+    assert description["ProcessingJobArn"].endswith(":processing-job/Churn-Prep")
+    assert description["AppSpecification"]["ContainerArguments"] == ["--split", "0.2"]
+    code = next(i for i in description["ProcessingInputs"] if i["InputName"] == "code")
+    assert code["S3Input"]["S3Uri"].endswith("/prep.py")
+    again = ProcessingJob.from_processing_name(session, "Churn-Prep")
+    assert [o.output_name for o in again.outputs] == ["train"]
+    assert {i.destination for i in again.inputs} == {"/opt/ml/processing/input", "/opt/ml/processing/input/code"}
+
+
+def test_a_processing_job_run_inside_a_run_joins_its_experiment(session):
+    """Inside `Run`, `Processor.run` sends ExperimentConfig naming the run's experiment, its run group
+    trial and the run: the job's trial component `<job>-aws-processing-job` joins that trial."""
+    from sagemaker.experiments.run import Run
+    from sagemaker.processing import Processor
+
+    processor = Processor(role=ROLE, image_uri=IMAGE, instance_count=1, instance_type="ml.m5.xlarge",
+                          sagemaker_session=session)
+    with Run(experiment_name="churn", run_name="prep-run", sagemaker_session=session):
+        processor.run(job_name="prep-in-run", logs=False)
+    client = session.sagemaker_client
+    job = client.describe_processing_job(ProcessingJobName="prep-in-run")
+    trial = job["ExperimentConfig"]["TrialName"]
+    components = client.list_trial_components(TrialName=trial)["TrialComponentSummaries"]
+    assert "prep-in-run-aws-processing-job" in {c["TrialComponentName"] for c in components}
