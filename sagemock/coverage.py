@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import botocore
+from botocore import xform_name
 
 from .core import backend, service
 
@@ -31,6 +32,29 @@ def family_of(operation: str) -> str:
     if found is None:
         raise LookupError(f"sagemock does not implement {operation}")
     return found[0].__module__.rsplit(".", 1)[-1]
+
+
+#: How deeply each implemented operation is modelled (the "Fidelity" column of docs/coverage.md).
+HAND_WRITTEN = "hand-written"
+DECLARED_WITH_RULES = "declared, with rules"
+DECLARED = "declared (mechanics only)"
+
+
+def fidelity(operation: str) -> str:
+    """How an implemented operation is modelled: written by hand in its family; generated from a
+    declared resource that enforces rules of its own for it (AWS's prose rules, references to other
+    resources, status guards); or generated with only the shared mechanics (the input shape's
+    constraints, names, ARNs, tags, listing)."""
+    from .core.resource import checks_beyond_shapes
+
+    found = backend.lookup(operation)
+    if found is None:
+        raise LookupError(f"sagemock does not implement {operation}")
+    resource = getattr(found[1], "__sagemock_declared__", None)
+    if resource is None:
+        return HAND_WRITTEN
+    verb = xform_name(operation).split("_", 1)[0]
+    return DECLARED_WITH_RULES if checks_beyond_shapes(resource, verb) else DECLARED
 
 
 def resource_of(operation: str) -> str:
@@ -123,10 +147,17 @@ def markdown() -> str:
         "",
         "## Operations",
         "",
-        "| Operation | Family |",
-        "|---|---|",
+        f"Fidelity: **{HAND_WRITTEN}** (the family's own code: every rule its docs page lists), "
+        f"**{DECLARED_WITH_RULES}** (generated from a declared resource that enforces AWS's rules for",
+        "it, each with its source: the family page's rule ledger), or "
+        f"**{DECLARED}** (generated: the input shape's constraints, names, ARNs, tags and",
+        "listing, and nothing else). Every operation also checks its input against the model's shapes.",
+        "",
+        "| Operation | Family | Fidelity |",
+        "|---|---|---|",
     ]
-    lines += [f"| `{operation}` | `{family_of(operation)}` |" for operation in backend.implemented()]
+    lines += [f"| `{operation}` | `{family_of(operation)}` | {fidelity(operation)} |"
+              for operation in backend.implemented()]
     lines += [
         "",
         NOT_IMPLEMENTED_HEADING,
@@ -154,4 +185,5 @@ def text() -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["REGENERATE", "all_by_family", "family_of", "implemented_by_family", "markdown", "resource_of", "text"]
+__all__ = ["DECLARED", "DECLARED_WITH_RULES", "HAND_WRITTEN", "REGENERATE", "all_by_family", "family_of", "fidelity",
+           "implemented_by_family", "markdown", "resource_of", "text"]

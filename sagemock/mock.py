@@ -234,7 +234,7 @@ class MockSageMaker:
         self.start()
         kept = self._class_snapshots.get(cls)
         if kept is not None:
-            self.state.restore(kept)
+            _snapshots().load(self.state, kept)
 
     def _class_hook(self, cls: type, original: Callable[[type], None], setting_up: bool) -> None:
         """Run a class-level hook mocked: setting up keeps what it made for every test of the
@@ -244,10 +244,10 @@ class MockSageMaker:
             if not setting_up:
                 kept = self._class_snapshots.pop(cls, None)
                 if kept is not None:
-                    self.state.restore(kept)
+                    _snapshots().load(self.state, kept)
             original(cls)
             if setting_up:
-                self._class_snapshots[cls] = self.state.snapshot()
+                self._class_snapshots[cls] = _snapshots().dump(self.state)
         finally:
             self.stop()
 
@@ -347,7 +347,8 @@ class MockSageMaker:
         `json.dump` it to keep it; `restore` takes it back, here or in another process or a later
         sagemock. Configuration, the clock, injected errors and planned failures are not in it.
         """
-        return self.state.snapshot()
+        document: dict[str, Any] = _snapshots().dump(self.state)
+        return document
 
     def restore(self, snapshot: dict[str, Any]) -> None:
         """Replace every resource with those of a `snapshot()` document.
@@ -355,7 +356,7 @@ class MockSageMaker:
         A document that is not a snapshot, or that a newer sagemock wrote in a format this one
         cannot read, raises `sagemock.SnapshotError` and leaves the resources as they were.
         """
-        self.state.restore(snapshot)
+        _snapshots().load(self.state, snapshot)
 
     def fail(self, operation: str, code: str = "ThrottlingException", message: str | None = None, *,
              status: int = 400, times: int | None = 1) -> None:
@@ -637,3 +638,10 @@ def _retire_leaked() -> None:
     intercept.active[:] = [state for state in intercept.active if state not in _leaked]
     if not intercept.active:
         _restore_environment()
+
+
+def _snapshots() -> Any:
+    """The snapshot module, imported when first used (importing sagemock stays cheap)."""
+    from .core import snapshot
+
+    return snapshot

@@ -48,6 +48,7 @@ from .core import backend, dispatch, protocol, snapshot
 from .core.errors import SerializationError, ServiceError, UnknownOperation, ValidationError
 from .core.snapshot import SnapshotError
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
+from .json_state import JsonStateFile
 from .mock import defaults
 from .state_file import StateFile, StateFileError
 
@@ -155,7 +156,7 @@ class ThreadedServer:
             raise RuntimeError("the server is already running")
         state_file = None
         if self._state_file_path is not None:
-            state_file = StateFile(self._state_file_path, self.state)
+            state_file = StateFile(self.state, JsonStateFile(self._state_file_path))
             state_file.open()
             state_file.start()
         try:
@@ -238,11 +239,11 @@ class ThreadedServer:
 
     def snapshot(self) -> dict[str, Any]:
         """The whole state as a snapshot document (see `MockSageMaker.snapshot`)."""
-        return self.durably(self.state.snapshot, lambda _: False)
+        return self.durably(lambda: snapshot.dump(self.state), lambda _: False)
 
     def restore(self, document: dict[str, Any]) -> None:
         """Replace the whole state with a snapshot document; a bad one raises `SnapshotError`."""
-        self.durably(lambda: self.state.restore(document), lambda _: True)
+        self.durably(lambda: snapshot.load(self.state, document), lambda _: True)
 
     def durably(self, action: Callable[[], T], wrote: Callable[[T], bool]) -> T:
         """`action()`'s result once what it did or saw is durable (at once without a state file)."""

@@ -29,12 +29,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
-from .core.snapshot import SnapshotError
+from .core import snapshot
+from .core.errors import SnapshotError
 from .core.state import State
 
 log = logging.getLogger("sagemock.server")
@@ -92,13 +92,7 @@ class StateFile:
     `open()` once (claims and loads), `start()`, then every request through `run`; `stop()`.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None, state: State, medium: Medium | None = None):
-        if medium is None:
-            from .json_state import JsonStateFile
-
-            if path is None:
-                raise ValueError("a StateFile needs a path or a medium")
-            medium = JsonStateFile(path)
+    def __init__(self, state: State, medium: Medium):
         self.medium = medium
         self.state = state
         self.saves = 0
@@ -125,7 +119,7 @@ class StateFile:
         try:
             document = self.medium.read()
             if document is not None:
-                self.state.restore(document)
+                snapshot.load(self.state, document)
         except SnapshotError as error:
             self.medium.release()
             raise StateFileError(f"the state file {self.medium.describe()} is not a sagemock snapshot this "
@@ -271,7 +265,7 @@ class StateFile:
                 document = self.medium.read()
                 if document is None:
                     raise StateFileError("the state file is gone")
-                self.state.restore(document)
+                snapshot.load(self.state, document)
             except Exception as error:
                 reason = (f"sagemock cannot save the state file {self.medium.describe()} ({self._failure}) nor read "
                           f"it back ({type(error).__name__}: {error}); it refuses requests until it can")

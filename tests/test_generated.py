@@ -100,3 +100,17 @@ def test_every_page_quotes_the_count_of_docs_coverage_md():
     assert {"comparison.md", "migrating-from-moto.md"} <= set(quoted)
     for name, found in quoted.items():
         assert [middle for _open, middle, _close in found] == [phrase] * len(found), f"docs/{name} is {STALE}"
+
+
+def test_every_operation_says_how_deeply_it_is_modelled():
+    from sagemock import coverage
+
+    assert coverage.fidelity("CreateTrainingJob") == coverage.HAND_WRITTEN
+    assert coverage.fidelity("CreateProcessingJob") == coverage.DECLARED_WITH_RULES  # AWS's rules, with sources
+    assert coverage.fidelity("DeleteProcessingJob") == coverage.DECLARED_WITH_RULES  # terminal statuses only
+    assert coverage.fidelity("DescribeModel") == coverage.DECLARED
+    table = (generate.ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
+    assert "| `CreateProcessingJob` | `processing` | declared, with rules |" in table
+    for operation in backend.implemented():
+        assert coverage.fidelity(operation) in (coverage.HAND_WRITTEN, coverage.DECLARED_WITH_RULES,
+                                                coverage.DECLARED)

@@ -177,6 +177,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.search',
     'sagemock.backends.tagging',
     'sagemock.backends.training',
+    'sagemock.backends.validation_status',
 )
 
 #: Resource kind -> the module that declares its table (`core.table.spec_for`).
@@ -184,16 +185,25 @@ KINDS: dict[str, str] = {
     'action': 'sagemock.backends.lineage',
     'algorithm': 'sagemock.backends.algorithms',
     'artifact': 'sagemock.backends.lineage',
+    'compilation-job': 'sagemock.backends.compilation',
     'context': 'sagemock.backends.lineage',
+    'endpoint': 'sagemock.backends.endpoints',
     'endpoint-config': 'sagemock.backends.endpoint_configs',
     'experiment': 'sagemock.backends.experiments',
     'experiment-trial': 'sagemock.backends.experiments',
     'experiment-trial-component': 'sagemock.backends.experiments',
     'lineage-group': 'sagemock.backends.lineage',
     'model': 'sagemock.backends.models',
+    'model-card': 'sagemock.backends.model_cards',
+    'model-card/export-job': 'sagemock.backends.model_cards',
     'model-package': 'sagemock.backends.registry',
     'model-package-group': 'sagemock.backends.registry',
+    'notebook-instance': 'sagemock.backends.notebooks',
+    'notebook-instance-lifecycle-config': 'sagemock.backends.notebooks',
+    'pipeline': 'sagemock.backends.pipelines',
+    'pipeline/execution': 'sagemock.backends.pipelines',
     'processing-job': 'sagemock.backends.processing',
+    'project': 'sagemock.backends.projects',
     'training-job': 'sagemock.backends.training',
 }
 

@@ -3,35 +3,20 @@
 A declared resource (`core.resource`): Create, Describe, List and Delete are derived from the
 model. An algorithm is validated by SageMaker after creation (Pending -> InProgress -> Completed,
 one ValidationStatuses item per validation profile) and deleted through Deleting; training jobs
-and model packages name one through `algorithm()`.
+and model packages name one through `store.table("algorithm").require_own(...)`.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..core import arns
 from ..core.backend import Backend, Params
 from ..core.context import Context
 from ..core.errors import ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.resource import Resource, Rule, invalid
+from .validation_status import follow_status
 
 Document = dict[str, Any]
-
-
-#: A resource's status -> the status of each of its validation (and scan) items.
-_ITEM_STATUS = {"Pending": "NotStarted", "InProgress": "InProgress", "Completed": "Completed", "Failed": "Failed"}
-
-
-def follow_status(items: list[Document], status: str, failure: str) -> None:
-    """Validation items (of an algorithm or a model package) move with their resource's status."""
-    item_status = _ITEM_STATUS.get(status)
-    if item_status is None:
-        return
-    for item in items:
-        item["Status"] = item_status
-        if item_status == "Failed":
-            item.setdefault("FailureReason", failure)
 
 
 def _entered(document: Document, status: str, store: Any, now: Any) -> None:
@@ -93,15 +78,6 @@ ALGORITHM = Resource(
 
 class Algorithms(Backend):
     algorithms = ALGORITHM.table()
-
-
-def algorithm(ctx: Context, name_or_arn: str) -> Document | None:
-    """The algorithm a request names (training jobs, model packages); one of another account (an AWS
-    Marketplace algorithm) is taken on trust, as the mock cannot see it: None."""
-    parsed = arns.parse(name_or_arn)
-    if parsed is not None and parsed.account != ctx.account:
-        return None
-    return ctx.store.table("algorithm").require(ctx, name_or_arn)
 
 
 def _check_training_specification(specification: Document) -> None:

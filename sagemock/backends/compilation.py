@@ -32,13 +32,13 @@ import json
 import posixpath
 from typing import Any
 
-from ..core import arns, service, shape, tags
+from ..core import service, shape, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
-from .registry import Registry
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -98,19 +98,25 @@ LISTING = Listing(
 )
 
 
+def _not_found(arn: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Could not find compilation job '{arn.rsplit('/', 1)[-1]}'.")
+
+
 class Compilation(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.jobs: dict[str, Document] = {}  # arns.key("compilation-job", name) -> Describe document
+    jobs = Table.of(RESOURCE_TYPE, arn="CompilationJobArn", name="CompilationJobName", missing=_not_found,
+                    lifecycle=LIFECYCLE)
 
     def _job(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.jobs, name, RESOURCE_TYPE,
-                         lambda arn: ResourceNotFound(f"Could not find compilation job '{name}'."), LIFECYCLE)
+        """The job a request names; AWS's message repeats the name as given."""
+        document = self.jobs.find(ctx, name)
+        if document is None:
+            raise ResourceNotFound(f"Could not find compilation job '{name}'.")
+        return document
 
     @operation
     def create_compilation_job(self, params: Params, ctx: Context) -> Document:
         name = params["CompilationJobName"]
-        existing = self.jobs.get(arns.key(RESOURCE_TYPE, name))
+        existing = self.jobs.get(self.jobs.key(name))
         if existing is not None:
             raise ResourceInUse(
                 "Compilation job names must be unique within an AWS account and region, and a compilation job "
@@ -142,7 +148,7 @@ class Compilation(Backend):
         problem = _input_problem(input_config.get("DataInputConfig"), input_config["Framework"]) \
             or _options_problem(output.get("CompilerOptions"))
         LIFECYCLE.begin(document, "create", ctx, failure=problem)
-        self.keep(self.jobs, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
+        self.jobs.add(document, params.get("Tags"))
         return {"CompilationJobArn": arn}
 
     def _input_config(self, params: Params, ctx: Context) -> Document:
@@ -156,7 +162,7 @@ class Compilation(Backend):
         if given is not None:
             return dict(given)
         assert package_arn is not None
-        package = self.family(Registry).package(ctx, package_arn)
+        package = ctx.store.table("model-package").require(ctx, package_arn)
         if "ModelPackageGroupName" not in package:
             raise ValidationError(f"ModelPackage {package_arn} is not a versioned model package: "
                                   "ModelPackageVersionArn must name a version in a model package group.")
@@ -168,7 +174,7 @@ class Compilation(Backend):
 
     @operation
     def list_compilation_jobs(self, params: Params, ctx: Context) -> Document:
-        live = LIFECYCLE.live(self.jobs.values(), ctx)
+        live = self.jobs.live(ctx)
         page, token = LISTING.run(live, params)
         return {"CompilationJobSummaries": [_summary(document) for document in page], "NextToken": token}
 
@@ -192,7 +198,7 @@ class Compilation(Backend):
             f"Compilation job {name} cannot be deleted because its status is {status}: a job can be deleted only "
             f"when it is {', '.join(accepted[:-1])} or {accepted[-1]}."
             + (" Stop the job first." if status in LIFECYCLE.accepts["stop"] else "")))
-        self.drop(self.jobs, arns.key(RESOURCE_TYPE, document["CompilationJobName"]), document["CompilationJobArn"])
+        self.jobs.remove(document)
         return None
 
 

@@ -20,6 +20,7 @@ from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
+from ..core.table import Table
 from .card_content import metadata_only
 
 Document = dict[str, Any]
@@ -39,7 +40,7 @@ def _export_entered(document: Document, status: str, store: Any, now: Any) -> No
 
 
 def _export_gone(document: Document, status: str, store: Any, now: Any) -> None:
-    store.backend(ModelCards)._forget_job(document)
+    store.table("model-card/export-job").remove(document)
 
 
 EXPORT_LIFECYCLE = Lifecycle(
@@ -69,18 +70,32 @@ EXPORT_LISTING = Listing(
 )
 
 
+def _card_not_found(arn: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Model card {arn} does not exist.")
+
+
+def _job_not_found(arn: str) -> ResourceNotFound:
+    return ResourceNotFound(f"Model card export job {arn} does not exist.")
+
+
+def versions_of(card: Document) -> list[Document]:
+    """A card's versions, oldest first: the table holds the latest, which keeps the older ones
+    (`_history`), so the card is one document wherever the store reaches it."""
+    return [*card.get("_history", ()), card]
+
+
 class ModelCards(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.cards: dict[str, list[Document]] = {}  # card name -> its versions, oldest first
-        self.jobs: dict[str, Document] = {}  # export job ARN -> its Describe document
+    #: Card name -> its latest version (the older ones in its `_history`).
+    cards = Table.of("model-card", arn="ModelCardArn", name="ModelCardName", missing=_card_not_found)
+    #: Export job ARN -> its Describe document (CreateModelCardExportJob takes no Tags).
+    jobs = Table.of("model-card/export-job", arn="ModelCardExportJobArn", name="ModelCardExportJobName",
+                    missing=_job_not_found, lifecycle=EXPORT_LIFECYCLE, taggable=False, keyed_by_arn=True)
 
     # -- model cards --------------------------------------------------------------------------
 
     def _versions(self, ctx: Context, name_or_arn: str) -> list[Document]:
         """The versions of the card a request names by name or ARN."""
-        return self.find(ctx, self.cards, name_or_arn, "model-card",
-                         lambda arn: ResourceNotFound(f"Model card {arn} does not exist."))
+        return versions_of(self.cards.require(ctx, name_or_arn))
 
     @staticmethod
     def _version(versions: list[Document], number: int | None) -> Document:
@@ -96,7 +111,7 @@ class ModelCards(Backend):
     def create_model_card(self, params: Params, ctx: Context) -> Document:
         name = params["ModelCardName"]
         arn = ctx.arn("model-card", name)
-        if name in self.cards:
+        if self.cards.key(name) in self.cards:
             raise ConflictError(f"Model card {arn} already exists.")
         tags.check(params.get("Tags"))
         _check_content(params["Content"])
@@ -113,9 +128,7 @@ class ModelCards(Backend):
             "LastModifiedBy": ctx.user_for("model-card"),
             "_version_created": ctx.now,
         }
-        self.cards[name] = [document]
-        self.store.index(arn, document)
-        tags.apply(self.store, arn, params.get("Tags"))
+        self.cards.add(document, params.get("Tags"))
         return {"ModelCardArn": arn}
 
     @operation
@@ -128,8 +141,7 @@ class ModelCards(Backend):
 
     @operation
     def list_model_cards(self, params: Params, ctx: Context) -> Document:
-        latest = [versions[-1] for versions in self.cards.values()]
-        page, token = CARD_LISTING.run(latest, params)
+        page, token = CARD_LISTING.run(list(self.cards.values()), params)
         summary = service.shape("ModelCardSummary")
         return {"ModelCardSummaries": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -147,11 +159,11 @@ class ModelCards(Backend):
             return {"ModelCardArn": latest["ModelCardArn"]}
         assert content is not None  # one of the two is given, and it is not the status
         _check_content(content)
-        document = {**latest, "ModelCardVersion": len(versions) + 1, "Content": content,
+        earlier = {key: value for key, value in latest.items() if key != "_history"}
+        document = {**earlier, "ModelCardVersion": len(versions) + 1, "Content": content,
                     "LastModifiedTime": ctx.now, "LastModifiedBy": ctx.user_for("model-card"),
-                    "_version_created": ctx.now}
-        versions.append(document)
-        self.store.index(document["ModelCardArn"], document)
+                    "_version_created": ctx.now, "_history": [*versions[:-1], earlier]}
+        self.cards.replace(document)
         return {"ModelCardArn": document["ModelCardArn"]}
 
     @operation
@@ -160,8 +172,8 @@ class ModelCards(Backend):
         versions = self._versions(ctx, params["ModelCardName"])
         name = versions[-1]["ModelCardName"]
         for job in [job for job in self.jobs.values() if job["ModelCardName"] == name]:
-            self._forget_job(job)
-        self.drop(self.cards, name, versions[-1]["ModelCardArn"])
+            self.jobs.remove(job)
+        self.cards.remove(versions[-1])
         return None
 
     @operation
@@ -192,17 +204,16 @@ class ModelCards(Backend):
             "LastModifiedAt": ctx.now,
         }
         EXPORT_LIFECYCLE.begin(document, "create", ctx)
-        self.jobs[arn] = document
-        self.store.index(arn, document, taggable=False)  # CreateModelCardExportJob takes no Tags
+        self.jobs.put(document)
         return {"ModelCardExportJobArn": arn}
 
     @operation
     def describe_model_card_export_job(self, params: Params, ctx: Context) -> Document:
         given = params["ModelCardExportJobArn"]
         resource = arns.resolve(given, "model-card", ctx.region, ctx.account)
-        document = self.jobs.get(ctx.arn("model-card", resource)) if resource else None
+        document: Document | None = self.jobs.get(ctx.arn("model-card", resource)) if resource else None
         if document is None or not EXPORT_LIFECYCLE.observe(document, ctx):
-            raise ResourceNotFound(f"Model card export job {given} does not exist.")
+            raise _job_not_found(given)
         return document
 
     @operation
@@ -219,9 +230,6 @@ class ModelCards(Backend):
         summary = service.shape("ModelCardExportJobSummary")
         return {"ModelCardExportJobSummaries": [shape.project(document, summary) for document in page],
                 "NextToken": token}
-
-    def _forget_job(self, document: Document) -> None:
-        self.drop(self.jobs, document["ModelCardExportJobArn"], document["ModelCardExportJobArn"])
 
 
 def _check_content(content: str) -> None:
@@ -257,7 +265,7 @@ def _card_content(path: tuple[str, str]) -> Callable[[Store, Document], Any]:
 
 
 provide(Provider("ModelCard", "ModelCard", "ModelCardArn",
-                 lambda store: [versions[-1] for versions in store.backend(ModelCards).cards.values()],
+                 lambda store: store.table("model-card").values(),
                  computed={"Tags": own_tags("ModelCardArn"),
                            "ModelId": _card_content(("model_overview", "model_id")),
                            "RiskRating": _card_content(("intended_uses", "risk_rating")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import arns, service, shape
+from ..core import service, shape
 from ..core.backend import Backend
 from ..core.context import Context
 from ..core.errors import ValidationError
@@ -67,10 +67,7 @@ def _packages(params: Params, ctx: Context) -> None:
         reference = container.get("ModelPackageName")
         if reference is None:
             continue
-        parsed = arns.parse(reference)
-        if parsed is not None and parsed.account != ctx.account:
-            continue
-        ctx.store.table("model-package").require(ctx, reference)
+        ctx.store.table("model-package").require_own(ctx, reference)
 
 
 def _computed(document: Document, params: Params, ctx: Context) -> None:

@@ -13,14 +13,16 @@ import base64
 import binascii
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
-from ..core import arns, service, shape, tags
+from ..core import service, shape, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -55,7 +57,7 @@ def _entered(document: Document, status: str, store: Any, now: Any) -> None:
 
 
 def _gone(document: Document, status: str, store: Any, now: Any) -> None:
-    store.backend(Notebooks)._forget(document)
+    store.table(NOTEBOOK).remove(document)
 
 
 LIFECYCLE = Lifecycle(
@@ -94,23 +96,30 @@ CONFIG_LISTING = Listing(
 )
 
 
+def _config_missing(verb: str) -> Callable[[str], ServiceError]:
+    def missing(arn: str) -> ServiceError:
+        return ValidationError(f"Unable to {verb} Notebook Instance Lifecycle Config '{arn}'. "
+                               "(Details: Notebook Instance Lifecycle Config does not exist.)")
+
+    return missing
+
+
 class Notebooks(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.instances: dict[str, Document] = {}  # arns.key(NOTEBOOK, name) -> Describe document
-        self.configs: dict[str, Document] = {}  # arns.key(CONFIG, name) -> Describe document
+    instances = Table.of(NOTEBOOK, arn="NotebookInstanceArn", name="NotebookInstanceName", lifecycle=LIFECYCLE,
+                         missing=lambda arn: ValidationError("RecordNotFound"))
+    configs = Table.of(CONFIG, arn="NotebookInstanceLifecycleConfigArn", name="NotebookInstanceLifecycleConfigName",
+                       missing=_config_missing("describe"))
 
     # -- notebook instances -------------------------------------------------------------------
 
     def _notebook(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.instances, name, NOTEBOOK, lambda arn: ValidationError("RecordNotFound"),
-                         LIFECYCLE)
+        return self.instances.require(ctx, name)
 
     @operation
     def create_notebook_instance(self, params: Params, ctx: Context) -> Document:
         name = params["NotebookInstanceName"]
         arn = ctx.arn(NOTEBOOK, name)
-        existing = self.instances.get(arns.key(NOTEBOOK, name))
+        existing = self.instances.get(self.instances.key(name))
         if existing is not None and LIFECYCLE.observe(existing, ctx):
             raise ValidationError(f"Cannot create a duplicate Notebook Instance ({existing['NotebookInstanceArn']})")
         tags.check(params.get("Tags"))
@@ -146,7 +155,7 @@ class Notebooks(Backend):
         if subnet:
             document["NetworkInterfaceId"] = f"eni-{ctx.state.random.getrandbits(68):017x}"
         LIFECYCLE.begin(document, "create", ctx)
-        self.keep(self.instances, arns.key(NOTEBOOK, name), arn, document, params.get("Tags"))
+        self.instances.add(document, params.get("Tags"))
         return {"NotebookInstanceArn": arn}
 
     @operation
@@ -159,7 +168,7 @@ class Notebooks(Backend):
         default_repository = (params.get("DefaultCodeRepositoryContains") or "").lower()
         additional = params.get("AdditionalCodeRepositoryEquals")
         selected = []
-        for document in LIFECYCLE.live(self.instances.values(), ctx):
+        for document in self.instances.live(ctx):
             if config and config not in (document.get("NotebookInstanceLifecycleConfigName") or "").lower():
                 continue
             if default_repository and default_repository not in (document.get("DefaultCodeRepository") or "").lower():
@@ -239,23 +248,20 @@ class Notebooks(Backend):
         token = base64.urlsafe_b64encode(ctx.state.random.getrandbits(384).to_bytes(48, "big")).decode()
         return {"AuthorizedUrl": f"https://{document['_url']}?authToken={token}"}
 
-    def _forget(self, document: Document) -> None:
-        self.drop(self.instances, arns.key(NOTEBOOK, document["NotebookInstanceName"]), document["NotebookInstanceArn"])
-
     # -- lifecycle configurations -------------------------------------------------------------
 
     def _config(self, ctx: Context, name: str, verb: str) -> Document:
-        def missing(arn: str) -> ServiceError:
-            return ValidationError(f"Unable to {verb} Notebook Instance Lifecycle Config '{arn}'. "
-                                   "(Details: Notebook Instance Lifecycle Config does not exist.)")
-
-        return self.find(ctx, self.configs, name, CONFIG, missing)
+        """The configuration a request names; AWS's message names the verb refused."""
+        document = self.configs.find(ctx, name)
+        if document is None:
+            raise _config_missing(verb)(ctx.arn_for(CONFIG, name))
+        return document
 
     @operation
     def create_notebook_instance_lifecycle_config(self, params: Params, ctx: Context) -> Document:
         name = params["NotebookInstanceLifecycleConfigName"]
         arn = ctx.arn(CONFIG, name)
-        taken = self.configs.get(arns.key(CONFIG, name))
+        taken = self.configs.get(self.configs.key(name))
         if taken is not None:
             raise ValidationError(f"Unable to create Notebook Instance Lifecycle Config "
                                   f"{taken['NotebookInstanceLifecycleConfigArn']}. "
@@ -270,7 +276,7 @@ class Notebooks(Backend):
             "CreationTime": ctx.now,
             "LastModifiedTime": ctx.now,
         }
-        self.keep(self.configs, arns.key(CONFIG, name), arn, document, params.get("Tags"))
+        self.configs.add(document, params.get("Tags"))
         return {"NotebookInstanceLifecycleConfigArn": arn}
 
     @operation
@@ -298,8 +304,7 @@ class Notebooks(Backend):
     def delete_notebook_instance_lifecycle_config(self, params: Params, ctx: Context) -> None:
         """Deletion is immediate; notebooks that name the configuration keep its name (AWS states no rule)."""
         document = self._config(ctx, params["NotebookInstanceLifecycleConfigName"], "delete")
-        self.drop(self.configs, arns.key(CONFIG, document["NotebookInstanceLifecycleConfigName"]),
-                  document["NotebookInstanceLifecycleConfigArn"])
+        self.configs.remove(document)
         return None
 
 

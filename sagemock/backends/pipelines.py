@@ -57,6 +57,7 @@ from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing, digest, offset_page
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import next_sequence
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -179,20 +180,22 @@ def _has(shape_name: str, member: str) -> bool:
 
 
 class Pipelines(Backend):
+    #: Names are unique regardless of case: keyed by the lower-cased name (`arns.key`), and an ARN
+    #: is matched in any case (ARNs carry only lower-case letters outside the name).
+    pipelines = Table.of(RESOURCE_TYPE, arn="PipelineArn", name="PipelineName", lifecycle=PIPELINE,
+                         missing=lambda arn: ResourceNotFound(f"Pipeline '{arn}' does not exist."))
+    #: "<lower-cased name>/execution/<id>" -> Describe document. StartPipelineExecution takes no Tags.
+    executions = Table.of("pipeline/execution", arn="PipelineExecutionArn", name="PipelineExecutionArn",
+                          lifecycle=EXECUTION, missing=_execution_missing, taggable=False)
+
     def __init__(self, store: Any):
         super().__init__(store)
-        self.pipelines: dict[str, Document] = {}  # lower-cased name -> Describe document
-        self.executions: dict[str, Document] = {}  # "<lower-cased name>/execution/<id>" -> Describe document
         self.callbacks: dict[str, tuple[str, str]] = {}  # callback token -> (execution key, step name)
 
     # -- pipelines ------------------------------------------------------------------------------
 
     def _pipeline(self, ctx: Context, name_or_arn: str) -> Document:
-        # Names are unique regardless of case: the table is keyed by the lower-cased name, and an
-        # ARN is matched in any case (ARNs carry only lower-case letters outside the name).
-        return self.find(ctx, self.pipelines, name_or_arn, RESOURCE_TYPE,
-                         lambda arn: ResourceNotFound(f"Pipeline '{ctx.arn_for(RESOURCE_TYPE, name_or_arn)}' "
-                                                      "does not exist."), PIPELINE)
+        return self.pipelines.require(ctx, name_or_arn)
 
     @operation
     def create_pipeline(self, params: Params, ctx: Context) -> Document:
@@ -223,7 +226,7 @@ class Pipelines(Backend):
             "_versions": [version],
         }
         PIPELINE.begin(document, "create", ctx)
-        self.keep(self.pipelines, name.lower(), arn, document, params.get("Tags"))
+        self.pipelines.add(document, params.get("Tags"))
         return {"PipelineArn": arn}
 
     def _definition(self, params: Params, ctx: Context, required: bool) -> tuple[str | None, Document | None]:
@@ -305,10 +308,9 @@ class Pipelines(Backend):
     def _forget(self, document: Document) -> None:
         """A pipeline goes, and with it its executions ("all instances of the pipeline are deleted")."""
         key = document["PipelineName"].lower()
-        self.drop(self.pipelines, key, document["PipelineArn"])
-        for execution_key in [k for k, execution in self.executions.items() if execution["_pipeline_key"] == key]:
-            execution = self.executions.pop(execution_key)
-            self.store.unindex(execution["PipelineExecutionArn"])
+        self.pipelines.remove(document)
+        for execution in [execution for execution in self.executions.values() if execution["_pipeline_key"] == key]:
+            self.executions.remove(execution)
             self._forget_tokens(execution)
 
     # -- versions -------------------------------------------------------------------------------
@@ -353,8 +355,9 @@ class Pipelines(Backend):
         pipeline = self.pipelines.get(pipeline_name.lower())
         if pipeline is not None and not PIPELINE.observe(pipeline, ctx):  # a read that completes a deletion
             raise _execution_missing(arn)
-        document = self.find(ctx, self.executions, arn, RESOURCE_TYPE, lambda _: _execution_missing(arn),
-                             EXECUTION)
+        document = self.executions.find(ctx, arn)
+        if document is None:
+            raise _execution_missing(arn)
         self._advance(document, ctx)
         return document
 
@@ -418,9 +421,7 @@ class Pipelines(Backend):
         experiment = _experiment_config(definition, document)
         if experiment:
             document["PipelineExperimentConfig"] = experiment
-        key = f"{document['_pipeline_key']}/execution/{execution_id}"
-        self.executions[key] = document
-        self.store.index(arn, document, taggable=False)
+        self.executions.put(document)
         pipeline["LastRunTime"] = ctx.now
         version["LastExecutionPipelineExecutionArn"] = arn
         EXECUTION.begin(document, "start", ctx)
@@ -1257,10 +1258,10 @@ def _read_s3(location: Document, region: str) -> str:
 
 
 provide(Provider("Pipeline", "Pipeline", "PipelineArn",
-                 lambda store: store.backend(Pipelines).pipelines.values(), PIPELINE,
+                 lambda store: store.table(RESOURCE_TYPE).values(), PIPELINE,
                  {"Tags": own_tags("PipelineArn")}, family="Pipelines", kind="pipeline"))
 provide(Provider("PipelineExecution", "PipelineExecution", "PipelineExecutionArn",
-                 lambda store: store.backend(Pipelines).executions.values(),
+                 lambda store: store.table("pipeline/execution").values(),
                  computed={"PipelineParameters": lambda store, document: document["_parameter_list"]},
                  family="Pipelines", kind="pipeline/execution",
                  live=lambda store, ctx: store.backend(Pipelines).live_executions(ctx)))

@@ -41,6 +41,7 @@ from ..core.errors import ConflictError, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -79,7 +80,7 @@ def _entered(document: Document, status: str, store: Any, now: Any) -> None:
 
 
 def _gone(document: Document, status: str, store: Any, now: Any) -> None:
-    store.backend(Projects)._forget(document)
+    store.table(RESOURCE_TYPE).remove(document)
 
 
 LIFECYCLE = Lifecycle(
@@ -115,15 +116,20 @@ LISTING = Listing(
 
 
 class Projects(Backend):
+    projects = Table.of(RESOURCE_TYPE, arn="ProjectArn", name="ProjectName", lifecycle=LIFECYCLE,
+                        missing=lambda arn: ValidationError(f"Project {arn.rsplit('/', 1)[-1]} does not exist."))
+
     def __init__(self, store: Any):
         super().__init__(store)
-        self.projects: dict[str, Document] = {}  # arns.key("project", name) -> Describe document
         #: Service Catalog product id -> the id sagemock gives its latest provisioning artifact.
         self.latest_artifacts: dict[str, str] = {}
 
     def _project(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.projects, name, RESOURCE_TYPE,
-                         lambda arn: ValidationError(f"Project {name} does not exist."), LIFECYCLE)
+        """The project a request names; AWS's message repeats the name as given."""
+        document = self.projects.find(ctx, name)
+        if document is None:
+            raise ValidationError(f"Project {name} does not exist.")
+        return document
 
     @staticmethod
     def _guard(document: Document, trigger: str) -> None:
@@ -147,7 +153,7 @@ class Projects(Backend):
     @operation
     def create_project(self, params: Params, ctx: Context) -> Document:
         name = params["ProjectName"]
-        existing = self.projects.get(arns.key(RESOURCE_TYPE, name))
+        existing = self.projects.get(self.projects.key(name))
         if existing is not None and LIFECYCLE.observe(existing, ctx):
             raise ValidationError(f"Project {name} already exists ({existing['ProjectArn']}): project names must be "
                                   "unique within an AWS account and region.")
@@ -196,7 +202,7 @@ class Projects(Backend):
         if config is not None:
             document["ProjectConfigDetails"] = _standard_details(ctx, config, project_id)
         LIFECYCLE.begin(document, "create", ctx)
-        self.keep(self.projects, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
+        self.projects.add(document, params.get("Tags"))
         return {"ProjectArn": arn, "ProjectId": project_id}
 
     @operation
@@ -205,7 +211,7 @@ class Projects(Backend):
 
     @operation
     def list_projects(self, params: Params, ctx: Context) -> Document:
-        selected = LIFECYCLE.live(self.projects.values(), ctx)
+        selected = self.projects.live(ctx)
         wanted = params.get("ProjectType")
         if wanted is not None:  # "A CLASSIC filter also returns projects that have no project type."
             selected = [document for document in selected if document.get("ProjectType", "CLASSIC") == wanted]
@@ -289,9 +295,6 @@ class Projects(Backend):
         }
         return {"CfnTemplateProviderDetail": detail}
 
-    def _forget(self, document: Document) -> None:
-        self.drop(self.projects, arns.key(RESOURCE_TYPE, document["ProjectName"]), document["ProjectArn"])
-
 
 def _check_providers(providers: list[Document]) -> None:
     """Each template provider names exactly one type ("Only one type of template provider can be
@@ -342,5 +345,5 @@ def _standard_details(ctx: Context, config: Document, project_id: str) -> Docume
 
 
 provide(Provider("Project", "Project", "ProjectArn",
-                 lambda store: store.backend(Projects).projects.values(), LIFECYCLE,
+                 lambda store: store.table(RESOURCE_TYPE).values(), LIFECYCLE,
                  {"Tags": own_tags("ProjectArn")}, family="Projects", kind="project"))

@@ -18,8 +18,8 @@ from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
 from ..core.table import Table
-from .algorithms import algorithm, follow_status
 from .card_content import metadata_only
+from .validation_status import follow_status
 
 Document = dict[str, Any]
 
@@ -251,7 +251,7 @@ class Registry(Backend):
         _check_additional_specifications(params.get("AdditionalInferenceSpecifications") or [])
         if source:
             for named in source["SourceAlgorithms"]:
-                algorithm(ctx, named["AlgorithmName"])
+                ctx.store.table("algorithm").require_own(ctx, named["AlgorithmName"])
 
     @operation
     def describe_model_package(self, params: Params, ctx: Context) -> Document:

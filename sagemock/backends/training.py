@@ -57,7 +57,6 @@ from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
 from ..core.table import Table
 from . import job_tracking
-from .algorithms import algorithm
 
 Document = dict[str, Any]
 
@@ -241,7 +240,7 @@ class Training(Backend):
             raise ValidationError("You must specify either the algorithm name to the AlgorithmName parameter or the "
                                   "image URI of the algorithm container to the TrainingImage parameter.")
         if name:
-            return algorithm(ctx, name)
+            return ctx.store.table("algorithm").require_own(ctx, name)
         return None
 
     def _track(self, document: Document, algorithm: Document | None, trial: Document | None, ctx: Context) -> None:

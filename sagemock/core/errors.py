@@ -8,6 +8,12 @@ none of the resource errors, SageMaker answers `ValidationException` with the sa
 from __future__ import annotations
 
 
+class SnapshotError(ValueError):
+    """A document that is not a sagemock snapshot this version can restore (or a state that
+    cannot be written as one). Not an answer of SageMaker's: raised to the caller of
+    `MockSageMaker.restore` (a 400 `ValidationException` over the server's admin API)."""
+
+
 class ServiceError(Exception):
     """An error answered to the client as AWS answers it: `__type`, message, HTTP status."""
 

@@ -36,6 +36,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
 from . import state as _state
+from .errors import SnapshotError
 from .table import Table
 
 if TYPE_CHECKING:
@@ -48,18 +49,14 @@ Document = dict[str, Any]
 FORMAT = "sagemock-state"
 #: Bump on a change that an older sagemock could not read; add an upgrade step in `_UPGRADES`.
 #: 2: idempotency records keep a digest of the request and when they were made (`idempotency`).
-VERSION = 2
+#: 3: a model card is one document, its latest version, holding the older ones (`_history`).
+VERSION = 3
 
 #: How deeply a document may nest. A resource can hold JSON nested about as deeply (a pipeline
 #: definition is parsed and kept). Within this depth the standard library's JSON reader and
 #: writer stay clear of Python's recursion limit (1000 frames) from any thread that calls them,
 #: so a document sagemock writes is always one it can read back.
 MAX_DEPTH = 800
-
-
-class SnapshotError(ValueError):
-    """A document that is not a sagemock snapshot this version can restore (or a state that
-    cannot be written as one)."""
 
 
 # -- out --------------------------------------------------------------------------------------------
@@ -477,6 +474,7 @@ def load(state: State, document: Any) -> None:
     _state.advance_sequence(decoder.highest_sequence)
     with state._lock:
         state.stores = restored
+    state.note_change()
 
 
 def parse(text: str | bytes) -> Any:
@@ -678,8 +676,27 @@ def _idempotency_records_digested(document: Document) -> Document:
     return {**document, "version": 2, "stores": stores}
 
 
+def _model_cards_one_document(document: Document) -> Document:
+    """2 -> 3: the model cards table held each card's versions as a list, oldest first; it now
+    holds the latest version, which keeps the older ones in `_history` (`model_cards.versions_of`)."""
+    stores = []
+    for store in document["stores"]:
+        families = store.get("families") if isinstance(store, dict) else None
+        family = families.get("ModelCards") if isinstance(families, dict) else None
+        cards = family.get("cards") if isinstance(family, dict) else None
+        if isinstance(families, dict) and isinstance(family, dict) and isinstance(cards, dict):
+            upgraded = {name: ({**versions[-1], "_history": versions[:-1]}
+                               if isinstance(versions, list) and versions and isinstance(versions[-1], dict)
+                               else versions)
+                        for name, versions in cards.items()}
+            store = {**store, "families": {**families, "ModelCards": {**family, "cards": upgraded}}}
+        stores.append(store)
+    return {**document, "version": 3, "stores": stores}
+
+
 #: version -> function turning a document of that version into one of the next version.
-_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _idempotency_records_digested}
+_UPGRADES: dict[int, Callable[[Document], Document]] = {1: _idempotency_records_digested,
+                                                        2: _model_cards_one_document}
 
 
 __all__ = ["FORMAT", "MAX_DEPTH", "VERSION", "SnapshotError", "chunks", "dump", "load", "parse", "write"]

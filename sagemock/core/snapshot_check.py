@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.model import Shape
 
 from . import arns, service
-from .snapshot import SnapshotError
+from .errors import SnapshotError
 
 if TYPE_CHECKING:
     from .backend import Backend

@@ -237,15 +237,3 @@ class State:
                     queue.pop(0)
             return head
 
-    def snapshot(self) -> dict[str, Any]:
-        """Every store's resources as a JSON document with a format version (see `snapshot.dump`)."""
-        from . import snapshot
-
-        return snapshot.dump(self)
-
-    def restore(self, document: Any) -> None:
-        """Replace every resource with those of a `snapshot` document (`snapshot.load`)."""
-        from . import snapshot
-
-        snapshot.load(self, document)
-        self.note_change()

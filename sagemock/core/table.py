@@ -166,6 +166,14 @@ class Table(Mapping[str, Document]):
             raise self.spec.missing(ctx.arn_for(self.spec.kind, name_or_arn))
         return document
 
+    def require_own(self, ctx: Context, name_or_arn: str) -> Document | None:
+        """As `require`, but an ARN of another account (an AWS Marketplace algorithm or model
+        package, say) is taken on trust, since the mock cannot see it: None."""
+        parsed = arns.parse(name_or_arn)
+        if parsed is not None and parsed.account != ctx.account:
+            return None
+        return self.require(ctx, name_or_arn)
+
     def live(self, ctx: Context) -> list[Document]:
         """Every document a List reads, each brought up to date; those now gone left out."""
         lifecycle = self.spec.lifecycle
@@ -186,6 +194,12 @@ class Table(Mapping[str, Document]):
         self.store.index(arn, document, taggable=self.spec.taggable)
         if self.spec.taggable:
             tag_store.apply(self.store, arn, tag_list)
+
+    def replace(self, document: Document) -> None:
+        """A document in place of the one under its key (a model card's new version): the store's
+        ARN index follows it; the resource's tags stay."""
+        self.documents[self.key_of(document)] = document
+        self.store.index(document[self.spec.arn], document, taggable=self.spec.taggable)
 
     def remove(self, document: Document) -> None:
         """A document gone: out of the table and the store's index, its tags with it."""

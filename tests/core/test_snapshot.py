@@ -126,6 +126,32 @@ def test_the_snapshot_of_version_1_still_restores():
             assert c.describe_notebook_instance(NotebookInstanceName="nb")["NotebookInstanceStatus"] == "Stopped"
 
 
+def test_a_format_2_snapshot_of_model_cards_restores_every_version():
+    """Format 2 held a model card as the list of its versions; format 3 folds them into the latest."""
+    with mock_sagemaker() as mock:
+        c = client()
+        c.create_model_card(ModelCardName="card", Content='{"v": 1}', ModelCardStatus="Draft",
+                            Tags=[{"Key": "team", "Value": "ml"}])
+        c.update_model_card(ModelCardName="card", Content='{"v": 2}')
+        document = mock.snapshot()
+    text = json.dumps(document)
+    cards = document["stores"][0]["families"]["ModelCards"]["cards"]
+    latest = cards["card"]
+    cards["card"] = [*latest.pop("_history"), latest]  # the layout format 2 wrote
+    document["version"] = 2
+    assert json.dumps(document) != text
+    with mock_sagemaker() as mock:
+        mock.restore(document)
+        c = client()
+        assert [c.describe_model_card(ModelCardName="card", ModelCardVersion=n)["Content"] for n in (1, 2)] == [
+            '{"v": 1}', '{"v": 2}']
+        arn = c.describe_model_card(ModelCardName="card")["ModelCardArn"]
+        assert c.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+        c.update_model_card(ModelCardName="card", Content='{"v": 3}')
+        versions = c.list_model_card_versions(ModelCardName="card")["ModelCardVersionSummaryList"]
+        assert [v["ModelCardVersion"] for v in versions] == [1, 2, 3]
+
+
 @pytest.mark.parametrize(("document", "message"), [
     (None, "not a sagemock snapshot"),
     ([], "not a sagemock snapshot"),
