@@ -8,6 +8,10 @@ A waiver or claim that matches nothing is stale and fails too.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import botocore
 import pytest
 
 from sagemock.core import backend
@@ -22,6 +26,16 @@ def test_every_rule_like_sentence_is_claimed_or_waived(noun):
     assert not left, "\n".join(f"{where}: {sentence}" for where, sentence in left)
 
 
+#: The botocore docs/coverage.md was generated with: the model the ledger is kept against.
+REFERENCE = re.search(r"model in botocore (\S+?)\.\n", (Path(__file__).resolve().parent.parent / "docs" /
+                                                         "coverage.md").read_text(encoding="utf-8")).group(1)
+#: Under an older model a claim or waiver may match nothing: its sentence is newer (the floor,
+#: botocore 1.35, lacks many). Every sentence of the installed model must still be claimed.
+reference_model = pytest.mark.skipif(botocore.__version__ != REFERENCE,
+                                     reason=f"stale claims are judged against botocore {REFERENCE}")
+
+
+@reference_model
 @pytest.mark.parametrize("noun", sorted(RESOURCES))
 def test_every_claim_and_waiver_matches_a_sentence(noun):
     declared = RESOURCES[noun]
@@ -33,6 +47,7 @@ def test_every_claim_and_waiver_matches_a_sentence(noun):
                    for where, sentence in found), f"{noun}: {fragment!r} matches no rule-like sentence of the model"
 
 
+@reference_model
 def test_every_shared_waiver_is_used():
     found = [sentence for declared in RESOURCES.values() for _where, sentence in rule_sentences(declared.bound)]
     for fragment in SHARED_WAIVERS:

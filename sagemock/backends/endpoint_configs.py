@@ -83,13 +83,18 @@ ENDPOINT_CONFIG = Resource(
     rules=(
         Rule(_check_variants, "ProductionVariants, ShadowProductionVariants, ServerlessConfig, "
              "ManagedInstanceScaling, RoutingConfig and CrossRegionTrafficConfig in the model's documentation",
-             claims=("PREFIX_AWARE", "one variant for ProductionVariants")),
+             claims=("PREFIX_AWARE", "one variant for ProductionVariants",
+                     "You can't specify it with serverless variants or with AsyncInferenceConfig")),
         Rule(_explainer, "ClarifyShapBaselineConfig: 'ShapBaseline and ShapBaselineUri are mutually exclusive "
              "parameters. One or the either is required to configure a SHAP baseline.'"),
     ),
     on_create=_defaults,
     waivers={
         "must retain when it scales down": "describes what scaling keeps; nothing scales in the mock",
+        "applies prefix-aware routing only when two or more instances": "describes how requests are routed; no "
+        "requests are routed",
+        "When the endpoint can't find an instance or copy that holds the start of the prompt": "describes how "
+        "requests are routed; no requests are routed",
         "only if the response size is less than or equal to 128 KB": "no inference runs",
         "Required only when the model container input is in JSON Lines format": "the container's input format is not "
         "known to the mock",
