@@ -228,7 +228,7 @@ def test_the_invalid_strategies_plant_every_kind_of_violation(fuzz_world: World)
     def breaker(operation: str) -> Any:
         return fuzz_world.strategies.invalid(service.operation(operation).input_shape)
 
-    @settings(selected(), max_examples=500)
+    @settings(selected(), max_examples=1000)
     @given(st.sampled_from(BREAKABLE).flatmap(lambda op: breaker(op) if breaker(op) is not None else st.nothing()))
     def collect(drawn: tuple[dict[str, Any], Violation]) -> None:
         seen.update(kind for kind in kinds if drawn[1].constraint.startswith(kind))
