@@ -220,9 +220,13 @@ def _check_throughput(throughput: Document, storage: str | None, ctx: Context, d
 def _check_parallel_creations(params: Params, ctx: Context) -> None:
     """The quota on feature groups being created at once, in AWS's words (a 2024 transcript quoted by
     SuperCowPowers/workbench docs/aws_setup/aws_limits.md)."""
-    # Only a group whose held status is Creating can be creating once read (paths only move on).
-    creating = sum(1 for document in ctx.store.table(KIND).values() if document["FeatureGroupStatus"] == "Creating"
-                   and LIFECYCLE.observe(document, ctx) and document["FeatureGroupStatus"] == "Creating")
+    family = ctx.store.backend(FeatureGroups)
+    table = family.groups
+    for key in list(family.creating):  # brought up to date: reading a group may move it on
+        document = table.get(key)
+        if document is None or not LIFECYCLE.observe(document, ctx):
+            family.creating.pop(key, None)
+    creating = len(family.creating)
     if creating >= CONCURRENT_CREATIONS:
         raise ResourceLimitExceeded(
             "The account-level service limit 'Maximum number of feature group creation workflows executing in "
@@ -270,7 +274,13 @@ def _feature_metadata(group: Document, feature: Document, now: _dt.datetime) -> 
 
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
     """Once Created: the Glue table AWS names when none was given (`<name>_<creation epoch>` in
-    `sagemaker_featurestore` of `AwsDataCatalog`), and an active offline store."""
+    `sagemaker_featurestore` of `AwsDataCatalog`), and an active offline store. The family keeps
+    the groups Creating (the parallel-creation quota counts them)."""
+    creating = store.backend(FeatureGroups).creating
+    if status == "Creating":
+        creating[document["FeatureGroupName"]] = True
+    else:
+        creating.pop(document["FeatureGroupName"], None)
     offline = document.get("OfflineStoreConfig")
     if status != "Created" or offline is None:
         return
@@ -464,6 +474,12 @@ FEATURE_GROUP = Resource(
 
 class FeatureGroups(Backend):
     groups = FEATURE_GROUP.table()
+
+    def __init__(self, store: Store):
+        super().__init__(store)
+        #: The names (table keys) of the groups whose status is Creating, so that the quota on
+        #: parallel creations is counted without reading every group of the store.
+        self.creating: dict[str, bool] = {}
 
     @operation
     def describe_feature_group(self, params: Params, ctx: Context) -> Document:
