@@ -460,7 +460,6 @@ FEATURE_GROUP = Resource(
         "You cannot update a feature group's throughput while another update is in progress": "UpdateFeatureGroup "
         "refuses any update while LastUpdateStatus is InProgress",
     },
-    ignores={},
     example={"FeatureGroupName": "churn-features", "RecordIdentifierFeatureName": "customer_id",
              "EventTimeFeatureName": "event_time",
              "FeatureDefinitions": [{"FeatureName": "customer_id", "FeatureType": "String"},

@@ -443,7 +443,11 @@ def test_list_filters_and_sorts_by_the_offline_store_status(sagemaker_client, sa
         sagemaker_client.create_feature_group(**group(name))
     sagemaker_client.create_feature_group(**group("online-only", OfflineStoreConfig=None,
                                                   OnlineStoreConfig={"EnableOnlineStore": True}))
+    blocked_search = {"Filters": [{"Name": "OfflineStoreStatus.Status", "Operator": "Equals", "Value": "Blocked"}]}
+    assert sagemaker_client.search(Resource="FeatureGroup", SearchExpression=blocked_search)["Results"] == []
     sagemaker_mock.set_offline_store_status(arn_of("beta"), "Blocked", reason="Access denied to the S3 bucket.")
+    found = sagemaker_client.search(Resource="FeatureGroup", SearchExpression=blocked_search)["Results"]
+    assert [result["FeatureGroup"]["FeatureGroupName"] for result in found] == ["beta"]  # the cached view is stale
     blocked = sagemaker_client.list_feature_groups(OfflineStoreStatusEquals="Blocked")["FeatureGroupSummaries"]
     assert [(summary["FeatureGroupName"], summary["OfflineStoreStatus"]) for summary in blocked] == [
         ("beta", {"Status": "Blocked", "BlockedReason": "Access denied to the S3 bucket."})]
