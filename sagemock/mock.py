@@ -429,6 +429,18 @@ class MockSageMaker:
         with store.lock:
             store.backend(Training).record_final_metrics(document, metrics, self.state.clock.now())
 
+    def set_offline_store_status(self, feature_group_arn: str, status: str, *, reason: str | None = None) -> None:
+        """Report a feature group's offline store as Feature Store would: `Active`, `Blocked` (with
+        `reason`, its BlockedReason: replicating records into the offline store failed) or `Disabled`.
+
+        DescribeFeatureGroup, ListFeatureGroups (`OfflineStoreStatusEquals`, `SortBy`) and Search see it.
+        """
+        from .backends import feature_groups
+
+        if arns.kind(feature_group_arn) != feature_groups.KIND:
+            raise ValueError(f"{feature_group_arn!r} is not a feature group ARN")
+        feature_groups.report_offline_store_status(self.state, feature_group_arn, status, reason)
+
     def lineage_diagram(self, format: str = "mermaid", *, account_id: str | None = None,  # noqa: A002
                         region: str | None = None) -> Diagram:
         """The lineage graph the mock holds (every association, with the entities it joins), as

@@ -97,7 +97,8 @@ class Resource:
     kind: str | None = None
     #: The List operation, where it is not `List<Noun>s`.
     list_operation: str | None = None
-    #: SortBy value -> document member, for values that do not name a member.
+    #: SortBy value -> document member, for values that do not name a member (or name one that
+    #: does not sort, a structure: a private `_member` the family keeps holds its sort value).
     sort_members: Mapping[str, str] = field(default_factory=dict)
     #: (SortBy, SortOrder) defaults where the documentation states none, with the reason.
     default_sort: tuple[str, str] | None = None
@@ -267,7 +268,7 @@ class Bound:
         if "SortBy" in inputs:
             for value in inputs["SortBy"].enum:
                 member = resource.sort_members.get(value) or {"Name": name, "Status": status}.get(value) or value
-                if member not in described:
+                if member not in described and not member.startswith("_"):
                     raise BindingError(f"{operation}: SortBy {value} names no member of the Describe answer; "
                                        "declare sort_members=")
                 sort_keys[value] = member

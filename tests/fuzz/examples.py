@@ -213,6 +213,12 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListProjects": {},
         "UpdateProject": {"ProjectName": "fuzz-project", "ProjectDescription": "updated"},
         "DeleteProject": {"ProjectName": "fuzz-project"},
+        # -- feature store (the group is the declared example's, made by world.build_declared) ------------
+        "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
+                               "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},
+        "DescribeFeatureMetadata": {"FeatureGroupName": "churn-features", "FeatureName": "tenure"},
+        "UpdateFeatureMetadata": {"FeatureGroupName": "churn-features", "FeatureName": "tenure",
+                                  "Description": "months as a customer"},
         # -- tags and Search ------------------------------------------------------------------------------
         "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
         "ListTags": {"ResourceArn": h["artifact"]},

@@ -36,7 +36,7 @@ from sagemock.core.lifecycle import READING
 from sagemock.core.state import State
 from tests.fuzz import examples, world
 from tests.fuzz.conftest import OUTCOMES, selected
-from tests.fuzz.strategies import ShapeStrategies, Violation
+from tests.fuzz.strategies import ShapeStrategies
 
 OPERATIONS = backend.implemented()
 SEED = 20240501
