@@ -29,6 +29,7 @@ OPERATIONS: dict[str, str] = {
     'create_processing_job': 'sagemock.backends.processing',
     'create_project': 'sagemock.backends.projects',
     'create_training_job': 'sagemock.backends.training',
+    'create_transform_job': 'sagemock.backends.transform',
     'create_trial': 'sagemock.backends.experiments',
     'create_trial_component': 'sagemock.backends.experiments',
     'delete_action': 'sagemock.backends.lineage',
@@ -52,6 +53,7 @@ OPERATIONS: dict[str, str] = {
     'delete_project': 'sagemock.backends.projects',
     'delete_tags': 'sagemock.backends.tagging',
     'delete_training_job': 'sagemock.backends.training',
+    'delete_transform_job': 'sagemock.backends.transform',
     'delete_trial': 'sagemock.backends.experiments',
     'delete_trial_component': 'sagemock.backends.experiments',
     'describe_action': 'sagemock.backends.lineage',
@@ -76,6 +78,7 @@ OPERATIONS: dict[str, str] = {
     'describe_processing_job': 'sagemock.backends.processing',
     'describe_project': 'sagemock.backends.projects',
     'describe_training_job': 'sagemock.backends.training',
+    'describe_transform_job': 'sagemock.backends.transform',
     'describe_trial': 'sagemock.backends.experiments',
     'describe_trial_component': 'sagemock.backends.experiments',
     'disassociate_trial_component': 'sagemock.backends.experiments',
@@ -86,6 +89,7 @@ OPERATIONS: dict[str, str] = {
     'get_model_package_group_policy': 'sagemock.backends.registry',
     'get_processing_job': 'sagemock.backends.processing',
     'get_search_suggestions': 'sagemock.backends.search',
+    'get_transform_job': 'sagemock.backends.transform',
     'list_actions': 'sagemock.backends.lineage',
     'list_algorithms': 'sagemock.backends.algorithms',
     'list_artifacts': 'sagemock.backends.lineage',
@@ -113,6 +117,7 @@ OPERATIONS: dict[str, str] = {
     'list_projects': 'sagemock.backends.projects',
     'list_tags': 'sagemock.backends.tagging',
     'list_training_jobs': 'sagemock.backends.training',
+    'list_transform_jobs': 'sagemock.backends.transform',
     'list_trial_components': 'sagemock.backends.experiments',
     'list_trials': 'sagemock.backends.experiments',
     'put_model_package_group_policy': 'sagemock.backends.registry',
@@ -127,6 +132,7 @@ OPERATIONS: dict[str, str] = {
     'start_notebook_instance': 'sagemock.backends.notebooks',
     'start_pipeline_execution': 'sagemock.backends.pipelines',
     'start_processing_job': 'sagemock.backends.processing',
+    'start_transform_job': 'sagemock.backends.transform',
     'stop_algorithm': 'sagemock.backends.algorithms',
     'stop_compilation_job': 'sagemock.backends.compilation',
     'stop_endpoint_config': 'sagemock.backends.endpoint_configs',
@@ -135,6 +141,7 @@ OPERATIONS: dict[str, str] = {
     'stop_pipeline_execution': 'sagemock.backends.pipelines',
     'stop_processing_job': 'sagemock.backends.processing',
     'stop_training_job': 'sagemock.backends.training',
+    'stop_transform_job': 'sagemock.backends.transform',
     'update_action': 'sagemock.backends.lineage',
     'update_algorithm': 'sagemock.backends.algorithms',
     'update_artifact': 'sagemock.backends.lineage',
@@ -154,6 +161,7 @@ OPERATIONS: dict[str, str] = {
     'update_processing_job': 'sagemock.backends.processing',
     'update_project': 'sagemock.backends.projects',
     'update_training_job': 'sagemock.backends.training',
+    'update_transform_job': 'sagemock.backends.transform',
     'update_trial': 'sagemock.backends.experiments',
     'update_trial_component': 'sagemock.backends.experiments',
 }
@@ -177,6 +185,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.search',
     'sagemock.backends.tagging',
     'sagemock.backends.training',
+    'sagemock.backends.transform',
 )
 
 #: Resource kind -> the module that declares its table (`core.table.spec_for`).
@@ -195,6 +204,7 @@ KINDS: dict[str, str] = {
     'model-package-group': 'sagemock.backends.registry',
     'processing-job': 'sagemock.backends.processing',
     'training-job': 'sagemock.backends.training',
+    'transform-job': 'sagemock.backends.transform',
 }
 
 #: Search's Resource value -> the module that provides it (`core.searchable.provider`).
