@@ -30,6 +30,7 @@ DOCS_PAGES: dict[str, str] = {
     "endpoint": "endpoints.md",
     "training-job": "training.md",
     "processing-job": "processing.md",
+    "transform-job": "transform.md",
     "pipeline": "pipelines.md",
     "pipeline/execution": "pipelines.md",
     "pipeline/execution/step": "pipelines.md",

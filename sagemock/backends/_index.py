@@ -30,6 +30,7 @@ OPERATIONS: dict[str, str] = {
     'create_processing_job': 'sagemock.backends.processing',
     'create_project': 'sagemock.backends.projects',
     'create_training_job': 'sagemock.backends.training',
+    'create_transform_job': 'sagemock.backends.transform',
     'create_trial': 'sagemock.backends.experiments',
     'create_trial_component': 'sagemock.backends.experiments',
     'delete_action': 'sagemock.backends.lineage',
@@ -54,6 +55,7 @@ OPERATIONS: dict[str, str] = {
     'delete_project': 'sagemock.backends.projects',
     'delete_tags': 'sagemock.backends.tagging',
     'delete_training_job': 'sagemock.backends.training',
+    'delete_transform_job': 'sagemock.backends.transform',
     'delete_trial': 'sagemock.backends.experiments',
     'delete_trial_component': 'sagemock.backends.experiments',
     'describe_action': 'sagemock.backends.lineage',
@@ -80,6 +82,7 @@ OPERATIONS: dict[str, str] = {
     'describe_processing_job': 'sagemock.backends.processing',
     'describe_project': 'sagemock.backends.projects',
     'describe_training_job': 'sagemock.backends.training',
+    'describe_transform_job': 'sagemock.backends.transform',
     'describe_trial': 'sagemock.backends.experiments',
     'describe_trial_component': 'sagemock.backends.experiments',
     'disassociate_trial_component': 'sagemock.backends.experiments',
@@ -91,6 +94,7 @@ OPERATIONS: dict[str, str] = {
     'get_model_package_group_policy': 'sagemock.backends.registry',
     'get_processing_job': 'sagemock.backends.processing',
     'get_search_suggestions': 'sagemock.backends.search',
+    'get_transform_job': 'sagemock.backends.transform',
     'list_actions': 'sagemock.backends.lineage',
     'list_algorithms': 'sagemock.backends.algorithms',
     'list_artifacts': 'sagemock.backends.lineage',
@@ -119,6 +123,7 @@ OPERATIONS: dict[str, str] = {
     'list_projects': 'sagemock.backends.projects',
     'list_tags': 'sagemock.backends.tagging',
     'list_training_jobs': 'sagemock.backends.training',
+    'list_transform_jobs': 'sagemock.backends.transform',
     'list_trial_components': 'sagemock.backends.experiments',
     'list_trials': 'sagemock.backends.experiments',
     'put_model_package_group_policy': 'sagemock.backends.registry',
@@ -134,6 +139,7 @@ OPERATIONS: dict[str, str] = {
     'start_notebook_instance': 'sagemock.backends.notebooks',
     'start_pipeline_execution': 'sagemock.backends.pipelines',
     'start_processing_job': 'sagemock.backends.processing',
+    'start_transform_job': 'sagemock.backends.transform',
     'stop_algorithm': 'sagemock.backends.algorithms',
     'stop_compilation_job': 'sagemock.backends.compilation',
     'stop_endpoint_config': 'sagemock.backends.endpoint_configs',
@@ -143,6 +149,7 @@ OPERATIONS: dict[str, str] = {
     'stop_pipeline_execution': 'sagemock.backends.pipelines',
     'stop_processing_job': 'sagemock.backends.processing',
     'stop_training_job': 'sagemock.backends.training',
+    'stop_transform_job': 'sagemock.backends.transform',
     'update_action': 'sagemock.backends.lineage',
     'update_algorithm': 'sagemock.backends.algorithms',
     'update_artifact': 'sagemock.backends.lineage',
@@ -164,6 +171,7 @@ OPERATIONS: dict[str, str] = {
     'update_processing_job': 'sagemock.backends.processing',
     'update_project': 'sagemock.backends.projects',
     'update_training_job': 'sagemock.backends.training',
+    'update_transform_job': 'sagemock.backends.transform',
     'update_trial': 'sagemock.backends.experiments',
     'update_trial_component': 'sagemock.backends.experiments',
 }
@@ -188,6 +196,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.search',
     'sagemock.backends.tagging',
     'sagemock.backends.training',
+    'sagemock.backends.transform',
     'sagemock.backends.validation_status',
 )
 
@@ -217,6 +226,7 @@ KINDS: dict[str, str] = {
     'processing-job': 'sagemock.backends.processing',
     'project': 'sagemock.backends.projects',
     'training-job': 'sagemock.backends.training',
+    'transform-job': 'sagemock.backends.transform',
 }
 
 #: Search's Resource value -> the module that provides it (`core.searchable.provider`).

@@ -11,13 +11,14 @@ job family can use them.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..core import arns
 from ..core.context import Context
-from ..core.errors import ResourceNotFound, ValidationError
+from ..core.errors import ResourceInUse, ResourceNotFound, ServiceError, ValidationError
+from ..core.resource import Rule
 from ..core.state import Store
 
 Document = dict[str, Any]
@@ -27,6 +28,25 @@ TRIAL = "experiment-trial"
 COMPONENT = "experiment-trial-component"
 #: A job status -> whether it is one a job ends in.
 TERMINAL = frozenset(("Completed", "Failed", "Stopped"))
+
+
+def missing_job(arn: str) -> ServiceError:
+    """SageMaker's answer for a processing or transform job that does not exist: a ValidationException,
+    although the operations declare ResourceNotFound. AWS's SageMaker controller for Kubernetes takes
+    "Could not find requested job with name" as not-found for both (aws-controllers-k8s/sagemaker-controller
+    generator.yaml; aws-controllers-k8s/community#431: "(Processing) `Could not find requested job`")."""
+    return ValidationError(f"Could not find requested job with name {arn.rsplit('/', 1)[-1]}")
+
+
+def name_taken(words: str) -> Callable[[str], ServiceError]:
+    """The answer for a job name in use, given the existing job's ARN: ResourceInUse in the form AWS gives
+    for training jobs ("Training job names must be unique within an AWS account and region, and a
+    training job with this name already exists (<arn>)"), for a job of `words` ("processing")."""
+    def refuse(arn: str) -> ServiceError:
+        return ResourceInUse(f"{words.capitalize()} job names must be unique within an AWS account and region, and "
+                             f"a {words} job with this name already exists ({arn})")
+
+    return refuse
 
 
 @dataclass(frozen=True)
@@ -58,6 +78,15 @@ def check_experiment(ctx: Context, config: Mapping[str, Any] | None) -> Document
         raise ValidationError(f"Trial '{trial['TrialArn']}' does not belong to experiment "
                               f"'{experiment['ExperimentArn']}'.")
     return trial
+
+
+def _experiment(params: Mapping[str, Any], ctx: Context) -> None:
+    """The experiment and trial ExperimentConfig names exist, the trial in that experiment."""
+    check_experiment(ctx, params.get("ExperimentConfig"))
+
+
+#: The rule of every job that takes an ExperimentConfig, checked before anything changes.
+EXPERIMENT_RULE = Rule(_experiment, "ExperimentConfig: the experiment and trial must exist (as for training jobs)")
 
 
 def claim_component(ctx: Context, job_arn: str, component_name: str) -> str | None:

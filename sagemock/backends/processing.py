@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core.backend import Backend
 from ..core.context import Context
-from ..core.errors import ResourceInUse, ValidationError
+from ..core.errors import ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.resource import Resource, Rule
 from ..core.state import Store
@@ -124,11 +124,6 @@ def _cluster(params: Params, ctx: Context) -> None:
                               "ProcessingClusterConfig.InstanceCount, not both and not neither.")
 
 
-def _experiment(params: Params, ctx: Context) -> None:
-    """The experiment and trial ExperimentConfig names exist, the trial in that experiment."""
-    job_tracking.check_experiment(ctx, params.get("ExperimentConfig"))
-
-
 def _track(document: Document, params: Params, ctx: Context) -> None:
     """The trial component and lineage SageMaker creates with the job (all checks have passed)."""
     name = document["ProcessingJobName"]
@@ -159,14 +154,9 @@ def _track(document: Document, params: Params, ctx: Context) -> None:
 PROCESSING_JOB = Resource(
     "ProcessingJob",
     kind=KIND,
-    # A missing job is a ValidationException "Could not find requested job ..." although the operations
-    # declare ResourceNotFound (aws-controllers-k8s/community#431, by AWS's SageMaker controller team:
-    # "(Processing) `Could not find requested job`").
-    missing=lambda arn: ValidationError(f"Could not find requested job with name {arn.rsplit('/', 1)[-1]}"),
-    # As for training jobs: "... names must be unique within an AWS account and region, and a ... job
-    # with this name already exists (<arn>)" (ResourceInUse, which CreateProcessingJob declares).
-    duplicate=lambda arn: ResourceInUse("Processing job names must be unique within an AWS account and region, "
-                                        f"and a processing job with this name already exists ({arn})"),
+    missing=job_tracking.missing_job,
+    # As for training jobs (ResourceInUse, which CreateProcessingJob declares).
+    duplicate=job_tracking.name_taken("processing"),
     lifecycle=LIFECYCLE,
     rules=(
         Rule(_destinations, "aws/sagemaker-python-sdk#4939 (AWS support: each input's destination is unique)"),
@@ -175,7 +165,7 @@ PROCESSING_JOB = Resource(
         Rule(_cluster, "ProcessingClusterConfig.InstancePreferences and InstanceCount",
              ("InstancePreferences is mutually exclusive with InstanceType",
               "either all five specify InstanceCount or none of them do")),
-        Rule(_experiment, "ExperimentConfig: the experiment and trial must exist (as for training jobs)"),
+        job_tracking.EXPERIMENT_RULE,
     ),
     on_create=_track,
     waivers={

@@ -61,11 +61,15 @@ class Lifecycle:
     #: Every status entered is a modification (`LastModifiedTime`), and leaving a failure status
     #: drops the failure reason (`failure_key`).
     stamps_modified: bool = False
+    #: Where the modification time is kept: a private field where Describe does not answer it but
+    #: List does (ListTransformJobs' `LastModifiedTime`, which DescribeTransformJob lacks).
+    modified_key: str = "LastModifiedTime"
     _statuses: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
     def job(cls, resource_type: str, status_key: str, *, name_key: str, status_shape: str | None = None,
-            on_enter: Hook | None = None, deletable: bool = True) -> Lifecycle:
+            on_enter: Hook | None = None, deletable: bool = True,
+            modified_key: str = "LastModifiedTime") -> Lifecycle:
         """The status machine SageMaker's jobs share (processing, transform, tuning ...): InProgress ->
         Completed; Stop: Stopping -> Stopped, from InProgress only; a planned failure ends in Failed
         with its reason; Delete (where the job has one) from a terminal status only. Every status
@@ -76,7 +80,7 @@ class Lifecycle:
             failure_paths={"create": ("InProgress", "Failed")},
             name_key=name_key,
             accepts={"stop": ("InProgress",), **({"delete": ("Completed", "Failed", "Stopped")} if deletable else {})},
-            stamps_modified=True, on_enter=on_enter)
+            stamps_modified=True, modified_key=modified_key, on_enter=on_enter)
 
     def __post_init__(self) -> None:
         if self.resource_type in REGISTRY:
@@ -176,7 +180,7 @@ class Lifecycle:
         if self.failure_key and failing and "_failure_reason" in document:
             document[self.failure_key] = document.pop("_failure_reason")
         if self.stamps_modified:
-            document["LastModifiedTime"] = now
+            document[self.modified_key] = now
             if self.failure_key and not failing:
                 document.pop(self.failure_key, None)
         if self.on_enter is not None:

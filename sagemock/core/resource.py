@@ -108,6 +108,10 @@ class Resource:
     filters: Mapping[str, Callable[[Document, Any], bool]] = field(default_factory=dict)
     #: Summary member -> its value computed from the document, for members Describe does not have.
     summary: Mapping[str, Callable[[Document], Any]] = field(default_factory=dict)
+    #: Members AWS keeps and List answers, filters or sorts on, but Describe does not answer ->
+    #: the private document field that holds each (`{"LastModifiedTime": "_LastModifiedTime"}`
+    #: for transform jobs, with the lifecycle's `modified_key` the same field).
+    undescribed: Mapping[str, str] = field(default_factory=dict)
     #: Request member -> the resource kind it names, which must exist ("model" for ModelName).
     references: Mapping[str, str] = field(default_factory=dict)
     rules: Sequence[Rule] = ()
@@ -215,6 +219,10 @@ class Bound:
                                    f"{status}")
             if lifecycle.resource_type != kind:
                 raise BindingError(f"{noun}: the lifecycle is of {lifecycle.resource_type} resources, not {kind}")
+            kept = lifecycle.modified_key
+            if lifecycle.stamps_modified and kept not in described and kept not in resource.undescribed.values():
+                raise BindingError(f"{noun}: the lifecycle stamps {kept}, which {read} does not answer; keep it "
+                                   "privately (undescribed= and the lifecycle's modified_key)")
         create = operations.get("Create")
         echoed: tuple[str, ...] = ()
         created: tuple[str, ...] = ()
@@ -259,16 +267,18 @@ class Bound:
             raise BindingError(f"{operation} answers {len(lists)} lists; the engine pages one")
         summary_shape = model.output_shape.members[lists[0]].member
         unknown = [member for member in summary_shape.members
-                   if member not in described and member not in resource.summary]
+                   if member not in described and member not in resource.summary and member not in resource.undescribed]
         if unknown:
             raise BindingError(f"{operation}: summary members {unknown} are not in the Describe answer; declare "
-                               "summary= for them")
+                               "summary= (or undescribed=) for them")
         inputs = model.input_shape.members
         sort_keys: dict[str, str] = {}
         if "SortBy" in inputs:
             for value in inputs["SortBy"].enum:
                 member = resource.sort_members.get(value) or {"Name": name, "Status": status}.get(value) or value
-                if member not in described and not member.startswith("_"):
+                member = resource.undescribed.get(member, member)
+                private = member.startswith("_") or member in resource.undescribed.values()
+                if member not in described and not private:
                     raise BindingError(f"{operation}: SortBy {value} names no member of the Describe answer; "
                                        "declare sort_members=")
                 sort_keys[value] = member
@@ -297,7 +307,7 @@ class Bound:
         listing = Listing(sort_keys=sort_keys, default_sort=default_sort, id_key=arn,
                           default_order=default_order, name_key=name,
                           status_key=status if "StatusEquals" in inputs else None,
-                          inclusive_after=resource.inclusive_after)
+                          time_keys=dict(resource.undescribed), inclusive_after=resource.inclusive_after)
         return listing, lists[0], summary_shape, filters
 
     # -- what the generated operations do ---------------------------------------------------------
@@ -307,6 +317,9 @@ class Bound:
         summary = shape.project(document, self.summary_shape)
         for member, compute in self.resource.summary.items():
             summary[member] = compute(document)
+        for member, kept in self.resource.undescribed.items():
+            if kept in document and member in self.summary_shape.members:
+                summary[member] = document[kept]
         return summary
 
 
@@ -390,6 +403,8 @@ class _Engine:
         for stamp in ("CreationTime", "LastModifiedTime"):
             if stamp in bound.described:
                 document[stamp] = ctx.now
+            elif stamp in resource.undescribed:
+                document[resource.undescribed[stamp]] = ctx.now
         for who in ("CreatedBy", "LastModifiedBy"):
             if who in bound.described:
                 document[who] = ctx.user_for(bound.kind)
@@ -428,6 +443,8 @@ class _Engine:
                 document[member] = params[member]
         if "LastModifiedTime" in bound.described:
             document["LastModifiedTime"] = ctx.now
+        elif "LastModifiedTime" in resource.undescribed:
+            document[resource.undescribed["LastModifiedTime"]] = ctx.now
         if "LastModifiedBy" in bound.described:
             document["LastModifiedBy"] = ctx.user_for(bound.kind)
         if resource.on_update is not None:

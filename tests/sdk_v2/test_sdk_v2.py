@@ -120,3 +120,47 @@ def test_a_processing_job_run_inside_a_run_joins_its_experiment(session):
     trial = job["ExperimentConfig"]["TrialName"]
     components = client.list_trial_components(TrialName=trial)["TrialComponentSummaries"]
     assert "prep-in-run-aws-processing-job" in {c["TrialComponentName"] for c in components}
+
+
+def test_a_transformer_runs_a_batch_transform_and_waits_for_it(session):
+    """`Transformer.transform(wait=True)` sends CreateTransformJob for an existing model and polls
+    DescribeTransformJob until the job ends; `Transformer.attach` reads the job back, with the defaults
+    AWS answers for members the request left out."""
+    from sagemaker.transformer import Transformer
+
+    client = session.sagemaker_client
+    bucket = session.default_bucket()
+    client.create_model(ModelName="churn", ExecutionRoleArn=ROLE,
+                        PrimaryContainer={"Image": IMAGE, "ModelDataUrl": f"s3://{bucket}/churn/model.tar.gz"})
+    transformer = Transformer(model_name="churn", instance_count=1, instance_type="ml.m5.large",
+                              strategy="MultiRecord", assemble_with="Line", output_path=f"s3://{bucket}/scores",
+                              max_payload=6, max_concurrent_transforms=4, sagemaker_session=session)
+    transformer.transform(f"s3://{bucket}/batch", content_type="text/csv", split_type="Line",
+                          job_name="Churn-Score", input_filter="$[1:]", join_source="Input", wait=True, logs=False)
+    job = client.describe_transform_job(TransformJobName="Churn-Score")
+    assert job["TransformJobStatus"] == "Completed"
+    assert job["DataProcessing"] == {"InputFilter": "$[1:]", "JoinSource": "Input", "OutputFilter": "$"}
+    attached = Transformer.attach("Churn-Score", sagemaker_session=session)
+    assert (attached.model_name, attached.strategy, attached.max_payload) == ("churn", "MultiRecord", 6)
+    assert attached.output_path == f"s3://{bucket}/scores" and attached.assemble_with == "Line"
+    component = client.describe_trial_component(TrialComponentName="churn-score-aws-transform-job")
+    assert component["OutputArtifacts"] == {"SageMaker.TransformOutput": {"Value": f"s3://{bucket}/scores"}}
+
+
+def test_an_estimators_transformer_scores_with_the_model_it_trained(session):
+    """`estimator.fit(...)` then `estimator.transformer(...)` creates a model from the training job's
+    image and model artifacts (CreateModel), and `transform` runs a transform job on it."""
+    bucket = session.default_bucket()
+    trained = estimator(session)
+    trained.fit({"train": f"s3://{bucket}/train"}, logs="None", job_name="churn-train")
+    transformer = trained.transformer(instance_count=1, instance_type="ml.m5.large",
+                                      output_path=f"s3://{bucket}/predictions")
+    transformer.transform(f"s3://{bucket}/test", content_type="text/csv", split_type="Line",
+                          job_name="churn-predict", logs=False)
+    client = session.sagemaker_client
+    job = client.describe_transform_job(TransformJobName="churn-predict")
+    assert job["TransformJobStatus"] == "Completed" and job["ModelName"] == transformer.model_name
+    model = client.describe_model(ModelName=transformer.model_name)
+    assert model["PrimaryContainer"]["ModelDataUrl"] == trained.model_data
+    component = client.describe_trial_component(TrialComponentName="churn-predict-aws-transform-job")
+    assert component["Parameters"]["SageMaker.ModelPrimary.DataUrl"] == {"StringValue": trained.model_data}
