@@ -1,6 +1,7 @@
 """The real AWS CLI (awscli from PyPI) against `sagemock server`, as a shell script would use it."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,7 +16,11 @@ from sagemock.server import ThreadedServer
 
 from .server_process import CLIENT_ENV
 
-pytest.importorskip("awscli", reason="the AWS CLI is in the test extra")
+# Found, never imported: importing awscli (1.44 and later) installs an import hook that serves
+# `botocore` and `s3transfer` from the copies it vendors, and points AWS_DATA_PATH at its data, for
+# the rest of the process. The CLI runs in a subprocess of its own.
+if importlib.util.find_spec("awscli") is None:
+    pytest.skip("the AWS CLI is in the test extra", allow_module_level=True)
 
 #: The exit code of the AWS CLI v1 (the `awscli` on PyPI) when the service answered with an error
 #: (awscli/clidriver.py: any exception from a command exits 255; v2 uses 254 for service errors).
@@ -100,3 +105,10 @@ def test_an_operation_sagemock_does_not_implement_names_itself(aws):
     assert answered.returncode == SERVICE_ERROR
     assert "(NotImplemented) when calling the ListClusters operation" in answered.stderr
     assert "ListClusters" in answered.stderr.split("operation:", 1)[1]
+
+
+def test_the_cli_never_runs_in_the_test_process(aws):
+    """awscli's import hook would hand every later boto3 S3 client awscli's vendored s3transfer,
+    which needs a newer botocore than the oldest sagemock supports."""
+    aws("list-models")
+    assert "awscli" not in sys.modules

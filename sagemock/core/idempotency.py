@@ -49,11 +49,19 @@ def token_member(operation: str) -> str | None:
     return names[0] if names else None
 
 
+#: The lifetime newer models state (BatchAddClusterNodes' ClientToken: "This token is valid for 8
+#: hours"), for the older models sagemock supports, which state none (botocore 1.35 has no
+#: BatchAddClusterNodes): the service is the same whichever botocore a client has; only the
+#: documentation is newer.
+DOCUMENTED_LIFETIME = _dt.timedelta(hours=8)
+
+
 @functools.cache
 def lifetime() -> _dt.timedelta:
     """How long a token is honoured: "This token is valid for 8 hours" (BatchAddClusterNodes'
     ClientToken, the one token of the model whose documentation gives a lifetime; the others are
-    silent, and the same lifetime is applied to them)."""
+    silent, and the same lifetime is applied to them). A model that states none gets the lifetime
+    newer ones state; one that states a different one is followed."""
     for name in sorted(service.operation_names()):
         member = token_member(name)
         if member is None:
@@ -62,7 +70,7 @@ def lifetime() -> _dt.timedelta:
         found = re.search(r"valid for (\d+) hours", doc)
         if found:
             return _dt.timedelta(hours=int(found.group(1)))
-    raise LookupError("the model no longer states how long an idempotency token is valid")
+    return DOCUMENTED_LIFETIME
 
 
 def digest_text(canonical: str) -> str:

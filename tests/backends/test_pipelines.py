@@ -602,6 +602,21 @@ def test_a_definition_read_from_s3_through_moto(sagemaker_client):
         assert code == "ValidationException"
         assert message.startswith("The pipeline definition could not be read from s3://definitions/missing.json: NoSuchKey")
     assert sagemaker_client.describe_pipeline(PipelineName=arn)["PipelineDefinition"] == json.dumps(TWO_STEPS)
+
+
+@requires_output_member("UpdatePipeline", "PipelineVersionId")
+def test_a_definition_that_cannot_be_read_makes_no_version(sagemaker_client):
+    moto = pytest.importorskip("moto")
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket="definitions")
+        s3.put_object(Bucket="definitions", Key="flow.json", Body=json.dumps(TWO_STEPS).encode())
+        sagemaker_client.create_pipeline(
+            PipelineName="flow", RoleArn=ROLE,
+            PipelineDefinitionS3Location={"Bucket": "definitions", "ObjectKey": "flow.json"})
+        with pytest.raises(ClientError):
+            sagemaker_client.update_pipeline(
+                PipelineName="flow", PipelineDefinitionS3Location={"Bucket": "definitions", "ObjectKey": "missing.json"})
     assert [v["PipelineVersionId"] for v in sagemaker_client.list_pipeline_versions(
         PipelineName="flow")["PipelineVersionSummaries"]] == [1]
 

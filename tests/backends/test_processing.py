@@ -98,7 +98,8 @@ def test_a_missing_job_is_a_validation_exception(sagemaker_client, call):
     ([s3_input(S3CompressionType="Gzip")], None, "Gzip can only be used when S3InputMode is Pipe"),
     ([s3_input("a"), s3_input("b", uri="s3://bucket/other")], None, "each input needs its own LocalPath"),
     ([{"InputName": "nothing"}], None, "needs exactly one of S3Input and DatasetDefinition"),
-    (None, {"InstanceCount": 1, "VolumeSizeInGB": 30}, "needs an InstanceType or InstancePreferences"),
+    pytest.param(None, {"InstanceCount": 1, "VolumeSizeInGB": 30}, "needs an InstanceType or InstancePreferences",
+                 marks=requires_preferences),
 ])
 def test_refused_requests_create_nothing(sagemaker_client, inputs, cluster, fragment):
     if inputs and "S3Input" in inputs[0] and inputs[0]["S3Input"]["LocalPath"] is None:

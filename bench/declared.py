@@ -1,0 +1,132 @@
+#!/usr/bin/env python
+"""What a declared resource's calls cost under sagemock (issue 14's speed targets), for every one.
+
+Usage:
+    python bench/declared.py            # full run (10,000 of each resource; a few minutes)
+    python bench/declared.py --quick    # 500 of each; figures are rough
+    python bench/declared.py --json     # the results as JSON on stdout
+    python bench/declared.py --only ProcessingJob --only TransformJob
+
+Every declared resource (`sagemock.core.resource.RESOURCES`) is seeded N times from its own
+example request (the contract tests' and the fuzz world's), then timed through boto3 clients with
+bench/run.py's method (interleaved rounds, medians in us):
+
+    describe   its Describe (or Get) of one resource, against the floor: botocore alone answering
+               the very bytes sagemock answered (target: at most 1.15x)
+    list       its List, MaxResults=100, the first page among N, against ListModelPackages,
+               MaxResults=100, the first page among N versions of one group (a hand-written family)
+               (target: at most 2x)
+
+Each resource gets a region of its own, so one resource's store never slows another's calls.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import run  # noqa: E402  (bench/run.py: its plan, timing and clients)
+from botocore import xform_name  # noqa: E402
+
+from sagemock import mock_sagemaker  # noqa: E402
+from sagemock.core import backend, service  # noqa: E402
+from sagemock.core.resource import RESOURCES, Resource  # noqa: E402
+
+DESCRIBE_TARGET = 1.15
+LIST_TARGET = 2.0
+COUNT, COUNT_QUICK = 10_000, 500
+#: Regions for the resources, one each (and the hand-written family's list in the first).
+REGIONS = ("us-east-2", "us-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
+           "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "sa-east-1")
+
+
+def _named(resource: Resource, index: int) -> dict[str, Any]:
+    """The resource's example request, under a name of its own."""
+    request = copy.deepcopy(dict(resource.example))
+    name = resource.bound.name
+    member = service.operation(resource.bound.operations["Create"]).input_shape.members[name]
+    longest = member.metadata.get("max", 63)  # a tuning job's name is at most 32 characters
+    request[name] = f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}"
+    return request
+
+
+def _seed(client: Any, resource: Resource, count: int) -> Callable[[], Any]:
+    """N of the resource in the client's region; the Describe of one of them."""
+    for operation, params in resource.example_needs:
+        getattr(client, xform_name(operation))(**params)
+    create = getattr(client, xform_name(resource.bound.operations["Create"]))
+    for index in range(count):
+        create(**_named(resource, index))
+    verb = "Describe" if "Describe" in resource.bound.operations else "Get"
+    describe = getattr(client, xform_name(resource.bound.operations[verb]))
+    return functools.partial(describe, **{resource.bound.name: _named(resource, count // 2)[resource.bound.name]})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--only", action="append", default=[], help="a resource noun (repeatable)")
+    args = parser.parse_args()
+    plan = run.Plan(args.quick)
+    count = COUNT_QUICK if args.quick else COUNT
+    backend.load_all()
+    nouns = sorted(args.only or RESOURCES)
+    if len(nouns) > len(REGIONS) - 1:
+        raise SystemExit(f"bench/declared.py: {len(nouns)} resources but {len(REGIONS) - 1} regions: add regions")
+    setups = run.Setups(use_moto=False)
+    report: dict[str, Any] = {"count": count, "resources": {}}
+    with mock_sagemaker(strict=False):
+        packages = setups.client(REGIONS[0], "sagemock")
+        run.log(f"seeding {count} model packages ...")
+        packages.create_model_package_group(ModelPackageGroupName="bench-list")
+        for _ in range(count):
+            packages.create_model_package(ModelPackageGroupName="bench-list", InferenceSpecification=run.INFERENCE)
+        hand_written = functools.partial(packages.list_model_packages, ModelPackageGroupName="bench-list",
+                                         MaxResults=run.PAGE)
+        for noun, region in zip(nouns, REGIONS[1:len(nouns) + 1], strict=True):
+            resource = RESOURCES[noun]
+            client = setups.client(region, "sagemock")
+            run.log(f"seeding {count} of {noun} ...")
+            describe = _seed(client, resource, count)
+            operation = resource.bound.operations.get("Describe") or resource.bound.operations["Get"]
+            floor_client = setups.client(region, "floor")
+            floor_client.meta.events.register(f"before-send.sagemaker.{operation}",
+                                              run.canned(run.capture(client, operation, describe)))
+            floor = functools.partial(getattr(floor_client, xform_name(operation)), **describe.keywords)
+            listing = getattr(client, xform_name(resource.list_operation or f"List{noun}s"))
+            declared = functools.partial(listing, MaxResults=run.PAGE)
+            assert len(declared()[resource.bound.list_member]) == run.PAGE
+            run.log(f"timing {noun} ...")
+            described = run.measure({"floor": floor, "sagemock": describe}, plan)
+            listed = run.measure({"hand-written": hand_written, "declared": declared}, plan)
+            report["resources"][noun] = {
+                "describe": {**described, "operation": operation, "target": DESCRIBE_TARGET,
+                             "ratio": round(described["sagemock"]["median_us"] / described["floor"]["median_us"], 2)},
+                "list": {**listed, "operation": listing.__name__, "target": LIST_TARGET,
+                         "ratio": round(listed["declared"]["median_us"] / listed["hand-written"]["median_us"], 2)},
+            }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    print(f"among {count:,} of each resource; medians in us; list pages against ListModelPackages among "
+          f"{count:,} versions")
+    print(f"{'resource':<16} {'describe':>9} {'floor':>9} {'ratio':>6}   {'list':>9} {'hand':>9} {'ratio':>6}")
+    for noun, figures in report["resources"].items():
+        described, listed = figures["describe"], figures["list"]
+        print(f"{noun:<16} {described['sagemock']['median_us']:>9} {described['floor']['median_us']:>9} "
+              f"{described['ratio']:>6}   {listed['declared']['median_us']:>9} {listed['hand-written']['median_us']:>9} "
+              f"{listed['ratio']:>6}")
+    print(f"targets: describe <= {DESCRIBE_TARGET}x the floor; a list page <= {LIST_TARGET}x the hand-written one")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Smoke test of bench/declared.py (issue 14's speed targets for every declared resource): it seeds a
+resource from its own example, and reports each figure. No timing is asserted (CI machines are too
+noisy); the figures are in docs/benchmark.md."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_declared_resources_benchmark_reports_every_figure():
+    completed = subprocess.run([sys.executable, str(ROOT / "bench" / "declared.py"), "--quick", "--json",
+                                "--only", "ProcessingJob", "--only", "Model"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert sorted(report["resources"]) == ["Model", "ProcessingJob"]
+    for figures in report["resources"].values():
+        for figure, setups in (("describe", ("floor", "sagemock")), ("list", ("hand-written", "declared"))):
+            for setup in setups:
+                measured = figures[figure][setup]
+                assert measured["n"] > 0 and 0 < measured["median_us"] <= measured["p90_us"]
+            assert figures[figure]["ratio"] > 0
