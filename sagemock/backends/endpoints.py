@@ -31,7 +31,7 @@ from ..core.errors import ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
-from .lineage import Lineage
+from ..core.table import Table
 
 Document = dict[str, Any]
 
@@ -95,7 +95,7 @@ def _settle(variant: Document) -> None:
 
 
 def _gone(document: Document, status: str, store: Any, now: Any) -> None:
-    store.backend(Endpoints)._forget(document)
+    store.table(ENDPOINT).remove(document)
 
 
 LIFECYCLE = Lifecycle(
@@ -135,12 +135,10 @@ LISTING = Listing(
 
 
 class Endpoints(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.endpoints: dict[str, Document] = {}  # arns.key(ENDPOINT, name) -> Describe document
+    endpoints = Table.of(ENDPOINT, arn="EndpointArn", name="EndpointName", missing=missing, lifecycle=LIFECYCLE)
 
     def _endpoint(self, ctx: Context, name_or_arn: str) -> Document:
-        return self.find(ctx, self.endpoints, name_or_arn, ENDPOINT, missing, LIFECYCLE)
+        return self.endpoints.require(ctx, name_or_arn)
 
     # -- operations ---------------------------------------------------------------------------
 
@@ -148,7 +146,7 @@ class Endpoints(Backend):
     def create_endpoint(self, params: Params, ctx: Context) -> Document:
         name = params["EndpointName"]
         arn = ctx.arn(ENDPOINT, name)
-        existing = self.endpoints.get(arns.key(ENDPOINT, name))
+        existing = self.endpoints.get(self.endpoints.key(name))
         if existing is not None and LIFECYCLE.observe(existing, ctx):
             raise ValidationError(f'Cannot create already existing endpoint "{existing["EndpointArn"]}".')
         config = self.store.table("endpoint-config").require(ctx, params["EndpointConfigName"])
@@ -171,7 +169,7 @@ class Endpoints(Backend):
                 document[key] = [_with_status(variant, "Creating", ctx) for variant in pending[key]]
         document["PendingDeploymentSummary"] = _pending_summary(pending, "Creating", ctx)
         LIFECYCLE.begin(document, "create", ctx)
-        self.keep(self.endpoints, arns.key(ENDPOINT, name), arn, document, params.get("Tags"))
+        self.endpoints.add(document, params.get("Tags"))
         self._track(ctx, document, config, pending)
         return {"EndpointArn": arn}
 
@@ -181,7 +179,7 @@ class Endpoints(Backend):
 
     @operation
     def list_endpoints(self, params: Params, ctx: Context) -> Document:
-        page, token = LISTING.run(LIFECYCLE.live(self.endpoints.values(), ctx), params)
+        page, token = LISTING.run(self.endpoints.live(ctx), params)
         summary = service.shape("EndpointSummary")
         return {"Endpoints": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -259,9 +257,6 @@ class Endpoints(Backend):
         _guard(document, "delete")
         LIFECYCLE.begin(document, "delete", ctx)
         return None
-
-    def _forget(self, document: Document) -> None:
-        self.drop(self.endpoints, arns.key(ENDPOINT, document["EndpointName"]), document["EndpointArn"])
 
     # -- deployments --------------------------------------------------------------------------
 
@@ -365,7 +360,7 @@ class Endpoints(Backend):
 
     def _track(self, ctx: Context, document: Document, config: Document, pending: Document) -> None:
         """The lineage entities AWS creates for an endpoint deployment (docs/endpoints.md)."""
-        lineage = self.family(Lineage)
+        lineage = self.store.owner("artifact")
         now, user = ctx.now, ctx.user_for("context")  # lineage entities: one rule for all
         stamp = int(now.timestamp())
         context = lineage.track_entity(
@@ -516,5 +511,5 @@ def _same_shape(first: Any, second: Any) -> bool:
 
 
 provide(Provider("Endpoint", "Endpoint", "EndpointArn",
-                 lambda store: store.backend(Endpoints).endpoints.values(), LIFECYCLE,
+                 lambda store: store.table(ENDPOINT).values(), LIFECYCLE,
                  {"Tags": own_tags("EndpointArn")}, family="Endpoints", kind="endpoint"))

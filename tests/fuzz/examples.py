@@ -213,6 +213,17 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListProjects": {},
         "UpdateProject": {"ProjectName": "fuzz-project", "ProjectDescription": "updated"},
         "DeleteProject": {"ProjectName": "fuzz-project"},
+        # -- model monitoring (the declared schedule "churn-monitor" of the world, with an alert) --------------
+        "UpdateMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor", "MonitoringScheduleConfig": {
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+            "MonitoringJobDefinitionName": "churn-monitor-quality", "MonitoringType": "DataQuality"}},
+        "StopMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor"},
+        "StartMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor"},
+        "ListMonitoringExecutions": {"MonitoringScheduleName": "churn-monitor"},
+        "ListMonitoringAlerts": {"MonitoringScheduleName": "churn-monitor"},
+        "UpdateMonitoringAlert": {"MonitoringScheduleName": "churn-monitor", "MonitoringAlertName": "fuzz-alert",
+                                  "DatapointsToAlert": 2, "EvaluationPeriod": 3},
+        "ListMonitoringAlertHistory": {"MonitoringScheduleName": "churn-monitor"},
         # -- tags and Search ------------------------------------------------------------------------------
         "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
         "ListTags": {"ResourceArn": h["artifact"]},
