@@ -82,21 +82,24 @@ def start(job: Job, schedule: Document, scheduled: _dt.datetime, window: tuple[_
     return record
 
 
-def refresh(record: Document, ctx: Context) -> None:
+def refresh(record: Document, ctx: Context) -> bool:
     """Bring an execution's status up to date from its processing job (kept as it was if the job was
-    deleted)."""
+    deleted); whether it changed."""
     job = ctx.store.table(PROCESSING).find(ctx, record["ProcessingJobArn"])
     if job is None:
-        return
+        return False
     status = STATUSES.get(job["ProcessingJobStatus"], "Pending")
     if status == "Completed" and str(job.get("ExitMessage") or "").startswith(VIOLATIONS):
         status = VIOLATIONS
-    record["MonitoringExecutionStatus"] = status
-    record["LastModifiedTime"] = job.get("LastModifiedTime") or record["LastModifiedTime"]
-    if job.get("FailureReason"):
-        record["FailureReason"] = job["FailureReason"]
-    else:
-        record.pop("FailureReason", None)
+    found = {"MonitoringExecutionStatus": status,
+             "LastModifiedTime": job.get("LastModifiedTime") or record["LastModifiedTime"],
+             "FailureReason": job.get("FailureReason")}
+    if all(record.get(member) == value for member, value in found.items()):
+        return False
+    record.update(found)
+    if record["FailureReason"] is None:
+        del record["FailureReason"]
+    return True
 
 
 def summary(record: Document) -> Document:

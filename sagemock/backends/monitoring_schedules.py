@@ -190,7 +190,7 @@ def _prepare(backend: Any, params: Params, ctx: Context) -> None:
 def _aside(ctx: Context) -> Context:
     """The request's context for what SageMaker does between requests: its looks at the schedule are
     not the request's reads (in "reads" mode only the request's own read walks a resource on)."""
-    return dataclasses.replace(ctx, operation="")
+    return dataclasses.replace(ctx, operation="") if ctx.state.config.transitions == "reads" else ctx
 
 
 ENDPOINT_CONFIG = {"EndpointConfigName": "churn-monitored", "ProductionVariants": [{
@@ -291,7 +291,8 @@ class MonitoringSchedules(Backend):
         ctx = _aside(ctx)
         if name is None:
             for document in self.schedules.live(ctx):
-                self.catch_up(document, ctx)
+                if document.get("_next_due") is not None or document.get("_executions"):
+                    self.catch_up(document, ctx)
             return
         found = self.schedules.find(ctx, name)
         if found is not None:
@@ -310,7 +311,8 @@ class MonitoringSchedules(Backend):
                 document["_next_due"] = expression.next_after(runs[-1])
                 for run in runs:
                     self.run(document, run, ctx)
-        self._follow(document, ctx)
+        if document.get("_executions"):  # a schedule that never ran has nothing to follow
+            self._follow(document, ctx)
 
     def run(self, document: Document, scheduled: _dt.datetime, ctx: Context) -> str | None:
         """Start one run of the schedule's job, scheduled at `scheduled`; its processing job's ARN."""
@@ -338,14 +340,17 @@ class MonitoringSchedules(Backend):
         """The latest execution's summary on the schedule, and the alerts after every execution that ended."""
         records = self._records(document)
         finished: list[tuple[str, _dt.datetime]] = []
-        running = False
-        for record in records:
-            monitoring_executions.refresh(record, ctx)
+        running = changed = False
+        for index, record in enumerate(records):
+            # An ended execution stays ended (the latest is read again: `mock.set_status` may move its job).
+            if record["MonitoringExecutionStatus"] not in monitoring_executions.TERMINAL or index == len(records) - 1:
+                changed = monitoring_executions.refresh(record, ctx) or changed
             if record["MonitoringExecutionStatus"] in monitoring_executions.TERMINAL and not running:
                 finished.append((record["MonitoringExecutionStatus"], record["LastModifiedTime"]))
             else:
                 running = True
-        if records:
+        last = document.get("LastMonitoringExecutionSummary")
+        if records and (changed or last is None or last.get("ProcessingJobArn") != records[-1]["ProcessingJobArn"]):
             document["LastMonitoringExecutionSummary"] = monitoring_executions.summary(records[-1])
         monitoring_alerts.follow(document, finished)
 

@@ -17,6 +17,7 @@ time a run is scheduled.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -73,12 +74,7 @@ class Expression:
 
     def period(self) -> _dt.timedelta | None:
         """The shortest time between two runs ("the frequency of the job"); None for NOW."""
-        if self.once:
-            return None
-        start = _dt.datetime(2001, 1, 1, tzinfo=_dt.timezone.utc)  # a Monday: every weekday comes within a week
-        runs = list(self.runs(start, start + _dt.timedelta(days=62)))
-        gaps = [later - earlier for earlier, later in zip(runs, runs[1:], strict=False)]
-        return min(gaps) if gaps else None
+        return _period(self)
 
     def _runs_on(self, day: _dt.date) -> bool:
         weekday = day.isoweekday() % 7 + 1  # ISO Monday=1 .. Sunday=7 -> EventBridge Sunday=1 .. Saturday=7
@@ -87,8 +83,21 @@ class Expression:
                 and (self.years is None or day.year in self.years))
 
 
+@functools.lru_cache(maxsize=1024)
+def _period(expression: Expression) -> _dt.timedelta | None:
+    """Expression.period, computed once per expression from two months of its runs."""
+    if expression.once:
+        return None
+    start = _dt.datetime(2001, 1, 1, tzinfo=_dt.timezone.utc)  # a Monday: every weekday comes within a week
+    runs = list(expression.runs(start, start + _dt.timedelta(days=62)))
+    gaps = [later - earlier for earlier, later in zip(runs, runs[1:], strict=False)]
+    return min(gaps) if gaps else None
+
+
+@functools.lru_cache(maxsize=1024)
 def parse(text: str) -> Expression:
-    """The expression `text` states; ValueError, saying why, for one that is not NOW or a cron expression."""
+    """The expression `text` states; ValueError, saying why, for one that is not NOW or a cron expression.
+    (Cached: a schedule's expression is read each time the schedule is looked at.)"""
     if text.strip().upper() == NOW:
         return Expression(text, once=True)
     found = _CRON.fullmatch(text.strip())
