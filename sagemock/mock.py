@@ -435,7 +435,7 @@ class MockSageMaker:
         Runs also fall due by themselves on the mock clock in the "seconds" transitions mode
         (docs/monitoring.md); this runs one in any mode.
         """
-        store, ctx = self._monitoring_store(monitoring_schedule_arn, "RunMonitoringSchedule")
+        store, ctx = self._monitoring_store(monitoring_schedule_arn)
         with store.lock:
             owner = store.owner("monitoring-schedule")
             document = owner.schedules.require(ctx, monitoring_schedule_arn)
@@ -447,22 +447,7 @@ class MockSageMaker:
             owner.catch_up(document, ctx)
             return arn
 
-    def put_monitoring_alert(self, monitoring_schedule_arn: str, alert_name: str, *, datapoints_to_alert: int = 1,
-                             evaluation_period: int = 1, model_dashboard_indicator: bool = True) -> None:
-        """Configure a model monitor alert on a schedule, as the Model Dashboard's CloudWatch set-up
-        does (the SageMaker API has no operation that creates one). ListMonitoringAlerts lists it,
-        UpdateMonitoringAlert changes its criteria, and its status follows the executions."""
-        for name, value in (("datapoints_to_alert", datapoints_to_alert), ("evaluation_period", evaluation_period)):
-            if not 1 <= value <= 100:
-                raise ValueError(f"{name} is from 1 to 100, as UpdateMonitoringAlert takes it: not {value}")
-        store, ctx = self._monitoring_store(monitoring_schedule_arn, "PutMonitoringAlert")
-        with store.lock:
-            owner = store.owner("monitoring-schedule")
-            document = owner.schedules.require(ctx, monitoring_schedule_arn)
-            owner.put_alert(document, alert_name, datapoints_to_alert, evaluation_period, model_dashboard_indicator,
-                            ctx)
-
-    def _monitoring_store(self, arn: str, operation: str) -> tuple[Any, Any]:
+    def _monitoring_store(self, arn: str) -> tuple[Any, Any]:
         """The store of a monitoring schedule's ARN, and a context for a control that acts as SageMaker
         does between requests."""
         from .core.context import Context
@@ -470,7 +455,7 @@ class MockSageMaker:
         if arns.kind(arn) != "monitoring-schedule":
             raise ValueError(f"{arn!r} is not a monitoring schedule ARN")
         store, _document = self.state.locate(arn)
-        return store, Context(self.state, store, operation, None, {}, self.state.clock.now())
+        return store, Context(self.state, store, "RunMonitoringSchedule", None, {}, self.state.clock.now())
 
     def lineage_diagram(self, format: str = "mermaid", *, account_id: str | None = None,  # noqa: A002
                         region: str | None = None) -> Diagram:

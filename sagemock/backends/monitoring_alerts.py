@@ -11,11 +11,13 @@ alert" (Developer Guide, "View and edit alerts"). An execution counts as a failu
 found violations (CompletedWithViolations): the alerts are there to show a monitor that found
 something wrong, and AWS does not say which executions it counts.
 
-The SageMaker API has no operation that creates an alert: the Model Dashboard "displays alerts you
-configured in Amazon CloudWatch". So a schedule has none until the test configures one, as that
-configuration would, with `mock.put_monitoring_alert(...)`; UpdateMonitoringAlert then changes its
-criteria, and the alert's status and history follow the executions. Alerts and their history are
-kept in the schedule's document (private members) and go with it.
+Each schedule has a default alert ("we know each monitoring schedule will have a default alert", AWS's
+own integration test of the SageMaker Python SDK, tests/integ/test_model_monitor.py), created with it:
+named `<monitoring type>-alert` (`data-quality-alert`: AWS's name was not found in the evidence),
+raised by one failure among the last execution (DatapointsToAlert 1, EvaluationPeriod 1, the SDK's
+fixtures), lighting the Model Dashboard's indicator. The SageMaker API has no operation that creates
+another; UpdateMonitoringAlert changes an alert's criteria. Alerts and their history are kept in the
+schedule's document (private members) and go with it.
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ from typing import Any
 Document = dict[str, Any]
 
 FAILING = frozenset(("Failed", "CompletedWithViolations"))
+#: The default alert's criteria.
+DATAPOINTS, PERIOD = 1, 1
 ALERTS = "_alerts"
 HISTORY = "_alert_history"
 
@@ -37,10 +41,15 @@ def status(outcomes: Sequence[str], datapoints: int, period: int) -> str:
     return "InAlert" if outcomes and failures >= datapoints else "OK"
 
 
+def default_name(monitoring_type: str) -> str:
+    """`DataQuality` -> `data-quality-alert`."""
+    return "".join(f"-{char.lower()}" if char.isupper() else char for char in monitoring_type).lstrip("-") + "-alert"
+
+
 def put(schedule: Document, name: str, datapoints: int, period: int, indicator: bool,
         outcomes: Sequence[str], now: _dt.datetime) -> Document:
-    """Configure an alert on a schedule (replacing one of the same name); its status is that of the
-    executions so far, with no history until it changes."""
+    """An alert on a schedule (replacing one of the same name); its status is that of the executions so
+    far, with no history until it changes."""
     alert: Document = {
         "MonitoringAlertName": name,
         "CreationTime": now,

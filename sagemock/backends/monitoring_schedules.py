@@ -18,10 +18,10 @@ MonitoringJobDefinition; the definition must exist, and so must the endpoint it 
 verifies that an endpoint exists in the same workspace as the monitoring schedule",
 aws/sagemaker-python-sdk#4873). When its runs fall due is `schedule_expressions`' business; each run is
 a processing job (`monitoring_executions`), and the alerts follow the executions
-(`monitoring_alerts`). Runs fall due on the mock clock only in the "seconds" transitions mode, where a
-test moves time (`mock.advance`, freezegun); in every mode a NOW schedule runs once as soon as it is
-Scheduled, and `mock.run_monitoring_schedule(arn)` runs a schedule's job at once. Executions are
-brought up to date whenever the schedule is read or changed.
+(`monitoring_alerts`: each schedule has a default alert). Runs fall due on the mock clock only in the
+"seconds" transitions mode, where a test moves time (`mock.advance`, freezegun); in every mode a NOW
+schedule runs once as soon as it is Scheduled, and `mock.run_monitoring_schedule(arn)` runs a
+schedule's job at once. Executions are brought up to date whenever the schedule is read or changed.
 """
 from __future__ import annotations
 
@@ -175,6 +175,9 @@ def _computed(document: Document, params: Params, ctx: Context) -> None:
     else:
         document["EndpointName"] = endpoint
     document.setdefault("_executions", [])
+    if monitoring_alerts.ALERTS not in document:  # a new schedule: its default alert
+        monitoring_alerts.put(document, monitoring_alerts.default_name(document["MonitoringType"]),
+                              monitoring_alerts.DATAPOINTS, monitoring_alerts.PERIOD, True, (), ctx.now)
 
 
 def _refusal(trigger: str, status: str, accepted: tuple[str, ...]) -> ServiceError:
@@ -380,12 +383,6 @@ class MonitoringSchedules(Backend):
 
     # -- alerts ---------------------------------------------------------------------------------
 
-    def put_alert(self, document: Document, name: str, datapoints: int, period: int, indicator: bool,
-                  ctx: Context) -> None:
-        """Configure an alert on a schedule, as the Model Dashboard's CloudWatch configuration would."""
-        self.catch_up(document, _aside(ctx))
-        monitoring_alerts.put(document, name, datapoints, period, indicator, self._outcomes(document), ctx.now)
-
     def _schedule(self, params: Params, ctx: Context) -> Document:
         self.catch_up_named(params["MonitoringScheduleName"], ctx)
         return self.schedules.require(ctx, params["MonitoringScheduleName"])
@@ -396,7 +393,7 @@ class MonitoringSchedules(Backend):
         alerts = list((document.get(monitoring_alerts.ALERTS) or {}).values())
         page, token = offset_page(alerts, params, 100, digest(params))
         answer: Document = {"NextToken": token}
-        if page:  # the list holds one alert at least, or is left out
+        if page:  # the list holds one alert at least (a schedule has its default alert), or is left out
             summary = service.shape("MonitoringAlertSummary")
             answer["MonitoringAlertSummaries"] = [shape.project(alert, summary) for alert in page]
         return answer

@@ -421,13 +421,18 @@ def test_only_a_scheduled_schedule_runs(sagemaker_client, sagemaker_mock):
 
 # -- alerts -----------------------------------------------------------------------------------------
 
-def test_alerts_follow_the_executions(sagemaker_client, sagemaker_mock):
-    arn = monitored(sagemaker_client)
-    assert "MonitoringAlertSummaries" not in sagemaker_client.list_monitoring_alerts(MonitoringScheduleName="churn-monitor")
-    sagemaker_mock.put_monitoring_alert(arn, "quality", datapoints_to_alert=2, evaluation_period=3)
+def test_each_schedule_has_a_default_alert_that_follows_the_executions(sagemaker_client, sagemaker_mock):
+    """"We know each monitoring schedule will have a default alert" (AWS's integration test of the SDK)."""
+    with freeze_time("2024-05-01 08:00:00"):
+        arn = monitored(sagemaker_client)
     [alert] = sagemaker_client.list_monitoring_alerts(MonitoringScheduleName="churn-monitor")["MonitoringAlertSummaries"]
-    assert (alert["MonitoringAlertName"], alert["AlertStatus"], alert["DatapointsToAlert"], alert["EvaluationPeriod"],
-            alert["Actions"]) == ("quality", "OK", 2, 3, {"ModelDashboardIndicator": {"Enabled": True}})
+    assert alert == {"MonitoringAlertName": "data-quality-alert", "AlertStatus": "OK", "DatapointsToAlert": 1,
+                     "EvaluationPeriod": 1, "Actions": {"ModelDashboardIndicator": {"Enabled": True}},
+                     "CreationTime": dt.datetime(2024, 5, 1, 8, tzinfo=UTC),
+                     "LastModifiedTime": dt.datetime(2024, 5, 1, 8, tzinfo=UTC)}
+    sagemaker_client.update_monitoring_alert(MonitoringScheduleName="churn-monitor",
+                                             MonitoringAlertName="data-quality-alert", DatapointsToAlert=2,
+                                             EvaluationPeriod=3)
     for outcome in ("fail", "ok", "fail", "ok", "ok", "ok"):
         if outcome == "fail":
             sagemaker_mock.fail_next("processing-job", "planned")
@@ -435,16 +440,31 @@ def test_alerts_follow_the_executions(sagemaker_client, sagemaker_mock):
     # Two failures among the last three executions raise the alert; fewer clear it.
     history = sagemaker_client.list_monitoring_alert_history(MonitoringScheduleName="churn-monitor",
                                                               SortOrder="Ascending")["MonitoringAlertHistory"]
-    assert [(h["MonitoringAlertName"], h["AlertStatus"]) for h in history] == [("quality", "InAlert"), ("quality", "OK")]
+    assert [(h["MonitoringAlertName"], h["AlertStatus"]) for h in history] == [
+        ("data-quality-alert", "InAlert"), ("data-quality-alert", "OK")]
     assert [h["AlertStatus"] for h in sagemaker_client.list_monitoring_alert_history(
         StatusEquals="InAlert")["MonitoringAlertHistory"]] == ["InAlert"]
-    # Stricter criteria: one failure among the last six is enough.
-    answer = sagemaker_client.update_monitoring_alert(MonitoringScheduleName="churn-monitor", MonitoringAlertName="quality",
+    # Looser criteria: one failure among the last six is enough, evaluated at once.
+    answer = sagemaker_client.update_monitoring_alert(MonitoringScheduleName="churn-monitor",
+                                                      MonitoringAlertName="data-quality-alert",
                                                       DatapointsToAlert=1, EvaluationPeriod=6)
-    assert answer["MonitoringScheduleArn"] == arn and answer["MonitoringAlertName"] == "quality"
+    assert answer == {"MonitoringScheduleArn": arn, "MonitoringAlertName": "data-quality-alert",
+                      "ResponseMetadata": answer["ResponseMetadata"]}
     [alert] = sagemaker_client.list_monitoring_alerts(MonitoringScheduleName="churn-monitor")["MonitoringAlertSummaries"]
     assert (alert["AlertStatus"], alert["DatapointsToAlert"], alert["EvaluationPeriod"]) == ("InAlert", 1, 6)
     assert len(sagemaker_client.list_monitoring_alert_history()["MonitoringAlertHistory"]) == 3
+
+
+def test_the_default_alert_is_named_after_the_monitoring_type(sagemaker_client):
+    endpoint(sagemaker_client)
+    sagemaker_client.create_model_bias_job_definition(
+        JobDefinitionName="churn-bias",
+        ModelBiasAppSpecification={"ImageUri": ANALYZER, "ConfigUri": "s3://monitoring/bias/analysis_config.json"},
+        ModelBiasJobInput={"EndpointInput": ENDPOINT_INPUT, "GroundTruthS3Input": {"S3Uri": "s3://monitoring/truth"}},
+        ModelBiasJobOutputConfig=OUTPUT, JobResources=RESOURCES, RoleArn=ROLE)
+    schedule(sagemaker_client, "bias-monitor", config=named("churn-bias", monitoring_type="ModelBias"))
+    alerts = sagemaker_client.list_monitoring_alerts(MonitoringScheduleName="bias-monitor")["MonitoringAlertSummaries"]
+    assert [a["MonitoringAlertName"] for a in alerts] == ["model-bias-alert"]
 
 
 def test_alerts_of_what_does_not_exist(sagemaker_client, sagemaker_mock):
@@ -461,12 +481,11 @@ def test_alerts_of_what_does_not_exist(sagemaker_client, sagemaker_mock):
         sagemaker_client.list_monitoring_alert_history(MonitoringScheduleName="nothing")
     assert error_of(no_history)[0] == "ResourceNotFound"
     with pytest.raises(ValueError, match="not a monitoring schedule ARN"):
-        sagemaker_mock.put_monitoring_alert(arn.replace("monitoring-schedule", "endpoint"), "quality")
+        sagemaker_mock.run_monitoring_schedule(arn.replace("monitoring-schedule", "endpoint"))
 
 
 def test_executions_and_alerts_survive_a_snapshot(sagemaker_client, sagemaker_mock):
     arn = monitored(sagemaker_client)
-    sagemaker_mock.put_monitoring_alert(arn, "quality")
     sagemaker_mock.fail_next("processing-job", "planned")
     sagemaker_mock.run_monitoring_schedule(arn)
     kept = copy.deepcopy(sagemaker_mock.snapshot())

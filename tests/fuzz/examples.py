@@ -213,7 +213,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListProjects": {},
         "UpdateProject": {"ProjectName": "fuzz-project", "ProjectDescription": "updated"},
         "DeleteProject": {"ProjectName": "fuzz-project"},
-        # -- model monitoring (the declared schedule "churn-monitor" of the world, with an alert) --------------
+        # -- model monitoring (the declared schedule "churn-monitor" of the world, with its default alert) -----
         "UpdateMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor", "MonitoringScheduleConfig": {
             "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
             "MonitoringJobDefinitionName": "churn-monitor-quality", "MonitoringType": "DataQuality"}},
@@ -221,7 +221,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "StartMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor"},
         "ListMonitoringExecutions": {"MonitoringScheduleName": "churn-monitor"},
         "ListMonitoringAlerts": {"MonitoringScheduleName": "churn-monitor"},
-        "UpdateMonitoringAlert": {"MonitoringScheduleName": "churn-monitor", "MonitoringAlertName": "fuzz-alert",
+        "UpdateMonitoringAlert": {"MonitoringScheduleName": "churn-monitor", "MonitoringAlertName": "data-quality-alert",
                                   "DatapointsToAlert": 2, "EvaluationPeriod": 3},
         "ListMonitoringAlertHistory": {"MonitoringScheduleName": "churn-monitor"},
         # -- tags and Search ------------------------------------------------------------------------------

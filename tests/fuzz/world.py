@@ -135,8 +135,7 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
             StoppingCondition={"MaxRuntimeInSeconds": 900})["CompilationJobArn"]
     mock.set_status(handles["fuzz-compiling"], "INPROGRESS")
     build_declared(sm, mock, handles)
-    # A monitoring schedule with an alert (configured outside the SageMaker API) raised by a failed execution.
-    mock.put_monitoring_alert(handles["MonitoringSchedule"], "fuzz-alert", datapoints_to_alert=1, evaluation_period=2)
+    # The declared monitoring schedule's default alert, raised by a failed execution.
     mock.fail_next("processing-job", "planned by the fuzz world")
     handles["monitoring-execution"] = mock.run_monitoring_schedule(handles["MonitoringSchedule"])
     return handles

@@ -86,6 +86,16 @@ def test_default_model_monitor_baselines_schedules_and_is_cleaned_up(session, sa
     summary = monitor.describe_schedule()["LastMonitoringExecutionSummary"]
     assert summary["MonitoringExecutionStatus"] == "Completed"
 
+    # The schedule's default alert, as AWS's own integration test of the SDK drives it.
+    alerts, _ = monitor.list_monitoring_alerts(max_results=10)
+    alert_name = alerts[0].alert_name
+    monitor.update_monitoring_alert(alert_name, data_points_to_alert=3, evaluation_period=5)
+    alerts, _ = monitor.list_monitoring_alerts(max_results=10)
+    assert (alerts[0].alert_name, alerts[0].data_points_to_alert, alerts[0].evaluation_period) == (alert_name, 3, 5)
+    assert alerts[0].actions.model_dashboard_indicator.enabled is True
+    history, _ = monitor.list_monitoring_alert_history(monitoring_alert_name=alert_name)
+    assert history == []  # the alert never changed
+
     monitor.stop_monitoring_schedule()
     assert monitor.describe_schedule()["MonitoringScheduleStatus"] == "Stopped"
     monitor.start_monitoring_schedule()
