@@ -293,8 +293,10 @@ class MonitoringSchedules(Backend):
         """Bring one schedule (or, with no name, every schedule) up to date."""
         ctx = _aside(ctx)
         if name is None:
+            now = ctx.now
             for document in self.schedules.live(ctx):
-                if document.get("_next_due") is not None or document.get("_executions"):
+                due = document.get("_next_due")
+                if (due is not None and due <= now) or document.get("_executions"):  # else nothing to do
                     self.catch_up(document, ctx)
             return
         found = self.schedules.find(ctx, name)
