@@ -29,6 +29,7 @@ DOCS_PAGES: dict[str, str] = {
     "notebook-instance": "notebooks.md",
     "endpoint": "endpoints.md",
     "training-job": "training.md",
+    "hyper-parameter-tuning-job": "tuning.md",
     "pipeline": "pipelines.md",
     "pipeline/execution": "pipelines.md",
     "pipeline/execution/step": "pipelines.md",

@@ -55,6 +55,7 @@ from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
+from ..core.table import Table
 from .algorithms import algorithm
 from .experiments import COMPONENT, EXPERIMENT, TRIAL, Experiments
 from .lineage import Lineage
@@ -180,12 +181,12 @@ def _documented_days(phrase: str) -> int:
 
 
 class Training(Backend):
-    def __init__(self, store: Any):
-        super().__init__(store)
-        self.jobs: dict[str, Document] = {}  # arns.key("training-job", name) -> Describe document
+    #: arns.key("training-job", name) -> Describe document; other families read it as `store.table("training-job")`.
+    jobs = Table.of(RESOURCE_TYPE, arn="TrainingJobArn", name="TrainingJobName", missing=_not_found,
+                    lifecycle=LIFECYCLE)
 
     def _job(self, ctx: Context, name: str) -> Document:
-        return self.find(ctx, self.jobs, name, RESOURCE_TYPE, _not_found, LIFECYCLE)
+        return self.jobs.require(ctx, name)
 
     # -- CreateTrainingJob ----------------------------------------------------------------------
 
@@ -243,7 +244,7 @@ class Training(Backend):
         if "ProfilerConfig" in params:
             document["ProfilingStatus"] = "Disabled" if params["ProfilerConfig"].get("DisableProfiler") else "Enabled"
 
-        self.keep(self.jobs, arns.key(RESOURCE_TYPE, name), arn, document, params.get("Tags"))
+        self.jobs.add(document, params.get("Tags"))
         self._track(document, algorithm, trial, ctx)
         LIFECYCLE.begin(document, "create", ctx)
         return {"TrainingJobArn": arn}
@@ -386,7 +387,7 @@ class Training(Backend):
             raise ResourceInUse("The request was rejected because the training job retains an Available managed "
                                 "warm pool: wait until the warm pool is Terminated, or set its "
                                 "KeepAlivePeriodInSeconds to 0 with UpdateTrainingJob.")
-        self.drop(self.jobs, arns.key(RESOURCE_TYPE, document["TrainingJobName"]), document["TrainingJobArn"])
+        self.jobs.remove(document)
         return None
 
     # -- StopTrainingJob / UpdateTrainingJob ----------------------------------------------------
