@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import functools
 import math
 import random
 import re
@@ -159,6 +158,26 @@ def definitions(request: Mapping[str, Any]) -> list[Definition]:
     return [Definition(item.get("DefinitionName"), item.get("TuningObjective") or {},
                        Space.of(item.get("HyperParameterRanges"), f"TrainingJobDefinitions[{index}]"), item)
             for index, item in enumerate(request.get("TrainingJobDefinitions") or ())]
+
+
+#: id(a held job's configuration) -> (that configuration, its definitions): a held job's definitions
+#: never change, and every read needs them. The configuration is kept, so its id is not reused while
+#: the entry lives; a restored state holds new documents, which miss.
+_HELD: dict[int, tuple[Document, list[Definition]]] = {}
+_HELD_MOST = 4096
+
+
+def held_definitions(document: Document) -> list[Definition]:
+    """`definitions` of a held tuning job, read once."""
+    config = document["HyperParameterTuningJobConfig"]
+    found = _HELD.get(id(config))
+    if found is not None and found[0] is config:
+        return found[1]
+    parsed = definitions(document)
+    if len(_HELD) >= _HELD_MOST:
+        _HELD.clear()
+    _HELD[id(config)] = (config, parsed)
+    return parsed
 
 
 def _strategy(request: Mapping[str, Any]) -> str:
@@ -666,34 +685,22 @@ def _document(params: Params, ctx: Context) -> Document:
 
 # -- what a tuning job reports of its training jobs -------------------------------------------------
 
-@dataclass
 class Child:
-    """A training job the tuning job launched, as the tuning job reports it."""
+    """A training job the tuning job launched, as the tuning job reports it (read when made: a
+    request that changes the training job reads it again)."""
 
-    record: Document
-    document: Document
-    definition: Definition
+    __slots__ = ("record", "document", "definition", "status", "value", "objective_status")
 
-    @property
-    def status(self) -> str:
-        return str(self.document["TrainingJobStatus"])
-
-    @functools.cached_property
-    def value(self) -> float | None:
-        """The final value of its objective metric, if the training job reported one."""
-        metric = self.definition.metric
-        for item in self.document.get("FinalMetricDataList") or ():
-            if item["MetricName"] == metric:
-                return float(item["Value"])
-        return None
-
-    @property
-    def objective_status(self) -> str:
-        if self.status in RUNNING:
-            return "Pending"
-        if self.status == "Failed" or self.value is None:
-            return "Failed"
-        return "Succeeded"
+    def __init__(self, record: Document, document: Document, definition: Definition):
+        self.record, self.document, self.definition = record, document, definition
+        self.status: str = document["TrainingJobStatus"]
+        #: The final value of its objective metric, if the training job reported one.
+        self.value: float | None = None
+        for item in document.get("FinalMetricDataList") or ():
+            if item["MetricName"] == definition.metric:
+                self.value = float(item["Value"])
+        self.objective_status = ("Pending" if self.status in RUNNING else
+                                 "Failed" if self.status == "Failed" or self.value is None else "Succeeded")
 
     def goodness(self) -> float:
         value = self.value
@@ -729,7 +736,7 @@ def children(document: Document, store: Store, ctx: Context | None = None,
     """The training jobs a tuning job launched that still exist, in launch order. With `ctx`, each is
     read as the request reads it (its own transitions move on), once per request (`observed`)."""
     table = store.table(TRAINING)
-    found = definitions(document)
+    found = held_definitions(document)
     result = []
     for record in document.get("_children") or ():
         name = record["name"]
@@ -985,7 +992,7 @@ class Launcher:
 
     def __init__(self, document: Document):
         self.document = document
-        self.found = definitions(document)
+        self.found = held_definitions(document)
         self.grid = [(position, combination) for position, item in enumerate(self.found)
                      for combination in item.space.grid()] if _strategy(document) == "Grid" else None
         self.taken: dict[int, set[Combination]] = {}

@@ -372,6 +372,25 @@ def test_no_more_training_jobs_run_at_once_than_allowed(sagemaker_client):
     assert described["TrainingJobStatusCounters"]["Completed"] == 5
 
 
+@pytest.mark.sagemock(transitions="seconds", transition_seconds=60)
+def test_on_the_mock_clock_training_jobs_are_launched_as_slots_free(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client, tuning=config(jobs=3, parallel=2))
+    assert describe(sagemaker_client)["TrainingJobStatusCounters"]["InProgress"] == 2
+    sagemaker_mock.advance(3 * 60)
+    assert describe(sagemaker_client)["TrainingJobStatusCounters"]["InProgress"] == 2  # still training
+    sagemaker_mock.advance(60)
+    described = describe(sagemaker_client)  # the first two completed: the third is launched now
+    assert described["TrainingJobStatusCounters"] == {"Completed": 2, "InProgress": 1, "RetryableError": 0,
+                                                      "NonRetryableError": 0, "Stopped": 0}
+    assert described["HyperParameterTuningJobStatus"] == "InProgress"
+    sagemaker_mock.advance(4 * 60)
+    described = describe(sagemaker_client)
+    assert described["HyperParameterTuningJobStatus"] == "Completed"
+    assert described["ConsumedResources"]["RuntimeInSeconds"] == 8 * 60
+    third = children(sagemaker_client, SortBy="CreationTime")[2]
+    assert round((third["CreationTime"] - described["CreationTime"]).total_seconds()) == 4 * 60
+
+
 @pytest.mark.sagemock(transitions="reads", transition_reads=1)
 def test_early_stopping_stops_a_job_worse_than_the_median(sagemaker_client, sagemaker_mock):
     create(sagemaker_client, tuning=config(jobs=3, parallel=1, TrainingJobEarlyStoppingType="Auto"))
