@@ -278,7 +278,7 @@ def _check_strategy(params: Params, ctx: Context) -> None:
         return
     for found in definitions(params):
         static = found.definition.get("StaticHyperParameters") or {}
-        if not any(key in static for key in _hyperband_keys()):
+        if not any(name in static for name in _hyperband_keys()):
             raise ValidationError("HyperbandStrategyConfig.MaxResource is not given and cannot be inferred: none of "
                                   f"{', '.join(_hyperband_keys())} is a static hyperparameter.")
 
