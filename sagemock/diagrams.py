@@ -31,6 +31,7 @@ DOCS_PAGES: dict[str, str] = {
     "training-job": "training.md",
     "processing-job": "processing.md",
     "transform-job": "transform.md",
+    "hyper-parameter-tuning-job": "tuning.md",
     "pipeline": "pipelines.md",
     "pipeline/execution": "pipelines.md",
     "pipeline/execution/step": "pipelines.md",

@@ -19,6 +19,7 @@ RESOURCE_PAGES: dict[str, str] = {
     "Algorithm": "registry.md",
     "EndpointConfig": "models-and-endpoint-configs.md",
     "FeatureGroup": "feature-store.md",
+    "HyperParameterTuningJob": "tuning.md",
     "Model": "models-and-endpoint-configs.md",
     "ProcessingJob": "processing.md",
     "TransformJob": "transform.md",

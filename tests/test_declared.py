@@ -153,9 +153,10 @@ def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagem
     create(sagemaker_client, declared)
     before = sagemaker_mock.snapshot()
     code, message = refused(sagemaker_client, bound.operations["Create"], **declared.example)
-    # AWS names the resource in use by its ARN, or (feature groups) by its name.
-    arn = describe(sagemaker_client, declared, declared.example[bound.name])[bound.arn]
-    assert arn in message or f" {declared.example[bound.name]} " in message
+    described = describe(sagemaker_client, declared, declared.example[bound.name])
+    # The answer names the resource in use: by its ARN, or by its name where AWS's message does so.
+    name = described[bound.name]
+    assert described[bound.arn] in message or f" {name}," in message or f" {name} " in message
     read = bound.operations.get("Describe") or bound.operations["Get"]
     refused(sagemaker_client, read, **{bound.name: "no-such-name"})
     assert sagemaker_mock.snapshot() == before

@@ -115,6 +115,8 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListCompilationJobs": {},
         "StopCompilationJob": {"CompilationJobName": "fuzz-compiling"},
         "DeleteCompilationJob": {"CompilationJobName": "fuzz-compilation"},
+        # The tuning job `world.build_declared` made from its declaration's example.
+        "ListTrainingJobsForHyperParameterTuningJob": {"HyperParameterTuningJobName": "churn-tuning"},
         # -- notebooks ------------------------------------------------------------------------------------
         "CreateNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-new-lc",
                                                   "OnCreate": [{"Content": SCRIPT}]},
