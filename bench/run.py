@@ -30,6 +30,11 @@ the JSON; it has no floor, since no single canned answer stands for several call
                 StopNotebookInstance + notebook_instance_stopped waiter, DeleteNotebookInstance +
                 notebook_instance_deleted waiter (6 requests; a waiter that had to sleep would
                 take 30 s, so the figure also proves that none does)
+    tuning      CreateHyperParameterTuningJob launching 4 training jobs (2 at a time), then
+                DescribeHyperParameterTuningJob, ListTrainingJobsForHyperParameterTuningJob,
+                DeleteHyperParameterTuningJob and DeleteTrainingJob of each training job, as a
+                test and its teardown would (9 requests; sagemock creates the 4 training jobs with
+                their trial components and lineage inside the first)
 
 Setups:
 
@@ -82,7 +87,7 @@ from sagemock import mock_sagemaker
 from sagemock.core import intercept
 
 OPERATIONS = ("describe", "create", "list", "activation")
-CYCLES = ("notebook",)
+CYCLES = ("notebook", "tuning")
 SEARCHES = ("search", "search_deep")
 SETUPS = ("floor", "sagemock", "moto", "stubber")
 STUBBED = ("describe",)  # the operations with a Stubber column
@@ -92,6 +97,7 @@ LABELS = {
     "list": "ListModelPackages (page of 100)",
     "activation": "mock start()+stop()",
     "notebook": "notebook create/stop/delete+wait",
+    "tuning": "tuning job of 4 + teardown",
     "search": "Search p.1, 100 of N",
     "search_deep": "Search deep page, 100 of N",
 }
@@ -322,6 +328,46 @@ def notebook_cycle(client: Any) -> Callable[[], None]:
     return cycle
 
 
+TUNING = "bench-tuning"
+TUNING_REQUEST: dict[str, Any] = {
+    "HyperParameterTuningJobName": TUNING,
+    "HyperParameterTuningJobConfig": {
+        "Strategy": "Random",
+        "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:auc"},
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 4, "MaxParallelTrainingJobs": 2},
+        "ParameterRanges": {"ContinuousParameterRanges": [{"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5"}],
+                            "IntegerParameterRanges": [{"Name": "max_depth", "MinValue": "3", "MaxValue": "9"}]},
+    },
+    "TrainingJobDefinition": {
+        "StaticHyperParameters": {"num_round": "50"},
+        "AlgorithmSpecification": {"TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/bench:latest",
+                                   "TrainingInputMode": "File",
+                                   "MetricDefinitions": [{"Name": "validation:auc", "Regex": "auc=(.*)"}]},
+        "RoleArn": NOTEBOOK_ROLE,
+        "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+            "S3DataType": "S3Prefix", "S3Uri": "s3://bench/train"}}}],
+        "OutputDataConfig": {"S3OutputPath": "s3://bench/tuning"},
+        "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    },
+}
+
+
+def tuning_cycle(client: Any) -> Callable[[], None]:
+    """One tuning job's life in a test: create it, read it and its training jobs, and clean up."""
+
+    def cycle() -> None:
+        client.create_hyper_parameter_tuning_job(**TUNING_REQUEST)
+        client.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=TUNING)
+        launched = client.list_training_jobs_for_hyper_parameter_tuning_job(
+            HyperParameterTuningJobName=TUNING)["TrainingJobSummaries"]
+        client.delete_hyper_parameter_tuning_job(HyperParameterTuningJobName=TUNING)
+        for summary in launched:
+            client.delete_training_job(TrainingJobName=summary["TrainingJobName"])
+
+    return cycle
+
+
 def seed_search(client: Any, packages: int) -> None:
     """A group of `packages` versions, a third of them Approved, ten container images among them."""
     client.create_model_package_group(ModelPackageGroupName=SEARCH_GROUP)
@@ -393,7 +439,7 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
     seed(sm_read, sm_write)
     sm_calls = calls_for(sm_read, sm_write)
     check_page("sagemock", sm_calls["list"]())
-    sm_cycles = {"notebook": notebook_cycle(sm_write)}
+    sm_cycles = {"notebook": notebook_cycle(sm_write), "tuning": tuning_cycle(sm_write)}
     search_packages = SEARCH_PACKAGES_QUICK if quick else SEARCH_PACKAGES
     log(f"seeding {search_packages} model packages for Search ...")
     sm_search = setups.client(SEARCH_REGION, "sagemock")
@@ -458,13 +504,14 @@ def run(quick: bool, use_moto: bool) -> dict[str, Any]:
                     moto_missing[op] = f"moto answered a page of {got}, not {PAGE}"
                     continue
                 moto_calls[op] = fn
-        cycle = notebook_cycle(mo_write)
-        try:
-            cycle()
-        except Exception as error:  # moto lacks a notebook operation or waits differently
-            moto_missing["notebook"] = f"moto cannot run the notebook cycle: {type(error).__name__}: {error}"
-        else:
-            moto_cycles["notebook"] = cycle
+        for name, make in (("notebook", notebook_cycle), ("tuning", tuning_cycle)):
+            cycle = make(mo_write)
+            try:
+                cycle()
+            except Exception as error:  # moto lacks an operation of the cycle or waits differently
+                moto_missing[name] = f"moto cannot run the {name} cycle: {type(error).__name__}: {error}"
+            else:
+                moto_cycles[name] = cycle
         log(f"seeding {search_packages} model packages for Search in moto ...")
         mo_search = setups.client(SEARCH_REGION, "moto")
         try:

@@ -154,10 +154,10 @@ def test_unittest_case_stops_after_teardown():
 def test_unimplemented_operation_fails_at_once_naming_it():
     with mock_sagemaker():
         with pytest.raises(ClientError) as err:
-            client().list_training_jobs_for_hyper_parameter_tuning_job(HyperParameterTuningJobName="anything")
+            client().describe_workforce(WorkforceName="anything")
     error = err.value.response["Error"]
     assert error["Code"] == "NotImplemented"
-    assert "ListTrainingJobsForHyperParameterTuningJob" in error["Message"]
+    assert "DescribeWorkforce" in error["Message"]
     assert err.value.response["ResponseMetadata"]["RetryAttempts"] == 0
 
 

@@ -126,11 +126,12 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
         create(sagemaker_client, declared, name)
     operation = bound.operations["List"]
     listed = call(sagemaker_client, operation)[bound.list_member]
-    assert sorted(summary[bound.name] for summary in listed if summary.get(bound.name) in names) == sorted(names)
+    listed_name = bound.summary_name  # the summary member holding the name
+    assert sorted(summary[listed_name] for summary in listed if summary.get(listed_name) in names) == sorted(names)
     inputs = service.operation(operation).input_shape.members
     if "NameContains" in inputs:
         found = call(sagemaker_client, operation, NameContains=f"{base}-".upper())[bound.list_member]
-        assert sorted(summary[bound.name] for summary in found) == sorted(names[:2])
+        assert sorted(summary[listed_name] for summary in found) == sorted(names[:2])
     for sort_by in (inputs["SortBy"].enum if "SortBy" in inputs else ()):
         for order in ("Ascending", "Descending"):
             page = call(sagemaker_client, operation, SortBy=sort_by, SortOrder=order)[bound.list_member]
@@ -152,9 +153,10 @@ def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagem
     create(sagemaker_client, declared)
     before = sagemaker_mock.snapshot()
     code, message = refused(sagemaker_client, bound.operations["Create"], **declared.example)
-    # AWS names the resource in use by its ARN, or (feature groups) by its name.
-    arn = describe(sagemaker_client, declared, declared.example[bound.name])[bound.arn]
-    assert arn in message or f" {declared.example[bound.name]} " in message
+    described = describe(sagemaker_client, declared, declared.example[bound.name])
+    # The answer names the resource in use: by its ARN, or by its name where AWS's message does so.
+    name = described[bound.name]
+    assert described[bound.arn] in message or f" {name}," in message or f" {name} " in message
     read = bound.operations.get("Describe") or bound.operations["Get"]
     refused(sagemaker_client, read, **{bound.name: "no-such-name"})
     assert sagemaker_mock.snapshot() == before

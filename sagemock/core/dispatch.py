@@ -40,6 +40,28 @@ def changes_state(state: State, operation: str) -> bool:
     return not operation.startswith(READING) or state.config.transitions != "instant"
 
 
+def call(ctx: Context, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Run another operation as part of the one `ctx` serves, as SageMaker does when one resource
+    makes others (a tuning job launches training jobs, and stops them).
+
+    The request is checked against the operation's input shape as a client's would be, and answered
+    by the family that implements it, in the same store, under the lock already held, at the same
+    time; the answer comes back unshaped. A family reaches another's behaviour this way without
+    importing it. An error is raised as the inner operation raised it: families check every rule
+    before they change anything, so a refused inner request changes nothing either.
+    """
+    found = backend.lookup(operation)
+    if found is None:
+        raise NotImplementedOperation(operation)
+    cls, method = found
+    checked = validate.request(service.operation(operation), params)
+    inner = Context(ctx.state, ctx.store, operation, ctx.access_key, ctx.headers, ctx.now)
+    result = method(ctx.store.backend(cls), checked, inner)
+    if not operation.startswith(READING):
+        ctx.store.changed(cls.__name__)
+    return result or {}
+
+
 def _run(state: State, operation: str, body: bytes | str | None, headers: protocol.Headers,
          url: str) -> dict[str, Any]:
     if operation not in service.operation_names():  # (the lookup below also finds snake_case names)

@@ -22,12 +22,13 @@ resource is first used (`Resource.bound`), never at import:
 * the members an Update sets.
 
 What the model cannot give is declared: messages, a lifecycle, references to other resources, the
-rules AWS states in prose (each with its source), filters or summary members the model names
-differently, and hooks for members AWS computes. Binding refuses to guess: a List operation that is
-not `List<Noun>s`, a summary member Describe does not have, a `SortBy` value that names no member, a
-default the documentation does not state, each fails loudly, in the test that binds every
-declaration rather than at a user's first request, until the declaration says what the model does
-not.
+rules AWS states in prose (each with its source, for Create and, where AWS says so, Update and
+Delete), filters or summary members the model names differently, AWS's words for a refused status,
+hooks for members AWS computes, and what AWS does on its own between requests (`prepare`).
+Binding refuses to guess: a List operation that is not `List<Noun>s`, a summary member Describe does
+not have, a `SortBy` value that names no member, a default the documentation does not state, each
+fails loudly, in the test that binds every declaration rather than at a user's first request, until
+the declaration says what the model does not.
 """
 from __future__ import annotations
 
@@ -81,6 +82,9 @@ class Rule:
     check: Check
     source: str
     claims: tuple[str, ...] = ()
+    #: The operations the rule applies to ("create", "update", "delete"): AWS states some rules of
+    #: a Create request for its Update too, and some refusals of a Delete by what else holds.
+    on: tuple[str, ...] = ("create",)
 
 
 @dataclass(eq=False)
@@ -106,8 +110,10 @@ class Resource:
     inclusive_after: bool = False
     #: List filter member -> test(document, value), for filters the model names differently.
     filters: Mapping[str, Callable[[Document, Any], bool]] = field(default_factory=dict)
-    #: Summary member -> its value computed from the document, for members Describe does not have.
-    summary: Mapping[str, Callable[[Document], Any]] = field(default_factory=dict)
+    #: Summary member -> the Describe member it lists under another name (a List that renames
+    #: `JobDefinitionName` `MonitoringJobDefinitionName`), or its value computed from the document,
+    #: for members Describe does not have.
+    summary: Mapping[str, str | Callable[[Document], Any]] = field(default_factory=dict)
     #: Members AWS keeps and List answers, filters or sorts on, but Describe does not answer ->
     #: the private document field that holds each (`{"LastModifiedTime": "_LastModifiedTime"}`
     #: for transform jobs, with the lifecycle's `modified_key` the same field).
@@ -129,6 +135,12 @@ class Resource:
     example_needs: Sequence[tuple[str, Mapping[str, Any]]] = ()
     #: Create members Describe returns under the same name that AWS does not echo.
     not_echoed: tuple[str, ...] = ()
+    #: AWS's words for an operation the resource's status does not accept: (trigger, status,
+    #: accepted statuses) -> the error, where they are not the engine's (`_refused`).
+    refusal: Callable[[str, str, tuple[str, ...]], ServiceError] | None = None
+    #: Brings up to date what AWS does on its own between requests (a schedule's executions fall
+    #: due), before every generated operation of the resource: (backend, request, context).
+    prepare: Callable[[Any, Params, Context], None] | None = None
     #: False for a declaration only looked at (`sagemock derive`), which answers no request.
     registered: bool = field(default=True, repr=False)
 
@@ -316,11 +328,17 @@ class Bound:
         assert self.summary_shape is not None
         summary = shape.project(document, self.summary_shape)
         for member, compute in self.resource.summary.items():
-            summary[member] = compute(document)
+            summary[member] = document.get(compute) if isinstance(compute, str) else compute(document)
         for member, kept in self.resource.undescribed.items():
             if kept in document and member in self.summary_shape.members:
                 summary[member] = document[kept]
         return summary
+
+    @property
+    def summary_name(self) -> str:
+        """The summary member that holds the resource's name (the identifier's, unless a List renames it)."""
+        renamed = [member for member, given in self.resource.summary.items() if given == self.name]
+        return renamed[0] if renamed else self.name
 
 
 def _equals(member: str, document: Document, value: Any) -> bool:
@@ -383,8 +401,25 @@ class _Engine:
     def _table(self, backend: Any) -> Any:
         return getattr(backend, self.attribute)
 
+    def _prepare(self, backend: Any, params: Params, ctx: Context) -> None:
+        if self.resource.prepare is not None:
+            self.resource.prepare(backend, params, ctx)
+
+    def _check(self, operation: str, params: Params, ctx: Context) -> None:
+        """The rules AWS states for this operation, each raising what AWS answers."""
+        for rule in self.resource.rules:
+            if operation in rule.on:
+                rule.check(params, ctx)
+
+    def _refuse(self, trigger: str, done: str) -> Callable[[str, tuple[str, ...]], ServiceError]:
+        custom = self.resource.refusal
+        if custom is None:
+            return _refused(self.resource.noun, done)
+        return lambda status, accepted: custom(trigger, status, accepted)
+
     def create(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, resource = self.resource.bound, self.resource
+        self._prepare(backend, params, ctx)
         table = self._table(backend)
         name = params[bound.name]
         existing = table.find(ctx, name)
@@ -394,8 +429,7 @@ class _Engine:
         for member, kind in resource.references.items():
             if params.get(member) is not None:
                 ctx.store.table(kind).require(ctx, params[member])
-        for rule in resource.rules:
-            rule.check(params, ctx)
+        self._check("create", params, ctx)
         arn = ctx.arn(bound.kind, name)
         document: Document = {member: params[member] for member in bound.echoed if member in params}
         document[bound.name] = name
@@ -416,11 +450,13 @@ class _Engine:
         return {member: document.get(member) for member in bound.created}
 
     def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
+        self._prepare(backend, params, ctx)
         return self._table(backend).require(ctx, params[self.resource.bound.name])  # type: ignore[no-any-return]
 
     def list(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound = self.resource.bound
         assert bound.listing is not None and bound.list_member is not None
+        self._prepare(backend, params, ctx)
         documents = self._table(backend).live(ctx)
         for member, test in bound.list_filters.items():
             value = params.get(member)
@@ -431,10 +467,12 @@ class _Engine:
 
     def update(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, resource = self.resource.bound, self.resource
+        self._prepare(backend, params, ctx)
         document = self._table(backend).require(ctx, params[bound.name])
         lifecycle = resource.lifecycle
         if lifecycle is not None and "update" in lifecycle.accepts:
-            lifecycle.guard(document, "update", _refused(resource.noun, "updated"))
+            lifecycle.guard(document, "update", self._refuse("update", "updated"))
+        self._check("update", params, ctx)
         for member, kind in resource.references.items():
             if params.get(member) is not None:
                 ctx.store.table(kind).require(ctx, params[member])
@@ -456,10 +494,12 @@ class _Engine:
 
     def delete(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
+        self._prepare(backend, params, ctx)
         table = self._table(backend)
         document = table.require(ctx, params[bound.name])
         if lifecycle is not None and "delete" in lifecycle.accepts:
-            lifecycle.guard(document, "delete", _refused(self.resource.noun, "deleted"))
+            lifecycle.guard(document, "delete", self._refuse("delete", "deleted"))
+        self._check("delete", params, ctx)
         if lifecycle is not None and "delete" in lifecycle.paths:
             lifecycle.begin(document, "delete", ctx)
         else:
@@ -471,10 +511,11 @@ class _Engine:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
         if lifecycle is None or trigger not in lifecycle.paths:
             raise BindingError(f"{self.resource.noun}: {trigger} needs a lifecycle path of that name")
+        self._prepare(backend, params, ctx)
         document = self._table(backend).require(ctx, params[bound.name])
         if trigger in lifecycle.accepts:
-            lifecycle.guard(document, trigger, _refused(self.resource.noun, trigger + "ped" if trigger == "stop"
-                                                        else trigger + "ed"))
+            lifecycle.guard(document, trigger, self._refuse(trigger, trigger + "ped" if trigger == "stop"
+                                                            else trigger + "ed"))
         lifecycle.begin(document, trigger, ctx)
         operation = bound.operations[trigger.capitalize()]
         output = service.operation(operation).output_shape

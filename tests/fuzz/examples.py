@@ -115,6 +115,8 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListCompilationJobs": {},
         "StopCompilationJob": {"CompilationJobName": "fuzz-compiling"},
         "DeleteCompilationJob": {"CompilationJobName": "fuzz-compilation"},
+        # The tuning job `world.build_declared` made from its declaration's example.
+        "ListTrainingJobsForHyperParameterTuningJob": {"HyperParameterTuningJobName": "churn-tuning"},
         # -- notebooks ------------------------------------------------------------------------------------
         "CreateNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-new-lc",
                                                   "OnCreate": [{"Content": SCRIPT}]},
@@ -219,6 +221,17 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "DescribeFeatureMetadata": {"FeatureGroupName": "churn-features", "FeatureName": "tenure"},
         "UpdateFeatureMetadata": {"FeatureGroupName": "churn-features", "FeatureName": "tenure",
                                   "Description": "months as a customer"},
+        # -- model monitoring (the declared schedule "churn-monitor" of the world, with its default alert) -----
+        "UpdateMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor", "MonitoringScheduleConfig": {
+            "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+            "MonitoringJobDefinitionName": "churn-monitor-quality", "MonitoringType": "DataQuality"}},
+        "StopMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor"},
+        "StartMonitoringSchedule": {"MonitoringScheduleName": "churn-monitor"},
+        "ListMonitoringExecutions": {"MonitoringScheduleName": "churn-monitor"},
+        "ListMonitoringAlerts": {"MonitoringScheduleName": "churn-monitor"},
+        "UpdateMonitoringAlert": {"MonitoringScheduleName": "churn-monitor", "MonitoringAlertName": "data-quality-alert",
+                                  "DatapointsToAlert": 2, "EvaluationPeriod": 3},
+        "ListMonitoringAlertHistory": {"MonitoringScheduleName": "churn-monitor"},
         # -- tags and Search ------------------------------------------------------------------------------
         "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
         "ListTags": {"ResourceArn": h["artifact"]},

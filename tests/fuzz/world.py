@@ -135,6 +135,9 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
             StoppingCondition={"MaxRuntimeInSeconds": 900})["CompilationJobArn"]
     mock.set_status(handles["fuzz-compiling"], "INPROGRESS")
     build_declared(sm, mock, handles)
+    # The declared monitoring schedule's default alert, raised by a failed execution.
+    mock.fail_next("processing-job", "planned by the fuzz world")
+    handles["monitoring-execution"] = mock.run_monitoring_schedule(handles["MonitoringSchedule"])
     return handles
 
 

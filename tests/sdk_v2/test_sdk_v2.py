@@ -164,3 +164,75 @@ def test_an_estimators_transformer_scores_with_the_model_it_trained(session):
     assert model["PrimaryContainer"]["ModelDataUrl"] == trained.model_data
     component = client.describe_trial_component(TrialComponentName="churn-predict-aws-transform-job")
     assert component["Parameters"]["SageMaker.ModelPrimary.DataUrl"] == {"StringValue": trained.model_data}
+
+def tuner_for(session, **kwargs):
+    from sagemaker.tuner import CategoricalParameter, ContinuousParameter, HyperparameterTuner, IntegerParameter
+
+    metrics = [{"Name": "validation:auc", "Regex": "auc=(.*?);"}]
+    trainer = estimator(session, metric_definitions=metrics)
+    trainer.set_hyperparameters(num_round=50)
+    ranges = {"eta": ContinuousParameter(0.1, 0.5), "max_depth": IntegerParameter(3, 9),
+              "booster": CategoricalParameter(["gbtree", "dart"])}
+    return HyperparameterTuner(trainer, "validation:auc", ranges, metric_definitions=metrics, max_jobs=4,
+                               max_parallel_jobs=2, **kwargs)
+
+
+def test_tuner_fit_best_estimator_attach_and_analytics(session, sagemaker_mock):
+    """`HyperparameterTuner.fit()` waits for the tuning job; `best_estimator()` attaches to the training job the
+    objective chose once the test has reported the metric; `attach` reads MaxNumberOfTrainingJobs,
+    TrainingJobEarlyStoppingType, the three range lists and the metric definitions, and deletes
+    `_tuning_objective_metric` from the static hyperparameters; the analytics frame lists every training job."""
+    from sagemaker.analytics import HyperparameterTuningJobAnalytics
+    from sagemaker.tuner import HyperparameterTuner
+
+    tuner = tuner_for(session)
+    tuner.fit({"train": f"s3://{session.default_bucket()}/train"}, job_name="Churn-Tuning")
+    client = session.sagemaker_client
+    assert client.describe_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName="Churn-Tuning")["HyperParameterTuningJobStatus"] == "Completed"
+    launched = client.list_training_jobs_for_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName="Churn-Tuning", SortBy="CreationTime")["TrainingJobSummaries"]
+    assert len(launched) == 4
+    for summary, auc in zip(launched, (0.71, 0.93, 0.88, 0.65), strict=True):
+        sagemaker_mock.put_training_metrics(summary["TrainingJobArn"], {"validation:auc": auc})
+
+    assert tuner.best_training_job() == launched[1]["TrainingJobName"]
+    best = tuner.best_estimator()
+    assert best.latest_training_job.name == launched[1]["TrainingJobName"]
+    assert best.hyperparameters()["_tuning_objective_metric"] == "validation:auc"
+
+    attached = HyperparameterTuner.attach("Churn-Tuning", sagemaker_session=session)
+    assert attached.max_jobs == 4 and attached.max_parallel_jobs == 2
+    assert attached.early_stopping_type == "Off"
+    assert attached.objective_metric_name == "validation:auc"
+    assert set(attached.hyperparameter_ranges()) == {"ContinuousParameterRanges", "IntegerParameterRanges",
+                                                     "CategoricalParameterRanges"}
+    assert "_tuning_objective_metric" not in attached.estimator.hyperparameters()
+    assert attached.metric_definitions == [{"Name": "validation:auc", "Regex": "auc=(.*?);"}]
+
+    frame = HyperparameterTuningJobAnalytics("Churn-Tuning", sagemaker_session=session).dataframe()
+    assert sorted(frame["FinalObjectiveValue"]) == [0.65, 0.71, 0.88, 0.93]
+    assert set(frame["TrainingJobStatus"]) == {"Completed"}
+    assert {"eta", "max_depth", "booster", "TrainingElapsedTimeSeconds"} <= set(frame.columns)
+
+
+def test_a_built_in_algorithm_tuner_attaches_without_metric_definitions(session):
+    """An image with no MetricDefinitions (a built-in algorithm's): AWS fills its own in; sagemock answers an
+    empty list, which is enough for `attach`, which reads the member unconditionally."""
+    from sagemaker.tuner import HyperparameterTuner, IntegerParameter
+
+    trainer = estimator(session)
+    trainer.set_hyperparameters(num_round=50)
+    tuner = HyperparameterTuner(trainer, "validation:rmse", {"max_depth": IntegerParameter(3, 9)},
+                                objective_type="Minimize", strategy="Random", max_jobs=2, max_parallel_jobs=2)
+    tuner.fit({"train": f"s3://{session.default_bucket()}/train"}, job_name="builtin", wait=False)
+    tuner.wait()
+    attached = HyperparameterTuner.attach("builtin", sagemaker_session=session)
+    assert attached.objective_type == "Minimize" and attached.strategy == "Random"
+    assert attached.metric_definitions == []
+    try:
+        attached.best_training_job()
+    except Exception as error:  # the SDK's own message: no training job reported the objective yet
+        assert "Best training job not available" in str(error)
+    else:
+        raise AssertionError("a tuning job with no reported objective has no best training job")
