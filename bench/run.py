@@ -63,6 +63,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import itertools
 import json
 import math
 import os
@@ -356,13 +357,19 @@ TUNING_REQUEST: dict[str, Any] = {
 def tuning_cycle(client: Any) -> Callable[[], None]:
     """One tuning job's life in a test: create it, read it and its training jobs, and clean up."""
 
+    # Botocore before DeleteTrainingJob (1.35) cannot clean up the training jobs: each cycle then
+    # names its tuning job afresh, so its training jobs' names are new too.
+    can_delete = hasattr(client, "delete_training_job")
+    cycles = itertools.count()
+
     def cycle() -> None:
-        client.create_hyper_parameter_tuning_job(**TUNING_REQUEST)
-        client.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=TUNING)
+        name = TUNING if can_delete else f"{TUNING}-{next(cycles)}"
+        client.create_hyper_parameter_tuning_job(**{**TUNING_REQUEST, "HyperParameterTuningJobName": name})
+        client.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
         launched = client.list_training_jobs_for_hyper_parameter_tuning_job(
-            HyperParameterTuningJobName=TUNING)["TrainingJobSummaries"]
-        client.delete_hyper_parameter_tuning_job(HyperParameterTuningJobName=TUNING)
-        for summary in launched:
+            HyperParameterTuningJobName=name)["TrainingJobSummaries"]
+        client.delete_hyper_parameter_tuning_job(HyperParameterTuningJobName=name)
+        for summary in launched if can_delete else ():
             client.delete_training_job(TrainingJobName=summary["TrainingJobName"])
 
     return cycle

@@ -62,6 +62,11 @@ def resource_section(declared: Resource) -> list[str]:
         for fragment, reason in declared.waivers.items():
             lines.append(f"| {_quote(fragment)} | {_quote(reason)} |")
         lines.append("")
+    if declared.superseded:
+        lines += ["| Older models said | Not enforced: the reference model says instead |", "| --- | --- |"]
+        for fragment, reason in declared.superseded.items():
+            lines.append(f"| {_quote(fragment)} | {_quote(reason)} |")
+        lines.append("")
     return lines
 
 

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from sagemock.core import backend, snapshot
 from sagemock.core.state import State
 from sagemock.mock import MockSageMaker, defaults
+from tests.fuzz import outcomes
 
 # Families load on first use; load them all now, before any in-process pytester run: pytester
 # forgets the modules a run imported, and a family imported twice would declare its lifecycles
@@ -41,3 +43,20 @@ def _every_state_survives_a_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
         stop(self)
 
     monkeypatch.setattr(MockSageMaker, "stop", checked_stop)
+
+
+# -- the fuzz tally, gathered from every xdist worker ----------------------------------------------
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the tally to the controller
+        workeroutput["fuzz_outcomes"] = outcomes.as_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    outcomes.merge(getattr(node, "workeroutput", {}).get("fuzz_outcomes", {}))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    outcomes.summary(terminalreporter)

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 from typing import Any
 
+import boto3
 import pytest
 from botocore import xform_name
 from botocore.exceptions import ClientError, WaiterError
@@ -252,3 +254,34 @@ def test_delete_leaves_nothing_to_describe(noun, sagemaker_client, sagemaker_moc
     refused(sagemaker_client, read, **{bound.name: name})
     with pytest.raises(ClientError):  # its tags went with it
         sagemaker_client.list_tags(ResourceArn=arn)
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_concurrent_clients_lose_no_creates(noun, sagemaker_client):
+    """Four threads, each with its own client, create ten each: all forty are listed."""
+    declared = resource(noun)
+    bound = declared.bound
+    if "List" not in bound.operations:
+        pytest.skip(f"the model has no List operation for {noun}")
+    prepare(sagemaker_client, declared)
+    base = str(declared.example[bound.name])[:20]
+    errors: list[BaseException] = []
+
+    def make(thread: int) -> None:
+        client = boto3.client("sagemaker", region_name=REGION)
+        try:
+            for index in range(10):
+                create(client, declared, f"{base}-t{thread}-{index}")
+        except BaseException as error:  # noqa: BLE001 (reported below, in the test's thread)
+            errors.append(error)
+
+    threads = [threading.Thread(target=make, args=(thread,)) for thread in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    operation = bound.operations["List"]
+    listed = sagemaker_client.get_paginator(xform_name(operation)).paginate().build_full_result()[bound.list_member]
+    names = {summary[bound.summary_name] for summary in listed}
+    assert {f"{base}-t{thread}-{index}" for thread in range(4) for index in range(10)} <= names

@@ -48,6 +48,15 @@ def test_every_claim_and_waiver_matches_a_sentence(noun):
 
 
 @reference_model
+@pytest.mark.parametrize("noun", sorted(noun for noun, declared in RESOURCES.items() if declared.superseded))
+def test_a_superseded_sentence_is_gone_from_the_reference_model(noun):
+    found = rule_sentences(RESOURCES[noun].bound)
+    for fragment in RESOURCES[noun].superseded:
+        assert not any(fragment in sentence for _where, sentence in found), \
+            f"{noun}: {fragment!r} is still in the reference model: claim or waive it instead"
+
+
+@reference_model
 def test_every_shared_waiver_is_used():
     found = [sentence for declared in RESOURCES.values() for _where, sentence in rule_sentences(declared.bound)]
     for fragment in SHARED_WAIVERS:

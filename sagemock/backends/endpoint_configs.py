@@ -103,6 +103,12 @@ ENDPOINT_CONFIG = Resource(
         "You must not delete an EndpointConfig in use": "AWS declares no error for it and documents no refusal: a "
         "configuration in use may be deleted (the endpoint keeps running)",
     },
+    superseded={
+        "You can't request a KmsKeyId when using an instance type with local storage": "KmsKeyId: 'If any of the "
+        "models that you specify in the ProductionVariants parameter use nitro-based instances with local storage, "
+        "the KmsKeyId parameter does not encrypt instance local storage': accepted and kept (the older sentence is "
+        "botocore 1.35's; AWS declares no error for it)",
+    },
     example={"EndpointConfigName": "churn-config", "ProductionVariants": [
         {"VariantName": "AllTraffic", "ModelName": "churn", "InstanceType": "ml.m5.large",
          "InitialInstanceCount": 1}]},

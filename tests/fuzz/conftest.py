@@ -16,9 +16,7 @@ character caches in `.hypothesis/`, which carries its own `.gitignore`).
 """
 from __future__ import annotations
 
-import collections
 import os
-from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -38,23 +36,3 @@ def selected() -> settings:
     Applied per test rather than loaded for the process, so other hypothesis tests keep theirs.
     """
     return settings.get_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-#: Operation -> how many valid drawn requests it answered with a success (True) or an error (False).
-OUTCOMES: collections.defaultdict[str, collections.Counter[bool]] = collections.defaultdict(collections.Counter)
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """How often each operation's valid drawn requests succeeded: the fuzz tests are only as good as
-    the share of requests that get past AWS's prose rules to the paths behind them."""
-    if not OUTCOMES:
-        return
-    total = sum(counts[True] for counts in OUTCOMES.values())
-    drawn = sum(sum(counts.values()) for counts in OUTCOMES.values())
-    never = sorted(operation for operation, counts in OUTCOMES.items() if not counts[True])
-    write = terminalreporter.write_line
-    terminalreporter.section("fuzz: valid requests that succeeded")
-    write(f"{total} of {drawn} ({100 * total / max(drawn, 1):.0f}%) over {len(OUTCOMES)} operations; "
-          f"never succeeded: {', '.join(never) or 'none'}")
-    rows = sorted(OUTCOMES.items(), key=lambda item: (item[1][True] / max(sum(item[1].values()), 1), item[0]))
-    write("  ".join(f"{operation} {counts[True]}/{sum(counts.values())}" for operation, counts in rows))

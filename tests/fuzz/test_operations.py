@@ -35,13 +35,17 @@ from sagemock.core import backend, idempotency, service, snapshot
 from sagemock.core.lifecycle import READING
 from sagemock.core.state import State
 from tests.fuzz import examples, world
-from tests.fuzz.conftest import OUTCOMES, selected
+from tests.fuzz.conftest import selected
+from tests.fuzz.outcomes import OUTCOMES
 from tests.fuzz.strategies import ShapeStrategies
 
 OPERATIONS = backend.implemented()
 SEED = 20240501
 #: The text of a refusal by the input-shape validator (a valid request must never get one).
 SCHEMA_REFUSAL = "failed to satisfy constraint: Member must"
+#: Limits the API reference states in prose, which AWS answers in the validator's words (and the
+#: model does not declare): (operation, the member's path as the message names it).
+PROSE_LIMITS = {("CreateTransformJob", "'maxPayloadInMB'"), ("CreateTransformJob", "'transformResources.instanceCount'")}
 
 
 class World:
@@ -130,7 +134,9 @@ def test_valid_requests_get_a_success_or_an_allowed_error(fuzz_world: World, ope
     error = call(fuzz_world, operation, params)
     OUTCOMES[operation][error is None] += 1
     if error is not None:
-        assert SCHEMA_REFUSAL not in error.response["Error"]["Message"], error.response["Error"]
+        message = error.response["Error"]["Message"]
+        if not any(where == operation and f"at {path} failed" in message for where, path in PROSE_LIMITS):
+            assert SCHEMA_REFUSAL not in message, error.response["Error"]
 
 
 BREAKABLE = [op for op in OPERATIONS if service.operation(op).input_shape is not None]
