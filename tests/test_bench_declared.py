@@ -24,3 +24,5 @@ def test_the_declared_resources_benchmark_reports_every_figure():
                 measured = figures[figure][setup]
                 assert measured["n"] > 0 and 0 < measured["median_us"] <= measured["p90_us"]
             assert figures[figure]["ratio"] > 0
+    reference = report["hand-written describe"]
+    assert reference["operation"] == "DescribeModelPackageGroup" and reference["ratio"] > 0

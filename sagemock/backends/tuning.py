@@ -880,10 +880,12 @@ class Tuning(Backend):
     def list_hyper_parameter_tuning_jobs(self, params: Params, ctx: Context) -> Document:
         bound = TUNING_JOB.bound
         assert bound.listing is not None and bound.list_member is not None
-        documents = self.live(ctx)
+        documents, advanced = self._brought_up_to_date(ctx)
         page, token = bound.listing.run(documents, params)
         summaries = []
         for document in page:
+            if id(document) not in advanced:
+                self._advance(document, ctx)  # a listed job's training jobs are read, as a Describe reads them
             summary = bound.summarize(document)
             counted = refresh(document, ctx.store, ctx.now)
             for member in ("TrainingJobStatusCounters", "ObjectiveStatusCounters"):
@@ -892,11 +894,21 @@ class Tuning(Backend):
         return {bound.list_member: summaries, "NextToken": token}
 
     def live(self, ctx: Context) -> list[Document]:
-        """Every tuning job, brought up to date as a read brings it (for List and Search)."""
+        """Every tuning job, brought up to date as a read brings it (for List and Search).
+
+        Only a running job can change its own status, times or best training job, which List
+        filters and sorts on: the others are left as they are (List reads the training jobs of
+        the jobs on its page only), so a List among 10,000 finished jobs costs what its page does."""
+        return self._brought_up_to_date(ctx)[0]
+
+    def _brought_up_to_date(self, ctx: Context) -> tuple[list[Document], set[int]]:
         documents = self.jobs.live(ctx)
+        advanced = set()
         for document in documents:
-            self._advance(document, ctx)
-        return documents
+            if document.get("_running"):
+                self._advance(document, ctx)
+                advanced.add(id(document))
+        return documents, advanced
 
     @operation
     def list_training_jobs_for_hyper_parameter_tuning_job(self, params: Params, ctx: Context) -> Document:
