@@ -128,6 +128,9 @@ class Resource:
     #: longer states, fragment -> what the newer text says instead. They are judged as waivers under
     #: an older model; under the reference model each must match nothing (tests/test_rule_ledger.py).
     superseded: Mapping[str, str] = field(default_factory=dict)
+    #: Update members whose shape holds only what changes (GitConfigForUpdate: the secret alone),
+    #: merged into the structure Describe answers instead of replacing it.
+    merged_updates: tuple[str, ...] = ()
     #: Members AWS computes on create, on update.
     on_create: Hook | None = None
     on_update: Hook | None = None
@@ -251,6 +254,9 @@ class Bound:
         if "Update" in operations:
             members = service.operation(operations["Update"]).input_shape.members
             updated = tuple(member for member in members if member != name and member in described)
+        for member in resource.merged_updates:
+            if member not in updated:
+                raise BindingError(f"{noun}: merged_updates names {member}, which Update{noun} does not set")
         listing, list_member, summary_shape, filters = cls._list(resource, operations.get("List"), name, arn,
                                                                   status, described)
         bound = cls(resource, operations, name, arn, kind, status, echoed, described, created, listing, list_member,
@@ -482,7 +488,8 @@ class _Engine:
                 ctx.store.table(kind).require(ctx, params[member])
         for member in bound.updated:
             if member in params:
-                document[member] = params[member]
+                merged = member in resource.merged_updates
+                document[member] = {**document.get(member, {}), **params[member]} if merged else params[member]
         if "LastModifiedTime" in bound.described:
             document["LastModifiedTime"] = ctx.now
         elif "LastModifiedTime" in resource.undescribed:
