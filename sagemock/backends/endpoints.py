@@ -30,12 +30,13 @@ from ..core.context import Context
 from ..core.errors import ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
-from ..core.searchable import Provider, own_tags, provide
+from ..core.searchable import Provider, own_tags, provide, tag_list
 from ..core.table import Table
 
 Document = dict[str, Any]
 
 ENDPOINT = "endpoint"
+MONITORING_SCHEDULE = "monitoring-schedule"
 #: Statuses in which an operation on the endpoint is still running (EndpointStatus's documentation).
 IN_PROGRESS = ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
 
@@ -510,6 +511,19 @@ def _same_shape(first: Any, second: Any) -> bool:
     return bool(first.name == second.name)
 
 
+def _monitoring_schedules(store: Any, document: Document) -> list[Document]:
+    """An endpoint record's `MonitoringSchedules` (the Endpoint shape of Search: "A list of
+    monitoring schedules for the endpoint"): the schedules that monitor it, oldest first, each as
+    DescribeMonitoringSchedule answers it, with its tags."""
+    member = service.shape("MonitoringSchedule")
+    schedules = [schedule for schedule in store.table(MONITORING_SCHEDULE).values()
+                 if schedule.get("EndpointName") == document["EndpointName"]]
+    schedules.sort(key=lambda schedule: (schedule["CreationTime"], schedule.get("_seq", 0)))
+    return [{**shape.project(schedule, member),
+             "Tags": tag_list(store.tags.get(schedule["MonitoringScheduleArn"]))} for schedule in schedules]
+
+
 provide(Provider("Endpoint", "Endpoint", "EndpointArn",
                  lambda store: store.table(ENDPOINT).values(), LIFECYCLE,
-                 {"Tags": own_tags("EndpointArn")}, family="Endpoints", kind="endpoint"))
+                 {"Tags": own_tags("EndpointArn"), "MonitoringSchedules": _monitoring_schedules},
+                 family="Endpoints", kind="endpoint", related=("MonitoringSchedules", MONITORING_SCHEDULE)))

@@ -52,10 +52,12 @@ class Provider:
     #: Documents that must be brought up to date by their family before they are read (a
     #: pipeline execution walks its steps): called instead of `documents` with the context.
     live: Callable[[Store, Context], Iterable[Document]] | None = None
+    #: Families and kinds whose resources computed members read (an endpoint's monitoring schedules).
+    related: tuple[str, ...] = ()
 
     @property
     def depends(self) -> tuple[str, ...]:
-        return (self.family, self.kind, "Tags")
+        return (self.family, self.kind, "Tags", *self.related)
 
     @property
     def shape(self) -> Shape:

@@ -496,3 +496,27 @@ def test_executions_and_alerts_survive_a_snapshot(sagemaker_client, sagemaker_mo
     assert alert["AlertStatus"] == "InAlert"
     sagemaker_mock.run_monitoring_schedule(arn)
     assert len(executions(sagemaker_client)) == 2
+
+
+def test_search_finds_an_endpoint_by_the_schedules_that_monitor_it(sagemaker_client):
+    monitored(sagemaker_client)
+    endpoint(sagemaker_client, name="unwatched")
+    sagemaker_client.add_tags(ResourceArn=describe(sagemaker_client)["MonitoringScheduleArn"],
+                              Tags=[{"Key": "team", "Value": "ml"}])
+    found = sagemaker_client.search(Resource="Endpoint", SearchExpression={"Filters": [
+        {"Name": "MonitoringSchedules.MonitoringScheduleName", "Operator": "Equals", "Value": "churn-monitor"}]})
+    records = [result["Endpoint"] for result in found["Results"]]
+    assert [record["EndpointName"] for record in records] == ["churn"]
+    [watched] = records[0]["MonitoringSchedules"]
+    described = describe(sagemaker_client)
+    assert watched["MonitoringScheduleArn"] == described["MonitoringScheduleArn"]
+    assert watched["MonitoringScheduleStatus"] == described["MonitoringScheduleStatus"]
+    assert watched["MonitoringScheduleConfig"] == described["MonitoringScheduleConfig"]
+    assert watched["Tags"] == [{"Key": "team", "Value": "ml"}]
+    every = sagemaker_client.search(Resource="Endpoint")["Results"]
+    assert {result["Endpoint"]["EndpointName"]: len(result["Endpoint"].get("MonitoringSchedules", []))
+            for result in every} == {"churn": 1, "unwatched": 0}
+    sagemaker_client.delete_monitoring_schedule(MonitoringScheduleName="churn-monitor")
+    again = sagemaker_client.search(Resource="Endpoint", SearchExpression={"Filters": [
+        {"Name": "MonitoringSchedules.MonitoringScheduleName", "Operator": "Equals", "Value": "churn-monitor"}]})
+    assert again["Results"] == []
