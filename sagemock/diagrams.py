@@ -28,6 +28,7 @@ DOCS_PAGES: dict[str, str] = {
     "compilation-job": "compilation.md",
     "notebook-instance": "notebooks.md",
     "endpoint": "endpoints.md",
+    "inference-component": "endpoints.md",
     "training-job": "training.md",
     "processing-job": "processing.md",
     "transform-job": "transform.md",

@@ -21,6 +21,7 @@ RESOURCE_PAGES: dict[str, str] = {
     "EndpointConfig": "models-and-endpoint-configs.md",
     "FeatureGroup": "feature-store.md",
     "HyperParameterTuningJob": "tuning.md",
+    "InferenceComponent": "endpoints.md",
     "Model": "models-and-endpoint-configs.md",
     "ProcessingJob": "processing.md",
     "TransformJob": "transform.md",

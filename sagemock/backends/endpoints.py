@@ -32,11 +32,13 @@ from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide, tag_list
 from ..core.table import Table
+from . import container_images
 
 Document = dict[str, Any]
 
 ENDPOINT = "endpoint"
 MONITORING_SCHEDULE = "monitoring-schedule"
+INFERENCE_COMPONENT = "inference-component"
 #: Statuses in which an operation on the endpoint is still running (EndpointStatus's documentation).
 IN_PROGRESS = ("Creating", "Updating", "SystemUpdating", "RollingBack", "Deleting")
 
@@ -256,6 +258,16 @@ class Endpoints(Backend):
     def delete_endpoint(self, params: Params, ctx: Context) -> None:
         document = self._endpoint(ctx, params["EndpointName"])
         _guard(document, "delete")
+        # The components hosted on an endpoint are deleted before it: AWS refuses the endpoint
+        # while they live ("There are some underlying Models that are part of this endpoint ...
+        # Once all Models are deleted, you can delete this endpoint", aws/amazon-sagemaker-feedback#143
+        # and #49, where the models were inference components).
+        hosted = sorted(component["InferenceComponentName"]
+                        for component in self.store.table(INFERENCE_COMPONENT).values()
+                        if component["EndpointName"] == document["EndpointName"])
+        if hosted:
+            raise ValidationError(f'Cannot delete endpoint "{document["EndpointArn"]}" while inference components '
+                                  f"are hosted on it ({', '.join(hosted)}): delete them first.")
         LIFECYCLE.begin(document, "delete", ctx)
         return None
 
@@ -327,8 +339,7 @@ class Endpoints(Backend):
         for container in self._containers(ctx, variant):
             image = container.get("Image")
             if image:
-                deployed.append({"SpecifiedImage": image, "ResolvedImage": _resolve(image, ctx),
-                                 "ResolutionTime": ctx.now})
+                deployed.append(container_images.deployed(image, ctx))
         return deployed
 
     def _containers(self, ctx: Context, variant: Document) -> list[Document]:
@@ -451,19 +462,6 @@ def _distribute(pools: list[Document], count: int) -> None:
     """Instances go to the pool of highest priority (the first); the others hold none."""
     for index, pool in enumerate(pools):
         pool["CurrentInstanceCount"] = count if index == 0 else 0
-
-
-def _resolve(image: str, ctx: Context) -> str:
-    """The image pinned to a digest: `repository@sha256:<64 hex>` (an image given by digest stays)."""
-    if "@sha256:" in image:
-        return image
-    repository = image
-    slash = image.rfind("/")
-    colon = image.rfind(":")
-    if colon > slash:  # a tag, not a registry port
-        repository = image[:colon]
-    resolved = f"{repository}@sha256:{ctx.state.random.getrandbits(256):064x}"
-    return resolved if len(resolved) <= service.max_of("ContainerImage") else image
 
 
 def _model_names(variant: Document) -> Iterable[str]:

@@ -215,6 +215,10 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListProjects": {},
         "UpdateProject": {"ProjectName": "fuzz-project", "ProjectDescription": "updated"},
         "DeleteProject": {"ProjectName": "fuzz-project"},
+        # -- inference components (the declared example's "churn-ic", made by world.build_declared) -------
+        "UpdateInferenceComponent": {"InferenceComponentName": "churn-ic", "RuntimeConfig": {"CopyCount": 2}},
+        "UpdateInferenceComponentRuntimeConfig": {"InferenceComponentName": "churn-ic",
+                                                  "DesiredRuntimeConfig": {"CopyCount": 3}},
         # -- feature store (the group is the declared example's, made by world.build_declared) ------------
         "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
                                "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},
