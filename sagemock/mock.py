@@ -420,6 +420,8 @@ class MockSageMaker:
 
         The names must be among the job's (or its algorithm's) MetricDefinitions; the values also
         reach the job's `<job>-aws-training-job` trial component, so Search finds them either way.
+        A NaN or infinite value is not recorded, as CloudWatch records none: a job that reported only
+        such a value for its tuning job's objective has no objective (ObjectiveStatus Failed).
         """
         from .backends.training import Training
 
@@ -460,13 +462,29 @@ class MockSageMaker:
             owner.catch_up(document, ctx)
             return arn
 
-    def _monitoring_store(self, arn: str) -> tuple[Any, Any]:
-        """The store of a monitoring schedule's ARN, and a context for a control that acts as SageMaker
-        does between requests."""
+    def complete_with_violations(self, arn: str, violations: int = 1) -> None:
+        """Make a monitoring execution find `violations` violations, as Model Monitor's analyzer reports
+        them: its processing job completes with the ExitMessage "CompletedWithViolations: Job completed
+        successfully with <violations> violations.", and ListMonitoringExecutions and the schedule's
+        LastMonitoringExecutionSummary say `CompletedWithViolations`.
+
+        `arn` is a monitoring schedule's (its next execution finds them) or the ProcessingJobArn of
+        one of its executions (that one: at once if it completed, when it completes if it still runs;
+        one that failed or was stopped raises `ValueError`).
+        """
+        if isinstance(violations, bool) or not isinstance(violations, int) or violations < 1:
+            raise ValueError(f"violations must be a whole number of at least 1, not {violations!r}")
+        store, ctx = self._monitoring_store(arn, ("monitoring-schedule", "processing-job"))
+        with store.lock:
+            store.owner("monitoring-schedule").complete_with_violations(arn, violations, ctx)
+
+    def _monitoring_store(self, arn: str, kinds: tuple[str, ...] = ("monitoring-schedule",)) -> tuple[Any, Any]:
+        """The store of a monitoring schedule's ARN (or of another of `kinds`), and a context for a
+        control that acts as SageMaker does between requests."""
         from .core.context import Context
 
-        if arns.kind(arn) != "monitoring-schedule":
-            raise ValueError(f"{arn!r} is not a monitoring schedule ARN")
+        if arns.kind(arn) not in kinds:
+            raise ValueError(f"{arn!r} is not a {' or '.join(kind.replace('-', ' ') for kind in kinds)} ARN")
         store, _document = self.state.locate(arn)
         return store, Context(self.state, store, "RunMonitoringSchedule", None, {}, self.state.clock.now())
 

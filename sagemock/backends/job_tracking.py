@@ -28,6 +28,9 @@ TRIAL = "experiment-trial"
 COMPONENT = "experiment-trial-component"
 #: A job status -> whether it is one a job ends in.
 TERMINAL = frozenset(("Completed", "Failed", "Stopped"))
+#: The private field of a job document holding the message its container leaves when it completes
+#: (the job's `ExitMessage` from then on): a job family writes it on Completed, whoever planned it.
+EXIT_MESSAGE = "_exit_message"
 
 
 def missing_job(arn: str) -> ServiceError:

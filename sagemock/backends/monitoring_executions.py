@@ -15,7 +15,9 @@ report written under `{S3Uri}/{endpoint}/{schedule}/yyyy/mm/dd/hh` (the reports 
 SageMaker-ModelMonitoring_outputs.ipynb in aws/amazon-sagemaker-examples). An endpoint that captures
 no data gives its executions nothing to read: they fail with "Job inputs had no data" (what users
 report, aws/amazon-sagemaker-examples#2934). A mock runs no analysis, so an execution never finds
-violations by itself.
+violations by itself: `mock.complete_with_violations(arn)` makes one find them, as AWS's analyzer
+reports it (the processing job's ExitMessage "CompletedWithViolations: Job completed successfully
+with 60 violations.").
 
 Executions outlive their schedule ("This does not delete the job execution history of the monitoring
 schedule", DeleteMonitoringSchedule): their records stay in the schedules family, keyed by the
@@ -31,6 +33,7 @@ from typing import Any
 
 from ..core import service, shape
 from ..core.context import Context
+from .job_tracking import EXIT_MESSAGE
 from .monitoring_types import Job
 
 Document = dict[str, Any]
@@ -51,14 +54,34 @@ OUTPUT_NAME = "monitoring_output"
 CAPTURE_FORMAT = json.dumps({"sagemakerCaptureJson": {"captureIndexNames": ["endpointInput", "endpointOutput"]}})
 
 
+def violations_message(violations: int) -> str:
+    """The exit message of an analysis that found `violations` violations, in AWS's analyzer's words."""
+    return f"{VIOLATIONS}: Job completed successfully with {violations} violations."
+
+
+def plan_exit(job: Document, message: str) -> None:
+    """Make the execution's processing job leave `message` as its ExitMessage: now if it completed,
+    when it completes if it still runs; ValueError if it failed or was stopped (it found nothing)."""
+    status = job["ProcessingJobStatus"]
+    if status == "Completed":
+        job["ExitMessage"] = message
+    elif status in ("Failed", "Stopping", "Stopped"):
+        raise ValueError(f"{job['ProcessingJobArn']} is {status}: only an execution that completes (or is still "
+                         "running) finds violations")
+    job[EXIT_MESSAGE] = message
+
+
 def start(job: Job, schedule: Document, scheduled: _dt.datetime, window: tuple[_dt.datetime, _dt.datetime],
-          ctx: Context) -> Document:
-    """Start the run of `schedule` due at `scheduled` as a processing job; its execution record."""
+          ctx: Context, exit_message: str | None = None) -> Document:
+    """Start the run of `schedule` due at `scheduled` as a processing job (leaving `exit_message` when
+    it completes, if given); its execution record."""
     config = schedule["MonitoringScheduleConfig"]
     run_ctx = dataclasses.replace(ctx, now=scheduled)
     name = f"model-monitoring-{scheduled:%Y%m%d%H%M}-{ctx.random_id(24, string.hexdigits[:16])}"
     arn = ctx.arn(PROCESSING, name)
     document, failure = _processing_job(name, arn, job, schedule, scheduled, window, ctx)
+    if exit_message is not None:
+        document[EXIT_MESSAGE] = exit_message
     processing = ctx.store.table(PROCESSING)
     processing.put(document)
     lifecycle = processing.spec.lifecycle

@@ -20,8 +20,9 @@ aws/sagemaker-python-sdk#4873). When its runs fall due is `schedule_expressions`
 a processing job (`monitoring_executions`), and the alerts follow the executions
 (`monitoring_alerts`: each schedule has a default alert). Runs fall due on the mock clock only in the
 "seconds" transitions mode, where a test moves time (`mock.advance`, freezegun); in every mode a NOW
-schedule runs once as soon as it is Scheduled, and `mock.run_monitoring_schedule(arn)` runs a
-schedule's job at once. Executions are brought up to date whenever the schedule is read or changed.
+schedule runs once as soon as it is Scheduled after its create or an update (not again after a stop
+and a start), and `mock.run_monitoring_schedule(arn)` runs a schedule's job at once. Executions are
+brought up to date whenever the schedule is read or changed.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ import dataclasses
 import datetime as _dt
 from typing import Any
 
-from ..core import service, shape
+from ..core import arns, service, shape
 from ..core.backend import Backend, operation
 from ..core.context import Context
 from ..core.errors import ResourceNotFound, ServiceError, ValidationError
@@ -50,6 +51,14 @@ SETTLED = ("Scheduled", "Stopped", "Failed")
 #: The analysis window of a run that states none: the hour before it.
 DEFAULT_WINDOW = _dt.timedelta(hours=1)
 MAX_WINDOW = _dt.timedelta(hours=24)
+#: The exit message the schedule's next execution leaves (`mock.complete_with_violations`).
+VIOLATIONS_NEXT = "_violations_next"
+#: DataAnalysisStartTime and DataAnalysisEndTime are at most 15 characters (AWS CloudFormation,
+#: AWS::SageMaker::MonitoringSchedule ScheduleConfig: "Pattern: ^.?P.* Minimum: 1 Maximum: 15").
+OFFSET_LENGTH = 15
+#: Set on a NOW schedule once its one run has started; a create or an update (a new configuration,
+#: NOW again) clears it, a start does not (the one run was had: "one time, without recurring").
+ONCE_RAN = "_once_ran"
 
 
 def _expression(document: Document) -> schedule_expressions.Expression:
@@ -57,10 +66,14 @@ def _expression(document: Document) -> schedule_expressions.Expression:
 
 
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
-    """A Scheduled schedule's next run falls due (at once for NOW); a stopped or failed one has none."""
+    """A Scheduled schedule's next run falls due (at once for a NOW schedule that has not run since
+    it was created or updated); a stopped or failed one has none."""
     if status == "Scheduled":
         expression = _expression(document)
-        document["_next_due"] = now if expression.once else expression.next_after(now)
+        if expression.once:
+            document["_next_due"] = None if document.get(ONCE_RAN) else now
+        else:
+            document["_next_due"] = expression.next_after(now)
     elif status in ("Stopped", "Failed"):
         document["_next_due"] = None
 
@@ -110,7 +123,7 @@ def _endpoint(params: Params, ctx: Context) -> None:
 
 def _schedule(params: Params, ctx: Context) -> None:
     """ScheduleExpression is NOW or a cron expression; NOW needs both ends of the analysis window;
-    the window spans at most 24 hours."""
+    each end is an offset of at most 15 characters and 100 years; the window spans at most 24 hours."""
     schedule = params["MonitoringScheduleConfig"].get("ScheduleConfig")
     if not schedule:
         return
@@ -126,6 +139,9 @@ def _schedule(params: Params, ctx: Context) -> None:
     offsets = {}
     for member, text_value in (("DataAnalysisStartTime", start), ("DataAnalysisEndTime", end)):
         if text_value is not None:
+            if len(text_value) > OFFSET_LENGTH:
+                raise ValidationError(f"Invalid {member}: {text_value!r} is longer than the {OFFSET_LENGTH} characters "
+                                      "an ISO 8601 offset may take.")
             try:
                 offsets[member] = schedule_expressions.duration(text_value)
             except ValueError as reason:
@@ -175,6 +191,7 @@ def _computed(document: Document, params: Params, ctx: Context) -> None:
     else:
         document["EndpointName"] = endpoint
     document.setdefault("_executions", [])
+    document.pop(ONCE_RAN, None)  # a NOW configuration, new or restated, has its one run to come
     if monitoring_alerts.ALERTS not in document:  # a new schedule: its default alert
         monitoring_alerts.put(document, monitoring_alerts.default_name(document["MonitoringType"]),
                               monitoring_alerts.DATAPOINTS, monitoring_alerts.PERIOD, True, (), ctx.now)
@@ -231,8 +248,9 @@ MONITORING_SCHEDULE = Resource(
              "MonitoringJobDefinition; the named definition must exist", on=("create", "update")),
         Rule(_endpoint, "aws/sagemaker-python-sdk#4873: SageMaker verifies that the endpoint exists in the "
              "schedule's account", on=("create", "update")),
-        Rule(_schedule, "ScheduleConfig: NOW or a cron expression; with NOW both DataAnalysisStartTime and "
-             "DataAnalysisEndTime; a window of at most 24 hours", on=("create", "update"),
+        Rule(_schedule, "ScheduleConfig: NOW or a cron expression (EventBridge's cron syntax); with NOW both "
+             "DataAnalysisStartTime and DataAnalysisEndTime; a window of at most 24 hours; offsets of at most 15 "
+             "characters (AWS CloudFormation's ScheduleConfig)", on=("create", "update"),
              claims=("must not precede the end time that you specify by more than 24 hours",
                      "must not follow the start time that you specify by more than 24 hours")),
         Rule(_runtime, "MonitoringStoppingCondition.MaxRuntimeInSeconds", on=("create", "update"),
@@ -310,6 +328,7 @@ class MonitoringSchedules(Backend):
             expression = _expression(document)
             if expression.once:
                 document["_next_due"] = None
+                document[ONCE_RAN] = True
                 self.run(document, due, ctx)
             elif ctx.state.config.transitions == "seconds":
                 runs = [due, *expression.runs(due, ctx.now)]
@@ -332,11 +351,31 @@ class MonitoringSchedules(Backend):
         if schedule_config.get("DataAnalysisStartTime") and schedule_config.get("DataAnalysisEndTime"):
             window = (scheduled + schedule_expressions.duration(schedule_config["DataAnalysisStartTime"]),
                       scheduled + schedule_expressions.duration(schedule_config["DataAnalysisEndTime"]))
-        record = monitoring_executions.start(job, document, scheduled, window, ctx)
+        record = monitoring_executions.start(job, document, scheduled, window, ctx,
+                                             exit_message=document.pop(VIOLATIONS_NEXT, None))
         record["_seq"] = len(self.executions)
         self.executions[record["ProcessingJobArn"]] = record
         document.setdefault("_executions", []).append(record["ProcessingJobArn"])
         return str(record["ProcessingJobArn"])
+
+    def complete_with_violations(self, arn: str, violations: int, ctx: Context) -> None:
+        """`mock.complete_with_violations`: the next execution of the schedule `arn` names, or the
+        execution whose processing job it names, completes with `violations` violations."""
+        message = monitoring_executions.violations_message(violations)
+        if arns.kind(arn) == KIND:
+            self.schedules.require(ctx, arn)[VIOLATIONS_NEXT] = message
+            return
+        record = self.executions.get(arn)
+        job = ctx.store.table(monitoring_executions.PROCESSING).find(ctx, arn)
+        if record is None or job is None:
+            raise ValueError(f"{arn} is not a monitoring execution's processing job: give a monitoring schedule's ARN "
+                             "or the ProcessingJobArn of one of its executions")
+        monitoring_executions.plan_exit(job, message)
+        schedule = self.schedules.find(ctx, record["_schedule"])
+        if schedule is None or (schedule.get("_executions") or [None])[-1] != arn:
+            monitoring_executions.refresh(record, ctx)  # the latest one the schedule's catch-up reads again
+        if schedule is not None:
+            self.catch_up(schedule, ctx)
 
     def _records(self, document: Document) -> list[Document]:
         return [self.executions[arn] for arn in document.get("_executions") or () if arn in self.executions]

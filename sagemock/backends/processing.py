@@ -40,7 +40,8 @@ MESSAGES = {"InProgress": "Processing job in progress", "Completed": "Processing
 
 
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
-    """Start and end times, the trial component, and the outputs a completed job wrote."""
+    """Start and end times, the trial component, the outputs a completed job wrote, and the exit
+    message its container leaves if one was planned (`job_tracking.EXIT_MESSAGE`)."""
     if status == "InProgress":
         document.setdefault("ProcessingStartTime", now)
         cluster = document["ProcessingResources"]["ClusterConfig"]
@@ -50,6 +51,8 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
             cluster["SelectedInstanceCount"] = preferences[0].get("InstanceCount", cluster.get("InstanceCount"))
     if status in job_tracking.TERMINAL:
         document["ProcessingEndTime"] = now
+    if status == "Completed" and document.get(job_tracking.EXIT_MESSAGE):
+        document["ExitMessage"] = document[job_tracking.EXIT_MESSAGE]  # planned (a monitoring execution's)
     component = job_tracking.follow(store, document.get("_component"), status, MESSAGES.get(status, ""),
                                     document.get("ProcessingStartTime"), now)
     if component is not None and status == "Completed":

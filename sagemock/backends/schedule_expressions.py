@@ -8,11 +8,17 @@ other six-field cron expressions as well (AWS's SageMaker controller for Kuberne
 to `cron(0 * * * ? *)` in its end-to-end test and sees it Scheduled), so any expression in the
 EventBridge cron syntax is read here: minutes, hours, day of month, month, day of week, year; with
 `*`, `?`, values, ranges, steps and lists (the `L`, `W` and `#` forms are refused as unsupported).
+EventBridge's rules hold: `?` belongs to the two day fields only, and "You can't specify the
+Day-of-month and Day-of-week fields in the same cron expression. If you specify a value or a *
+(asterisk) in one of the fields, you must use a ? (question mark) in the other" (EventBridge User
+Guide, "Cron expressions reference"). Numbers are ASCII digits: Python's `int()` would also take
+`1_000` and other scripts' digits (`١`), which no cron reader does.
 In the hours field a step from a single hour goes round the clock, as the reference reads it: "Every
 12 hours, starting at 5pm UTC: cron(0 17/12 ? * * *)" runs at 17:00 and 05:00.
 
 DataAnalysisStartTime and DataAnalysisEndTime are ISO 8601 durations ("-PT5H"): offsets from the
-time a run is scheduled.
+time a run is scheduled. Their digits are ASCII too, and an offset is at most `MAX_OFFSET` long: a
+window further away than that is not a time a run could analyse (nor one a datetime can hold).
 """
 from __future__ import annotations
 
@@ -31,9 +37,16 @@ _DAYS = {name: number for number, name in enumerate(("SUN", "MON", "TUE", "WED",
 #: (lowest, highest, names) of each field, in the order the expression gives them.
 _FIELDS: tuple[tuple[int, int, dict[str, int]], ...] = (
     (0, 59, {}), (0, 23, {}), (1, 31, {}), (1, 12, _MONTHS), (1, 7, _DAYS), (1970, 2199, {}))
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 #: How far ahead a run is looked for: an expression that names no day in this span never runs.
 _HORIZON_DAYS = 366 * 8
-_DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_DURATION = re.compile(r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?", re.ASCII)
+#: The longest offset a window takes (AWS states none beyond the member's 15 characters; see
+#: docs/monitoring.md): 100 years either way keeps every window of every run, up to the last year a
+#: cron expression names (2199), within the years a datetime holds.
+MAX_OFFSET = _dt.timedelta(days=36_525)
+#: The two day fields (day of month, day of week), by their index among the six.
+_DAY_FIELDS = (2, 4)
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,12 @@ def parse(text: str) -> Expression:
     if len(parts) != 6:
         raise ValueError(f"a cron expression has six fields (minutes, hours, day of month, month, day of week, "
                          f"year); {text} has {len(parts)}")
+    for index, part in enumerate(parts):
+        if "?" in part and index not in _DAY_FIELDS:
+            raise ValueError(f"? is a wildcard of the day-of-month and day-of-week fields only, not of {part!r}")
+    if "?" not in (parts[2], parts[4]):
+        raise ValueError("you can't specify the day-of-month and day-of-week fields in the same cron expression: "
+                         "if you specify a value or a * in one of them, you must use a ? in the other")
     values = [_field(part, *limits) for part, limits in zip(parts, _FIELDS, strict=True)]
     minutes, hours = values[0], _round_the_clock(parts[1]) or values[1]
     return Expression(text, minutes=minutes or frozenset(range(60)), hours=hours or frozenset(range(24)),
@@ -140,7 +159,7 @@ def _field(text: str, low: int, high: int, names: dict[str, int]) -> frozenset[i
 def _round_the_clock(text: str) -> frozenset[int] | None:
     """The hours of `start/step` when the step divides the day: every `step` hours from `start`, round
     the clock (`17/12` is 17:00 and 05:00); None for any other hours field."""
-    found = re.fullmatch(r"(\d+)/(\d+)", text)
+    found = re.fullmatch(r"(\d+)/(\d+)", text, re.ASCII)
     if found is None:
         return None
     start, step = int(found.group(1)), int(found.group(2))
@@ -150,18 +169,22 @@ def _round_the_clock(text: str) -> frozenset[int] | None:
 
 
 def _number(text: str, low: int, high: int, names: dict[str, int]) -> int:
-    value = names.get(text) if text in names else (int(text) if text.isdigit() else None)
+    value = names.get(text) if text in names else (int(text) if _ASCII_DIGITS.fullmatch(text) else None)
     if value is None or not low <= value <= high:
         raise ValueError(f"{text!r} is not a value of a cron field that runs from {low} to {high}")
     return value
 
 
 def duration(text: str) -> _dt.timedelta:
-    """An ISO 8601 duration with an optional sign ("-PT5H", "-P1D"); ValueError if `text` is not one."""
+    """An ISO 8601 duration with an optional sign ("-PT5H", "-P1D"), at most MAX_OFFSET long;
+    ValueError, saying why, if `text` is not one."""
     found = _DURATION.fullmatch(text.strip())
     if found is None or not any(found.groups()[1:]):
         raise ValueError(f"{text!r} is not an ISO 8601 duration such as -PT1H")
-    sign, weeks, days, hours, minutes, seconds = found.groups()
-    span = _dt.timedelta(weeks=int(weeks or 0), days=int(days or 0), hours=int(hours or 0),
-                         minutes=int(minutes or 0), seconds=int(seconds or 0))
+    sign, *counts = found.groups()
+    # Seconds in each unit, summed as integers: a count too large for a timedelta is refused, not raised.
+    seconds = sum(int(count or 0) * unit for count, unit in zip(counts, (604_800, 86_400, 3_600, 60, 1), strict=True))
+    if seconds > MAX_OFFSET.total_seconds():
+        raise ValueError(f"{text!r} is longer than the {MAX_OFFSET.days} days (100 years) an offset may be")
+    span = _dt.timedelta(seconds=seconds)
     return -span if sign == "-" else span

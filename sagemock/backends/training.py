@@ -44,6 +44,7 @@ The choices where AWS is silent are listed in docs/training.md.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from typing import Any
 
@@ -381,7 +382,10 @@ class Training(Backend):
         """The final values of the job's metrics (`FinalMetricDataList`), mirrored on its trial component.
 
         A job that declares metric definitions (its own or its algorithm's) may report only
-        those; one that declares none runs a built-in algorithm, which emits its own metrics.
+        those; one that declares none runs a built-in algorithm, which emits its own metrics. A value
+        that is not finite (NaN, infinity: what a diverging job prints) is not recorded: SageMaker's
+        metrics go through CloudWatch, where "special values (for example, NaN, +Infinity,
+        -Infinity) are not supported" (MetricDatum.Value).
         """
         if "TrainingJobArn" not in document:
             raise ValueError(f"{document.get('_arn', 'that resource')} is not a training job: only a training job "
@@ -391,6 +395,7 @@ class Training(Backend):
         if unknown:
             raise ValueError(f"training job {document['TrainingJobName']} declares no metric definition for "
                              f"{', '.join(unknown)}; its MetricDefinitions name {', '.join(sorted(declared))}")
+        metrics = {name: value for name, value in metrics.items() if math.isfinite(float(value))}
         final = {item["MetricName"]: item for item in document.get("FinalMetricDataList") or []}
         for name, value in metrics.items():
             final[name] = {"MetricName": name, "Value": float(value), "Timestamp": now}

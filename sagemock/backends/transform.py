@@ -40,6 +40,8 @@ MODIFIED = "_LastModifiedTime"
 #: times it. TransformResources.InstanceCount: "The default value is 1, and the maximum is 100."
 PAYLOAD_LIMIT_MB = 100
 INSTANCE_LIMIT = 100
+#: The members those limits bound, refused in the input validator's words (`Rule.refuses`).
+PAYLOAD, INSTANCES = "MaxPayloadInMB", "TransformResources.InstanceCount"
 #: The trial component's input and output artifact names, as a transform job's component shows them.
 INPUT_ARTIFACT = "SageMaker.TransformInput"
 OUTPUT_ARTIFACT = "SageMaker.TransformOutput"
@@ -91,8 +93,8 @@ def _payload(params: Params, ctx: Context) -> None:
     both are given."""
     payload, concurrent = params.get("MaxPayloadInMB"), params.get("MaxConcurrentTransforms")
     if payload is not None and payload > PAYLOAD_LIMIT_MB:
-        raise ValidationError(validate.message([("maxPayloadInMB", payload, "Member must have value less than or "
-                                                 f"equal to {PAYLOAD_LIMIT_MB}")]))
+        raise ValidationError(validate.message([(validate.request_path(PAYLOAD), payload, "Member must have value "
+                                                 f"less than or equal to {PAYLOAD_LIMIT_MB}")]))
     if payload is not None and concurrent is not None and payload * concurrent > PAYLOAD_LIMIT_MB:
         raise ValidationError(f"MaxConcurrentTransforms * MaxPayloadInMB ({concurrent} * {payload} = "
                               f"{concurrent * payload} MB) cannot exceed {PAYLOAD_LIMIT_MB} MB.")
@@ -102,7 +104,7 @@ def _instances(params: Params, ctx: Context) -> None:
     """TransformResources.InstanceCount is at most 100 ("the maximum is 100")."""
     count = params["TransformResources"]["InstanceCount"]
     if count > INSTANCE_LIMIT:
-        raise ValidationError(validate.message([("transformResources.instanceCount", count, "Member must have "
+        raise ValidationError(validate.message([(validate.request_path(INSTANCES), count, "Member must have "
                                                  f"value less than or equal to {INSTANCE_LIMIT}")]))
 
 
@@ -183,8 +185,10 @@ TRANSFORM_JOB = Resource(
              ("ModelName must be the name of an existing",)),
         Rule(_payload, "CreateTransformJob.MaxPayloadInMB",
              ("MaxPayloadInMB cannot be greater than 100 MB",
-              "the value of (MaxConcurrentTransforms * MaxPayloadInMB) also cannot exceed 100 MB")),
-        Rule(_instances, "TransformResources.InstanceCount: 'The default value is 1, and the maximum is 100.'"),
+              "the value of (MaxConcurrentTransforms * MaxPayloadInMB) also cannot exceed 100 MB"),
+             refuses=(PAYLOAD,)),
+        Rule(_instances, "TransformResources.InstanceCount: 'The default value is 1, and the maximum is 100.'",
+             refuses=(INSTANCES,)),
         Rule(_filters, "DataProcessing filters: aws/aws-sdk#184 (AWS's answer 'Invalid OutputFilter: ... Unexpected "
              "\"_\" in JsonPath. Supported operators for \"application/jsonlines\" are [...]', and the SageMaker "
              "team: only the operators of the Developer Guide's table are supported); the guide: '$' is "

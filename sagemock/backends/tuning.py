@@ -258,7 +258,8 @@ def _check_resources(definition: Mapping[str, Any], where: str) -> None:
 
 def _check_strategy(params: Params, ctx: Context) -> None:
     """StrategyConfig with Hyperband only, early stopping off with Hyperband, and Hyperband's
-    MaxResource given or inferred from the static hyperparameters."""
+    MaxResource given or inferred from the static hyperparameters: a whole number from 1 to 20,000,
+    not below MinResource."""
     config = params["HyperParameterTuningJobConfig"]
     strategy = config["Strategy"]
     if config.get("StrategyConfig") and strategy != "Hyperband":
@@ -271,16 +272,33 @@ def _check_strategy(params: Params, ctx: Context) -> None:
                               "internal early stopping mechanism.")
     hyperband = (config.get("StrategyConfig") or {}).get("HyperbandStrategyConfig") or {}
     if hyperband.get("MaxResource") is not None:
-        most = _hyperband_most()
-        if hyperband["MaxResource"] > most:
-            raise ValidationError(f"HyperbandStrategyConfig.MaxResource {hyperband['MaxResource']} is more than the "
-                                  f"maximum of {most} epochs.")
+        _check_max_resource(hyperband["MaxResource"], hyperband, "HyperbandStrategyConfig.MaxResource")
         return
     for found in definitions(params):
         static = found.definition.get("StaticHyperParameters") or {}
-        if not any(name in static for name in _hyperband_keys()):
+        key = next((name for name in _hyperband_keys() if name in static), None)
+        if key is None:
             raise ValidationError("HyperbandStrategyConfig.MaxResource is not given and cannot be inferred: none of "
                                   f"{', '.join(_hyperband_keys())} is a static hyperparameter.")
+        # MaxResource is an Integer: a static value that is not a whole number infers none.
+        if not re.fullmatch(r"[0-9]+", static[key]):
+            raise ValidationError(f"HyperbandStrategyConfig.MaxResource is not given and cannot be inferred: the "
+                                  f"static hyperparameter {key} is {static[key]!r}, not a whole number of epochs.")
+        _check_max_resource(int(static[key]), hyperband,
+                            f"HyperbandStrategyConfig.MaxResource (inferred from the static hyperparameter {key})")
+
+
+def _check_max_resource(value: int, hyperband: Mapping[str, Any], what: str) -> None:
+    """MaxResource, given or inferred: at least 1 (its range), at most the maximum the model states,
+    and not below MinResource (the fewest resources a job may use cannot exceed the most)."""
+    most = _hyperband_most()
+    if value > most:
+        raise ValidationError(f"{what} {value} is more than the maximum of {most} epochs.")
+    if value < 1:
+        raise ValidationError(f"{what} {value} is less than the minimum of 1.")
+    least = hyperband.get("MinResource")
+    if least is not None and least > value:
+        raise ValidationError(f"HyperbandStrategyConfig.MinResource {least} is more than {what} {value}.")
 
 
 def _hyperband_doc() -> str:
@@ -697,7 +715,8 @@ class Child:
         #: The final value of its objective metric, if the training job reported one.
         self.value: float | None = None
         for item in document.get("FinalMetricDataList") or ():
-            if item["MetricName"] == definition.metric:
+            # A value that is not finite is no objective (CloudWatch supports no NaN or infinity).
+            if item["MetricName"] == definition.metric and math.isfinite(float(item["Value"])):
                 self.value = float(item["Value"])
         self.objective_status = ("Pending" if self.status in RUNNING else
                                  "Failed" if self.status == "Failed" or self.value is None else "Succeeded")

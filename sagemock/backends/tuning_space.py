@@ -17,6 +17,8 @@ Hyperparameter Tuning Works" in the Developer Guide, the API reference of the ra
 * Grid search: "Only categorical parameters are supported when using the grid search strategy";
   the number of training jobs "will be automatically calculated to be the total number of distinct
   categorical combinations possible".
+* A categorical value given twice is one category: "the total number of distinct categorical
+  combinations" counts it once, and a draw takes it no more often than the others.
 * "You can define up to 30 total (categorical + integer + continuous) tunable hyperparameters to
   search over" (the model's list maximum, read from it).
 
@@ -85,6 +87,9 @@ def _between(low: float, high: float, share: float) -> float:
 
 @dataclass(frozen=True)
 class Categorical:
+    """A categorical range: its distinct values, in the order first given (AWS states no rule against
+    a value given twice; it is one category, so one combination and one draw's worth)."""
+
     name: str
     values: tuple[str, ...]
 
@@ -106,7 +111,7 @@ class Space:
         for member, kind in KINDS[:2]:
             for item in ranges.get(member) or ():
                 numeric.append(_numeric(item, kind, f"{where}.{member}"))
-        categorical = tuple(Categorical(item["Name"], tuple(item["Values"]))
+        categorical = tuple(Categorical(item["Name"], tuple(dict.fromkeys(item["Values"])))
                             for item in ranges.get("CategoricalParameterRanges") or ())
         auto = tuple((item["Name"], item["ValueHint"]) for item in ranges.get("AutoParameters") or ())
         space = cls(tuple(numeric), categorical, auto)
@@ -212,7 +217,11 @@ def _numeric(item: Mapping[str, Any], kind: str, where: str) -> Numeric:
 
 
 def _number(text: str, integer: bool, where: str) -> int | float:
+    """A range's bound. Python's int() and float() also read `1_000` and other scripts' digits
+    (`١`), which are no numbers a tuning job's hyperparameters take: only ASCII is read."""
     try:
+        if "_" in text or not text.isascii():
+            raise ValueError(text)
         value: int | float = int(text) if integer else float(text)
     except ValueError:
         raise ValidationError(f"{where} {text!r} is not {'an integer' if integer else 'a number'}.") from None

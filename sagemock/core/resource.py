@@ -72,6 +72,31 @@ class BindingError(RuntimeError):
     """The model does not fit a declaration in a way the engine refuses to guess at."""
 
 
+def _has_member(shape: Shape | None, dotted: str) -> bool:
+    """Whether a structure takes the member at a dotted path (`TransformResources.InstanceCount`)."""
+    for member in dotted.split("."):
+        if shape is None or shape.type_name != "structure" or member not in shape.members:
+            return False
+        shape = shape.members[member]
+    return True
+
+
+def prose_limits() -> set[tuple[str, str]]:
+    """(operation, member path as the input validator names it) for every limit a declared rule
+    refuses in the validator's words (`Rule.refuses`): refusals a request valid by the model's
+    shapes can meet."""
+    from .validate import request_path
+
+    found: set[tuple[str, str]] = set()
+    for resource in RESOURCES.values():
+        for rule in resource.rules:
+            for verb in rule.on if rule.refuses else ():
+                operation = resource.bound.operations.get(verb.capitalize())
+                if operation is not None:
+                    found.update((operation, request_path(path)) for path in rule.refuses)
+    return found
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule AWS states in words: the check that enforces it, and where AWS says it.
@@ -85,6 +110,11 @@ class Rule:
     #: The operations the rule applies to ("create", "update", "delete"): AWS states some rules of
     #: a Create request for its Update too, and some refusals of a Delete by what else holds.
     on: tuple[str, ...] = ("create",)
+    #: Request members (dotted paths: `TransformResources.InstanceCount`) whose limit AWS states in
+    #: prose, not in the model's constraints, and answers in the input validator's words ("Value '101'
+    #: at 'transformResources.instanceCount' failed to satisfy constraint: ..."), as this rule does.
+    #: A request valid by the model's shapes may break them (the fuzz tests read them: `prose_limits`).
+    refuses: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -264,6 +294,14 @@ class Bound:
         for rule_member, _kind in resource.references.items():
             if create is None or rule_member not in service.operation(create).input_shape.members:
                 raise BindingError(f"{noun}: references name {rule_member}, which Create{noun} does not take")
+        for rule in resource.rules:
+            for verb in rule.on if rule.refuses else ():
+                operation = operations.get(verb.capitalize())
+                missing = [path for path in rule.refuses
+                           if operation is None or not _has_member(service.operation(operation).input_shape, path)]
+                if missing:
+                    raise BindingError(f"{noun}: a rule refuses {', '.join(missing)}, which {operation or verb} does "
+                                       "not take")
         return bound
 
     @staticmethod

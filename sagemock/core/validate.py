@@ -73,6 +73,15 @@ def member_path(parent: str, member: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
+def request_path(dotted: str) -> str:
+    """A request member's dotted path (`TransformResources.InstanceCount`) as this validator's
+    messages name it (`transformResources.instanceCount`)."""
+    path = ""
+    for member in dotted.split("."):
+        path = member_path(path, member)
+    return path
+
+
 def _accept(value: Any, path: str, problems: Problems) -> Any:
     return value
 

@@ -520,3 +520,171 @@ def test_search_finds_an_endpoint_by_the_schedules_that_monitor_it(sagemaker_cli
     again = sagemaker_client.search(Resource="Endpoint", SearchExpression={"Filters": [
         {"Name": "MonitoringSchedules.MonitoringScheduleName", "Operator": "Equals", "Value": "churn-monitor"}]})
     assert again["Results"] == []
+# -- offsets, cron syntax, NOW and executions that find violations ------------------------------------
+
+def window(start, end, expression="NOW"):
+    return named(expression=expression, DataAnalysisStartTime=start, DataAnalysisEndTime=end)
+
+
+@pytest.mark.parametrize(("expression", "start", "end", "words"), [
+    ("NOW", "-PT99999999999999999999H", "-PT1H", "longer than the 15 characters"),
+    ("NOW", "-PT1H", "-PT99999999999999999999H", "longer than the 15 characters"),
+    ("NOW", "-P9999999999W", "-PT1H", "longer than the 36525 days (100 years)"),
+    ("NOW", "-P99999999D", "-P99999999D", "longer than the 36525 days (100 years)"),
+    (HOURLY, "-P99999999D", "-P99999999D", "longer than the 36525 days (100 years)"),
+    (HOURLY, "-P36526D", "-P36525D", "longer than the 36525 days (100 years)"),
+    ("NOW", "-PT\u0661H", "-PT0H", "not an ISO 8601 duration"),  # ARABIC-INDIC DIGIT ONE
+])
+def test_an_offset_no_run_could_analyse_is_refused_and_nothing_is_made(sagemaker_client, expression, start, end,
+                                                                         words):
+    endpoint(sagemaker_client)
+    data_quality(sagemaker_client)
+    with pytest.raises(ClientError) as refused:
+        schedule(sagemaker_client, config=window(start, end, expression))
+    assert error_of(refused)[0] == "ValidationException"
+    assert words in error_of(refused)[1]
+    assert sagemaker_client.list_monitoring_schedules()["MonitoringScheduleSummaries"] == []
+    assert executions(sagemaker_client) == []
+
+
+def test_an_update_to_an_offset_no_run_could_analyse_changes_nothing(sagemaker_client):
+    monitored(sagemaker_client)
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.update_monitoring_schedule(MonitoringScheduleName="churn-monitor",
+                                                    MonitoringScheduleConfig=window("-P99999999D", "-P99999999D",
+                                                                                    HOURLY))
+    assert error_of(refused)[0] == "ValidationException"
+    assert describe(sagemaker_client)["MonitoringScheduleConfig"]["ScheduleConfig"] == {"ScheduleExpression": HOURLY}
+
+
+@pytest.mark.sagemock(transitions="seconds")
+def test_the_longest_offset_accepted_runs_and_reads_back(sagemaker_client, sagemaker_mock):
+    with freeze_time("2024-05-01 08:25:00") as clock:
+        endpoint(sagemaker_client)
+        data_quality(sagemaker_client)
+        arn = schedule(sagemaker_client, config=window("-P36525D", "-P36524D", HOURLY))
+        clock.tick(dt.timedelta(hours=2))
+        assert describe(sagemaker_client)["MonitoringScheduleStatus"] == "Scheduled"
+        job_arn = sagemaker_mock.run_monitoring_schedule(arn)
+        job = sagemaker_client.describe_processing_job(ProcessingJobName=job_arn.rsplit("/")[-1])
+        assert (job["Environment"]["start_time"], job["Environment"]["end_time"]) == \
+            ("1924-05-01T10:25:00Z", "1924-05-02T10:25:00Z")
+        assert len(executions(sagemaker_client)) == 3  # 09:00, 10:00 and the run asked for
+
+
+@pytest.mark.parametrize(("expression", "words"), [
+    ("cron(0 \u0661 ? * * *)", "is not a value of a cron field"),  # an Arabic-Indic digit
+    ("cron(0 1_0 ? * * *)", "is not a value of a cron field"),  # int() would read 10
+    ("cron(0 0/1_2 ? * * *)", "is not a value of a cron field"),
+    ("cron(0 0 * * * *)", "you must use a ? in the other"),
+    ("cron(0 0 1 * MON *)", "you must use a ? in the other"),
+    ("cron(? 0 ? * * *)", "? is a wildcard of the day-of-month and day-of-week fields only"),
+])
+def test_cron_expressions_follow_eventbridges_syntax(sagemaker_client, expression, words):
+    endpoint(sagemaker_client)
+    data_quality(sagemaker_client)
+    with pytest.raises(ClientError) as refused:
+        schedule(sagemaker_client, config=named(expression=expression))
+    assert error_of(refused)[0] == "ValidationException"
+    assert words in error_of(refused)[1]
+
+
+@pytest.mark.parametrize("expression", ["cron(0 0 * * ? *)", "cron(0 0 ? * MON-FRI *)", "cron(0 0 ? * ? *)"])
+def test_cron_expressions_with_a_question_mark_in_a_day_field_are_accepted(sagemaker_client, expression):
+    endpoint(sagemaker_client)
+    data_quality(sagemaker_client)
+    schedule(sagemaker_client, config=named(expression=expression))
+    assert describe(sagemaker_client)["MonitoringScheduleStatus"] == "Scheduled"
+
+
+def test_a_now_schedule_runs_again_after_an_update_not_after_a_start(sagemaker_client, sagemaker_mock):
+    endpoint(sagemaker_client)
+    data_quality(sagemaker_client)
+    arn = schedule(sagemaker_client, config=window("-PT2H", "-PT1H"))
+    assert len(executions(sagemaker_client)) == 1
+    sagemaker_client.stop_monitoring_schedule(MonitoringScheduleName="churn-monitor")
+    sagemaker_client.start_monitoring_schedule(MonitoringScheduleName="churn-monitor")
+    assert len(executions(sagemaker_client)) == 1  # "one time, without recurring"
+    sagemaker_client.update_monitoring_schedule(MonitoringScheduleName="churn-monitor",
+                                                MonitoringScheduleConfig=window("-PT3H", "-PT2H"))
+    assert len(executions(sagemaker_client)) == 2  # the new configuration's one run
+    sagemaker_mock.run_monitoring_schedule(arn)  # asked for: runs whatever the expression
+    assert len(executions(sagemaker_client)) == 3
+
+
+def test_the_next_execution_of_a_schedule_can_complete_with_violations(sagemaker_client, sagemaker_mock):
+    arn = monitored(sagemaker_client)
+    sagemaker_mock.complete_with_violations(arn, violations=60)
+    found = sagemaker_mock.run_monitoring_schedule(arn)
+    clean = sagemaker_mock.run_monitoring_schedule(arn)  # the plan was for one execution
+    job = sagemaker_client.describe_processing_job(ProcessingJobName=found.rsplit("/")[-1])
+    assert (job["ProcessingJobStatus"], job["ExitMessage"]) == (
+        "Completed", "CompletedWithViolations: Job completed successfully with 60 violations.")
+    statuses = {e["ProcessingJobArn"]: e["MonitoringExecutionStatus"] for e in executions(sagemaker_client)}
+    assert statuses == {found: "CompletedWithViolations", clean: "Completed"}
+    assert [e["ProcessingJobArn"] for e in executions(sagemaker_client, StatusEquals="CompletedWithViolations")] == \
+        [found]
+    sagemaker_mock.complete_with_violations(arn)
+    sagemaker_mock.run_monitoring_schedule(arn)
+    last = describe(sagemaker_client)["LastMonitoringExecutionSummary"]
+    assert last["MonitoringExecutionStatus"] == "CompletedWithViolations"
+    # An execution that finds violations counts against the default alert as a failure does.
+    [alert] = sagemaker_client.list_monitoring_alerts(MonitoringScheduleName="churn-monitor")["MonitoringAlertSummaries"]
+    assert alert["AlertStatus"] == "InAlert"
+
+
+def test_a_given_execution_can_complete_with_violations(sagemaker_client, sagemaker_mock):
+    arn = monitored(sagemaker_client)
+    first = sagemaker_mock.run_monitoring_schedule(arn)
+    second = sagemaker_mock.run_monitoring_schedule(arn)
+    sagemaker_mock.complete_with_violations(first, violations=3)
+    statuses = {e["ProcessingJobArn"]: e["MonitoringExecutionStatus"] for e in executions(sagemaker_client)}
+    assert statuses == {first: "CompletedWithViolations", second: "Completed"}
+    job = sagemaker_client.describe_processing_job(ProcessingJobName=first.rsplit("/")[-1])
+    assert job["ExitMessage"] == "CompletedWithViolations: Job completed successfully with 3 violations."
+    sagemaker_mock.complete_with_violations(second)
+    assert describe(sagemaker_client)["LastMonitoringExecutionSummary"]["MonitoringExecutionStatus"] == \
+        "CompletedWithViolations"
+
+
+@pytest.mark.sagemock(transitions="seconds")
+def test_violations_are_reported_when_a_running_execution_completes(sagemaker_client, sagemaker_mock):
+    with freeze_time("2024-05-01 08:25:00") as clock:
+        arn = monitored(sagemaker_client)
+        clock.tick(dt.timedelta(seconds=5))
+        sagemaker_mock.complete_with_violations(arn, violations=2)
+        job_arn = sagemaker_mock.run_monitoring_schedule(arn)
+        job = sagemaker_client.describe_processing_job(ProcessingJobName=job_arn.rsplit("/")[-1])
+        assert job["ProcessingJobStatus"] == "InProgress" and "ExitMessage" not in job
+        assert executions(sagemaker_client)[0]["MonitoringExecutionStatus"] == "InProgress"
+        clock.tick(dt.timedelta(minutes=5))
+        job = sagemaker_client.describe_processing_job(ProcessingJobName=job_arn.rsplit("/")[-1])
+        assert job["ExitMessage"] == "CompletedWithViolations: Job completed successfully with 2 violations."
+        assert executions(sagemaker_client)[0]["MonitoringExecutionStatus"] == "CompletedWithViolations"
+
+
+def test_only_an_execution_that_completes_finds_violations(sagemaker_client, sagemaker_mock):
+    arn = monitored(sagemaker_client)
+    sagemaker_mock.fail_next("processing-job", "ClientError: no permission to read the captured data")
+    failed = sagemaker_mock.run_monitoring_schedule(arn)
+    with pytest.raises(ValueError, match="is Failed"):
+        sagemaker_mock.complete_with_violations(failed)
+    with pytest.raises(ValueError, match="at least 1"):
+        sagemaker_mock.complete_with_violations(arn, violations=0)
+    with pytest.raises(ValueError, match="not a monitoring schedule or processing job ARN"):
+        sagemaker_mock.complete_with_violations(ROLE)
+    sagemaker_client.create_processing_job(
+        ProcessingJobName="not-monitoring", RoleArn=ROLE, AppSpecification={"ImageUri": ANALYZER},
+        ProcessingResources=RESOURCES)
+    plain = sagemaker_client.describe_processing_job(ProcessingJobName="not-monitoring")["ProcessingJobArn"]
+    with pytest.raises(ValueError, match="not a monitoring execution"):
+        sagemaker_mock.complete_with_violations(plain)
+    assert [e["MonitoringExecutionStatus"] for e in executions(sagemaker_client)] == ["Failed"]
+
+
+def test_a_planned_violation_survives_a_snapshot(sagemaker_client, sagemaker_mock):
+    arn = monitored(sagemaker_client)
+    sagemaker_mock.complete_with_violations(arn, violations=5)
+    sagemaker_mock.restore(sagemaker_mock.snapshot())
+    sagemaker_mock.run_monitoring_schedule(arn)
+    assert [e["MonitoringExecutionStatus"] for e in executions(sagemaker_client)] == ["CompletedWithViolations"]

@@ -728,3 +728,90 @@ def test_concurrent_tuning_jobs_lose_nothing(sagemaker_mock):
     assert len(client.list_hyper_parameter_tuning_jobs(MaxResults=100)["HyperParameterTuningJobSummaries"]) == 8
     jobs = client.get_paginator("list_training_jobs").paginate().build_full_result()["TrainingJobSummaries"]
     assert len(jobs) == 24
+
+
+# -- categorical values given twice, Hyperband's inferred MaxResource, metrics that are no number ----
+
+REPEATED = {"CategoricalParameterRanges": [{"Name": "booster", "Values": ["gbtree", "gbtree", "dart"]}]}
+
+
+def test_a_categorical_value_given_twice_is_one_category_for_grid(sagemaker_client):
+    code, message = refused(create, sagemaker_client, tuning=config("Grid", jobs=3, ranges=REPEATED))
+    assert "should equal the total number of distinct categorical combinations possible (2)" in message
+    create(sagemaker_client, tuning=config("Grid", jobs=None, ranges=REPEATED))
+    described = describe(sagemaker_client)
+    assert described["HyperParameterTuningJobConfig"]["ResourceLimits"]["MaxNumberOfTrainingJobs"] == 2
+    assert described["HyperParameterTuningJobConfig"]["ParameterRanges"]["CategoricalParameterRanges"] == \
+        REPEATED["CategoricalParameterRanges"]  # answered as given
+    assert sorted(s["TunedHyperParameters"]["booster"] for s in children(sagemaker_client)) == ["dart", "gbtree"]
+
+
+def test_a_categorical_value_given_twice_is_one_combination_for_random(sagemaker_client):
+    code, message = refused(create, sagemaker_client, tuning=config(jobs=3, ranges=REPEATED))
+    assert code == "ValidationException" and "enough combinations" in message
+    create(sagemaker_client, tuning=config(jobs=2, ranges=REPEATED))
+    assert sorted(s["TunedHyperParameters"]["booster"] for s in children(sagemaker_client)) == ["dart", "gbtree"]
+
+
+@pytest.mark.parametrize("static, hyperband, words", [
+    ({"epochs": "abc"}, {}, "the static hyperparameter epochs is 'abc', not a whole number"),
+    ({"num_epochs": "2.5"}, {}, "the static hyperparameter num_epochs is '2.5', not a whole number"),
+    ({"epochs": "30000"}, {}, "(inferred from the static hyperparameter epochs) 30000 is more than the maximum of "
+                              "20000 epochs"),
+    ({"epochs": "0"}, {}, "0 is less than the minimum of 1"),
+    ({"epochs": "10"}, {"MinResource": 20}, "MinResource 20 is more than HyperbandStrategyConfig.MaxResource "
+                                            "(inferred from the static hyperparameter epochs) 10"),
+    ({}, {"MinResource": 20, "MaxResource": 10}, "MinResource 20 is more than HyperbandStrategyConfig.MaxResource 10"),
+])
+def test_hyperbands_max_resource_given_or_inferred_is_checked(sagemaker_client, static, hyperband, words):
+    strategy = {"StrategyConfig": {"HyperbandStrategyConfig": hyperband}} if hyperband else {}
+    code, message = refused(create, sagemaker_client, tuning=config("Hyperband", **strategy),
+                            training=definition(StaticHyperParameters=static))
+    assert code == "ValidationException" and words in message
+    assert sagemaker_client.list_hyper_parameter_tuning_jobs()["HyperParameterTuningJobSummaries"] == []
+    assert sagemaker_client.list_training_jobs()["TrainingJobSummaries"] == []
+
+
+def test_hyperband_infers_max_resource_from_the_first_key_the_model_lists(sagemaker_client):
+    create(sagemaker_client, tuning=config("Hyperband", StrategyConfig={"HyperbandStrategyConfig": {"MinResource": 5}}),
+           training=definition(StaticHyperParameters={"epochs": "20000", "num_epochs": "junk"}))
+    assert describe(sagemaker_client)["HyperParameterTuningJobStatus"] == "Completed"
+
+
+@pytest.mark.parametrize("objective, value", [("Maximize", float("nan")), ("Maximize", float("inf")),
+                                              ("Minimize", float("-inf")), ("Minimize", float("nan"))])
+def test_a_metric_that_is_no_finite_number_is_no_objective(sagemaker_client, sagemaker_mock, objective, value):
+    create(sagemaker_client, tuning=config(objective=objective))
+    first, second = children(sagemaker_client, SortBy="CreationTime")[:2]
+    report(sagemaker_mock, first, value)
+    report(sagemaker_mock, second, 0.5)
+    described = describe(sagemaker_client)
+    assert described["BestTrainingJob"]["TrainingJobName"] == second["TrainingJobName"]
+    assert described["BestTrainingJob"]["FinalHyperParameterTuningJobObjectiveMetric"]["Value"] == 0.5
+    assert described["ObjectiveStatusCounters"] == {"Succeeded": 1, "Pending": 0, "Failed": 3}
+    [listed] = [s for s in children(sagemaker_client) if s["TrainingJobName"] == first["TrainingJobName"]]
+    assert listed["ObjectiveStatus"] == "Failed" and "FinalHyperParameterTuningJobObjectiveMetric" not in listed
+    job = sagemaker_client.describe_training_job(TrainingJobName=first["TrainingJobName"])
+    assert job.get("FinalMetricDataList", []) == []  # CloudWatch records no NaN or infinity
+
+
+def test_a_metric_that_is_no_finite_number_keeps_the_last_finite_value(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client)
+    first = children(sagemaker_client, SortBy="CreationTime")[0]
+    report(sagemaker_mock, first, 0.8)
+    report(sagemaker_mock, first, float("nan"))
+    job = sagemaker_client.describe_training_job(TrainingJobName=first["TrainingJobName"])
+    assert [(m["MetricName"], m["Value"]) for m in job["FinalMetricDataList"]] == [(METRIC, 0.8)]
+    assert describe(sagemaker_client)["BestTrainingJob"]["TrainingJobName"] == first["TrainingJobName"]
+
+
+@pytest.mark.parametrize("ranges, words", [
+    ({"IntegerParameterRanges": [{"Name": "x", "MinValue": "1_000", "MaxValue": "2000"}]}, "'1_000' is not an integer"),
+    ({"IntegerParameterRanges": [{"Name": "x", "MinValue": "\u0661", "MaxValue": "5"}]}, "is not an integer"),
+    ({"ContinuousParameterRanges": [{"Name": "x", "MinValue": "0.1", "MaxValue": "1_0.5"}]}, "is not a number"),
+    ({"ContinuousParameterRanges": [{"Name": "x", "MinValue": "\u0660.5", "MaxValue": "1"}]}, "is not a number"),
+])
+def test_range_bounds_are_ascii_numbers_without_underscores(sagemaker_client, ranges, words):
+    code, message = refused(create, sagemaker_client, tuning=config(ranges=ranges))
+    assert code == "ValidationException" and words in message
+    assert sagemaker_client.list_training_jobs()["TrainingJobSummaries"] == []

@@ -20,6 +20,7 @@ CI runs the bounded `ci` profile; `HYPOTHESIS_PROFILE=long python -m pytest test
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -33,6 +34,7 @@ from hypothesis import strategies as st
 from sagemock import mock_sagemaker
 from sagemock.core import backend, idempotency, service, snapshot
 from sagemock.core.lifecycle import READING
+from sagemock.core.resource import prose_limits
 from sagemock.core.state import State
 from tests.fuzz import examples, world
 from tests.fuzz.conftest import selected
@@ -43,9 +45,15 @@ OPERATIONS = backend.implemented()
 SEED = 20240501
 #: The text of a refusal by the input-shape validator (a valid request must never get one).
 SCHEMA_REFUSAL = "failed to satisfy constraint: Member must"
-#: Limits the API reference states in prose, which AWS answers in the validator's words (and the
-#: model does not declare): (operation, the member's path as the message names it).
-PROSE_LIMITS = {("CreateTransformJob", "'maxPayloadInMB'"), ("CreateTransformJob", "'transformResources.instanceCount'")}
+
+
+@functools.cache
+def declared_prose_limits() -> frozenset[tuple[str, str]]:
+    """Limits the API reference states in prose, which AWS answers in the validator's words (and the
+    model does not declare): (operation, the member's path as the message names it), as the declared
+    rules that refuse them say (`Rule.refuses`)."""
+    backend.load_all()
+    return frozenset(prose_limits())
 
 
 class World:
@@ -135,7 +143,7 @@ def test_valid_requests_get_a_success_or_an_allowed_error(fuzz_world: World, ope
     OUTCOMES[operation][error is None] += 1
     if error is not None:
         message = error.response["Error"]["Message"]
-        if not any(where == operation and f"at {path} failed" in message for where, path in PROSE_LIMITS):
+        if not any(where == operation and f"at '{path}' failed" in message for where, path in declared_prose_limits()):
             assert SCHEMA_REFUSAL not in message, error.response["Error"]
 
 
