@@ -29,6 +29,7 @@ DOCS_PAGES: dict[str, str] = {
     "notebook-instance": "notebooks.md",
     "endpoint": "endpoints.md",
     "inference-component": "endpoints.md",
+    "mlflow-tracking-server": "mlflow.md",
     "training-job": "training.md",
     "processing-job": "processing.md",
     "transform-job": "transform.md",

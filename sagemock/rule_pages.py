@@ -22,6 +22,7 @@ RESOURCE_PAGES: dict[str, str] = {
     "FeatureGroup": "feature-store.md",
     "HyperParameterTuningJob": "tuning.md",
     "InferenceComponent": "endpoints.md",
+    "MlflowTrackingServer": "mlflow.md",
     "Model": "models-and-endpoint-configs.md",
     "ProcessingJob": "processing.md",
     "TransformJob": "transform.md",

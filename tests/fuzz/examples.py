@@ -215,6 +215,8 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListProjects": {},
         "UpdateProject": {"ProjectName": "fuzz-project", "ProjectDescription": "updated"},
         "DeleteProject": {"ProjectName": "fuzz-project"},
+        # -- MLflow (the declared tracking server "experiments", made by world.build_declared) ------------
+        "CreatePresignedMlflowTrackingServerUrl": {"TrackingServerName": "experiments", "ExpiresInSeconds": 60},
         # -- inference components (the declared example's "churn-ic", made by world.build_declared) -------
         "UpdateInferenceComponent": {"InferenceComponentName": "churn-ic", "RuntimeConfig": {"CopyCount": 2}},
         "UpdateInferenceComponentRuntimeConfig": {"InferenceComponentName": "churn-ic",
