@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 #: tests/test_generated.py.
 RESOURCE_PAGES: dict[str, str] = {
     "Algorithm": "registry.md",
+    "AutoMLJob": "automl.md",
     "EndpointConfig": "models-and-endpoint-configs.md",
     "FeatureGroup": "feature-store.md",
     "HyperParameterTuningJob": "tuning.md",
