@@ -34,6 +34,7 @@ DOCS_PAGES: dict[str, str] = {
     "processing-job": "processing.md",
     "transform-job": "transform.md",
     "hyper-parameter-tuning-job": "tuning.md",
+    "automl-job": "automl.md",
     "pipeline": "pipelines.md",
     "pipeline/execution": "pipelines.md",
     "pipeline/execution/step": "pipelines.md",

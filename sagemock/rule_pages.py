@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 RESOURCE_PAGES: dict[str, str] = {
     "Algorithm": "registry.md",
     "CodeRepository": "notebooks.md",
+    "AutoMLJob": "automl.md",
     "EndpointConfig": "models-and-endpoint-configs.md",
     "FeatureGroup": "feature-store.md",
     "HyperParameterTuningJob": "tuning.md",

@@ -46,6 +46,8 @@ CASE_INSENSITIVE = LOWER_CASE | {
     # (`notebook-instance/MySageMakerWorkshopNotebook`, `endpoint/DEMO-endpoint-...`); IAM resource ARNs of
     # lifecycle configurations keep case from 2023-04 (awslabs/service-workbench-on-aws#1176).
     "notebook-instance", "notebook-instance-lifecycle-config", "endpoint",
+    # CreateAutoMLJob.AutoMLJobName: "The name must be unique to your account and is case insensitive."
+    "automl-job",
 }
 
 

@@ -117,6 +117,14 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "DeleteCompilationJob": {"CompilationJobName": "fuzz-compilation"},
         # The tuning job `world.build_declared` made from its declaration's example.
         "ListTrainingJobsForHyperParameterTuningJob": {"HyperParameterTuningJobName": "churn-tuning"},
+        # The AutoML job `world.build_declared` made from its declaration's example, and a V2 job.
+        "CreateAutoMLJobV2": {"AutoMLJobName": "fuzz-new-automl-v2", "RoleArn": ROLE,
+                              "AutoMLJobInputDataConfig": [{"DataSource": {"S3DataSource": {
+                                  "S3DataType": "S3Prefix", "S3Uri": f"{DATA}/automl"}}}],
+                              "OutputDataConfig": {"S3OutputPath": f"{DATA}/automl-output"},
+                              "AutoMLProblemTypeConfig": {"TabularJobConfig": {"TargetAttributeName": "y"}}},
+        "DescribeAutoMLJobV2": {"AutoMLJobName": "churn"},
+        "ListCandidatesForAutoMLJob": {"AutoMLJobName": "churn"},
         # -- notebooks ------------------------------------------------------------------------------------
         "CreateNotebookInstanceLifecycleConfig": {"NotebookInstanceLifecycleConfigName": "fuzz-new-lc",
                                                   "OnCreate": [{"Content": SCRIPT}]},
