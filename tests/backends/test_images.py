@@ -351,3 +351,17 @@ def test_list_app_image_configs_by_modification_time(sagemaker_mock, sagemaker_c
         "AppImageConfigs"]] == ["second"]
     by_modification = listed(SortBy="LastModifiedTime", SortOrder="Ascending")["AppImageConfigs"]
     assert [config["AppImageConfigName"] for config in by_modification] == ["second", "first"]
+
+
+def test_a_snapshot_keeps_versions_aliases_and_numbering(sagemaker_mock, sagemaker_client):
+    make_image(sagemaker_client, Tags=[{"Key": "team", "Value": "ml"}])
+    make_version(sagemaker_client, Aliases=["stable"])
+    make_version(sagemaker_client)
+    sagemaker_client.delete_image_version(ImageName="conda-env-kernel", Version=2)
+    saved = sagemaker_mock.snapshot()
+    sagemaker_client.delete_image(ImageName="conda-env-kernel")
+    sagemaker_mock.restore(saved)
+    assert sagemaker_client.describe_image_version(ImageName="conda-env-kernel", Alias="stable")["Version"] == 1
+    assert make_version(sagemaker_client).endswith("/conda-env-kernel/3")
+    image_arn = sagemaker_client.describe_image(ImageName="conda-env-kernel")["ImageArn"]
+    assert sagemaker_client.list_tags(ResourceArn=image_arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
