@@ -82,7 +82,8 @@ class Listing:
         """
         sort_by = params.get("SortBy") or self.default_sort
         sort_key = self.sort_keys.get(sort_by) or self.sort_keys[self.default_sort]
-        descending = (params.get("SortOrder") or self.default_order) == "Descending"
+        # "Descending" for most lists, "DESCENDING" for ListImages, ListImageVersions ...
+        descending = (params.get("SortOrder") or self.default_order).lower() == "descending"
         keyed = sorted(((self._position(doc, sort_key), doc) for doc in documents), key=_first)
         keys = [key for key, _ in keyed]
         query = self._digest(params)

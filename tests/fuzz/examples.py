@@ -246,6 +246,15 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "UpdateMonitoringAlert": {"MonitoringScheduleName": "churn-monitor", "MonitoringAlertName": "data-quality-alert",
                                   "DatapointsToAlert": 2, "EvaluationPeriod": 3},
         "ListMonitoringAlertHistory": {"MonitoringScheduleName": "churn-monitor"},
+        # -- image versions of the declared image "custom-kernel" (world.build made versions 1 and 2) ------
+        "CreateImageVersion": {"ImageName": "custom-kernel", "BaseImage": IMAGE, "ClientToken": "fuzz-new-version",
+                               "Aliases": ["latest"]},
+        "DescribeImageVersion": {"ImageName": "custom-kernel", "Alias": "stable"},
+        "ListImageVersions": {"ImageName": "custom-kernel"},
+        "UpdateImageVersion": {"ImageName": "custom-kernel", "Version": 1, "AliasesToAdd": ["prod"],
+                               "JobType": "NOTEBOOK_KERNEL"},
+        "DeleteImageVersion": {"ImageName": "custom-kernel", "Alias": "old"},
+        "ListAliases": {"ImageName": "custom-kernel"},
         # -- tags and Search ------------------------------------------------------------------------------
         "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
         "ListTags": {"ResourceArn": h["artifact"]},

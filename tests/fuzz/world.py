@@ -138,6 +138,11 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
     # The declared monitoring schedule's default alert, raised by a failed execution.
     mock.fail_next("processing-job", "planned by the fuzz world")
     handles["monitoring-execution"] = mock.run_monitoring_schedule(handles["MonitoringSchedule"])
+    # Two versions of the declared image "custom-kernel": one with an alias, one to delete.
+    for alias in ("stable", "old"):
+        handles[f"image-version-{alias}"] = sm.create_image_version(
+            ImageName="custom-kernel", BaseImage=IMAGE, Aliases=[alias],
+            ClientToken=f"fuzz-image-version-{alias}")["ImageVersionArn"]
     return handles
 
 
