@@ -38,20 +38,21 @@ from botocore import xform_name  # noqa: E402
 
 from sagemock import mock_sagemaker  # noqa: E402
 from sagemock.core import backend, service  # noqa: E402
-from sagemock.core.resource import RESOURCES, Resource  # noqa: E402
+from sagemock.core.resource import RESOURCES, Resource, resolve  # noqa: E402
 
 DESCRIBE_TARGET = 1.15
 LIST_TARGET = 2.0
 COUNT, COUNT_QUICK = 10_000, 500
 #: Regions for the resources, one each (and the hand-written family's list in the first).
 REGIONS = ("us-east-2", "us-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
-           "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "sa-east-1")
+           "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "sa-east-1",
+           "us-west-2", "eu-west-1", "eu-south-1", "ap-northeast-3", "me-south-1", "af-south-1", "ap-east-1")
 
 
-def _named(resource: Resource, index: int) -> dict[str, Any]:
+def _named(resource: Resource, index: int, answers: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The resource's example request, under a name of its own."""
-    request = copy.deepcopy(dict(resource.example))
-    name = resource.bound.name
+    request: dict[str, Any] = resolve(copy.deepcopy(dict(resource.example)), answers)
+    name = resource.named_by or resource.bound.name
     member = service.operation(resource.bound.operations["Create"]).input_shape.members[name]
     longest = member.metadata.get("max", 63)  # a tuning job's name is at most 32 characters
     request[name] = f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}"
@@ -60,14 +61,20 @@ def _named(resource: Resource, index: int) -> dict[str, Any]:
 
 def _seed(client: Any, resource: Resource, count: int) -> Callable[[], Any]:
     """N of the resource in the client's region; the Describe of one of them."""
+    answers: dict[str, dict[str, Any]] = {}
     for operation, params in resource.example_needs:
-        getattr(client, xform_name(operation))(**params)
-    create = getattr(client, xform_name(resource.bound.operations["Create"]))
+        answers[operation] = getattr(client, xform_name(operation))(**resolve(params, answers))
+    bound = resource.bound
+    create = getattr(client, xform_name(bound.operations["Create"]))
+    key: dict[str, Any] = {}
     for index in range(count):
-        create(**_named(resource, index))
-    verb = "Describe" if "Describe" in resource.bound.operations else "Get"
-    describe = getattr(client, xform_name(resource.bound.operations[verb]))
-    return functools.partial(describe, **{resource.bound.name: _named(resource, count // 2)[resource.bound.name]})
+        request = _named(resource, index, answers)
+        answer = create(**request)
+        if index == count // 2:
+            key = {bound.name: answer[bound.name]} if resource.generated is not None else bound.key_params(request)
+    verb = "Describe" if "Describe" in bound.operations else "Get"
+    describe = getattr(client, xform_name(bound.operations[verb]))
+    return functools.partial(describe, **key)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ works; the environment is restored exactly when the outermost activation stops.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
@@ -19,7 +20,7 @@ import sys
 import threading
 import warnings
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, overload
 
 from .core import arns, backend, intercept, lifecycle
@@ -392,6 +393,32 @@ class MockSageMaker:
             raise ValueError(f"{kind!r} is not a kind of resource sagemock can fail"
                              f"{_closest(kind, failing)} (these can: {', '.join(failing)})")
         lifecycle.plan_failure(self.state, kind, name, reason)
+
+    @contextlib.contextmanager
+    def act_as_studio_user(self, domain_id: str, user_profile_name: str, *, account_id: str | None = None,
+                           region: str | None = None) -> Iterator[dict[str, str]]:
+        """Within the block, every caller acts as this Studio user, as code running in SageMaker
+        Studio does: the `CreatedBy` / `LastModifiedBy` of what it makes carry the user profile's
+        `UserProfileArn`, `UserProfileName` and `DomainId` beside any `IamIdentity`.
+
+        The user profile must exist (in the mock's account and region unless given): a
+        `ValueError` names the one that does not. Yields the `UserContext` members it adds.
+        Every thread and client of the mock acts as that user until the block ends.
+        """
+        state = self.state
+        account = account_id or state.config.account_id
+        store = state.store(account, region or state.config.region)
+        arn = arns.build(store.region, account, "user-profile", f"{domain_id}/{user_profile_name}")
+        if arn not in store.resources:
+            raise ValueError(f"there is no user profile {user_profile_name!r} in domain {domain_id!r} "
+                             f"({account}, {store.region}) to act as")
+        user = {"UserProfileArn": arn, "UserProfileName": user_profile_name, "DomainId": domain_id}
+        before = state.studio_user
+        state.studio_user = user
+        try:
+            yield dict(user)
+        finally:
+            state.studio_user = before
 
     def put_trial_component_metrics(self, trial_component_arn: str, metrics: dict[str, list[float]]) -> None:
         """Log metric values on a trial component, as SageMaker's metrics service would.

@@ -33,8 +33,9 @@ from freezegun import freeze_time
 
 from sagemock import mock_sagemaker
 from sagemock.core import arns, backend, service
+from sagemock.core.lifecycle import GONE
 from sagemock.core.patterns import matcher
-from sagemock.core.resource import RESOURCES, Resource
+from sagemock.core.resource import RESOURCES, Resource, resolve
 
 backend.load_all()
 DECLARED = sorted(RESOURCES)
@@ -59,22 +60,50 @@ def refused(client: Any, operation: str, **params: Any) -> tuple[str, str]:
     return code, error.value.response["Error"]["Message"]
 
 
-def prepare(client: Any, declared: Resource) -> None:
+def prepare(client: Any, declared: Resource) -> dict[str, dict[str, Any]]:
+    """Make what the example refers to; the answers, by operation, for the example's `Answer`s."""
+    answers: dict[str, dict[str, Any]] = {}
     for operation, params in declared.example_needs:
-        call(client, operation, **params)
+        answers[operation] = call(client, operation, **resolve(params, answers))
+    return answers
 
 
-def create(client: Any, declared: Resource, name: str | None = None, **extra: Any) -> dict[str, Any]:
+def example(declared: Resource, answers: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return resolve(copy.deepcopy(dict(declared.example)), answers)  # type: ignore[no-any-return]
+
+
+def naming(declared: Resource) -> str:
+    """The Create member that names the resource (its identifier, unless SageMaker makes that)."""
+    return declared.named_by or declared.bound.name
+
+
+def listed_name(declared: Resource) -> str:
+    """The summary member holding what `naming` sets."""
+    return declared.named_by or declared.bound.summary_name
+
+
+def create(client: Any, declared: Resource, answers: dict[str, dict[str, Any]], name: str | None = None,
+           **extra: Any) -> dict[str, Any]:
+    """Create from the example (named `name`); the members that name the new resource to Describe."""
     bound = declared.bound
-    params = {**copy.deepcopy(dict(declared.example)), **extra}
+    params = {**example(declared, answers), **extra}
     if name is not None:
-        params[bound.name] = name
-    return call(client, bound.operations["Create"], **params)
+        params[naming(declared)] = name
+    answer = call(client, bound.operations["Create"], **params)
+    if declared.generated is not None:
+        return {bound.name: answer[bound.name]}
+    return bound.key_params(params)
 
 
-def describe(client: Any, declared: Resource, name: str) -> dict[str, Any]:
+def describe(client: Any, declared: Resource, key: dict[str, Any]) -> dict[str, Any]:
     bound = declared.bound
-    return call(client, bound.operations.get("Describe") or bound.operations["Get"], **{bound.name: name})
+    return call(client, bound.operations.get("Describe") or bound.operations["Get"], **key)
+
+
+def missing_key(declared: Resource, key: dict[str, Any]) -> dict[str, Any]:
+    """The key of a resource that does not exist, beside `key`'s scope."""
+    bound = declared.bound
+    return {**key, bound.name: "d-nosuchdomain1" if declared.generated is not None else "no-such-name"}
 
 
 @pytest.mark.parametrize("noun", DECLARED)
@@ -82,7 +111,7 @@ def test_the_declaration_binds_and_has_an_example(noun):
     declared = resource(noun)
     bound = declared.bound
     assert "Create" in bound.operations and declared.example, f"{noun} declares no example Create request"
-    assert bound.name in declared.example
+    assert naming(declared) in declared.example
     service.operation(bound.operations["Create"])  # the example's operation is the model's
 
 
@@ -90,15 +119,17 @@ def test_the_declaration_binds_and_has_an_example(noun):
 def test_create_then_describe_returns_what_was_given(noun, sagemaker_client):
     declared = resource(noun)
     bound = declared.bound
-    prepare(sagemaker_client, declared)
+    answers = prepare(sagemaker_client, declared)
+    given = example(declared, answers)
     with freeze_time("2024-06-01 12:00:00"):
-        answer = create(sagemaker_client, declared)
-        described = describe(sagemaker_client, declared, declared.example[bound.name])
+        answer = call(sagemaker_client, bound.operations["Create"], **given)
+        key = {bound.name: answer[bound.name]} if declared.generated is not None else bound.key_params(given)
+        described = describe(sagemaker_client, declared, key)
     assert described[bound.arn] == answer.get(bound.arn, described[bound.arn])
-    assert described[bound.arn] == arns.build(REGION, ACCOUNT, bound.kind, declared.example[bound.name])
+    assert described[bound.arn] == arns.build(REGION, ACCOUNT, bound.kind, bound.ident(key))
     for member in bound.echoed:
-        if member in declared.example:
-            assert _same(described[member], declared.example[member]), member
+        if member in given:
+            assert _same(described[member], given[member]), member
     for stamp in ("CreationTime", "LastModifiedTime"):
         if stamp in bound.described and stamp in described:
             assert described[stamp] == dt.datetime(2024, 6, 1, 12, tzinfo=dt.timezone.utc)
@@ -122,23 +153,23 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
     bound = declared.bound
     if "List" not in bound.operations:
         pytest.skip(f"the model has no List operation for {noun}")
-    prepare(sagemaker_client, declared)
-    base = declared.example[bound.name]
+    answers = prepare(sagemaker_client, declared)
+    base = declared.example[naming(declared)]
     names = [f"{base}-a", f"{base}-b", f"other-{base}"[:63]]
     for name in names:
-        create(sagemaker_client, declared, name)
+        create(sagemaker_client, declared, answers, name)
     operation = bound.operations["List"]
     listed = call(sagemaker_client, operation)[bound.list_member]
-    listed_name = bound.summary_name  # the summary member holding the name
-    assert sorted(summary[listed_name] for summary in listed if summary.get(listed_name) in names) == sorted(names)
+    named = listed_name(declared)  # the summary member holding the name
+    assert sorted(summary[named] for summary in listed if summary.get(named) in names) == sorted(names)
     inputs = service.operation(operation).input_shape.members
     if "NameContains" in inputs:
-        # A needle the member's pattern admits (ListAppImageConfigs' refuses a trailing hyphen).
+        # A needle the member's pattern admits (ListAppImageConfigs' and Studio's refuse a trailing hyphen).
         fits = matcher(inputs["NameContains"].metadata.get("pattern") or ".*") or bool
         needle, wanted = next((needle, wanted) for needle, wanted in ((f"{base}-", names[:2]), (f"{base}-a", names[:1]))
                               if fits(needle.upper()))
         found = call(sagemaker_client, operation, NameContains=needle.upper())[bound.list_member]
-        assert sorted(summary[listed_name] for summary in found) == sorted(wanted)
+        assert sorted(summary[named] for summary in found) == sorted(wanted)
     orders = inputs["SortOrder"].enum if "SortOrder" in inputs else ("Ascending", "Descending")
     for sort_by in (inputs["SortBy"].enum if "SortBy" in inputs else ()):
         for order in orders:
@@ -157,19 +188,20 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
 def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagemaker_client, sagemaker_mock):
     declared = resource(noun)
     bound = declared.bound
-    prepare(sagemaker_client, declared)
-    create(sagemaker_client, declared)
+    answers = prepare(sagemaker_client, declared)
+    key = create(sagemaker_client, declared, answers)
     before = sagemaker_mock.snapshot()
-    code, message = refused(sagemaker_client, bound.operations["Create"], **declared.example)
-    described = describe(sagemaker_client, declared, declared.example[bound.name])
-    # The answer names the resource in use: by its ARN, or by its name where AWS's message does so.
-    # (Or in AWS's own words where they name nothing: CreateAppImageConfig's "The ID or Name
-    # specified is already in use.")
-    name = described[bound.name]
-    assert described[bound.arn] in message or f" {name}," in message or f" {name} " in message or \
-        message == declared.duplicate(described[bound.arn]).message
+    if declared.generated is None:  # a generated identifier is never taken twice
+        code, message = refused(sagemaker_client, bound.operations["Create"], **example(declared, answers))
+        described = describe(sagemaker_client, declared, key)
+        # The answer names the resource in use: by its ARN, or by its name where AWS's message does so.
+        # (Or in AWS's own words where they name nothing: CreateAppImageConfig's "The ID or Name
+        # specified is already in use.")
+        name = described[bound.name]
+        assert described[bound.arn] in message or f" {name}," in message or f" {name} " in message or \
+            message == declared.duplicate(described[bound.arn]).message
     read = bound.operations.get("Describe") or bound.operations["Get"]
-    refused(sagemaker_client, read, **{bound.name: "no-such-name"})
+    refused(sagemaker_client, read, **missing_key(declared, key))
     assert sagemaker_mock.snapshot() == before
 
 
@@ -179,9 +211,9 @@ def test_tags_given_on_create_are_listed(noun, sagemaker_client):
     bound = declared.bound
     if "Tags" not in service.operation(bound.operations["Create"]).input_shape.members:
         pytest.skip(f"Create{noun} takes no tags")
-    prepare(sagemaker_client, declared)
-    create(sagemaker_client, declared, Tags=[{"Key": "team", "Value": "ml"}])
-    arn = describe(sagemaker_client, declared, declared.example[bound.name])[bound.arn]
+    answers = prepare(sagemaker_client, declared)
+    key = create(sagemaker_client, declared, answers, Tags=[{"Key": "team", "Value": "ml"}])
+    arn = describe(sagemaker_client, declared, key)[bound.arn]
     assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
 
 
@@ -195,23 +227,23 @@ def test_every_lifecycle_path_and_waiter(noun):
         import boto3
 
         client = boto3.client("sagemaker", region_name=REGION)
-        prepare(client, declared)
-        name = declared.example[bound.name]
+        answers = prepare(client, declared)
+        name = declared.example[naming(declared)]
         if "create" in lifecycle.failure_paths:
             mock.fail_next(bound.kind, "planned by the contract test", name=name)
-            create(client, declared)
-            failed = describe(client, declared, name)
+            key = create(client, declared, answers)
+            failed = describe(client, declared, key)
             assert failed[bound.status] == lifecycle.failure_paths["create"][-1]
             if lifecycle.failure_key:
                 assert failed[lifecycle.failure_key] == "planned by the contract test"
-            _check_waiters(client, declared, name, failed[bound.status])
+            _check_waiters(client, declared, key, failed[bound.status])
             name = f"{name}-2"
-        create(client, declared, name)
-        arn = describe(client, declared, name)[bound.arn]
-        _check_waiters(client, declared, name, describe(client, declared, name)[bound.status])
+        key = create(client, declared, answers, name)
+        arn = describe(client, declared, key)[bound.arn]
+        _check_waiters(client, declared, key, describe(client, declared, key)[bound.status])
         for status in sorted(lifecycle.statuses):
             mock.set_status(arn, status, reason="set by the contract test")
-            assert describe(client, declared, name)[bound.status] == status
+            assert describe(client, declared, key)[bound.status] == status
         for verb in ("Stop", "Start"):
             operation = bound.operations.get(verb)
             trigger = verb.lower()
@@ -219,11 +251,11 @@ def test_every_lifecycle_path_and_waiter(noun):
                 continue
             accepted = lifecycle.accepts.get(trigger, tuple(lifecycle.statuses))
             mock.set_status(arn, accepted[0])
-            call(client, operation, **{bound.name: name})
-            assert describe(client, declared, name)[bound.status] == lifecycle.paths[trigger][-1]
+            call(client, operation, **key)
+            assert describe(client, declared, key)[bound.status] == lifecycle.paths[trigger][-1]
 
 
-def _check_waiters(client: Any, declared: Resource, name: str, status: str) -> None:
+def _check_waiters(client: Any, declared: Resource, key: dict[str, Any], status: str) -> None:
     """Each botocore waiter on the resource's Describe ends as its acceptors say for `status`."""
     bound = declared.bound
     read = bound.operations.get("Describe")
@@ -234,10 +266,10 @@ def _check_waiters(client: Any, declared: Resource, name: str, status: str) -> N
         outcome = next((acceptor.state for acceptor in waiter.config.acceptors
                         if acceptor.matcher == "path" and acceptor.expected == status), None)
         if outcome == "success":
-            waiter.wait(**{bound.name: name}, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
+            waiter.wait(**key, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
         elif outcome == "failure":
             with pytest.raises(WaiterError):
-                waiter.wait(**{bound.name: name}, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
+                waiter.wait(**key, WaiterConfig={"Delay": 0, "MaxAttempts": 1})
 
 
 @pytest.mark.parametrize("noun", DECLARED)
@@ -246,21 +278,24 @@ def test_delete_leaves_nothing_to_describe(noun, sagemaker_client, sagemaker_moc
     bound, lifecycle = declared.bound, declared.lifecycle
     if "Delete" not in bound.operations:
         pytest.skip(f"the model has no Delete{noun}")
-    prepare(sagemaker_client, declared)
-    create(sagemaker_client, declared)
-    name = declared.example[bound.name]
-    arn = describe(sagemaker_client, declared, name)[bound.arn]
+    answers = prepare(sagemaker_client, declared)
+    key = create(sagemaker_client, declared, answers)
+    arn = describe(sagemaker_client, declared, key)[bound.arn]
     if lifecycle is not None and "delete" in lifecycle.accepts:
         refusing = [status for status in sorted(lifecycle.statuses) if status not in lifecycle.accepts["delete"]]
         for status in refusing[:1]:
             sagemaker_mock.set_status(arn, status)
             before = sagemaker_mock.snapshot()
-            refused(sagemaker_client, bound.operations["Delete"], **{bound.name: name})
+            refused(sagemaker_client, bound.operations["Delete"], **key)
             assert sagemaker_mock.snapshot() == before
         sagemaker_mock.set_status(arn, lifecycle.accepts["delete"][0])
-    call(sagemaker_client, bound.operations["Delete"], **{bound.name: name})
+    call(sagemaker_client, bound.operations["Delete"], **key)
     read = bound.operations.get("Describe") or bound.operations["Get"]
-    refused(sagemaker_client, read, **{bound.name: name})
+    kept = lifecycle.paths["delete"][-1] if lifecycle is not None and "delete" in lifecycle.paths else GONE
+    if kept != GONE:  # a resource AWS keeps, in its last status, for a while (a Deleted app)
+        assert describe(sagemaker_client, declared, key)[bound.status] == kept
+        return
+    refused(sagemaker_client, read, **key)
     with pytest.raises(ClientError):  # its tags went with it
         sagemaker_client.list_tags(ResourceArn=arn)
 
@@ -272,15 +307,15 @@ def test_concurrent_clients_lose_no_creates(noun, sagemaker_client):
     bound = declared.bound
     if "List" not in bound.operations:
         pytest.skip(f"the model has no List operation for {noun}")
-    prepare(sagemaker_client, declared)
-    base = str(declared.example[bound.name])[:20]
+    answers = prepare(sagemaker_client, declared)
+    base = str(declared.example[naming(declared)])[:20]
     errors: list[BaseException] = []
 
     def make(thread: int) -> None:
         client = boto3.client("sagemaker", region_name=REGION)
         try:
             for index in range(10):
-                create(client, declared, f"{base}-t{thread}-{index}")
+                create(client, declared, answers, f"{base}-t{thread}-{index}")
         except BaseException as error:  # noqa: BLE001 (reported below, in the test's thread)
             errors.append(error)
 
@@ -292,5 +327,5 @@ def test_concurrent_clients_lose_no_creates(noun, sagemaker_client):
     assert errors == []
     operation = bound.operations["List"]
     listed = sagemaker_client.get_paginator(xform_name(operation)).paginate().build_full_result()[bound.list_member]
-    names = {summary[bound.summary_name] for summary in listed}
+    names = {summary[listed_name(declared)] for summary in listed}
     assert {f"{base}-t{thread}-{index}" for thread in range(4) for index in range(10)} <= names

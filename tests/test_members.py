@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -84,7 +85,12 @@ class Probe:
             if found is None:
                 return None
             cls, method = found
-            return cls, lambda self_, params, ctx: method(self_, Reads(params, self.seen), ctx)
+
+            @functools.wraps(method)  # keeps the method's ledger (`backend.ignored_members` reads it)
+            def reading(self_: Any, params: dict[str, Any], ctx: Any) -> Any:
+                return method(self_, Reads(params, self.seen), ctx)
+
+            return cls, reading
 
         monkeypatch.setattr(dispatch.backend, "lookup", lookup)
 

@@ -199,6 +199,11 @@ def _check_channels(channels: list[Document], where: str, *, tabular: bool = Tru
     kinds = [channel.get("ChannelType") or "training" for channel in channels]
     if kinds.count("training") != 1 or kinds.count("validation") > 1:
         raise ValidationError(f"{where} needs exactly one training channel and at most one validation channel.")
+    for index, channel in enumerate(channels):
+        # The model leaves AutoMLChannel.DataSource optional, but a channel without one names no
+        # data to learn from ("The data source for an AutoML channel").
+        if channel.get("DataSource") is None:
+            raise ValidationError(f"{where}[{index}] needs a DataSource: the S3 location of the channel's data.")
     if len(channels) == 2:
         first, second = channels
         for member in ("ContentType", "TargetAttributeName"):
@@ -330,7 +335,10 @@ def _check_v2(params: Params, ctx: Context) -> None:
     if params.get("DataSplitConfig") and "validation" in kinds:
         raise ValidationError("DataSplitConfig cannot be given with a validation channel.")
     formats = _formats().get(problem)
-    for channel in channels:
+    for index, channel in enumerate(channels):
+        if channel.get("DataSource") is None:  # optional in the model, but the channel then names no data
+            raise ValidationError(f"AutoMLJobInputDataConfig[{index}] needs a DataSource: the S3 location of the "
+                                  "channel's data.")
         data_type = channel["DataSource"]["S3DataSource"]["S3DataType"]
         if formats and data_type not in formats:
             raise ValidationError(f"S3DataType {data_type} is not supported for the {problem} problem type; the "
@@ -581,13 +589,21 @@ class AutoML(Backend):
         name = config.get("EndpointName") or f"{document['AutoMLJobName'][:40]}-{ctx.random_id(8)}"
         model = f"{name}-model"[:63]
         containers = candidates.describe(document, chosen, ctx.region, best_one=True)["InferenceContainers"]
-        dispatch.call(ctx, "CreateModel", {"ModelName": model, "ExecutionRoleArn": document["RoleArn"],
-                                           "Containers": [copy.deepcopy(item) for item in containers]})
-        dispatch.call(ctx, "CreateEndpointConfig", {
-            "EndpointConfigName": f"{name}-config"[:63],
-            "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": model, "InitialInstanceCount": 1,
-                                    "InstanceType": "ml.m5.large"}]})
-        dispatch.call(ctx, "CreateEndpoint", {"EndpointName": name, "EndpointConfigName": f"{name}-config"[:63]})
+        try:
+            dispatch.call(ctx, "CreateModel", {"ModelName": model, "ExecutionRoleArn": document["RoleArn"],
+                                               "Containers": [copy.deepcopy(item) for item in containers]})
+            dispatch.call(ctx, "CreateEndpointConfig", {
+                "EndpointConfigName": f"{name}-config"[:63],
+                "ProductionVariants": [{"VariantName": "AllTraffic", "ModelName": model, "InitialInstanceCount": 1,
+                                        "InstanceType": "ml.m5.large"}]})
+            dispatch.call(ctx, "CreateEndpoint", {"EndpointName": name, "EndpointConfigName": f"{name}-config"[:63]})
+        except ServiceError as error:
+            # The deployment stage fails the job, as any stage's failure does; the request that
+            # started the job was accepted long before (an endpoint name already taken, say).
+            document.pop("_transition", None)
+            document["_failure_reason"] = f"Deploying the best candidate failed: {error.message}"
+            LIFECYCLE._enter(document, "Failed", ctx.store, ctx.now)
+            return
         document["ModelDeployResult"] = {"EndpointName": name}
 
     def _derived(self, document: Document, found: list[candidates.Candidate], ctx: Context) -> Document:

@@ -89,10 +89,7 @@ TRACKING_SERVER = Resource(
 class TrackingServers(Backend):
     servers = TRACKING_SERVER.table()
 
-    @operation(ignores={
-        "ExpiresInSeconds": "the URL is never opened: its lifetime is checked against the model's range only",
-        "SessionExpirationDurationInSeconds": "no MLflow UI session is opened: checked against the model's range",
-    })
+    @operation
     def create_presigned_mlflow_tracking_server_url(self, params: Params, ctx: Context) -> Document:
         """A one-time URL to the server's MLflow UI, in the form AWS hands out
         (`https://<key>.<region>.experiments.sagemaker.aws.a2z.com/auth?authToken=<token>`)."""

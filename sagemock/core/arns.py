@@ -51,6 +51,12 @@ CASE_INSENSITIVE = LOWER_CASE | {
 }
 
 
+#: Resource types whose ARN path is a composite key, not a resource and its nested sub-resources:
+#: `user-profile/<domain-id>/<name>`, `space/<domain-id>/<name>`,
+#: `app/<domain-id>/<user-profile-or-space>/<app-type>/<name>` (declared with `Resource.scope`).
+COMPOSITE = frozenset({"user-profile", "space", "app"})
+
+
 def key(resource_type: str, name: str) -> str:
     """The key a family keeps a resource under: its name, lower-cased where AWS ignores case."""
     return name.lower() if resource_type in CASE_INSENSITIVE else name
@@ -97,6 +103,8 @@ def kind(arn: str) -> str | None:
     parsed = parse(arn)
     if parsed is None:
         return None
+    if parsed.resource_type in COMPOSITE:
+        return parsed.resource_type
     segments = parsed.resource.split("/")
     nested = [segment for index, segment in enumerate(segments) if index % 2 == 1 and not segment.isdigit()]
     return "/".join([parsed.resource_type, *nested])

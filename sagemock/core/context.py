@@ -52,8 +52,11 @@ class Context:
     def user_for(self, kind: str) -> dict[str, Any]:
         """The caller as the `UserContext` AWS writes into `CreatedBy` / `LastModifiedBy` of a
         resource of `kind` (`arns.kind`): with the caller's `IamIdentity` where AWS gives one
-        (`identity.carries_iam_identity`), else empty, as for any caller who is not a Studio user."""
-        return self.user if identity.carries_iam_identity(kind) else {}
+        (`identity.carries_iam_identity`), else empty, as for any caller who is not a Studio user.
+        A caller acting as a Studio user (`State.studio_user`) adds its user profile and domain."""
+        found = self.user if identity.carries_iam_identity(kind) else {}
+        studio = self.state.studio_user
+        return {**studio, **found} if studio is not None else found
 
     @property
     def user(self) -> dict[str, Any]:

@@ -68,6 +68,27 @@ _TIME_FILTERS = ("CreationTimeAfter", "CreationTimeBefore", "LastModifiedTimeAft
 _PAGING = ("NextToken", "MaxResults", "SortBy", "SortOrder")
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A value of an example request taken from the answer to one of its `example_needs`: a
+    user profile's example names its domain by `Answer("CreateDomain", "DomainId")`, the id
+    SageMaker made. `resolve` puts the answered values in."""
+
+    operation: str
+    member: str
+
+
+def resolve(params: Any, answers: Mapping[str, Mapping[str, Any]]) -> Any:
+    """`params` with every `Answer` in it replaced by the member of the answer to its operation."""
+    if isinstance(params, Answer):
+        return answers[params.operation][params.member]
+    if isinstance(params, Mapping):
+        return {key: resolve(value, answers) for key, value in params.items()}
+    if isinstance(params, list | tuple):
+        return [resolve(value, answers) for value in params]
+    return params
+
+
 class BindingError(RuntimeError):
     """The model does not fit a declaration in a way the engine refuses to guess at."""
 
@@ -107,8 +128,9 @@ class Rule:
     check: Check
     source: str
     claims: tuple[str, ...] = ()
-    #: The operations the rule applies to ("create", "update", "delete"): AWS states some rules of
-    #: a Create request for its Update too, and some refusals of a Delete by what else holds.
+    #: The operations the rule applies to ("create", "update", "delete", "list"): AWS states some
+    #: rules of a Create request for its Update too, some refusals of a Delete by what else holds,
+    #: and some of a List's filters.
     on: tuple[str, ...] = ("create",)
     #: Request members (dotted paths: `TransformResources.InstanceCount`) whose limit AWS states in
     #: prose, not in the model's constraints, and answers in the input validator's words ("Value '101'
@@ -178,6 +200,20 @@ class Resource:
     #: Brings up to date what AWS does on its own between requests (a schedule's executions fall
     #: due), before every generated operation of the resource: (backend, request, context).
     prepare: Callable[[Any, Params, Context], None] | None = None
+    #: Request members that, before the identifier, make up the resource's key and ARN path, where
+    #: the read operation requires more than the identifier (a user profile is `DomainId` +
+    #: `UserProfileName`: `user-profile/d-.../name`). A member a request leaves out is skipped (an
+    #: app belongs to a user profile or a space: `app/d-.../<owner>/<AppType>/<AppName>`).
+    scope: tuple[str, ...] = ()
+    #: Makes the identifier of a resource whose Create request takes none (a domain's `d-` id),
+    #: from the request and context; Create answers it. Such a resource has no duplicate names to refuse.
+    generated: Callable[[Params, Context], str] | None = None
+    #: The Create member that names a resource whose identifier is generated (`DomainName`): what
+    #: the contract tests and the fuzz world vary to make several.
+    named_by: str | None = None
+    #: Statuses in which a resource's key may be taken again by a Create (an app `Deleted` is listed
+    #: for a while, and a new app of the same name replaces it).
+    reusable: tuple[str, ...] = ()
     #: False for a declaration only looked at (`sagemock derive`), which answers no request.
     registered: bool = field(default=True, repr=False)
 
@@ -247,11 +283,15 @@ class Bound:
         if read is None:
             raise BindingError(f"{noun}: the model has neither Describe{noun} nor Get{noun}")
         read_input = service.operation(read).input_shape
-        required = list(read_input.required_members)
+        required = [member for member in read_input.required_members if member not in resource.scope]
         if len(required) != 1:
-            raise BindingError(f"{noun}: {read} takes {required or 'no'} required members; the engine keys a "
-                               "resource by one name")
+            raise BindingError(f"{noun}: {read} takes {required or 'no'} required members beside the scope "
+                               f"{list(resource.scope)}; the engine keys a resource by one name (declare scope= for "
+                               "the members that qualify it)")
         name = required[0]
+        missing_scope = [member for member in resource.scope if member not in read_input.members]
+        if missing_scope:
+            raise BindingError(f"{noun}: {read} does not take the scope members {missing_scope}")
         described_shape = service.operation(read).output_shape
         described = frozenset(described_shape.members)
         stem = name[:-len("Name")] if name.endswith("Name") else noun
@@ -259,7 +299,7 @@ class Bound:
         if arn is None:
             raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn")
         kind = cls._kind(resource, described_shape.members[arn])
-        status = next((candidate for candidate in (f"{stem}Status", f"{noun}Status")
+        status = next((candidate for candidate in (f"{stem}Status", f"{noun}Status", "Status")
                        if candidate in described and described_shape.members[candidate].enum), None)
         lifecycle = resource.lifecycle
         if lifecycle is not None:
@@ -276,6 +316,12 @@ class Bound:
         echoed: tuple[str, ...] = ()
         created: tuple[str, ...] = ()
         if create is not None:
+            create_input = service.operation(create).input_shape.members
+            if (resource.generated is None) == (name not in create_input):
+                raise BindingError(f"{noun}: {create} " + ("takes" if resource.generated else "does not take") +
+                                   f" {name}; declare generated= exactly for an identifier SageMaker makes")
+            if resource.named_by is not None and resource.named_by not in create_input:
+                raise BindingError(f"{noun}: {create} does not take {resource.named_by} (named_by=)")
             exclude = (name, "Tags", *resource.not_echoed)
             echoed = service.echoed_members(create, read, exclude)
             output = service.operation(create).output_shape
@@ -283,7 +329,8 @@ class Bound:
         updated: tuple[str, ...] = ()
         if "Update" in operations:
             members = service.operation(operations["Update"]).input_shape.members
-            updated = tuple(member for member in members if member != name and member in described)
+            updated = tuple(member for member in members if member != name and member not in resource.scope
+                            and member in described)
         for member in resource.merged_updates:
             if member not in updated:
                 raise BindingError(f"{noun}: merged_updates names {member}, which Update{noun} does not set")
@@ -371,6 +418,19 @@ class Bound:
         return listing, lists[0], summary_shape, filters
 
     # -- what the generated operations do ---------------------------------------------------------
+
+    def ident(self, params: Mapping[str, Any]) -> str:
+        """The resource's key, as its ARN ends: the scope members a request gives, then the name
+        (`d-abc/alice` for a user profile; just the name where there is no scope)."""
+        scope = self.resource.scope
+        if not scope:
+            return str(params[self.name])
+        return "/".join(str(params[member]) for member in (*scope, self.name) if params.get(member) is not None)
+
+    def key_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The members of a request (or document) that name the resource to the read operation."""
+        return {member: params[member] for member in (*self.resource.scope, self.name)
+                if params.get(member) is not None}
 
     def summarize(self, document: Document) -> Document:
         assert self.summary_shape is not None
@@ -469,17 +529,27 @@ class _Engine:
         bound, resource = self.resource.bound, self.resource
         self._prepare(backend, params, ctx)
         table = self._table(backend)
-        name = params[bound.name]
-        existing = table.find(ctx, name)
-        if existing is not None:
+        generated = resource.generated
+        key = bound.ident(params) if generated is None else ""
+        existing = table.find(ctx, key) if generated is None else None
+        if existing is not None and existing.get(bound.status or "") not in resource.reusable:
             raise resource.duplicate(existing[bound.arn])
         tags.check(params.get("Tags"))
         for member, kind in resource.references.items():
             if params.get(member) is not None:
                 ctx.store.table(kind).require(ctx, params[member])
         self._check("create", params, ctx)
-        arn = ctx.arn(bound.kind, name)
+        if generated is not None:
+            name = key = generated(params, ctx)
+        else:
+            name = params[bound.name]
+        if existing is not None:  # a key taken again from a status that frees it
+            table.remove(existing)
+        arn = ctx.arn(bound.kind, key)
         document: Document = {member: params[member] for member in bound.echoed if member in params}
+        for member in resource.scope:
+            if params.get(member) is not None and member in bound.described:
+                document[member] = params[member]
         document[bound.name] = name
         document[bound.arn] = arn
         for stamp in ("CreationTime", "LastModifiedTime"):
@@ -499,12 +569,13 @@ class _Engine:
 
     def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
         self._prepare(backend, params, ctx)
-        return self._table(backend).require(ctx, params[self.resource.bound.name])  # type: ignore[no-any-return]
+        return self._table(backend).require(ctx, self.resource.bound.ident(params))  # type: ignore[no-any-return]
 
     def list(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound = self.resource.bound
         assert bound.listing is not None and bound.list_member is not None
         self._prepare(backend, params, ctx)
+        self._check("list", params, ctx)
         documents = self._table(backend).live(ctx)
         for member, test in bound.list_filters.items():
             value = params.get(member)
@@ -516,7 +587,7 @@ class _Engine:
     def update(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, resource = self.resource.bound, self.resource
         self._prepare(backend, params, ctx)
-        document = self._table(backend).require(ctx, params[bound.name])
+        document = self._table(backend).require(ctx, bound.ident(params))
         lifecycle = resource.lifecycle
         if lifecycle is not None and "update" in lifecycle.accepts:
             lifecycle.guard(document, "update", self._refuse("update", "updated"))
@@ -545,7 +616,7 @@ class _Engine:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
         self._prepare(backend, params, ctx)
         table = self._table(backend)
-        document = table.require(ctx, params[bound.name])
+        document = table.require(ctx, bound.ident(params))
         if lifecycle is not None and "delete" in lifecycle.accepts:
             lifecycle.guard(document, "delete", self._refuse("delete", "deleted"))
         self._check("delete", params, ctx)
@@ -561,7 +632,7 @@ class _Engine:
         if lifecycle is None or trigger not in lifecycle.paths:
             raise BindingError(f"{self.resource.noun}: {trigger} needs a lifecycle path of that name")
         self._prepare(backend, params, ctx)
-        document = self._table(backend).require(ctx, params[bound.name])
+        document = self._table(backend).require(ctx, bound.ident(params))
         if trigger in lifecycle.accepts:
             lifecycle.guard(document, trigger, self._refuse(trigger, trigger + "ped" if trigger == "stop"
                                                             else trigger + "ed"))

@@ -165,6 +165,10 @@ class State:
         self.injected: dict[str, list[Injected]] = {}
         #: Failures a test planned: (resource kind, resource name or None for the next one, reason).
         self.failures: list[tuple[str, str | None, str]] = []
+        #: The Studio user the callers act as (`MockSageMaker.act_as_studio_user`): the
+        #: `UserProfileArn`, `UserProfileName` and `DomainId` AWS adds to `CreatedBy` /
+        #: `LastModifiedBy` for calls made from Studio; None for callers outside Studio.
+        self.studio_user: dict[str, str] | None = None
         #: Counts the changes to resources (one per write that went through, restore and reset),
         #: so a state file knows which writes a save holds.
         self.generation = 0

@@ -223,3 +223,13 @@ def test_candidates_filter_by_name_and_status_and_page(sagemaker_client):
         [item["CandidateName"] for item in found]
     code, _ = refused(sagemaker_client.list_candidates_for_auto_ml_job, AutoMLJobName="missing")
     assert code == "ResourceNotFound"
+
+
+def test_a_deployment_that_cannot_be_made_fails_the_job(sagemaker_client):
+    create(sagemaker_client, name="first", ModelDeployConfig={"EndpointName": "churn-live"})
+    create(sagemaker_client, name="second", ModelDeployConfig={"EndpointName": "churn-live"})
+    second = sagemaker_client.describe_auto_ml_job(AutoMLJobName="second")
+    assert second["AutoMLJobStatus"] == "Failed"
+    assert "churn-live" in second["FailureReason"] and "ModelDeployResult" not in second
+    assert sagemaker_client.describe_auto_ml_job(AutoMLJobName="first")["ModelDeployResult"] == {
+        "EndpointName": "churn-live"}

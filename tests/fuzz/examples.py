@@ -28,28 +28,33 @@ TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 chara
 def examples(h: dict[str, str]) -> dict[str, Params]:
     """Operation -> a request that succeeds against the world whose identifiers `h` holds: the
     hand-written ones below, and for each declared resource requests derived from its example."""
-    return {**declared_examples(), **hand_written(h)}
+    return {**declared_examples(h), **hand_written(h)}
 
 
-def declared_examples() -> dict[str, Params]:
+def declared_examples(h: dict[str, str]) -> dict[str, Params]:
     """Requests of every operation of each declared resource, against what `world.build_declared`
-    made from its example: a new name to create, the example's name to read, update and delete, the
-    resources it left stoppable and startable to stop and start."""
+    made from its example (`h` holds the example as sent and the key of what it made): a new name
+    to create, the example's key to read, update and delete, the resources it left stoppable and
+    startable to stop and start."""
     from sagemock.core.resource import RESOURCES
 
     found: dict[str, Params] = {}
-    for declared in RESOURCES.values():
+    for noun, declared in RESOURCES.items():
         bound = declared.bound
-        name = declared.example[bound.name]
+        example = json.loads(h[f"example:{noun}"]) if f"example:{noun}" in h else dict(declared.example)
+        key = json.loads(h[f"key:{noun}"]) if f"key:{noun}" in h else bound.key_params(example)
+        naming = declared.named_by or bound.name
         for verb, operation in bound.operations.items():
             if verb == "Create":
-                found[operation] = {**declared.example, bound.name: f"{name}-new"}
+                found[operation] = {**example, naming: f"{example[naming]}-new"}
             elif verb == "List":
                 found[operation] = {}
             elif verb in ("Stop", "Start"):
-                found[operation] = {bound.name: f"{name}-{verb.lower()}"}
+                stoppable = h.get(f"key:{noun}:{verb.lower()}")
+                found[operation] = json.loads(stoppable) if stoppable else \
+                    {**key, bound.name: f"{example[bound.name]}-{verb.lower()}"}
             else:
-                found[operation] = {bound.name: name}
+                found[operation] = dict(key)
     return found
 
 
@@ -263,4 +268,6 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             {"Name": "ModelPackageGroupName", "Operator": "Equals", "Value": "fuzz-group"}]}},
         "GetSearchSuggestions": {"Resource": "ModelPackage", "SuggestionQuery": {
             "PropertyNameQuery": {"PropertyNameHint": "Model"}}},
+        # -- Studio (the user profile the declared example made) -------------------------------------------
+        "CreatePresignedDomainUrl": json.loads(h["key:UserProfile"]),
     }

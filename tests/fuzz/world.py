@@ -152,7 +152,7 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
     from botocore import xform_name
 
     from sagemock.core import backend
-    from sagemock.core.resource import RESOURCES
+    from sagemock.core.resource import RESOURCES, resolve
 
     backend.load_all()
     held = {arns.kind(arn) for store in mock.state.stores.values() for arn in store.resources}
@@ -160,30 +160,39 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
         bound = declared.bound
         if bound.kind in held:
             continue
+        answers: dict[str, dict[str, Any]] = {}
         for operation, params in declared.example_needs:
             try:
-                getattr(sm, xform_name(operation))(**params)
+                answers[operation] = getattr(sm, xform_name(operation))(**resolve(params, answers))
             except Exception:  # noqa: BLE001 (what another declaration's needs already made)
                 pass
-        name = declared.example[bound.name]
+        example = resolve(dict(declared.example), answers)
+        naming = declared.named_by or bound.name
+        name = example[naming]
         create = getattr(sm, xform_name(bound.operations["Create"]))
-        create(**declared.example)
-        handles[noun] = _arn_of(sm, declared, name)
+        answer = create(**example)
+        key = {bound.name: answer[bound.name]} if declared.generated is not None else bound.key_params(example)
+        handles[noun] = _arn_of(sm, declared, key)
+        # The example as sent, and the key of what it made, for `examples.declared_examples`.
+        handles[f"example:{noun}"] = json.dumps(example)
+        handles[f"key:{noun}"] = json.dumps(key)
         lifecycle = declared.lifecycle
         for trigger in ("stop", "start"):
             if lifecycle is None or trigger not in lifecycle.accepts or trigger.capitalize() not in bound.operations:
                 continue
-            create(**{**declared.example, bound.name: f"{name}-{trigger}"})
-            arn = _arn_of(sm, declared, f"{name}-{trigger}")
-            mock.set_status(arn, lifecycle.accepts[trigger][0])
+            made = create(**{**example, naming: f"{name}-{trigger}"})
+            made_key = {bound.name: made[bound.name]} if declared.generated is not None else \
+                bound.key_params({**example, naming: f"{name}-{trigger}"})
+            handles[f"key:{noun}:{trigger}"] = json.dumps(made_key)
+            mock.set_status(_arn_of(sm, declared, made_key), lifecycle.accepts[trigger][0])
 
 
-def _arn_of(sm: Any, declared: Any, name: str) -> str:
+def _arn_of(sm: Any, declared: Any, key: dict[str, Any]) -> str:
     from botocore import xform_name
 
     bound = declared.bound
     read = bound.operations.get("Describe") or bound.operations["Get"]
-    return str(getattr(sm, xform_name(read))(**{bound.name: name})[bound.arn])
+    return str(getattr(sm, xform_name(read))(**key)[bound.arn])
 
 
 def identifiers(arns_held: Iterable[str]) -> dict[str, list[str]]:

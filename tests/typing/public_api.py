@@ -89,3 +89,9 @@ if TYPE_CHECKING:
     assert_type(Suite, type[Suite])
     assert_type(mock_sagemaker(), MockSageMaker)
     assert_type(started().active, bool)
+
+
+def studio_user(mock: MockSageMaker) -> None:
+    with mock.act_as_studio_user("d-abcdefghijkl", "alice") as user:
+        profile: str = user["UserProfileArn"]
+        del profile
