@@ -165,6 +165,9 @@ class State:
         self.injected: dict[str, list[Injected]] = {}
         #: Failures a test planned: (resource kind, resource name or None for the next one, reason).
         self.failures: list[tuple[str, str | None, str]] = []
+        #: What a test registered for a family to call (what an endpoint answers, say), by family:
+        #: functions, which no snapshot holds, kept across `clear` as the configuration is.
+        self.hooks: dict[str, Any] = {}
         #: Counts the changes to resources (one per write that went through, restore and reset),
         #: so a state file knows which writes a save holds.
         self.generation = 0
