@@ -110,7 +110,7 @@ def data_plane() -> list[tuple[str, str, str | None]]:
     """(service, operation, family module or None) for every operation of the data-plane services."""
     rows = []
     for service_name in service.DATA_PLANE:
-        implemented = set(backend.implemented(service_name))
+        implemented = set(backend.implemented_in(service_name))
         for operation in sorted(service.operation_names_in(service_name)):
             found = backend.lookup(operation, service_name) if operation in implemented else None
             rows.append((service_name, operation, found[0].__module__.rsplit(".", 1)[-1] if found else None))

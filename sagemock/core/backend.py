@@ -82,8 +82,13 @@ def lookup(operation_name: str, service_name: str = service.SERVICE_NAME) -> tup
     return found
 
 
-def implemented(service_name: str = service.SERVICE_NAME) -> list[str]:
-    """The operations of a service's model that some backend implements, sorted."""
+def implemented() -> list[str]:
+    """The operations of the SageMaker model that some backend implements, sorted."""
+    return implemented_in(service.SERVICE_NAME)
+
+
+def implemented_in(service_name: str) -> list[str]:
+    """The operations of a served service's model that some backend implements, sorted."""
     known = METHODS.keys() | _index().OPERATIONS.keys()
     return sorted(op for op in service.operation_names_in(service_name) if method_key(op, service_name) in known)
 

@@ -54,6 +54,10 @@ class _Body:
         body, self._body = self._body, b""
         return body
 
+    def close(self) -> None:
+        """What a streamed answer's reader calls when done (the SDK's Predictor closes its Body)."""
+        self._body = b""
+
 
 class _Content(bytes):
     """A response body that is bytes to botocore and an awaitable of bytes to aiobotocore.

@@ -327,3 +327,10 @@ def test_an_unimplemented_data_plane_operation_fails_at_once_naming_itself(sagem
     assert error_of(excinfo) == ("NotImplemented", "sagemock does not implement the SageMaker FeatureStore Runtime "
                                                    "operation GetRecord; nothing was sent to AWS. See the coverage "
                                                    "table in sagemock's docs.")
+
+
+def test_an_answer_body_can_be_closed_as_botocores_streaming_body(sagemaker_client, runtime):
+    deploy(sagemaker_client)
+    body = runtime.invoke_endpoint(EndpointName="churn", Body=b"x")["Body"]
+    assert body.read() == b"x"
+    body.close()
