@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from .backends.runtime import ModelFailure
     from .core.errors import ServiceError
     from .core.shape import ShapeError
     from .core.snapshot import SnapshotError
@@ -25,6 +26,7 @@ _EXPORTS = {
     "MockSageMaker": ".mock",
     "SagemockWarning": ".mock",
     "mock_sagemaker": ".mock",
+    "ModelFailure": ".backends.runtime",
     "ServiceError": ".core.errors",
     "ShapeError": ".core.shape",
     "SnapshotError": ".core.snapshot",
@@ -44,5 +46,5 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *_EXPORTS])
 
 
-__all__ = ["MockSageMaker", "SagemockWarning", "ServiceError", "ShapeError", "SnapshotError", "__version__",
-           "mock_sagemaker"]
+__all__ = ["MockSageMaker", "ModelFailure", "SagemockWarning", "ServiceError", "ShapeError", "SnapshotError",
+           "__version__", "mock_sagemaker"]

@@ -103,6 +103,20 @@ def all_by_family() -> dict[str, list[tuple[str, bool]]]:
     return {group: sorted(groups[group]) for group in sorted(groups, key=lambda name: (name[0].isupper(), name))}
 
 
+DATA_PLANE_HEADING = "## Data-plane services"
+
+
+def data_plane() -> list[tuple[str, str, str | None]]:
+    """(service, operation, family module or None) for every operation of the data-plane services."""
+    rows = []
+    for service_name in service.DATA_PLANE:
+        implemented = set(backend.implemented_in(service_name))
+        for operation in sorted(service.operation_names_in(service_name)):
+            found = backend.lookup(operation, service_name) if operation in implemented else None
+            rows.append((service_name, operation, found[0].__module__.rsplit(".", 1)[-1] if found else None))
+    return rows
+
+
 def count_phrase() -> str:
     """How many operations sagemock answers out of the installed model's (the phrase docs pages
     carry between `<!-- sagemock:count -->` markers, kept current by `python -m sagemock.generate`)."""
@@ -158,6 +172,14 @@ def markdown() -> str:
     ]
     lines += [f"| `{operation}` | `{family_of(operation)}` | {fidelity(operation)} |"
               for operation in backend.implemented()]
+    lines += ["", DATA_PLANE_HEADING, "",
+              "The services SageMaker flows call at run time, intercepted beside SageMaker (each validated from",
+              "its own model, answering its own errors). An operation not implemented answers `NotImplemented`.",
+              "",
+              "| Service | Operation | Family |",
+              "|---|---|---|"]
+    lines += [f"| `{service_name}` | `{operation}` | {f'`{family}`' if family else 'not implemented'} |"
+              for service_name, operation, family in data_plane()]
     lines += [
         "",
         NOT_IMPLEMENTED_HEADING,

@@ -433,6 +433,31 @@ class MockSageMaker:
         with store.lock:
             store.backend(Experiments).record_metrics(document, metrics, self.state.clock.now())
 
+    def set_endpoint_response(self, endpoint_name: str, response: Any, *, variant: str | None = None,
+                              inference_component: str | None = None) -> None:
+        """Decide what an endpoint's model answers InvokeEndpoint (and its streaming and asynchronous
+        forms), from now on in this activation (`reset` keeps it; a snapshot does not hold it).
+
+        `response` is the answer's bytes (text is sent as UTF-8), a pair `(bytes, content_type)`, a list
+        of chunks (each a PayloadPart when streamed), or a function `response(body, content_type,
+        headers)` of the request's body (bytes), its content type (or None) and the members it sent as
+        headers (`Accept`, `CustomAttributes`, `TargetVariant`, ... by API name) that returns any of those.
+        A function that raises is a model that failed: the client gets `ModelError` (424), with the
+        exception's `status_code` (default 500) as `OriginalStatusCode` and its text as
+        `OriginalMessage` (`sagemock.ModelFailure(message, status_code)` says both).
+
+        With `variant`, only that production variant answers so; it wins over the endpoint's response.
+        With `inference_component`, only requests naming that component (`InferenceComponentName`)
+        are answered so; it wins over both. An endpoint with nothing registered echoes the request
+        body, with its content type.
+        """
+        from .backends import runtime
+
+        if not (isinstance(response, (bytes, bytearray, str, tuple, list)) or callable(response)):
+            raise TypeError("response must be bytes, str, (bytes, content_type), a list of chunks or a function, "
+                            f"not {type(response).__name__}")
+        runtime.register(self.state.hooks, endpoint_name, response, variant, inference_component)
+
     def set_trial_component_source(self, trial_component_arn: str, source_arn: str,
                                    source_type: str | None = None) -> None:
         """Give a trial component the Source SageMaker gives the components of the jobs it runs."""

@@ -2,7 +2,9 @@
 
 The in-process mock only reaches Python code that shares its interpreter. The server lets
 anything that speaks SageMaker's wire protocol (AWS JSON 1.1: `POST /` with
-`X-Amz-Target: SageMaker.<Operation>`) use sagemock: point its endpoint URL here. Each request is
+`X-Amz-Target: SageMaker.<Operation>`) use sagemock: point its endpoint URL here. The data-plane
+services (sagemaker-runtime, sagemaker-metrics, sagemaker-featurestore-runtime) are served at the
+same address, each request routed by its method and path as their rest-json protocol names them. Each request is
 answered by the very pipeline the in-process mock uses, `dispatch.handle`, so the AWS CLI, the
 Java or Go SDK and a boto3 client see the same answers, byte for byte, as an intercepted boto3
 client does. The server adds only HTTP framing and a small admin API under `/_sagemock/`:
@@ -44,7 +46,7 @@ from . import (
     __version__,
     backends,  # noqa: F401  (registers every family's operations)
 )
-from .core import backend, dispatch, protocol, snapshot
+from .core import backend, dispatch, protocol, rest_json, service, snapshot
 from .core.errors import SerializationError, ServiceError, UnknownOperation, ValidationError
 from .core.snapshot import SnapshotError
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
@@ -371,6 +373,8 @@ class _Handler(BaseHTTPRequestHandler):
     """HTTP framing around `dispatch.handle`; nothing SageMaker-specific lives here."""
 
     server: _HTTPServer
+    #: The (service, operation) of the current request when a data-plane service's path names it.
+    _route: tuple[str, str] | None = None
     # HTTP/1.1 so SDKs can keep connections alive; every answer carries Content-Length.
     protocol_version = "HTTP/1.1"
     # Answers leave in one write anyway; with Nagle's algorithm on, a streamed snapshot's chunks
@@ -412,7 +416,10 @@ class _Handler(BaseHTTPRequestHandler):
         if self.lines.last_line not in (b"\r\n", b"\n"):  # the headers ended without their blank line
             raise _Incomplete
         method = self.command
-        if method == "GET":
+        self._route = _data_plane(method, self._path())
+        if self._route is not None:
+            self._post()
+        elif method == "GET":
             self._get()
         elif method == "POST":
             self._post()
@@ -483,6 +490,8 @@ class _Handler(BaseHTTPRequestHandler):
         return self._error(UnknownOperation(f"{path} answers {allowed}, not {self.command}", status=405))
 
     def _answer(self, path: str, body: bytes) -> protocol.Rendered:
+        if self._route is not None:
+            return self._answer_data_plane(*self._route, body)
         if path.startswith(_RESERVED):
             return self._admin(path, body)
         if path not in ("/", ""):
@@ -503,6 +512,20 @@ class _Handler(BaseHTTPRequestHandler):
 
         def wrote(answer: protocol.Rendered) -> bool:
             return answer[0] == 200 and dispatch.changes_state(owner.state, operation)
+
+        return owner.durably(run, wrote)
+
+    def _answer_data_plane(self, service_name: str, operation: str, body: bytes) -> protocol.Rendered:
+        """A request to a data-plane service (rest-json: the operation is its method and path)."""
+        owner = self.server.owner
+        host = self.headers.get("Host") or f"{owner.host}:{self.server.server_address[1]}"
+        url = f"http://{host}{self.path}"
+
+        def run() -> protocol.Rendered:
+            return dispatch.handle(owner.state, operation, body, self.headers, url, service_name)
+
+        def wrote(answer: protocol.Rendered) -> bool:
+            return answer[0] < 300 and dispatch.changes_state(owner.state, operation, service_name)
 
         return owner.durably(run, wrote)
 
@@ -713,6 +736,18 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
         if self.server.owner.log_requests:
             super().log_message(format, *args)
+
+
+def _data_plane(method: str, path: str) -> tuple[str, str] | None:
+    """(service, operation) of a request to one of the data-plane services (`service.DATA_PLANE`),
+    whose operations are named by method and path; None for SageMaker's and the admin API's."""
+    if path in ("/", "") or path.startswith(_RESERVED):
+        return None
+    for service_name in service.DATA_PLANE:
+        operation = rest_json.match(service_name, method, path)
+        if operation is not None:
+            return service_name, operation
+    return None
 
 
 def _phrase(code: int) -> str:

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import io
 import json
 import math
 import re
@@ -49,7 +48,7 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..core import arns, service, shape, tags, updates
+from ..core import arns, s3, service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
 from ..core.context import ALNUM, Context
 from ..core.errors import ConflictError, ResourceNotFound, ServiceError, ValidationError
@@ -1200,52 +1199,20 @@ def _refuse_execution(execution: Document, verb: str) -> Callable[[str, tuple[st
 
 # -- reading a definition from S3 ------------------------------------------------------------
 
-_NOTHING_SERVES_S3 = "SagemockNothingServesS3"
-
-
-def _nothing_serves_s3(request: Any, **_kwargs: Any) -> Any:
-    """The last `before-send` handler of sagemock's S3 client: reached only when no S3 mock (moto's
-    stubber, say) answered, it answers itself so that the request never goes on the wire."""
-    from botocore.awsrequest import AWSResponse
-
-    body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{_NOTHING_SERVES_S3}</Code>"
-            "<Message>No S3 mock answered this request.</Message></Error>").encode()
-    response = AWSResponse(request.url, 400, {"Content-Type": "application/xml"}, io.BytesIO(body))
-    response._content = body
-    return response
-
-
 def _read_s3(location: Document, region: str) -> str:
-    """The text of a definition in S3, read with a boto3 S3 client in the same region, so that
-    whatever serves S3 in the test (moto's `mock_aws`) answers; nothing is ever sent to AWS."""
-    import boto3
-    from botocore.config import Config
-    from botocore.exceptions import BotoCoreError, ClientError
-
+    """The text of a definition in S3, read through whatever serves S3 in the test (moto's
+    `mock_aws`; `core.s3`); nothing is ever sent to AWS."""
     bucket, key = location["Bucket"], location["ObjectKey"]
     where = f"s3://{bucket}/{key}" + (f"?versionId={location['VersionId']}" if location.get("VersionId") else "")
-    # The SageMaker request's credentials are not at hand: S3 mocks accept any.
-    session = boto3.session.Session(aws_access_key_id="sagemock", aws_secret_access_key="sagemock",
-                                    region_name=region)
-    client = session.client("s3", config=Config(retries={"total_max_attempts": 1}))
-    client.meta.events.register_last("before-send", _nothing_serves_s3)
-    request = {"Bucket": bucket, "Key": key}
-    if location.get("VersionId"):
-        request["VersionId"] = location["VersionId"]
     try:
-        body = client.get_object(**request)["Body"].read()
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code == _NOTHING_SERVES_S3:
-            raise ValidationError(f"The pipeline definition could not be read from {where}: nothing serves S3 in this "
-                                  "test (start moto's mock_aws, or another S3 mock, around this call). sagemock "
-                                  "never sends requests to AWS.") from None
-        message = error.response.get("Error", {}).get("Message", "")
-        raise ValidationError(f"The pipeline definition could not be read from {where}: {code}: {message}") from None
-    except BotoCoreError as error:
-        raise ValidationError(f"The pipeline definition could not be read from {where}: {error}") from None
-    finally:
-        client.close()
+        body = s3.get(bucket, key, region, location.get("VersionId"))
+    except s3.NothingServesS3:
+        raise ValidationError(f"The pipeline definition could not be read from {where}: nothing serves S3 in this "
+                              "test (start moto's mock_aws, or another S3 mock, around this call). sagemock "
+                              "never sends requests to AWS.") from None
+    except s3.S3Error as error:
+        raise ValidationError(f"The pipeline definition could not be read from {where}: {error.code}: "
+                              f"{error.message}") from None
     try:
         text: str = body.decode("utf-8")
     except UnicodeDecodeError:

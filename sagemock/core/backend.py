@@ -29,8 +29,15 @@ F = TypeVar("F", bound=Method)
 
 #: snake_case operation name -> (family class, unbound method), filled as backend modules are
 #: imported. Keyed by botocore's `xform_name` of the operation, so importing a backend does not
-#: load the service model; `implemented()` resolves the names against it.
+#: load the service model; `implemented()` resolves the names against it. An operation of a
+#: data-plane service is keyed `<service>:<name>` (`method_key`), so the services never collide.
 METHODS: dict[str, tuple[type[Backend], Method]] = {}
+
+
+def method_key(operation_name: str, service_name: str = service.SERVICE_NAME) -> str:
+    """The key of an operation in `METHODS` and in the generated index."""
+    name = xform_name(operation_name)
+    return name if service_name == service.SERVICE_NAME else f"{service_name}:{name}"
 
 
 @overload
@@ -63,9 +70,9 @@ def ignored_members(operation_name: str) -> dict[str, str]:
     return dict(getattr(found[1], "__sagemock_ignores__", {})) if found else {}
 
 
-def lookup(operation_name: str) -> tuple[type[Backend], Method] | None:
+def lookup(operation_name: str, service_name: str = service.SERVICE_NAME) -> tuple[type[Backend], Method] | None:
     """The family and method that answer an operation, importing the family's module if needed."""
-    name = xform_name(operation_name)
+    name = method_key(operation_name, service_name)
     found = METHODS.get(name)
     if found is None:
         module = _index().OPERATIONS.get(name)
@@ -76,9 +83,14 @@ def lookup(operation_name: str) -> tuple[type[Backend], Method] | None:
 
 
 def implemented() -> list[str]:
-    """The operations of the model that some backend implements, sorted."""
+    """The operations of the SageMaker model that some backend implements, sorted."""
+    return implemented_in(service.SERVICE_NAME)
+
+
+def implemented_in(service_name: str) -> list[str]:
+    """The operations of a served service's model that some backend implements, sorted."""
     known = METHODS.keys() | _index().OPERATIONS.keys()
-    return sorted(op for op in service.operation_names() if xform_name(op) in known)
+    return sorted(op for op in service.operation_names_in(service_name) if method_key(op, service_name) in known)
 
 
 def load_all() -> None:
@@ -96,14 +108,22 @@ def _index() -> Any:
 class Backend:
     """One resource family's state and operations within one account-region store."""
 
+    #: The service whose operations the family's methods answer (botocore's name): SageMaker, or
+    #: one of the data-plane services (`service.DATA_PLANE`).
+    SERVICE: str = service.SERVICE_NAME
+    #: A data-plane family's operations that change nothing (SageMaker's are known by their verbs:
+    #: Describe, List, ...), so a state file does not save after them.
+    READS: frozenset[str] = frozenset()
+
     def __init__(self, store: Store):
         self.store = store
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         _generate(cls)
-        for name, value in list(vars(cls).items()):
+        for attribute, value in list(vars(cls).items()):
             if getattr(value, "__sagemock_operation__", False):
+                name = attribute if cls.SERVICE == service.SERVICE_NAME else f"{cls.SERVICE}:{attribute}"
                 if name in METHODS and METHODS[name][0] is not cls:
                     raise RuntimeError(f"{name} is implemented twice: {METHODS[name][0].__name__} and {cls.__name__}")
                 METHODS[name] = (cls, value)

@@ -17,19 +17,30 @@ from botocore.model import Shape
 F = TypeVar("F", bound=Callable[..., Any])
 
 _lock = threading.RLock()
+#: id of a data-plane model's shape resolver -> the prefix of its shapes' cache keys: the
+#: services' shape names overlap (sagemaker-runtime's `EndpointName` is not SageMaker's), and each
+#: served model is held for the life of the process (`service`), so its resolver's id stays its own.
+_prefixes: dict[int, str] = {}
 #: Functions of the shape tree being compiled, by cache, not yet visible to other threads.
 _staged: dict[int, dict[str, Any]] = {}
 _depth = 0
 
 
+def namespace(shape_resolver: object, prefix: str) -> None:
+    """Keep the compiled functions of a served model's shapes apart from other models' (`_prefixes`)."""
+    _prefixes[id(shape_resolver)] = prefix
+
+
 def cached(cache: dict[str, Any], shape: Shape, compilers: dict[str, Callable[[Shape], F]],
            fallback: Callable[[Shape], F]) -> F:
-    found = cache.get(shape.name)
+    prefix = _prefixes.get(id(shape._shape_resolver)) if _prefixes else None
+    name = shape.name if prefix is None else prefix + shape.name
+    found = cache.get(name)
     if found is not None:
         return found  # type: ignore[no-any-return]
     global _depth
     with _lock:
-        found = cache.get(shape.name) or _staged.setdefault(id(cache), {}).get(shape.name)
+        found = cache.get(name) or _staged.setdefault(id(cache), {}).get(name)
         if found is not None:
             return found  # type: ignore[no-any-return]
         staged = _staged[id(cache)]
@@ -38,14 +49,14 @@ def cached(cache: dict[str, Any], shape: Shape, compilers: dict[str, Callable[[S
         def stand_in(*args: Any) -> Any:
             return body[0](*args)
 
-        staged[shape.name] = stand_in
+        staged[name] = stand_in
         _depth += 1
         try:
             compiled = compilers.get(shape.type_name, fallback)(shape)
         finally:
             _depth -= 1
         body.append(compiled)
-        staged[shape.name] = compiled
+        staged[name] = compiled
         if _depth == 0:
             cache.update(staged)
             staged.clear()

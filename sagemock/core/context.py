@@ -93,10 +93,11 @@ def credential_scope(headers: Headers) -> tuple[str | None, str | None]:
 
 
 def region_from_host(url_or_host: str) -> str | None:
-    """The region in `api.sagemaker.{region}.amazonaws.com`-style hosts."""
+    """The region in `api.sagemaker.{region}.amazonaws.com`-style hosts (and the data-plane
+    services' `runtime.sagemaker.{region}`, `metrics.sagemaker.{region}`, ...)."""
     host = url_or_host.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     parts = host.split(".")
-    if len(parts) >= 4 and parts[0] == "api" and parts[1] == "sagemaker":
+    if len(parts) >= 4 and parts[1] == "sagemaker":
         return parts[2]
     if len(parts) >= 3 and parts[0] == "sagemaker":
         return parts[1]

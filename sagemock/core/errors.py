@@ -22,9 +22,13 @@ class ServiceError(Exception):
     #: Whether the code is always sent as is, even where the operation does not declare it.
     always = True
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 fields: dict[str, object] | None = None):
         super().__init__(message)
         self.message = message
+        #: Members of the error shape beyond its message (ModelError's `OriginalStatusCode`, ...),
+        #: sent beside it where the service's protocol carries them.
+        self.fields = fields or {}
         if code is not None:
             self.code = code
         if status is not None:
@@ -77,9 +81,9 @@ class NotImplementedOperation(ServiceError):
     code = "NotImplemented"
     status = 501
 
-    def __init__(self, operation: str):
+    def __init__(self, operation: str, service: str = "SageMaker"):
         super().__init__(
-            f"sagemock does not implement the SageMaker operation {operation}; "
+            f"sagemock does not implement the {service} operation {operation}; "
             "nothing was sent to AWS. See the coverage table in sagemock's docs."
         )
         self.operation = operation

@@ -1,6 +1,8 @@
-"""The botocore hook that brings SageMaker requests to the mock.
+"""The botocore hook that brings SageMaker requests (and its data-plane services') to the mock.
 
-sagemock answers at botocore's `before-send.sagemaker` event, the point where a request has been
+sagemock answers at botocore's `before-send.sagemaker` event (and `before-send.sagemaker-runtime`,
+`before-send.sagemaker-metrics`, `before-send.sagemaker-featurestore-runtime`: each service's
+token is its own, so each is registered), the point where a request has been
 serialised and signed exactly as for AWS and is about to go on the wire. Returning an
 `AWSResponse` there makes botocore skip the network and parse our answer as AWS's: datetimes,
 `ClientError` codes, retries and waiters all run unchanged. The handler is a builtin of every
@@ -52,6 +54,10 @@ class _Body:
         body, self._body = self._body, b""
         return body
 
+    def close(self) -> None:
+        """What a streamed answer's reader calls when done (the SDK's Predictor closes its Body)."""
+        self._body = b""
+
 
 class _Content(bytes):
     """A response body that is bytes to botocore and an awaitable of bytes to aiobotocore.
@@ -70,8 +76,9 @@ class _Content(bytes):
 def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSResponse | None:
     if not active or request.url == HANDLED_URL:
         return None
-    operation = event_name.rsplit(".", 1)[-1]
-    status, headers, body = dispatch.handle(active[0], operation, request.body, request.headers, request.url)
+    _, service_name, operation = event_name.split(".", 2)
+    status, headers, body = dispatch.handle(active[0], operation, request.body, request.headers, request.url,
+                                            service_name)
     response = AWSResponse(request.url, status, headers, _Body(body))
     response._content = _Content(body)  # what `content` returns
     # Handlers of the bare `before-send` event (moto's, for one) run after this one; a URL that is
@@ -81,9 +88,9 @@ def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSRespon
 
 
 def before_call(model: Any = None, request_signer: Any = None, context: Any = None, **_kwargs: Any) -> None:
-    """Hand the calling client's SageMaker model to `service` (once), and while a mock is active
-    mark a request unsigned when the client has no credentials it can use without the network."""
-    if service._model is None and model is not None:
+    """Hand the calling client's service model to `service` (once per service), and while a mock is
+    active mark a request unsigned when the client has no credentials it can use without the network."""
+    if model is not None and not service.adopted(model.service_model.service_name):
         service.adopt(model.service_model)
     if active and context is not None and not _usable_credentials(request_signer):
         context[UNSIGNED_KEY] = True
@@ -127,7 +134,10 @@ def install() -> None:
         _installed = True
 
 
-HANDLERS = ((EVENT, before_send), (CALL_EVENT, before_call), (SIGNER_EVENT, choose_signer))
+#: (event, handler) for every served service: SageMaker's events and each data-plane service's.
+HANDLERS = tuple((f"{prefix}.{name}", handler) for name in service.SERVICES
+                 for prefix, handler in (("before-send", before_send), ("before-call", before_call),
+                                         ("choose-signer", choose_signer)))
 
 
 def _register_everywhere() -> None:
@@ -137,7 +147,7 @@ def _register_everywhere() -> None:
         if isinstance(obj, botocore.session.Session):
             for event, handler in HANDLERS:
                 obj.register(event, handler, unique_id=f"sagemock-{event}")
-        elif isinstance(obj, botocore.client.BaseClient) and obj.meta.service_model.service_name == "sagemaker":
+        elif isinstance(obj, botocore.client.BaseClient) and obj.meta.service_model.service_name in service.SERVICES:
             for event, handler in HANDLERS:
                 obj.meta.events.register(event, handler, unique_id=f"sagemock-{event}")
 

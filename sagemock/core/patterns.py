@@ -18,7 +18,11 @@ from collections.abc import Callable
 _PROPERTY = re.compile(r"\\p\{(\w+)\}")
 _SURROGATE_RANGE = re.compile(r"\\uD800\\uDC00-\\uDBFF\\uDFFF", re.IGNORECASE)
 _ANCHOR_QUANTIFIER = re.compile(r"\$\{\d+(,\d*)?\}")
-_POSIX = {"Alnum": "a-zA-Z0-9", "Alpha": "a-zA-Z", "Digit": "0-9", "Upper": "A-Z", "Lower": "a-z"}
+#: Java's POSIX classes (US-ASCII only), as bracket-expression bodies.
+_POSIX = {"Alnum": "a-zA-Z0-9", "Alpha": "a-zA-Z", "Digit": "0-9", "Upper": "A-Z", "Lower": "a-z",
+          "ASCII": "\\x00-\\x7F", "Print": "\\x20-\\x7E", "Graph": "\\x21-\\x7E"}
+#: Java's end-of-input anchor `\z` (Python spells it `\Z`), not preceded by an escaping backslash.
+_END_OF_INPUT = re.compile(r"(?<!\\)((?:\\\\)*)\\z")
 _ASTRAL = "\\U00010000-\\U0010FFFF"
 
 
@@ -50,10 +54,38 @@ def _property_class(match: re.Match[str]) -> str:
 def to_python(pattern: str) -> str:
     translated = _SURROGATE_RANGE.sub(lambda _m: _ASTRAL, pattern)
     translated = _ANCHOR_QUANTIFIER.sub("$", translated)
+    if "\\z" in translated:
+        translated = _END_OF_INPUT.sub(lambda found: found.group(1) + "\\Z", translated)
     if "\\p{" in translated:
-        # A property class stands inside a bracket expression in every model pattern.
-        translated = _PROPERTY.sub(_property_class, translated)
+        translated = _properties(translated)
     return translated
+
+
+def _properties(pattern: str) -> str:
+    """Each `\\p{...}` as the class body it stands for: bare inside a bracket expression, in
+    brackets of its own outside one (`\\p{ASCII}*`, as the data-plane models write it)."""
+    out: list[str] = []
+    inside = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        found = _PROPERTY.match(pattern, index) if char == "\\" else None
+        if found is not None:
+            body = _property_class(found)
+            out.append(body if inside else f"[{body}]")
+            index = found.end()
+            continue
+        if char == "\\":
+            out.append(pattern[index:index + 2])
+            index += 2
+            continue
+        if char == "[" and not inside:
+            inside = True
+        elif char == "]" and inside:
+            inside = False
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 @functools.cache

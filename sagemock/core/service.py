@@ -1,11 +1,17 @@
-"""The botocore SageMaker service model, loaded once per process.
+"""The botocore service models sagemock answers for, each loaded once per process.
 
 Every shape, limit, enum and declared error sagemock enforces comes from here, never from a
 hand-written copy, so a newer botocore brings its newer rules with it.
 
-Decoding the model's JSON takes about a quarter of a second, and the SageMaker client that sends
-the first request has already done it: the interception hook hands that client's model to
-`adopt`, so a process holds one copy. Only a process with no client (the server) loads its own.
+SageMaker itself (`SERVICE_NAME`, the default of every function here) is the control plane. Beside
+it sagemock intercepts the data-plane services SageMaker flows call (`DATA_PLANE`): each has its
+own model, protocol (rest-json) and errors, and is answered by families that declare the service
+they serve (`Backend.SERVICE`).
+
+Decoding a model's JSON takes time (about a quarter of a second for SageMaker's), and the client that
+sends the first request has already done it: the interception hook hands that client's model to
+`adopt`, so a process holds one copy of each. Only a process with no client (the server) loads its own,
+and only for the services it is asked about.
 """
 from __future__ import annotations
 
@@ -16,29 +22,88 @@ import threading
 from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME = "sagemaker"
+#: The data-plane services intercepted beside SageMaker (botocore's names, which are also the
+#: token of their events: `before-send.sagemaker-runtime.InvokeEndpoint`).
+DATA_PLANE = ("sagemaker-runtime", "sagemaker-metrics", "sagemaker-featurestore-runtime")
+SERVICES = (SERVICE_NAME, *DATA_PLANE)
 _lock = threading.Lock()
-_model: ServiceModel | None = None
+#: Service name -> its model, as adopted from a client or loaded.
+_models: dict[str, ServiceModel] = {}
 
 
-def model() -> ServiceModel:
-    """The installed botocore's SageMaker model (a client's, or loaded on first use)."""
-    global _model
-    if _model is None:
+def model(service_name: str = SERVICE_NAME) -> ServiceModel:
+    """The installed botocore's model of a service (a client's, or loaded on first use)."""
+    found = _models.get(service_name)
+    if found is None:
+        if service_name not in SERVICES:
+            raise LookupError(f"sagemock does not serve {service_name!r}")
         with _lock:
-            if _model is None:
+            found = _models.get(service_name)
+            if found is None:
                 import botocore.session
 
-                _model = botocore.session.get_session().get_service_model(SERVICE_NAME)
-    return _model
+                found = botocore.session.get_session().get_service_model(service_name)
+                _keep(found)
+    return found
+
+
+def adopted(service_name: str = SERVICE_NAME) -> bool:
+    """Whether the model of a service is in hand (a client's was adopted, or it was loaded)."""
+    return service_name in _models
 
 
 def adopt(client_model: ServiceModel) -> None:
-    """Use a SageMaker client's model as ours, if none is loaded yet (it is the same JSON)."""
-    global _model
-    if _model is None and client_model.service_name == SERVICE_NAME:
+    """Use a client's model as ours for its service, if none is loaded yet (it is the same JSON)."""
+    name = client_model.service_name
+    if name not in _models and name in SERVICES:
         with _lock:
-            if _model is None:
-                _model = client_model
+            if name not in _models:
+                _keep(client_model)
+
+
+def _keep(found: ServiceModel) -> None:
+    """Hold a model as its service's (under `_lock`); a data-plane model's compiled shapes are kept
+    apart from SageMaker's, whose names they share."""
+    if found.service_name != SERVICE_NAME:
+        from . import compiled
+
+        compiled.namespace(found._shape_resolver, f"{found.service_name}:")
+    _models[found.service_name] = found
+
+
+@functools.cache
+def operation_in(service_name: str, name: str) -> OperationModel:
+    """An operation of any served service (`operation` is SageMaker's)."""
+    return model(service_name).operation_model(name)
+
+
+@functools.cache
+def operation_names_in(service_name: str) -> frozenset[str]:
+    return frozenset(model(service_name).operation_names)
+
+
+@functools.cache
+def declared_errors_in(service_name: str, name: str) -> frozenset[str]:
+    return frozenset(shape.name for shape in operation_in(service_name, name).error_shapes)
+
+
+@functools.cache
+def label(service_name: str) -> str:
+    """A service's name as AWS writes it (the model's serviceId: "SageMaker Runtime")."""
+    return "SageMaker" if service_name == SERVICE_NAME else str(model(service_name).metadata["serviceId"])
+
+
+@functools.cache
+def validation_code(service_name: str) -> str:
+    """The code a service answers bad input with: `ValidationError` where its model declares that
+    shape (sagemaker-runtime, sagemaker-featurestore-runtime), else AWS's usual `ValidationException`."""
+    return "ValidationError" if "ValidationError" in model(service_name).shape_names else "ValidationException"
+
+
+@functools.cache
+def protocol(service_name: str) -> str:
+    """The wire protocol of a service, as its model's metadata names it (`json`, `rest-json`)."""
+    return str(model(service_name).metadata["protocol"])
 
 
 @functools.cache
@@ -51,9 +116,8 @@ def operation_names() -> frozenset[str]:
     return frozenset(model().operation_names)
 
 
-@functools.cache
 def declared_errors(name: str) -> frozenset[str]:
-    return frozenset(shape.name for shape in operation(name).error_shapes)
+    return declared_errors_in(SERVICE_NAME, name)
 
 
 @functools.cache

@@ -169,6 +169,9 @@ class State:
         #: `UserProfileArn`, `UserProfileName` and `DomainId` AWS adds to `CreatedBy` /
         #: `LastModifiedBy` for calls made from Studio; None for callers outside Studio.
         self.studio_user: dict[str, str] | None = None
+        #: What a test registered for a family to call (what an endpoint answers, say), by family:
+        #: functions, which no snapshot holds, kept across `clear` as the configuration is.
+        self.hooks: dict[str, Any] = {}
         #: Counts the changes to resources (one per write that went through, restore and reset),
         #: so a state file knows which writes a save holds.
         self.generation = 0

@@ -29,10 +29,12 @@ _operation_cache: dict[str, Checker] = {}
 
 def request(operation: OperationModel, params: dict[str, Any]) -> dict[str, Any]:
     """Check `params` against the operation's input shape; return them with datetimes decoded."""
-    check = _operation_cache.get(operation.name)
+    key = operation.name if operation.metadata.get("protocol") != "rest-json" else \
+        f"{operation.service_model.service_name}:{operation.name}"
+    check = _operation_cache.get(key)
     if check is None:
         shape = operation.input_shape
-        check = _operation_cache[operation.name] = checker(shape) if shape is not None else _accept
+        check = _operation_cache[key] = checker(shape) if shape is not None else _accept
     if not isinstance(params, dict):
         raise SerializationError("Start of structure or map found where not expected.")
     problems: Problems = []

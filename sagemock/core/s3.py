@@ -1,0 +1,94 @@
+"""Reading and writing S3 objects through whatever serves S3 in the test, never AWS.
+
+SageMaker reads and writes S3 as part of what it does (a pipeline definition it reads, the output
+of an asynchronous invocation it writes). sagemock does the same with a boto3 S3 client of its own,
+so that an S3 mock in the process (moto's `mock_aws`) answers. The client's last `before-send`
+handler answers every request itself: it is reached only when no S3 mock took the request, so
+nothing is ever sent on the wire, and the caller learns that nothing serves S3 (`NothingServesS3`).
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+NOTHING_SERVES_S3 = "SagemockNothingServesS3"
+
+
+class NothingServesS3(Exception):
+    """No S3 mock answered: the test runs without one."""
+
+
+class S3Error(Exception):
+    """What the S3 mock answered instead of the object (its code and message)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+def _nothing_serves_s3(request: Any, **_kwargs: Any) -> Any:
+    """The last `before-send` handler of sagemock's S3 client: answers a request no S3 mock took."""
+    from botocore.awsrequest import AWSResponse
+
+    body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{NOTHING_SERVES_S3}</Code>"
+            "<Message>No S3 mock answered this request.</Message></Error>").encode()
+    response = AWSResponse(request.url, 400, {"Content-Type": "application/xml"}, io.BytesIO(body))
+    response._content = body
+    return response
+
+
+def _client(region: str) -> Any:
+    """A fresh S3 client (a cached one would miss an S3 mock started after it was made)."""
+    import boto3
+    from botocore.config import Config
+
+    # The SageMaker request's credentials are not at hand: S3 mocks accept any.
+    session = boto3.session.Session(aws_access_key_id="sagemock", aws_secret_access_key="sagemock",
+                                    region_name=region)
+    client = session.client("s3", config=Config(retries={"total_max_attempts": 1}))
+    client.meta.events.register_last("before-send", _nothing_serves_s3)
+    return client
+
+
+def _call(region: str, method: str, **request: Any) -> Any:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    client = _client(region)
+    try:
+        return getattr(client, method)(**request)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code == NOTHING_SERVES_S3:
+            raise NothingServesS3() from None
+        raise S3Error(code, error.response.get("Error", {}).get("Message", "")) from None
+    except BotoCoreError as error:
+        raise S3Error(type(error).__name__, str(error)) from None
+    finally:
+        client.close()
+
+
+def get(bucket: str, key: str, region: str, version_id: str | None = None) -> bytes:
+    """An object's bytes; `NothingServesS3` or `S3Error` when it cannot be read."""
+    request = {"Bucket": bucket, "Key": key}
+    if version_id:
+        request["VersionId"] = version_id
+    body: bytes = _call(region, "get_object", **request)["Body"].read()
+    return body
+
+
+def put(bucket: str, key: str, body: bytes, region: str, content_type: str | None = None) -> None:
+    """Write an object; `NothingServesS3` or `S3Error` when it cannot be written."""
+    request: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": body}
+    if content_type:
+        request["ContentType"] = content_type
+    _call(region, "put_object", **request)
+
+
+def split(uri: str) -> tuple[str, str]:
+    """(bucket, key) of an `s3://bucket/key` URI (or an `https://bucket.s3...` one's path)."""
+    rest = uri.split("://", 1)[-1]
+    bucket, _, key = rest.partition("/")
+    if uri.startswith("https://"):
+        bucket = bucket.split(".", 1)[0]
+    return bucket, key
