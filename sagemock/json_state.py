@@ -2,7 +2,7 @@
 
 The `Medium` of state files that hold a JSON snapshot: those written by sagemock before state
 files became SQLite databases (`sagemock.sqlite_state`), which keep being read and saved as JSON
-(`sagemock.state_file.medium_for`). A save streams the snapshot into a temporary file in the same
+(`sagemock.state_media.medium_for`). A save streams the snapshot into a temporary file in the same
 directory, flushes it to disk, renames it over the old file and flushes the directory, so the file
 on disk is always one whole snapshot, never a torn one, and a rename that was acknowledged
 survives a power loss. Each save writes the whole state.

@@ -49,7 +49,8 @@ from .core.errors import SerializationError, ServiceError, UnknownOperation, Val
 from .core.snapshot import SnapshotError
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
 from .mock import defaults
-from .state_file import StateFile, StateFileError, medium_for
+from .state_file import StateFile, StateFileError
+from .state_media import medium_for
 
 log = logging.getLogger("sagemock.server")
 

@@ -147,7 +147,7 @@ class SqliteStateFile:
 
     def load(self, state: State) -> bool:
         """Replace the state by the rows' (a `SnapshotError` for rows this sagemock cannot use)."""
-        state.tracking = True  # (before the stores are made: they keep change logs from the start)
+        track(state)  # (before the stores are made: they keep change logs from the start)
         with self._using:
             connection = self._require()
             try:
@@ -184,7 +184,8 @@ class SqliteStateFile:
     def write(self, state: State) -> None:
         """Write the rows of what changed since the last write (everything after a restore or a
         reset, or at the first write), in one transaction: all of them, or none."""
-        state.tracking = True
+        if not state.tracking:
+            track(state)
         replaced = state.replaced
         whole = self._replaced != replaced
         upserts: list[Row] = []
@@ -234,6 +235,23 @@ def read(path: str | os.PathLike[str], state: State) -> bool:
         return False
     snapshot.replace(state, *found)
     return True
+
+
+def track(state: State) -> None:
+    """Make the state keep change logs from now on, its existing stores included (a server whose
+    state was given before its state file was opened)."""
+    state.tracking = True
+    with state._lock:
+        stores = list(state.stores.values())
+    for store in stores:
+        with store.lock:
+            store.resources = changelog.tracked(store, changelog.RESOURCES, store.resources)
+            store.tags = changelog.tracked(store, changelog.TAGS, store.tags)
+            store.idempotency = changelog.tracked(store, changelog.IDEMPOTENCY, store.idempotency)
+            for backend in store.backends.values():
+                for value in vars(backend).values():
+                    if isinstance(value, Table) and type(value.documents) is not changelog.Tracked:
+                        value.documents = changelog.documents(store, value.spec, value.documents)
 
 
 # -- rows out ---------------------------------------------------------------------------------------
@@ -439,4 +457,4 @@ class _transaction:
                 pass
 
 
-__all__ = ["FAMILY", "SqliteStateFile", "is_database", "read"]
+__all__ = ["FAMILY", "SqliteStateFile", "is_database", "read", "track"]

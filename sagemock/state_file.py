@@ -2,7 +2,7 @@
 when the disk fails. The rules live here, once; how the state is written down is a `Medium` that
 this module drives: an SQLite database that saves what each write changed
 (`sagemock.sqlite_state`), or, for a file that already holds one, a JSON snapshot saved whole
-(`sagemock.json_state`). `medium_for` picks one by what the file holds.
+(`sagemock.json_state`); `sagemock.state_media` picks one by what the file holds.
 
 The protocol:
 
@@ -31,10 +31,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from .core.errors import SnapshotError
@@ -335,17 +333,4 @@ class _Gate:
                 self._condition.notify_all()
 
 
-def medium_for(path: str | os.PathLike[str]) -> Medium:
-    """The medium of the state file at `path`, by what the file holds: an SQLite database, and a
-    file that does not exist yet becomes one; any other file is taken for a JSON snapshot, as
-    sagemock wrote them before, and stays one (read, and saved whole, as before)."""
-    from .json_state import JsonStateFile
-    from .sqlite_state import SqliteStateFile, is_database
-
-    found = Path(path)
-    if not found.exists() or is_database(found):
-        return SqliteStateFile(found)
-    return JsonStateFile(found)
-
-
-__all__ = ["Medium", "StateFile", "StateFileError", "Unavailable", "medium_for"]
+__all__ = ["Medium", "StateFile", "StateFileError", "Unavailable"]

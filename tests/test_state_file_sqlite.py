@@ -145,3 +145,19 @@ def test_a_write_among_many_resources_writes_only_its_rows(tmp_path):
     store = fresh.stores[("123456789012", "us-east-1")]
     assert len(store.table("model-package")) == 301
     assert store.table("model-package")["g/301"]["ModelPackageArn"] == described["ModelPackageArn"]
+
+
+def test_a_state_given_before_the_file_is_opened_is_saved_and_keeps_being_saved(tmp_path):
+    with mock_sagemaker() as mock:
+        boto3.client("sagemaker", region_name="us-east-1").create_model_package_group(ModelPackageGroupName="given")
+        document = mock.snapshot()
+    srv = ThreadedServer(state_file=tmp_path / "state.db")
+    srv.restore(document)  # (not started: restored at once, before the file is opened)
+    with srv:
+        c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing")
+        c.create_model_package_group(ModelPackageGroupName="later")
+        c.add_tags(ResourceArn=c.describe_model_package_group(ModelPackageGroupName="given")["ModelPackageGroupArn"],
+                   Tags=[{"Key": "k", "Value": "v"}])
+        saved = decoded(srv.state)
+    assert decoded(read_back(tmp_path / "state.db")) == saved

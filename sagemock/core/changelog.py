@@ -159,4 +159,5 @@ def table_collection(owner: str, attribute: str) -> str:
     return f"{owner}.{attribute}"
 
 
-__all__ = ["IDEMPOTENCY", "RESOURCES", "TAGS", "Log", "Tracked", "documents", "plain", "table_collection", "tracked"]
+__all__ = ["IDEMPOTENCY", "RESOURCES", "TAGS", "Log", "Tracked", "documents", "plain", "table_collection",
+           "tracked"]
