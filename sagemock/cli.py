@@ -18,6 +18,7 @@ import platform
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import botocore
@@ -56,14 +57,18 @@ def _lineage(args: argparse.Namespace) -> int:
 
     from .core.snapshot import SnapshotError
     from .mock import MockSageMaker
+    from .sqlite_state import is_database, read
+    from .state_file import StateFileError
 
     try:
-        with open(args.snapshot, encoding="utf-8") as file:
-            document = json.load(file)
         with MockSageMaker(fake_credentials=False) as mock:
-            mock.restore(document)
+            if is_database(Path(args.snapshot)):  # a server's SQLite state file
+                read(args.snapshot, mock.state)
+            else:
+                with open(args.snapshot, encoding="utf-8") as file:
+                    mock.restore(json.load(file))
             print(mock.lineage_diagram(args.format), end="")
-    except (OSError, ValueError, SnapshotError) as exc:
+    except (OSError, ValueError, SnapshotError, StateFileError) as exc:
         print(f"sagemock lineage: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -180,7 +185,7 @@ def parser() -> argparse.ArgumentParser:
                                   description="Draw the lineage graph (associations and the entities they join) "
                                               "of a snapshot: mock.snapshot() saved as JSON, or a server's "
                                               "--state-file.")
-    lineage.add_argument("snapshot", metavar="SNAPSHOT.json")
+    lineage.add_argument("snapshot", metavar="SNAPSHOT", help="a snapshot's JSON file, or a state file")
     lineage.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     lineage.set_defaults(func=_lineage)
 

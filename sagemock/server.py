@@ -50,9 +50,9 @@ from .core import backend, dispatch, protocol, rest_json, service, snapshot
 from .core.errors import SerializationError, ServiceError, UnknownOperation, ValidationError
 from .core.snapshot import SnapshotError
 from .core.state import DEFAULT_ACCOUNT, DEFAULT_REGION, Config, State
-from .json_state import JsonStateFile
 from .mock import defaults
 from .state_file import StateFile, StateFileError
+from .state_media import medium_for
 
 log = logging.getLogger("sagemock.server")
 
@@ -95,9 +95,10 @@ class ThreadedServer:
             binding anything wider is an explicit choice.
         port: the port; 0 (the default) lets the OS pick a free one (read it back from `port`
             or `url`). The `sagemock server` command binds 5000 unless told otherwise.
-        state_file: a JSON file holding the state: loaded at `start()` when it exists, claimed
+        state_file: the file holding the state: loaded at `start()` when it exists, claimed
             (a second server refuses it), and saved before any request that wrote, or saw a
-            write, is answered (see `sagemock.state_file`).
+            write, is answered (see `sagemock.state_file`). A new file is an SQLite database
+            saved a changed row at a time; a JSON snapshot file is read and saved as one.
         account_id, region, strict, seed, identity_arn, transitions, transition_reads,
             transition_seconds: as for `mock_sagemaker`; `strict` defaults to the same
             process-wide default (`SAGEMOCK_STRICT`, or the pytest ini option `sagemock_strict`).
@@ -158,7 +159,7 @@ class ThreadedServer:
             raise RuntimeError("the server is already running")
         state_file = None
         if self._state_file_path is not None:
-            state_file = StateFile(self.state, JsonStateFile(self._state_file_path))
+            state_file = StateFile(self.state, medium_for(self._state_file_path))
             state_file.open()
             state_file.start()
         try:

@@ -1,6 +1,8 @@
 """A server's state kept durable: when a request is answered, what it may see, and what happens
-when the disk fails. The rules live here, once; how the state is written down (a JSON snapshot
-file today, `sagemock.json_state`) is a `Medium` that this module drives.
+when the disk fails. The rules live here, once; how the state is written down is a `Medium` that
+this module drives: an SQLite database that saves what each write changed
+(`sagemock.sqlite_state`), or, for a file that already holds one, a JSON snapshot saved whole
+(`sagemock.json_state`); `sagemock.state_media` picks one by what the file holds.
 
 The protocol:
 
@@ -33,7 +35,6 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
-from .core import snapshot
 from .core.errors import SnapshotError
 from .core.state import State
 
@@ -63,15 +64,18 @@ class Unavailable(StateFileError):
 class Medium(Protocol):
     """Where the durable state lives. `StateFile` decides when to call it; a medium decides how.
 
-    A medium could keep a JSON snapshot (`sagemock.json_state.JsonStateFile`) or rows of a
-    database written incrementally; the protocol above stays the same.
+    A medium keeps a JSON snapshot (`sagemock.json_state.JsonStateFile`), or rows of a database
+    written incrementally (`sagemock.sqlite_state.SqliteStateFile`, which learns what changed
+    since its last write from the state's change log, `sagemock.core.changelog`); the protocol
+    above stays the same.
     """
 
     def claim(self) -> None:
         """Take the medium for this server alone; `StateFileError` naming the holder otherwise."""
 
-    def read(self) -> Any:
-        """The durable state as a snapshot document; None when nothing was saved yet."""
+    def load(self, state: State) -> bool:
+        """Replace the state by the durable one (`snapshot.load`'s rules); False, the state left
+        as it is, when nothing was saved yet. `SnapshotError` when what it holds cannot be restored."""
 
     def write(self, state: State) -> None:
         """Make the state, as it is now, durable (the new state whole, or else the old one)."""
@@ -117,9 +121,7 @@ class StateFile:
         """
         self.medium.claim()
         try:
-            document = self.medium.read()
-            if document is not None:
-                snapshot.load(self.state, document)
+            held = self.medium.load(self.state)
         except SnapshotError as error:
             self.medium.release()
             raise StateFileError(f"the state file {self.medium.describe()} is not a sagemock snapshot this "
@@ -128,7 +130,7 @@ class StateFile:
             self.medium.release()
             raise
         self._saved = self.state.generation
-        return document is not None
+        return held
 
     def start(self) -> None:
         """Start the writer; the first save happens at once, so the medium holds the state from the start."""
@@ -262,10 +264,8 @@ class StateFile:
         """Make the in-memory state the durable one again, while no request runs."""
         with self._gate.exclusive():
             try:
-                document = self.medium.read()
-                if document is None:
+                if not self.medium.load(self.state):
                     raise StateFileError("the state file is gone")
-                snapshot.load(self.state, document)
             except Exception as error:
                 reason = (f"sagemock cannot save the state file {self.medium.describe()} ({self._failure}) nor read "
                           f"it back ({type(error).__name__}: {error}); it refuses requests until it can")

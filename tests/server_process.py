@@ -1,6 +1,7 @@
 """`sagemock server` in a process of its own, as a user starts it, for the tests that need one."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -64,3 +65,49 @@ class ServerProcess:
 
 def state_file_in(directory: Path) -> Path:
     return directory / "state.json"
+
+
+#: The two kinds of state file: an SQLite database (what a new file becomes) and a JSON snapshot
+#: (a file sagemock wrote before, which stays one).
+MEDIA = ("sqlite", "json")
+_EMPTY_SNAPSHOT = '{"format": "sagemock-state", "version": 3, "stores": []}'
+
+
+def new_state_file(directory: Path, medium: str) -> Path:
+    """A state file path the server will use as `medium`: a new SQLite database, or an existing
+    JSON snapshot file (holding an empty state)."""
+    if medium == "sqlite":
+        return directory / "state.db"
+    path = directory / "state.json"
+    path.write_text(_EMPTY_SNAPSHOT, encoding="utf-8")
+    return path
+
+
+def durable_stores(path: Path) -> list[dict[str, Any]]:
+    """What the state file holds, as a snapshot's decoded stores, read as a user would: the rows
+    of the SQLite database, or the JSON document."""
+    import sqlite3
+
+    from sagemock.core import snapshot
+    from sagemock.sqlite_state import is_database
+
+    if not is_database(path):
+        decoder = snapshot._Decoder()
+        return [decoder.decode_store(store) for store in json.loads(path.read_text(encoding="utf-8"))["stores"]]
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute("SELECT account, region, collection, key, value FROM entries").fetchall()
+    finally:
+        connection.close()
+    stores: dict[tuple[str, str], dict[str, Any]] = {}
+    for account, region, collection, key, value in rows:
+        store = stores.setdefault((account, region), {"account": account, "region": region, "families": {}})
+        if "." in collection:
+            family, attribute = collection.split(".", 1)
+            store["families"].setdefault(family, {}).setdefault(attribute, {})[key] = json.loads(value)
+    return list(stores.values())
+
+
+def saved_keys(path: Path, family: str, table: str) -> list[str]:
+    """The keys of a family's table the state file holds (`Registry`, `groups`, say)."""
+    return sorted(key for store in durable_stores(path) for key in store["families"].get(family, {}).get(table, {}))

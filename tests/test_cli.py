@@ -252,3 +252,19 @@ def test_lineage_draws_a_saved_snapshot(tmp_path, capsys):
     assert cli.main(["lineage", str(saved), "--format", "dot"]) == 0
     assert "n0 -> n1 [label=\"ContributedTo\"];" in capsys.readouterr().out
     assert cli.main(["lineage", str(tmp_path / "missing.json")]) == 1
+
+
+def test_lineage_draws_a_servers_sqlite_state_file(tmp_path, capsys):
+    from sagemock.server import ThreadedServer
+
+    path = tmp_path / "state.db"
+    with ThreadedServer(state_file=path) as srv:
+        sm = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                          aws_secret_access_key="testing")
+        data = sm.create_artifact(ArtifactName="data", ArtifactType="DataSet",
+                                  Source={"SourceUri": "s3://b/d.csv"})["ArtifactArn"]
+        train = sm.create_action(ActionName="train", ActionType="Training", Source={"SourceUri": "s3://b/c"})
+        sm.add_association(SourceArn=data, DestinationArn=train["ActionArn"], AssociationType="ContributedTo")
+        assert cli.main(["lineage", str(path)]) == 0  # (read while the server holds the file)
+    assert capsys.readouterr().out == ('flowchart LR\n    n0["data (Artifact / DataSet)"]\n'
+                                       '    n1["train (Action / Training)"]\n    n0 -->|ContributedTo| n1\n')

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,7 +16,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from sagemock.server import ThreadedServer
 
-from .server_process import CLIENT_ENV, ServerProcess
+from .server_process import CLIENT_ENV, MEDIA, ServerProcess, new_state_file, saved_keys
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1"
 SPEC = {"Containers": [{"Image": IMAGE}], "SupportedContentTypes": ["text/csv"],
@@ -38,14 +39,15 @@ def test_a_signal_stops_the_server_cleanly(sig):
     assert "sagemock server: stopped" in err and "Traceback" not in err
 
 
-def test_state_survives_a_restart(tmp_path):
-    state = tmp_path / "state.json"
+@pytest.mark.parametrize("medium", MEDIA)
+def test_state_survives_a_restart(tmp_path, medium):
+    state = new_state_file(tmp_path, medium)
     with ServerProcess("--state-file", state) as server:
         c = server.client()
         c.create_model_package_group(ModelPackageGroupName="churn", Tags=[{"Key": "team", "Value": "ml"}])
         first = c.create_model_package(ModelPackageGroupName="churn", InferenceSpecification=SPEC)
         c.create_experiment(ExperimentName="exp")
-    assert json.loads(state.read_text())["format"] == "sagemock-state"
+    assert saved_keys(state, "Registry", "groups") == ["churn"]
 
     with ServerProcess("--state-file", state) as server:
         c = server.client()
@@ -63,8 +65,9 @@ def test_state_survives_a_restart(tmp_path):
         assert gone.value.response["Error"]["Code"] == "ResourceNotFound"
 
 
-def test_a_server_killed_during_a_burst_of_writes_restarts_with_every_acknowledged_write(tmp_path):
-    state = tmp_path / "state.json"
+@pytest.mark.parametrize("medium", MEDIA)
+def test_a_server_killed_during_a_burst_of_writes_restarts_with_every_acknowledged_write(tmp_path, medium):
+    state = new_state_file(tmp_path, medium)
     server = ServerProcess("--state-file", state).start()
     acknowledged: list[str] = []
     lock = threading.Lock()
@@ -98,12 +101,18 @@ def test_a_server_killed_during_a_burst_of_writes_restarts_with_every_acknowledg
     assert code == -signal.SIGKILL
     assert len(acknowledged) >= 150
 
-    document = json.loads(state.read_text())  # one whole snapshot, never a torn file
-    assert document["format"] == "sagemock-state"
+    if medium == "json":
+        document = json.loads(state.read_text())  # one whole snapshot, never a torn file
+        assert document["format"] == "sagemock-state"
     with ServerProcess("--state-file", state) as restarted:
         assert set(acknowledged) <= group_names(restarted.client())
-    assert not [p for p in tmp_path.iterdir() if p.name not in ("state.json", "state.json.lock")], \
-        "a killed save's temporary file was left"
+    if medium == "json":
+        assert not [p for p in tmp_path.iterdir() if p.name not in ("state.json", "state.json.lock")], \
+            "a killed save's temporary file was left"
+    else:
+        connection = sqlite3.connect(state)
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        connection.close()
 
 
 def test_an_unreadable_state_file_stops_the_start_and_is_left_alone(tmp_path):

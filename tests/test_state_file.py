@@ -1,4 +1,5 @@
-"""The server's state file: loaded at start, saved atomically before each write is answered."""
+"""The server's state file: loaded at start, saved before each write is answered, whichever its
+medium (an SQLite database for a new file, a JSON snapshot for a file that holds one)."""
 from __future__ import annotations
 
 import errno
@@ -6,6 +7,7 @@ import http.client
 import json
 import os
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -22,7 +24,7 @@ from botocore.exceptions import ClientError
 from sagemock.server import ThreadedServer
 from sagemock.state_file import StateFileError
 
-from .server_process import ServerProcess
+from .server_process import MEDIA, ServerProcess, new_state_file, saved_keys
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn:1"
 
@@ -33,15 +35,26 @@ def client(srv: ThreadedServer):
 
 
 def saved_groups(path: Path) -> list[str]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    if not document["stores"]:
-        return []
-    [store] = document["stores"]
-    return sorted(store["families"].get("Registry", {}).get("groups", {}))
+    return saved_keys(path, "Registry", "groups")
 
 
-def test_the_file_exists_from_the_start_and_holds_each_write_when_it_is_answered(tmp_path):
-    path = tmp_path / "state.json"
+@pytest.fixture(params=MEDIA)
+def medium(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def test_a_new_file_is_an_sqlite_database_and_a_json_snapshot_stays_one(tmp_path):
+    new, old = tmp_path / "state.db", new_state_file(tmp_path, "json")
+    for path in (new, old):
+        with ThreadedServer(state_file=path) as srv:
+            client(srv).create_model_package_group(ModelPackageGroupName="a")
+    assert new.read_bytes().startswith(b"SQLite format 3\x00")
+    assert json.loads(old.read_text(encoding="utf-8"))["format"] == "sagemock-state"
+    assert saved_groups(new) == saved_groups(old) == ["a"]
+
+
+def test_the_file_exists_from_the_start_and_holds_each_write_when_it_is_answered(tmp_path, medium):
+    path = new_state_file(tmp_path, medium)
     with ThreadedServer(state_file=path) as srv:
         assert saved_groups(path) == []
         c = client(srv)
@@ -52,8 +65,8 @@ def test_the_file_exists_from_the_start_and_holds_each_write_when_it_is_answered
         assert saved_groups(path) == ["a", "c"]
 
 
-def test_reads_and_refused_writes_do_not_save(tmp_path):
-    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+def test_reads_and_refused_writes_do_not_save(tmp_path, medium):
+    with ThreadedServer(state_file=new_state_file(tmp_path, medium)) as srv:
         c = client(srv)
         c.create_model_package_group(ModelPackageGroupName="a")
         saves = srv.state_file.saves
@@ -64,8 +77,8 @@ def test_reads_and_refused_writes_do_not_save(tmp_path):
         assert srv.state_file.saves == saves
 
 
-def test_reset_and_restore_are_saved(tmp_path):
-    path = tmp_path / "state.json"
+def test_reset_and_restore_are_saved(tmp_path, medium):
+    path = new_state_file(tmp_path, medium)
     with ThreadedServer(state_file=path) as srv:
         c = client(srv)
         c.create_model_package_group(ModelPackageGroupName="a")
@@ -76,8 +89,8 @@ def test_reset_and_restore_are_saved(tmp_path):
         assert saved_groups(path) == ["a"]
 
 
-def test_a_restart_continues_from_the_file(tmp_path):
-    path = tmp_path / "state.json"
+def test_a_restart_continues_from_the_file(tmp_path, medium):
+    path = new_state_file(tmp_path, medium)
     with ThreadedServer(state_file=path) as srv:
         client(srv).create_model_package_group(ModelPackageGroupName="a")
     with ThreadedServer(state_file=path) as srv:
@@ -107,7 +120,7 @@ def test_a_missing_directory_is_an_error(tmp_path):
 
 
 def test_temporary_files_of_an_interrupted_save_are_removed(tmp_path):
-    path = tmp_path / "state.json"
+    path = new_state_file(tmp_path, "json")
     leftover = tmp_path / ".state.json.abc123.tmp"
     leftover.write_text('{"half', encoding="utf-8")
     unrelated = tmp_path / ".other.json.abc123.tmp"
@@ -151,9 +164,9 @@ def names(client) -> list[str]:
     return sorted(g["ModelPackageGroupName"] for g in client.list_model_package_groups()["ModelPackageGroupSummaryList"])
 
 
-def test_a_pipeline_whose_definition_nests_600_deep_is_saved_and_nothing_wedges(tmp_path):
+def test_a_pipeline_whose_definition_nests_600_deep_is_saved_and_nothing_wedges(tmp_path, medium):
     """Defect 1: the definition is a string; that it holds deep JSON must not stop the server."""
-    state = tmp_path / "state.json"
+    state = new_state_file(tmp_path, medium)
     with ServerProcess("--state-file", state) as server:
         c = server.client(retries={"max_attempts": 0}, read_timeout=20)
         arn = c.create_pipeline(PipelineName="deep", PipelineDefinition=DEEP_DEFINITION, RoleArn=ROLE)["PipelineArn"]
@@ -211,16 +224,17 @@ def limit_file_size(pid: int, size: int | None) -> None:
     resource.prlimit(pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY if size is None else size, hard))
 
 
-def test_a_write_that_cannot_be_saved_is_undone_and_the_server_recovers_with_the_disk(tmp_path):
+def test_a_write_that_cannot_be_saved_is_undone_and_the_server_recovers_with_the_disk(tmp_path, medium):
     """Defect 2: a full disk. The refused writes are neither visible nor kept; when the disk has
     room again, writes succeed again without a restart."""
-    state = tmp_path / "state.json"
+    state = new_state_file(tmp_path, medium)
     server = ServerProcess("--state-file", state).start()
     assert server.process is not None
     try:
         c = server.client(retries={"max_attempts": 0}, read_timeout=20)
         c.create_model_package_group(ModelPackageGroupName="before")
-        limit_file_size(server.process.pid, state.stat().st_size)  # any bigger save fails
+        grown = [path.stat().st_size for path in tmp_path.iterdir() if path.name.startswith(state.name)]
+        limit_file_size(server.process.pid, max(grown))  # a save that grows a file fails
         for index in range(5):
             with pytest.raises(ClientError) as refused:
                 c.create_model_package_group(ModelPackageGroupName=f"lost-{index}")
@@ -256,11 +270,35 @@ class StalledSaves:
         self._replace(source, target)
 
 
-def test_reads_do_not_see_a_write_before_it_is_durable(tmp_path, monkeypatch):
+class StalledCommits(StalledSaves):
+    """The SQLite commit that publishes a save, held until released, then failing."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        from sagemock import sqlite_state
+
+        self.armed = False
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        finish = sqlite_state._transaction.__exit__
+
+        def exit_transaction(transaction: Any, kind: Any, error: Any, trace: Any) -> None:
+            if self.armed and kind is None and transaction.begin == "BEGIN IMMEDIATE":
+                self.armed = False
+                self.entered.set()
+                self.release.wait(10)
+                transaction._roll_back()
+                raise sqlite3.OperationalError("database or disk is full")
+            finish(transaction, kind, error, trace)
+
+        monkeypatch.setattr(sqlite_state._transaction, "__exit__", exit_transaction)
+
+
+def test_reads_do_not_see_a_write_before_it_is_durable(tmp_path, monkeypatch, medium):
     """Defect 6: while a write's save is in flight, a read waits for it; when the save fails,
     the read answers from the state the write was undone to."""
-    stalled = StalledSaves(monkeypatch)
-    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+    stalled = StalledSaves(monkeypatch) if medium == "json" else StalledCommits(monkeypatch)
+    path = new_state_file(tmp_path, medium)
+    with ThreadedServer(state_file=path) as srv:
         c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
                          aws_secret_access_key="testing", config=botocore.config.Config(retries={"max_attempts": 0}))
         c.create_model_package_group(ModelPackageGroupName="kept")
@@ -292,7 +330,7 @@ def test_reads_do_not_see_a_write_before_it_is_durable(tmp_path, monkeypatch):
         reader.join(10)
         assert outcome == {"write": "InternalFailure", "read": ["kept"], "snapshot": ["kept"]}
         assert names(c) == ["kept"]
-    assert saved_groups(tmp_path / "state.json") == ["kept"]
+    assert saved_groups(path) == ["kept"]
 
 
 def test_each_save_flushes_the_directory_after_the_rename(tmp_path, monkeypatch):
@@ -310,7 +348,7 @@ def test_each_save_flushes_the_directory_after_the_rename(tmp_path, monkeypatch)
 
     monkeypatch.setattr(os, "fsync", recording_fsync)
     monkeypatch.setattr(os, "replace", recording_replace)
-    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+    with ThreadedServer(state_file=new_state_file(tmp_path, "json")) as srv:
         c = client(srv)
         events.clear()
         c.create_model_package_group(ModelPackageGroupName="a")
@@ -318,9 +356,9 @@ def test_each_save_flushes_the_directory_after_the_rename(tmp_path, monkeypatch)
     assert answered[-3:] == ["fsync file", "rename", "fsync directory"]
 
 
-def test_a_second_server_refuses_a_state_file_in_use_and_names_the_holder(tmp_path):
+def test_a_second_server_refuses_a_state_file_in_use_and_names_the_holder(tmp_path, medium):
     """Defect 13."""
-    state = tmp_path / "state.json"
+    state = new_state_file(tmp_path, medium)
     with ServerProcess("--state-file", state) as first:
         assert first.process is not None
         first.client().create_model_package_group(ModelPackageGroupName="first")
@@ -335,9 +373,9 @@ def test_a_second_server_refuses_a_state_file_in_use_and_names_the_holder(tmp_pa
         assert names(third.client()) == ["first"]
 
 
-def test_an_unknown_member_of_a_request_with_a_token_is_not_kept(tmp_path):
+def test_an_unknown_member_of_a_request_with_a_token_is_not_kept(tmp_path, medium):
     """Defect 9: idempotency records keep a digest of the request, not the request."""
-    state = tmp_path / "state.json"
+    state = new_state_file(tmp_path, medium)
     big = "x" * 5_000_000
     with ServerProcess("--state-file", state) as server:
         server.client().create_model_package_group(ModelPackageGroupName="g")
@@ -351,14 +389,13 @@ def test_an_unknown_member_of_a_request_with_a_token_is_not_kept(tmp_path):
             arn = json.loads(response.read())["ModelPackageArn"]
         connection.close()
         assert arn.endswith("/g/1")
-    assert state.stat().st_size < 100_000
+    assert sum(path.stat().st_size for path in tmp_path.iterdir()) < 200_000
 
 
-def test_when_the_file_cannot_even_be_read_back_the_server_holds_then_recovers(tmp_path, monkeypatch):
-    """Nothing that is not durable is shown while the server cannot roll back: it answers 503."""
+def break_json_medium(monkeypatch: pytest.MonkeyPatch, broken: dict[str, bool]) -> None:
+    """Saves fail where they publish the file (the rename); reading it back fails."""
     from sagemock.json_state import JsonStateFile
 
-    broken = {"save": False, "read": False}
     replace, read = os.replace, JsonStateFile.read
 
     def failing_replace(source: Any, target: Any) -> None:
@@ -373,7 +410,35 @@ def test_when_the_file_cannot_even_be_read_back_the_server_holds_then_recovers(t
 
     monkeypatch.setattr(os, "replace", failing_replace)
     monkeypatch.setattr(JsonStateFile, "read", failing_read)
-    with ThreadedServer(state_file=tmp_path / "state.json") as srv:
+
+
+def break_sqlite_medium(monkeypatch: pytest.MonkeyPatch, broken: dict[str, bool]) -> None:
+    """Commits fail; reading the rows back fails."""
+    from sagemock import sqlite_state
+
+    finish, read = sqlite_state._transaction.__exit__, sqlite_state._read
+
+    def failing_commit(transaction: Any, kind: Any, error: Any, trace: Any) -> None:
+        if broken["save"] and kind is None and transaction.begin == "BEGIN IMMEDIATE":
+            transaction._roll_back()
+            raise sqlite3.OperationalError("disk I/O error")
+        finish(transaction, kind, error, trace)
+
+    def failing_read(connection: sqlite3.Connection) -> Any:
+        if broken["read"]:
+            raise sqlite3.OperationalError("disk I/O error")
+        return read(connection)
+
+    monkeypatch.setattr(sqlite_state._transaction, "__exit__", failing_commit)
+    monkeypatch.setattr(sqlite_state, "_read", failing_read)
+
+
+def test_when_the_file_cannot_even_be_read_back_the_server_holds_then_recovers(tmp_path, monkeypatch, medium):
+    """Nothing that is not durable is shown while the server cannot roll back: it answers 503."""
+    broken = {"save": False, "read": False}
+    (break_json_medium if medium == "json" else break_sqlite_medium)(monkeypatch, broken)
+    path = new_state_file(tmp_path, medium)
+    with ThreadedServer(state_file=path) as srv:
         c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
                          aws_secret_access_key="testing", config=botocore.config.Config(retries={"max_attempts": 0}))
         c.create_model_package_group(ModelPackageGroupName="kept")
@@ -396,4 +461,34 @@ def test_when_the_file_cannot_even_be_read_back_the_server_holds_then_recovers(t
                 time.sleep(0.1)
         c.create_model_package_group(ModelPackageGroupName="after")
         assert names(c) == ["after", "kept"]
-    assert saved_groups(tmp_path / "state.json") == ["after", "kept"]
+    assert saved_groups(path) == ["after", "kept"]
+
+
+def foreign_database(path: Path) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE notes (text TEXT)")
+    connection.execute("INSERT INTO notes VALUES ('mine')")
+    connection.commit()
+    connection.close()
+
+
+def newer_database(path: Path) -> None:
+    with ThreadedServer(state_file=path) as srv:
+        client(srv).create_model_package_group(ModelPackageGroupName="a")
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE meta SET value = '99' WHERE name = 'version'")
+    connection.commit()
+    connection.close()
+
+
+@pytest.mark.parametrize(("make", "message"), [(foreign_database, "without sagemock's tables"),
+                                               (newer_database, "has format version 99")])
+def test_an_sqlite_database_this_sagemock_cannot_restore_is_an_error_and_left_alone(tmp_path, make, message):
+    path = tmp_path / "state.db"
+    make(path)
+    content = path.read_bytes()
+    srv = ThreadedServer(state_file=path)
+    with pytest.raises(StateFileError, match=message):
+        srv.start()
+    assert not srv.running
+    assert path.read_bytes() == content

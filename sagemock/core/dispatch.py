@@ -108,20 +108,26 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
     token = idempotency.token_member(operation) if sagemaker else None
     if token is not None and not params.get(token):
         token = None
+    changing = changes_state(state, operation, service_name)
     with store.lock:
-        now = state.clock.now()
-        if token is not None:
-            answer = idempotency.replay(store, operation, token, params, now)
-            if answer is not None:
-                return answer
-        ctx = Context(state, store, operation, access_key, headers, now)
-        result = method(store.backend(cls), params, ctx)
-        if not (operation.startswith(READING) if sagemaker else operation in cls.READS):
-            store.changed(cls.__name__)  # a write that went through: derived views are stale
-        if changes_state(state, operation, service_name):
-            state.note_change()
-        answer = (shape.output(op_model.output_shape, result, state.config.strict) if sagemaker
-                  else rest_json.shaped(op_model, result, state.config.strict))
-        if token is not None:
-            idempotency.record(store, operation, token, params, answer, now)
-        return answer
+        # An incremental state file saves what this request reaches (`changelog`).
+        store.log.recording = changing and state.tracking
+        try:
+            now = state.clock.now()
+            if token is not None:
+                answer = idempotency.replay(store, operation, token, params, now)
+                if answer is not None:
+                    return answer
+            ctx = Context(state, store, operation, access_key, headers, now)
+            result = method(store.backend(cls), params, ctx)
+            if not (operation.startswith(READING) if sagemaker else operation in cls.READS):
+                store.changed(cls.__name__)  # a write that went through: derived views are stale
+            if changing:
+                state.note_change()
+            answer = (shape.output(op_model.output_shape, result, state.config.strict) if sagemaker
+                      else rest_json.shaped(op_model, result, state.config.strict))
+            if token is not None:
+                idempotency.record(store, operation, token, params, answer, now)
+            return answer
+        finally:
+            store.log.recording = False

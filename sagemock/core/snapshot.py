@@ -35,9 +35,10 @@ from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from .. import __version__
+from . import arns, changelog
 from . import state as _state
 from .errors import SnapshotError
-from .table import Table
+from .table import Table, TableSpec
 
 if TYPE_CHECKING:
     from .backend import Backend
@@ -65,7 +66,7 @@ MAX_DEPTH = 800
 def dump(state: State) -> Document:
     """The state's resources as a JSON-serialisable document (`json.dumps` takes it as is)."""
     encoded = []
-    with _collector_paused():
+    with collector_paused():
         for store in _stores(state):
             with store.lock:  # the store's documents hold still while they are written down
                 contents = _contents(store)
@@ -85,7 +86,7 @@ def chunks(state: State) -> Iterator[str]:
     yield "{" + ",".join(f"{_text(name)}:{_text(value)}" for name, value in head.items()) + ',"stores":['
     first = True
     for store in _stores(state):
-        with store.lock, _collector_paused():
+        with store.lock, collector_paused():
             contents = _contents(store)
             if contents is None:
                 continue
@@ -136,11 +137,11 @@ def _contents(store: Store) -> dict[str, Any] | None:
         "account": store.account,
         "region": store.region,
         "families": families,
-        "resources": store.resources,
+        "resources": changelog.plain(store.resources),
         "folded": store.folded,
         "taggable": store.taggable,
-        "tags": store.tags,
-        "idempotency": store.idempotency,
+        "tags": changelog.plain(store.tags),
+        "idempotency": changelog.plain(store.idempotency),
     }
 
 
@@ -154,7 +155,7 @@ def _attributes(backend: Backend) -> dict[str, Any]:
         if isinstance(value, Table):
             if not value:
                 continue
-            value = value.documents
+            value = changelog.plain(value.documents)
         found[name] = value
     return found
 
@@ -167,7 +168,7 @@ def _pristine(backend: Backend, attributes: dict[str, Any]) -> bool:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Keep the cyclic garbage collector out of a walk that allocates many small containers.
 
     Encoding or decoding a few thousand documents allocates enough containers to set off full
@@ -451,14 +452,25 @@ def load(state: State, document: Any) -> None:
 
     Nothing changes unless the whole document is read and checked (`snapshot_check`).
     """
-    from . import snapshot_check
-
     upgraded = _upgrade(document)
-    families = _families()
     try:
         decoder = _Decoder()
-        with _collector_paused():
+        with collector_paused():
             stores = [decoder.decode_store(store) for store in upgraded["stores"]]
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+        if isinstance(error, SnapshotError):
+            raise
+        raise SnapshotError(f"the snapshot is damaged: {type(error).__name__}: {error}") from None
+    replace(state, stores, decoder.highest_sequence)
+
+
+def replace(state: State, stores: list[Any], highest_sequence: int) -> None:
+    """Replace the state's resources with decoded stores (the parts `_contents` names), once all
+    of them are checked (`snapshot_check`); `highest_sequence` is the highest `_seq` they hold."""
+    from . import snapshot_check
+
+    families = _families()
+    try:
         restored: dict[tuple[str, str], _state.Store] = {}
         for contents in stores:
             snapshot_check.store(contents, families)
@@ -471,9 +483,10 @@ def load(state: State, document: Any) -> None:
             raise
         raise SnapshotError(f"the snapshot is damaged: {type(error).__name__}: {error}") from None
     # Documents created from now on sort after the restored ones.
-    _state.advance_sequence(decoder.highest_sequence)
+    _state.advance_sequence(highest_sequence)
     with state._lock:
         state.stores = restored
+        state.replaced += 1
     state.note_change()
 
 
@@ -491,11 +504,11 @@ def _rebuild(state: State, contents: dict[str, Any], families: dict[str, type[Ba
     store = _state.Store(state, contents["account"], contents["region"])
     for name, attributes in contents["families"].items():
         store.backend(families[name]).__dict__.update(attributes)
-    store.resources = contents["resources"]
+    store.resources = changelog.tracked(store, changelog.RESOURCES, contents["resources"])
     store.folded = contents["folded"]
     store.taggable = contents["taggable"]
-    store.tags = contents["tags"]
-    store.idempotency = contents["idempotency"]
+    store.tags = changelog.tracked(store, changelog.TAGS, contents["tags"])
+    store.idempotency = changelog.tracked(store, changelog.IDEMPOTENCY, contents["idempotency"])
     return store
 
 
@@ -632,6 +645,81 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+# -- one entry at a time (a state file that saves what changed) ------------------------------------
+
+#: How deep each kind of entry sits in a snapshot document, so an entry saved on its own is held
+#: to the same `MAX_DEPTH` as it would be in a whole snapshot (and a snapshot made from saved
+#: entries can always be read back): a table's document, a family's other attribute, a resource's
+#: tags, an idempotency record.
+DOCUMENT_DEPTH = _STORE_DEPTH + 4
+ATTRIBUTE_DEPTH = _STORE_DEPTH + 3
+TAGS_DEPTH = _STORE_DEPTH + 2
+RECORD_DEPTH = _STORE_DEPTH + 3
+
+
+def encode_entry(value: Any, depth: int) -> str:
+    """One entry of a store (a document, a record, an attribute) as JSON text on its own.
+
+    Containers the entry shares with other entries are written as copies: an entry is read
+    back on its own too. Families share such values only to read them (a pipeline's parsed
+    definition and its executions' plans, the identity in `CreatedBy`), so equal copies serve.
+    """
+    if type(value) in _PLAIN:
+        return _text(value)
+    return _text(_Encoder(_shared(value)).encode(value, depth))
+
+
+class EntryDecoder:
+    """Entries written by `encode_entry` back to Python data, one at a time; remembers the
+    highest creation-order stamp read, for `replace`."""
+
+    def __init__(self) -> None:
+        self._decoder = _Decoder()
+
+    @property
+    def highest_sequence(self) -> int:
+        return self._decoder.highest_sequence
+
+    def decode(self, text: str | bytes, depth: int) -> Any:
+        decoder = self._decoder
+        decoder.known.clear()
+        decoder.unfinished.clear()
+        try:
+            return decoder.decode(parse(text), depth)
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+            if isinstance(error, SnapshotError):
+                raise
+            raise SnapshotError(f"the snapshot is damaged: {type(error).__name__}: {error}") from None
+
+
+def contents(account: str, region: str, families: dict[str, dict[str, Any]], tags: dict[str, Any],
+             records: dict[Any, Any]) -> dict[str, Any]:
+    """A decoded store (what `replace` takes) from its families' attributes, tags and idempotency
+    records: the ARN index, the case-folded index and the taggable set are made from the tables,
+    as the tables' `add` makes them."""
+    classes = _families()
+    resources: dict[str, Any] = {}
+    folded: dict[str, str] = {}
+    taggable: set[str] = set()
+    for family, attributes in families.items():
+        cls = classes.get(family)
+        for name, value in attributes.items():
+            spec = getattr(cls, name, None) if cls is not None else None
+            if not isinstance(spec, TableSpec) or type(value) is not dict:
+                continue
+            for document in value.values():
+                arn = document.get(spec.arn) if type(document) is dict else None
+                if type(arn) is not str:
+                    continue  # (refused by the check that follows)
+                resources[arn] = document
+                if spec.taggable:
+                    taggable.add(arn)
+                if arns.kind(arn) in arns.CASE_INSENSITIVE:
+                    folded[arn.lower()] = arn
+    return {"account": account, "region": region, "families": families, "resources": resources,
+            "folded": folded, "taggable": taggable, "tags": tags, "idempotency": records}
+
+
 # -- versions ---------------------------------------------------------------------------------------
 
 
@@ -699,4 +787,5 @@ _UPGRADES: dict[int, Callable[[Document], Document]] = {1: _idempotency_records_
                                                         2: _model_cards_one_document}
 
 
-__all__ = ["FORMAT", "MAX_DEPTH", "VERSION", "SnapshotError", "chunks", "dump", "load", "parse", "write"]
+__all__ = ["FORMAT", "MAX_DEPTH", "VERSION", "EntryDecoder", "SnapshotError", "chunks", "collector_paused", "contents",
+           "dump", "encode_entry", "load", "parse", "replace", "write"]

@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import arns
+from . import arns, changelog
 from .clock import Clock
 from .table import Table, spec_for
 
@@ -75,22 +75,26 @@ class Store:
         self.account = account
         self.region = region
         self.lock = threading.RLock()
+        #: What the requests changed since the state file's last save (`changelog`).
+        self.log = changelog.Log()
         self.backends: dict[type, Backend] = {}
         #: Every live resource by ARN: its Describe document (tags, lineage and Search look here).
-        self.resources: dict[str, dict[str, Any]] = {}
+        self.resources: dict[str, dict[str, Any]] = changelog.tracked(self, changelog.RESOURCES)
         #: Lower-cased ARN -> indexed ARN, for the kinds whose names ignore case.
         self.folded: dict[str, str] = {}
         #: The ARNs of resources that take tags (AddTags, ListTags, DeleteTags).
         self.taggable: set[str] = set()
         #: Tags by resource ARN, in insertion order.
-        self.tags: dict[str, dict[str, str]] = {}
+        self.tags: dict[str, dict[str, str]] = changelog.tracked(self, changelog.TAGS)
         #: Change counters by family (backend class name) and by resource kind: a cache of a
         #: derived view (Search's sorted records) is valid while the counters it depends on stay.
         self.changes: dict[str, int] = {}
         #: (operation, idempotency token) -> (digest of the request, the answer given, when).
-        self.idempotency: dict[tuple[str, str], idempotency.Record] = {}
+        self.idempotency: dict[tuple[str, str], idempotency.Record] = changelog.tracked(self, changelog.IDEMPOTENCY)
 
     def backend(self, cls: type[B]) -> B:
+        if self.log.recording:
+            self.log.families.add(cls.__name__)
         found = self.backends.get(cls)
         if found is None:
             found = self.backends[cls] = cls(self)
@@ -175,6 +179,12 @@ class State:
         #: Counts the changes to resources (one per write that went through, restore and reset),
         #: so a state file knows which writes a save holds.
         self.generation = 0
+        #: Counts the times the stores were replaced wholesale (restore, reset): an incremental
+        #: state file then saves everything (`changelog`).
+        self.replaced = 0
+        #: Whether stores keep a change log (`changelog`): set by a state file that saves only
+        #: what changed, before it loads anything.
+        self.tracking = False
         self._lock = threading.Lock()
 
     def note_change(self) -> int:
@@ -188,6 +198,7 @@ class State:
         with self._lock:
             self.stores = {}
             self.injected = {}
+            self.replaced += 1
         self.note_change()
 
     def store(self, account: str, region: str) -> Store:

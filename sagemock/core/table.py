@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, overload
 
-from . import arns
+from . import arns, changelog
 from . import tags as tag_store
 from .errors import ServiceError
 
@@ -99,7 +99,7 @@ class Table(Mapping[str, Document]):
     def __init__(self, spec: TableSpec, store: Store, documents: Mapping[str, Document] | None = None):
         self.spec = spec
         self.store = store
-        self.documents: dict[str, Document] = dict(documents) if documents is not None else {}
+        self.documents: dict[str, Document] = changelog.documents(store, spec, documents)  # (noted by writes)
 
     @staticmethod
     def of(kind: str, *, arn: str, name: str, missing: Callable[[str], ServiceError],
