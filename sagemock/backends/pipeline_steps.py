@@ -22,7 +22,7 @@ from typing import Any
 
 from botocore.model import Shape
 
-from ..core import dispatch, service
+from ..core import dispatch, service, validate
 from ..core.context import Context
 from ..core.errors import ServiceError
 
@@ -70,7 +70,7 @@ CREATES: dict[str, Creates] = {
     "ClarifyCheck": dataclasses.replace(_PROCESSING, metadata="ClarifyCheck"),
 }
 #: The step-level members of a check step that its `Metadata` repeats (as the model names them).
-_CHECK_MEMBERS = ("CheckType", "ModelPackageGroupName", "SkipCheck", "RegisterNewBaseline")
+CHECK_MEMBERS = ("CheckType", "ModelPackageGroupName", "SkipCheck", "RegisterNewBaseline")
 #: A resource's status: done and good, done and bad.
 SUCCEEDED = frozenset(("Completed",))
 FAILED = frozenset(("Failed", "Stopped"))
@@ -105,12 +105,12 @@ def coerce(value: Any, shape: Shape | None) -> Any:
         return value
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
+        members = shape.members
         return {key: coerce(item, members.get(key)) for key, item in value.items()}
     if kind == "list" and isinstance(value, list):
-        return [coerce(item, shape.member) for item in value]  # type: ignore[attr-defined]
+        return [coerce(item, shape.member) for item in value]
     if kind == "map" and isinstance(value, dict):
-        return {key: coerce(item, shape.value) for key, item in value.items()}  # type: ignore[attr-defined]
+        return {key: coerce(item, shape.value) for key, item in value.items()}
     if kind == "string" and isinstance(value, (bool, int, float)):
         return ("true" if value else "false") if isinstance(value, bool) else str(value)
     if kind in ("integer", "long") and isinstance(value, str) and re.fullmatch(r"[+-]?\d+", value.strip()):
@@ -125,16 +125,27 @@ def coerce(value: Any, shape: Shape | None) -> Any:
 
 def create(ctx: Context, creates: Creates, params: Document) -> str:
     """Create the resource through its family's own operation; its ARN. Raises what the service
-    would answer a refused request with (nothing is then created)."""
+    would answer a refused request with.
+
+    A RegisterModel step registers into the group it names, which it creates when there is none
+    (the SageMaker Python SDK writes no CreateModelPackageGroup into a pipeline, and its
+    `RegisterModel` documents that "tags will only be applied to newly created model package
+    groups"); a request the model refuses creates no group."""
+    if creates.create == "CreateModelPackage":
+        group = params.get("ModelPackageGroupName")
+        if isinstance(group, str) and not group.startswith("arn:"):
+            validate.request(service.operation(creates.create), params)
+            if ctx.store.table("model-package-group").find(ctx, group) is None:
+                dispatch.call(ctx, "CreateModelPackageGroup", {"ModelPackageGroupName": group})
     answer = dispatch.call(ctx, creates.create, params)
     return str(answer[creates.arn_member])
 
 
-def metadata(creates: Creates, definition: Document, arn: str) -> Document:
-    """The step's `Metadata` once its resource exists."""
+def metadata(creates: Creates, check: Document, arn: str) -> Document:
+    """The step's `Metadata` once its resource exists (`check`: a check step's evaluated
+    `CHECK_MEMBERS`)."""
     if creates.metadata in ("QualityCheck", "ClarifyCheck"):
-        check: Document = {member: definition[member] for member in _CHECK_MEMBERS if member in definition}
-        check["CheckJobArn"] = arn
+        check = {**check, "CheckJobArn": arn}
         return {creates.metadata: check}
     return {creates.metadata: {"Arn": arn}}
 

@@ -791,6 +791,8 @@ class Pipelines(Backend):
         name = _job_name(execution["_id"], step["StepName"], creates.longest, ctx)
         try:
             arguments = env.resolve(definition.get("Arguments") or {})
+            check = {member: env.resolve(definition[member]) for member in pipeline_steps.CHECK_MEMBERS
+                     if member in definition}
         except _Unknown as unknown:
             reason = (f"Step {step['StepName']} reads {unknown}, which sagemock cannot evaluate: a property file "
                       "(Std:JsonGet), a property its step's resource does not have, or an unknown variable.")
@@ -800,7 +802,7 @@ class Pipelines(Backend):
         except ServiceError as error:
             return self._refused(step, pipeline_steps.refusal(creates.create, error), ctx)
         step["_child"] = arn
-        step["Metadata"] = pipeline_steps.metadata(creates, definition, arn)
+        step["Metadata"] = pipeline_steps.metadata(creates, check, arn)
         return "wait"
 
     @staticmethod

@@ -867,15 +867,26 @@ def test_arguments_the_service_refuses_fail_the_step(sagemaker_client):
     assert sagemaker_client.list_training_jobs()["TrainingJobSummaries"] == []
 
 
-def test_registering_in_a_group_that_does_not_exist_fails_the_step(sagemaker_client):
+def test_registering_creates_the_group_when_there_is_none(sagemaker_client):
     create(sagemaker_client, body=TRAIN_REGISTER)
-    arn = start(sagemaker_client, PipelineParameters=[{"Name": "Group", "Value": "missing-group"}])
+    arn = start(sagemaker_client, PipelineParameters=[{"Name": "Group", "Value": "new-group"}])
+    assert status(sagemaker_client, arn) == "Succeeded"
+    group = sagemaker_client.describe_model_package_group(ModelPackageGroupName="new-group")
+    [package] = sagemaker_client.list_model_packages(ModelPackageGroupName="new-group")["ModelPackageSummaryList"]
+    assert by_name(sagemaker_client, arn)["Register"]["Metadata"]["RegisterModel"]["Arn"] == package["ModelPackageArn"]
+    assert group["ModelPackageGroupArn"] == package["ModelPackageArn"].replace("model-package/", "model-package-group/").rsplit("/", 1)[0]
+
+
+def test_a_registration_the_service_refuses_fails_the_step_and_creates_no_group(sagemaker_client):
+    create(sagemaker_client, body=TRAIN_REGISTER)
+    arn = start(sagemaker_client, PipelineParameters=[{"Name": "Group", "Value": "bad_group!"}])
     listed = by_name(sagemaker_client, arn)
-    assert listed["Register"]["StepStatus"] == "Failed"
+    assert listed["Register"]["StepStatus"] == "Failed" and listed["Register"]["Metadata"] == {}
     assert listed["Register"]["FailureReason"].startswith(
-        "ClientError: Failed to invoke sagemaker:CreateModelPackage. Error Details: ")
+        "ClientError: Failed to invoke sagemaker:CreateModelPackage. Error Details: 1 validation error detected: ")
     assert listed["CreateModel"]["StepStatus"] == "Succeeded"
     assert status(sagemaker_client, arn) == "Failed"
+    assert sagemaker_client.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
 
 
 def test_a_failed_training_job_fails_its_step_and_the_execution(sagemaker_client, sagemaker_mock):
