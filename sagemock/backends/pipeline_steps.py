@@ -151,13 +151,16 @@ def metadata(creates: Creates, check: Document, arn: str) -> Document:
 
 
 def properties(ctx: Context, creates: Creates, arn: str) -> Document:
-    """The step's properties: the resource's Describe answer (a tuning step's also lists its training
-    jobs, best first, as `TrainingJobSummaries`, which the SageMaker Python SDK reads)."""
+    """The step's properties: the resource's Describe answer. A tuning step's also holds its
+    training jobs with an objective value, best first, as `TrainingJobSummaries` (the SageMaker
+    Python SDK's `get_top_model_s3_uri`: "The best training job model is at index 0")."""
     described = dispatch.call(ctx, creates.describe, {creates.describe_member: _identifier(creates, arn)})
     if creates.create == "CreateHyperParameterTuningJob":
+        objective = (described.get("HyperParameterTuningJobConfig") or {}).get("HyperParameterTuningJobObjective") or {}
         listed = dispatch.call(ctx, "ListTrainingJobsForHyperParameterTuningJob", {
             "HyperParameterTuningJobName": described["HyperParameterTuningJobName"],
-            "SortBy": "FinalObjectiveMetricValue", "MaxResults": 100})
+            "SortBy": "FinalObjectiveMetricValue", "MaxResults": 100,
+            "SortOrder": "Ascending" if objective.get("Type") == "Minimize" else "Descending"})
         described = {**described, "TrainingJobSummaries": listed.get("TrainingJobSummaries") or []}
     return described
 

@@ -927,12 +927,13 @@ def test_a_step_executes_while_its_job_runs_and_a_stop_stops_the_job(sagemaker_c
     [train] = steps(sagemaker_client, arn)
     job_name = name_of(train, "TrainingJob")
     table = {"TrainingJobName": job_name}
-    assert train["StepStatus"] == "Executing"
+    assert train["StepStatus"] == "Executing" and train["Metadata"]["TrainingJob"]["Arn"].endswith(job_name)
     assert sagemaker_client.describe_training_job(**table)["TrainingJobStatus"] == "InProgress"
     assert step_states(sagemaker_client, arn) == {"Train": "Executing"}  # the job still runs
     sagemaker_client.stop_pipeline_execution(PipelineExecutionArn=arn)
-    while status(sagemaker_client, arn) == "Stopping":
-        pass
+    for _ in range(5):
+        if status(sagemaker_client, arn) != "Stopping":
+            break
     assert status(sagemaker_client, arn) == "Stopped"
     assert step_states(sagemaker_client, arn) == {"Train": "Stopped"}
     assert sagemaker_client.describe_training_job(**table)["TrainingJobStatus"] in ("Stopping", "Stopped")
@@ -953,3 +954,70 @@ def test_a_step_succeeds_once_its_job_has_completed(sagemaker_client):
     assert seen[-1] == ("Succeeded", "Completed")
     assert ("Executing", "InProgress") in seen
     assert all(job_status == "Completed" for step_status, job_status in seen if step_status == "Succeeded")
+
+
+def tuning_arguments():
+    """A CreateHyperParameterTuningJob request less its name."""
+    algorithm = {"TrainingImage": IMAGE, "TrainingInputMode": "File",
+                 "MetricDefinitions": [{"Name": "validation:auc", "Regex": "auc=(.*)"}]}
+    definition_ = {key: value for key, value in training_arguments().items() if key != "AlgorithmSpecification"}
+    return {"HyperParameterTuningJobConfig": {
+        "Strategy": "Random", "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:auc"},
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+        "ParameterRanges": {"IntegerParameterRanges": [{"Name": "max_depth", "MinValue": "3", "MaxValue": "9"}]}},
+        "TrainingJobDefinition": {**definition_, "AlgorithmSpecification": algorithm,
+                                  "StaticHyperParameters": {"num_round": "50"}}}
+
+
+def test_tuning_model_transform_and_check_steps(sagemaker_client, sagemaker_mock):
+    body = definition([
+        {"Name": "Tune", "Type": "Tuning", "Arguments": tuning_arguments()},
+        callback("Metrics", DependsOn=["Tune"]),  # the test reports the training jobs' metrics meanwhile
+        {"Name": "BestModel", "Type": "Model", "DependsOn": ["Metrics"], "Arguments": {
+            "ExecutionRoleArn": ROLE, "PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": {"Std:Join": {
+                "On": "/", "Values": ["s3://bucket/out", {"Get": "Steps.Tune.TrainingJobSummaries[0].TrainingJobName"},
+                                      "output/model.tar.gz"]}}}}},
+        {"Name": "Score", "Type": "Transform", "Arguments": {
+            "ModelName": {"Get": "Steps.BestModel.ModelName"},
+            "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/batch"}}},
+            "TransformOutput": {"S3OutputPath": "s3://bucket/scores"},
+            "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}}},
+        {"Name": "DataQuality", "Type": "QualityCheck", "CheckType": "DATA_QUALITY", "SkipCheck": False,
+         "RegisterNewBaseline": True, "ModelPackageGroupName": GROUP, "DependsOn": ["Score"],
+         "Arguments": processing_arguments()}])
+    create(sagemaker_client, body=body)
+    arn = start(sagemaker_client)
+    listed = by_name(sagemaker_client, arn)
+    launched = sagemaker_client.list_training_jobs_for_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=name_of(listed["Tune"], "TuningJob"))["TrainingJobSummaries"]
+    scores = dict(zip(sorted(job["TrainingJobName"] for job in launched), (0.7, 0.9)))
+    for job in launched:
+        sagemaker_mock.put_training_metrics(job["TrainingJobArn"], {"validation:auc": scores[job["TrainingJobName"]]})
+    sagemaker_client.send_pipeline_execution_step_success(
+        CallbackToken=listed["Metrics"]["Metadata"]["Callback"]["CallbackToken"])
+    assert status(sagemaker_client, arn) == "Succeeded"
+    listed = by_name(sagemaker_client, arn)
+    execution_id = arn.rsplit("/", 1)[1]
+
+    tuning_name = name_of(listed["Tune"], "TuningJob")
+    assert len(tuning_name) <= 32 and tuning_name.startswith(f"{execution_id}-Tune-")
+    tuning = sagemaker_client.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=tuning_name)
+    assert tuning["HyperParameterTuningJobStatus"] == "Completed"
+    assert listed["Tune"]["Metadata"] == {"TuningJob": {"Arn": tuning["HyperParameterTuningJobArn"]}}
+    launched = sagemaker_client.list_training_jobs_for_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=tuning_name)["TrainingJobSummaries"]
+    assert len(launched) == 2
+
+    model = sagemaker_client.describe_model(ModelName=name_of(listed["BestModel"], "Model"))
+    best = model["PrimaryContainer"]["ModelDataUrl"].split("/")[4]
+    assert scores[best] == 0.9  # TrainingJobSummaries[0] is the best training job
+
+    transform = sagemaker_client.describe_transform_job(TransformJobName=name_of(listed["Score"], "TransformJob"))
+    assert transform["ModelName"] == model["ModelName"] and transform["TransformJobStatus"] == "Completed"
+    assert listed["Score"]["Metadata"] == {"TransformJob": {"Arn": transform["TransformJobArn"]}}
+
+    check = listed["DataQuality"]["Metadata"]["QualityCheck"]
+    job = sagemaker_client.describe_processing_job(ProcessingJobName=check["CheckJobArn"].rsplit("/", 1)[1])
+    assert check == {"CheckType": "DATA_QUALITY", "SkipCheck": False, "RegisterNewBaseline": True,
+                     "ModelPackageGroupName": GROUP, "CheckJobArn": job["ProcessingJobArn"]}
+    assert job["ProcessingJobName"].startswith(f"pipelines-{execution_id}-DataQuality-")
