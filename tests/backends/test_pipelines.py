@@ -990,7 +990,7 @@ def test_tuning_model_transform_and_check_steps(sagemaker_client, sagemaker_mock
     listed = by_name(sagemaker_client, arn)
     launched = sagemaker_client.list_training_jobs_for_hyper_parameter_tuning_job(
         HyperParameterTuningJobName=name_of(listed["Tune"], "TuningJob"))["TrainingJobSummaries"]
-    scores = dict(zip(sorted(job["TrainingJobName"] for job in launched), (0.7, 0.9)))
+    scores = dict(zip(sorted(job["TrainingJobName"] for job in launched), (0.7, 0.9), strict=True))
     for job in launched:
         sagemaker_mock.put_training_metrics(job["TrainingJobArn"], {"validation:auc": scores[job["TrainingJobName"]]})
     sagemaker_client.send_pipeline_execution_step_success(
