@@ -16,6 +16,11 @@ SendPipelineExecutionStepSuccess/Failure with their `CallbackToken`; Fail steps 
 follow `IfSteps` or `ElseSteps` (the other branch does not run). `mock.fail_next(STEP_KIND,
 name="<step name>")` makes that step fail; the execution then fails.
 
+Training, Processing, Transform, Tuning, Model, RegisterModel and check steps create the resource
+their arguments describe, through the owning family's Create operation (`pipeline_steps`), with
+their expressions and property references evaluated against the resources earlier steps created;
+such a step stays Executing while its job runs and ends as the job ends (`_follow`).
+
 What AWS documents or shows, and sagemock enforces (sources in docs/pipelines.md):
 
 * A duplicate pipeline name is a `ValidationException` whose message says "Pipeline names must be
@@ -75,15 +80,10 @@ EXECUTION_DONE = frozenset(("Succeeded", "Failed", "Stopped", "CompletedWithFail
 STEP_DONE = frozenset(("Succeeded", "Failed", "Stopped"))
 #: The parameter types of the definition schema, and how a request's text becomes a value.
 PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean")
-#: Step types whose steps run a SageMaker job: the `Metadata` member naming it, the ARN's resource
-#: type and the longest name the job type accepts.
+#: Step types whose job sagemock does not create (see `pipeline_steps.CREATES` for those it does):
+#: the `Metadata` member naming it, the ARN's resource type and the longest name the job type accepts.
 JOB_METADATA = {
-    "Training": ("TrainingJob", "training-job", 63),
-    "Processing": ("ProcessingJob", "processing-job", 63),
-    "Transform": ("TransformJob", "transform-job", 63),
-    "Tuning": ("TuningJob", "hyper-parameter-tuning-job", 32),
     "AutoML": ("AutoMLJob", "automl-job", 32),
-    "Model": ("Model", "model", 63),
 }
 #: Execution variables a definition can read (`{"Get": "Execution.<name>"}`).
 EXECUTION_VARIABLES = ("PipelineExecutionId", "PipelineExecutionArn", "PipelineName", "PipelineArn",
