@@ -16,6 +16,11 @@ SendPipelineExecutionStepSuccess/Failure with their `CallbackToken`; Fail steps 
 follow `IfSteps` or `ElseSteps` (the other branch does not run). `mock.fail_next(STEP_KIND,
 name="<step name>")` makes that step fail; the execution then fails.
 
+Training, Processing, Transform, Tuning, Model, RegisterModel and check steps create the resource
+their arguments describe, through the owning family's Create operation (`pipeline_steps`), with
+their expressions and property references evaluated against the resources earlier steps created;
+such a step stays Executing while its job runs and ends as the job ends (`_follow`).
+
 What AWS documents or shows, and sagemock enforces (sources in docs/pipelines.md):
 
 * A duplicate pipeline name is a `ValidationException` whose message says "Pipeline names must be
@@ -57,6 +62,8 @@ from ..core.pagination import Listing, digest, offset_page
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import next_sequence
 from ..core.table import Table
+from . import pipeline_steps
+from .pipeline_steps import CREATES, Creates
 
 Document = dict[str, Any]
 
@@ -72,15 +79,10 @@ EXECUTION_DONE = frozenset(("Succeeded", "Failed", "Stopped", "CompletedWithFail
 STEP_DONE = frozenset(("Succeeded", "Failed", "Stopped"))
 #: The parameter types of the definition schema, and how a request's text becomes a value.
 PARAMETER_TYPES = ("String", "Integer", "Float", "Boolean")
-#: Step types whose steps run a SageMaker job: the `Metadata` member naming it, the ARN's resource
-#: type and the longest name the job type accepts.
+#: Step types whose job sagemock does not create (see `pipeline_steps.CREATES` for those it does):
+#: the `Metadata` member naming it, the ARN's resource type and the longest name the job type accepts.
 JOB_METADATA = {
-    "Training": ("TrainingJob", "training-job", 63),
-    "Processing": ("ProcessingJob", "processing-job", 63),
-    "Transform": ("TransformJob", "transform-job", 63),
-    "Tuning": ("TuningJob", "hyper-parameter-tuning-job", 32),
     "AutoML": ("AutoMLJob", "automl-job", 32),
-    "Model": ("Model", "model", 63),
 }
 #: Execution variables a definition can read (`{"Get": "Execution.<name>"}`).
 EXECUTION_VARIABLES = ("PipelineExecutionId", "PipelineExecutionArn", "PipelineName", "PipelineArn",
@@ -514,6 +516,8 @@ class Pipelines(Backend):
         for step in document["_steps"].values():
             if step["StepStatus"] in STEP_DONE or step["_type"] in ("Callback", "Lambda"):
                 continue
+            if step.get("_child"):  # the job it runs is stopped too
+                pipeline_steps.stop(ctx, CREATES[step["_type"]], step["_child"])
             STEP.begin(step, "stop", ctx)
         updates.touch(document, ctx, EXECUTION_KIND)
         self._advance(document, ctx)
@@ -629,6 +633,8 @@ class Pipelines(Backend):
                 if step["StepStatus"] not in STEP_DONE and name not in observed:
                     observed.add(name)
                     STEP.observe(step, ctx)
+                    if step.get("_child"):
+                        self._follow(step, ctx)
             finished = [step for step in steps.values() if step["StepStatus"] in STEP_DONE and not step["_handled"]]
             for step in finished:
                 self._finished(execution, step, ctx)
@@ -729,9 +735,12 @@ class Pipelines(Backend):
         selective = execution.get("SelectiveExecutionConfig") or {}
         if selective.get("SourcePipelineExecutionArn"):
             step["SelectiveExecutionResult"] = {"SourcePipelineExecutionArn": selective["SourcePipelineExecutionArn"]}
-        env = _Environment(execution, ctx.now)
+        env = _Environment(execution, ctx.now, self._properties(execution, ctx))
         trigger = "run"
-        if kind in JOB_METADATA:
+        creates = CREATES.get(kind)
+        if creates is not None:
+            trigger = "wait"  # until the resource it creates is done (see _follow)
+        elif kind in JOB_METADATA:
             member, resource_type, longest = JOB_METADATA[kind]
             job = _job_name(execution["_id"], name, longest, ctx)
             step["Metadata"] = {member: {"Arn": ctx.arn(resource_type, job)}}
@@ -764,9 +773,82 @@ class Pipelines(Backend):
         execution["_steps"][name] = step
         started = _at(ctx, at)
         STEP.begin(step, trigger, started)
+        if creates is not None and step["StepStatus"] != "Failed" and "_failure_reason" not in step:
+            trigger = self._create(execution, step, creates, env, started)
         if ctx.state.config.transitions == "seconds" and trigger != "wait":
             ticks = len(STEP.paths[trigger]) - 1
             step["_due"] = at + _dt.timedelta(seconds=ticks * ctx.state.config.transition_seconds)
+
+
+    # -- the resources steps create -------------------------------------------------------------
+
+    def _create(self, execution: Document, step: Document, creates: Creates, env: _Environment,
+                ctx: Context) -> str:
+        """Create the resource a step describes (a step the test made fail creates none); the
+        step's trigger: "wait" while the resource runs, "fail-step" when it could not be created."""
+        definition = step["_definition"]
+        name = _job_name(execution["_id"], step["StepName"], creates.longest, ctx)
+        try:
+            arguments = env.resolve(definition.get("Arguments") or {})
+            check = {member: env.resolve(definition[member]) for member in pipeline_steps.CHECK_MEMBERS
+                     if member in definition}
+        except _Unknown as unknown:
+            reason = (f"Step {step['StepName']} reads {unknown}, which sagemock cannot evaluate: a property file "
+                      "(Std:JsonGet), a property its step's resource does not have, or an unknown variable.")
+            return self._refused(step, reason, ctx)
+        try:
+            arn = pipeline_steps.create(ctx, creates, pipeline_steps.request(creates, arguments, name))
+        except ServiceError as error:
+            return self._refused(step, pipeline_steps.refusal(creates.create, error), ctx)
+        step["_child"] = arn
+        step["Metadata"] = pipeline_steps.metadata(creates, check, arn)
+        return "wait"
+
+    @staticmethod
+    def _refused(step: Document, reason: str, ctx: Context) -> str:
+        """The step fails as AWS fails it when the service refuses its request: no resource and
+        empty `Metadata`."""
+        step["_failure_reason"] = reason
+        STEP.begin(step, "fail-step", ctx)
+        return "fail-step"
+
+    def _follow(self, step: Document, ctx: Context) -> None:
+        """A step that created a job stays Executing while the job runs, and ends as it ends: a
+        failed or stopped job fails the step with the job's `FailureReason`."""
+        if step["StepStatus"] != "Executing" or STEP.in_transition(step):
+            return
+        creates = CREATES[step["_type"]]
+        status, child = pipeline_steps.status(ctx, creates, step["_child"])
+        if child is not None and status not in pipeline_steps.SUCCEEDED | pipeline_steps.FAILED:
+            return  # still running
+        ended = child.get(creates.end_key) if child is not None and creates.end_key else None
+        executing = step["StartTime"]  # when the step entered Executing (one transition after Starting)
+        if ctx.state.config.transitions == "seconds":
+            executing += _dt.timedelta(seconds=ctx.state.config.transition_seconds)
+        end = ctx.now if not isinstance(ended, _dt.datetime) else max(min(ended, ctx.now), min(executing, ctx.now))
+        step["_due"] = end
+        if child is not None and status in pipeline_steps.SUCCEEDED:
+            STEP.begin(step, "succeed", _at(ctx, end))
+            return
+        if child is None:
+            reason = f"{step['_child']} no longer exists."
+        else:
+            reason = child.get("FailureReason") or f"{step['_child']} is {status}."
+        step["_failure_reason"] = reason
+        STEP.begin(step, "fail", _at(ctx, end))
+
+    def _properties(self, execution: Document, ctx: Context) -> PropertyReader:
+        """Reads an earlier step's properties: the Describe answer of the resource it created."""
+        def read(step_name: str, path: str) -> Any:
+            step = execution["_steps"].get(step_name)
+            if step is None or not step.get("_child") or step["StepStatus"] != "Succeeded":
+                raise _Unknown(f"Steps.{step_name}.{path}")
+            described = pipeline_steps.properties(ctx, CREATES[step["_type"]], step["_child"])
+            try:
+                return pipeline_steps.read(described, path)
+            except _Unknown:
+                raise _Unknown(f"Steps.{step_name}.{path}") from None
+        return read
 
 
 # -- definitions -----------------------------------------------------------------------------
@@ -972,27 +1054,48 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-class _Unknown(Exception):
-    """A value the mock cannot know (a job's property, a property file)."""
+#: A value the mock cannot know (a property file, a property the resource does not have).
+_Unknown = pipeline_steps.Unknown
+#: Reads a property of an earlier step's resource: (step name, property path) -> value.
+PropertyReader = Callable[[str, str], Any]
+
+
+def _no_properties(step: str, path: str) -> Any:
+    raise _Unknown(f"Steps.{step}.{path}")
 
 
 class _Environment:
     """What an expression of the definition can read while an execution runs."""
 
-    def __init__(self, execution: Document, now: _dt.datetime):
+    def __init__(self, execution: Document, now: _dt.datetime, properties: PropertyReader = _no_properties):
         self.execution = execution
         self.now = now
+        self.properties = properties
 
     def variable(self, name: str) -> Any:
         execution = self.execution
-        return {
+        known = {
             "PipelineExecutionId": execution["_id"],
             "PipelineExecutionArn": execution["PipelineExecutionArn"],
             "PipelineName": execution["_pipeline_name"],
             "PipelineArn": execution["PipelineArn"],
             "StartDateTime": execution["CreationTime"].isoformat(),
             "CurrentDateTime": self.now.isoformat(),
-        }[name]
+        }
+        if name not in known:
+            raise _Unknown(f"Execution.{name}")
+        return known[name]
+
+    def resolve(self, value: Any) -> Any:
+        """A step's arguments with every expression in them evaluated (raises `_Unknown` for one
+        that reads what the mock cannot know)."""
+        if isinstance(value, dict):
+            if len(value) == 1 and next(iter(value)) in ("Get", "Std:Join", "Std:JsonGet"):
+                return self.value(value)
+            return {key: self.resolve(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        return value
 
     def value(self, expression: Any) -> Any:
         if isinstance(expression, (str, int, float, bool)) or expression is None:
@@ -1011,11 +1114,14 @@ class _Environment:
             match = _OUTPUT_PARAMETER.match(str(path))
             if match and match.group(2) in self.execution["_outputs"].get(match.group(1), {}):
                 return self.execution["_outputs"][match.group(1)][match.group(2)]
-            raise _Unknown
+            if head == "Steps" and not match:
+                step, _, where = rest.partition(".")
+                return self.properties(step, where)
+            raise _Unknown(str(path))
         if "Std:Join" in expression and len(expression) == 1:
             join = expression["Std:Join"]
             return str(join.get("On", "")).join(_as_text(self.value(item)) for item in join.get("Values") or [])
-        raise _Unknown
+        raise _Unknown(json.dumps(expression, default=str))
 
     def text(self, expression: Any) -> str:
         try:
@@ -1026,7 +1132,8 @@ class _Environment:
 
     def conditions(self, conditions: list[Any]) -> bool:
         """The outcome of a condition step: all its conditions hold. One that reads a value the mock
-        cannot know (a property file, a job's property) makes the outcome True."""
+        cannot know (a property file, a property the step's resource does not have) makes the
+        outcome True."""
         try:
             return all(self.condition(condition) for condition in conditions)
         except _Unknown:

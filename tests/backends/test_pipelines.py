@@ -18,6 +18,43 @@ PIPELINE_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/"
 UTC = dt.timezone.utc
 STEP = "pipeline/execution/step"
 
+IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/churn:1"
+
+
+def processing_arguments(instance_count=1, **extra):
+    """A CreateProcessingJob request less its name, as a Processing step's `Arguments` hold it."""
+    return {"ProcessingResources": {"ClusterConfig": {"InstanceCount": instance_count, "InstanceType": "ml.m5.xlarge",
+                                                      "VolumeSizeInGB": 30}},
+            "AppSpecification": {"ImageUri": IMAGE}, "RoleArn": ROLE,
+            "ProcessingOutputConfig": {"Outputs": [{"OutputName": "train", "S3Output": {
+                "S3Uri": "s3://bucket/prepared/train", "LocalPath": "/opt/ml/processing/train",
+                "S3UploadMode": "EndOfJob"}}]}, **extra}
+
+
+def training_arguments(train_uri="s3://bucket/train", **extra):
+    """A CreateTrainingJob request less its name, as a Training step's `Arguments` hold it."""
+    return {"AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"}, "RoleArn": ROLE,
+            "OutputDataConfig": {"S3OutputPath": "s3://bucket/models"},
+            "ResourceConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+            "InputDataConfig": [{"ChannelName": "train", "DataSource": {"S3DataSource": {
+                "S3DataType": "S3Prefix", "S3Uri": train_uri}}}], **extra}
+
+
+def training(name="Train", **extra):
+    return {"Name": name, "Type": "Training", "Arguments": training_arguments(), **extra}
+
+
+def processing(name="Prepare", **extra):
+    return {"Name": name, "Type": "Processing", "Arguments": processing_arguments(), **extra}
+
+
+def model_step(name="Ship", **environment):
+    return {"Name": name, "Type": "Model", "Arguments": {
+        "ExecutionRoleArn": ROLE, "PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": "s3://bucket/models/model.tar.gz",
+                                                       "Environment": environment}}}
+
+
 TWO_STEPS = {
     "Version": "2020-12-01",
     "Parameters": [{"Name": "InstanceCount", "Type": "Integer", "DefaultValue": 1},
@@ -26,10 +63,11 @@ TWO_STEPS = {
                                  "TrialName": {"Get": "Execution.PipelineExecutionId"}},
     "Steps": [
         {"Name": "Prepare", "Type": "Processing", "DisplayName": "Prepare data", "Description": "splits the data",
-         "Arguments": {"ProcessingResources": {"ClusterConfig": {"InstanceCount": {"Get": "Parameters.InstanceCount"}}}}},
-        {"Name": "Train", "Type": "Training",
-         "Arguments": {"InputDataConfig": [{"DataSource": {"S3DataSource": {"S3Uri": {
-             "Get": "Steps.Prepare.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"}}}}]}},
+         "Arguments": processing_arguments({"Get": "Parameters.InstanceCount"}, ProcessingInputs=[{
+             "InputName": "raw", "S3Input": {"S3Uri": {"Get": "Parameters.InputData"}, "LocalPath": "/opt/ml/processing/in",
+                                             "S3DataType": "S3Prefix", "S3InputMode": "File"}}])},
+        {"Name": "Train", "Type": "Training", "Arguments": training_arguments(
+            {"Get": "Steps.Prepare.ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri"})},
     ],
 }
 
@@ -155,7 +193,7 @@ def test_update_makes_a_version_only_when_the_definition_changes(sagemaker_clien
     first = sagemaker_client.update_pipeline(PipelineName="flow", PipelineDescription="same steps",
                                              PipelineDefinition=json.dumps(TWO_STEPS, indent=2))
     assert first["PipelineVersionId"] == 1  # the same definition, written differently
-    changed = definition([{"Name": "Only", "Type": "Training"}])
+    changed = definition([training("Only")])
     assert sagemaker_client.update_pipeline(PipelineName="flow", PipelineDefinition=changed)["PipelineVersionId"] == 2
     latest = sagemaker_client.describe_pipeline(PipelineName="flow")
     assert latest["PipelineDefinition"] == changed and latest["PipelineDescription"] == "same steps"
@@ -336,16 +374,25 @@ def test_a_parameter_the_definition_does_not_declare_is_ignored(sagemaker_client
 
 
 def test_an_execution_variable_sagemock_does_not_know_is_accepted(sagemaker_client):
-    """AWS may add execution variables; one sagemock does not know is a value it cannot know."""
-    body = definition([{"Name": "Only", "Type": "Training", "Arguments": {"Tag": {"Get": "Execution.SomethingNew"}}}])
+    """AWS may add execution variables; one sagemock does not know is a value it cannot know (a
+    condition reading it holds; a step creating a resource with it fails, saying so)."""
+    body = definition([{"Name": "Gate", "Type": "Condition", "Arguments": {
+        "Conditions": [{"Type": "Equals", "LeftValue": {"Get": "Execution.SomethingNew"}, "RightValue": "x"}],
+        "IfSteps": [training("Only", Arguments=training_arguments(Environment={"TAG": {"Get": "Execution.SomethingNew"}}))],
+        "ElseSteps": []}}])
     create(sagemaker_client, body=body)
-    assert status(sagemaker_client, start(sagemaker_client)) == "Succeeded"
+    arn = start(sagemaker_client)
+    assert status(sagemaker_client, arn) == "Failed"
+    listed = {s["StepName"]: s for s in steps(sagemaker_client, arn)}
+    assert listed["Gate"]["Metadata"] == {"Condition": {"Outcome": "True"}}
+    assert listed["Only"]["StepStatus"] == "Failed" and listed["Only"]["Metadata"] == {}
+    assert "Execution.SomethingNew" in listed["Only"]["FailureReason"]
 
 
 def test_typed_parameters_defaults_and_enums(sagemaker_client):
     parameters = [{"Name": "Rate", "Type": "Float", "DefaultValue": 0.5}, {"Name": "Deploy", "Type": "Boolean"},
                   {"Name": "Stage", "Type": "String", "DefaultValue": "dev", "EnumValues": ["dev", "prod"]}]
-    create(sagemaker_client, body=definition([{"Name": "Only", "Type": "Training"}], parameters))
+    create(sagemaker_client, body=definition([training("Only")], parameters))
     with pytest.raises(ClientError) as err:
         start(sagemaker_client)
     assert error_of(err)[1] == "Parameter Deploy has no default value: give it a value in PipelineParameters."
@@ -455,8 +502,7 @@ def test_parallelism_limits_how_many_steps_run_at_once(sagemaker_client):
 # -- callback steps ------------------------------------------------------------------------
 
 def test_a_callback_step_waits_for_its_token_then_succeeds(sagemaker_client):
-    body = definition([callback(), {"Name": "Deploy", "Type": "Model",
-                                    "Arguments": {"x": {"Get": "Steps.Approve.OutputParameters['verdict']"}}}])
+    body = definition([callback(), model_step("Deploy", VERDICT={"Get": "Steps.Approve.OutputParameters['verdict']"})])
     create(sagemaker_client, body=body)
     arn = start(sagemaker_client)
     assert status(sagemaker_client, arn) == "Executing"
@@ -473,14 +519,16 @@ def test_a_callback_step_waits_for_its_token_then_succeeds(sagemaker_client):
     listed = {s["StepName"]: s for s in steps(sagemaker_client, arn)}
     assert listed["Approve"]["Metadata"]["Callback"]["OutputParameters"] == [
         {"Name": "verdict", "Value": "approved"}, {"Name": "other", "Value": "x"}]
-    assert listed["Deploy"]["StepStatus"] == "Succeeded" and "Arn" in listed["Deploy"]["Metadata"]["Model"]
+    assert listed["Deploy"]["StepStatus"] == "Succeeded"
+    model = sagemaker_client.describe_model(ModelName=listed["Deploy"]["Metadata"]["Model"]["Arn"].rsplit("/", 1)[1])
+    assert model["PrimaryContainer"]["Environment"] == {"VERDICT": "approved"}  # the callback's output
     with pytest.raises(ClientError) as err:  # the token is spent
         sagemaker_client.send_pipeline_execution_step_success(CallbackToken=token)
     assert error_of(err) == ("ResourceNotFound", f"No callback step is waiting for callback token {token}.")
 
 
 def test_a_callback_step_reported_failed_fails_the_execution(sagemaker_client):
-    create(sagemaker_client, body=definition([callback(), {"Name": "After", "Type": "Training", "DependsOn": ["Approve"]}]))
+    create(sagemaker_client, body=definition([callback(), training("After", DependsOn=["Approve"])]))
     arn = start(sagemaker_client)
     token = steps(sagemaker_client, arn)[0]["Metadata"]["Callback"]["CallbackToken"]
     sagemaker_client.send_pipeline_execution_step_failure(CallbackToken=token, FailureReason="rejected by reviewer")
@@ -497,7 +545,7 @@ def test_a_callback_step_reported_failed_fails_the_execution(sagemaker_client):
 
 
 def test_a_running_callback_step_holds_a_stop_until_it_is_released(sagemaker_client):
-    create(sagemaker_client, body=definition([callback(), {"Name": "After", "Type": "Training", "DependsOn": ["Approve"]}]))
+    create(sagemaker_client, body=definition([callback(), training("After", DependsOn=["Approve"])]))
     arn = start(sagemaker_client)
     sagemaker_client.stop_pipeline_execution(PipelineExecutionArn=arn)
     assert status(sagemaker_client, arn) == "Stopping"
@@ -510,18 +558,22 @@ def test_a_running_callback_step_holds_a_stop_until_it_is_released(sagemaker_cli
 # -- condition and fail steps --------------------------------------------------------------
 
 CONDITIONAL = definition(
-    [{"Name": "Evaluate", "Type": "Processing", "Arguments": {}},
+    [processing("Evaluate"),
      {"Name": "Check", "Type": "Condition", "Arguments": {
          "Conditions": [{"Type": "GreaterThanOrEqualTo", "LeftValue": {"Get": "Parameters.Accuracy"}, "RightValue": 0.8},
                         {"Type": "Not", "Expression": {"Type": "In", "QueryValue": {"Get": "Parameters.Stage"},
                                                        "Values": ["frozen", "retired"]}}],
-         "IfSteps": [{"Name": "Register", "Type": "RegisterModel", "Arguments": {}, "DependsOn": ["Evaluate"]}],
+         "IfSteps": [{"Name": "Register", "Type": "RegisterModel", "DependsOn": ["Evaluate"], "Arguments": {
+             "ModelPackageGroupName": "churn", "InferenceSpecification": {
+                 "Containers": [{"Image": IMAGE}], "SupportedContentTypes": ["text/csv"],
+                 "SupportedResponseMIMETypes": ["text/csv"]}}}],
          "ElseSteps": [{"Name": "Stop", "Type": "Fail", "Arguments": {"ErrorMessage": {"Std:Join": {
              "On": " ", "Values": ["accuracy", {"Get": "Parameters.Accuracy"}, "is too low"]}}}}]}}],
     [{"Name": "Accuracy", "Type": "Float", "DefaultValue": 0.9}, {"Name": "Stage", "DefaultValue": "dev"}])
 
 
 def test_a_condition_step_follows_the_branch_its_parameters_select(sagemaker_client):
+    sagemaker_client.create_model_package_group(ModelPackageGroupName="churn")
     create(sagemaker_client, body=CONDITIONAL)
     good = start(sagemaker_client)
     assert status(sagemaker_client, good) == "Succeeded"
@@ -543,11 +595,11 @@ def test_a_condition_step_follows_the_branch_its_parameters_select(sagemaker_cli
 
 
 def test_conditions_on_values_the_mock_cannot_know_take_the_if_branch(sagemaker_client):
-    body = definition([{"Name": "Eval", "Type": "Processing", "Arguments": {}},
+    body = definition([processing("Eval"),
                        {"Name": "Gate", "Type": "Condition", "Arguments": {
                            "Conditions": [{"Type": "LessThanOrEqualTo", "RightValue": 6.0, "LeftValue": {"Std:JsonGet": {
                                "PropertyFile": {"Get": "Steps.Eval.PropertyFiles.Report"}, "Path": "mse"}}}],
-                           "IfSteps": [{"Name": "Ship", "Type": "Model", "Arguments": {}}], "ElseSteps": []}}])
+                           "IfSteps": [model_step("Ship")], "ElseSteps": []}}])
     create(sagemaker_client, body=body)
     arn = start(sagemaker_client)
     assert step_states(sagemaker_client, arn) == {"Eval": "Succeeded", "Gate": "Succeeded", "Ship": "Succeeded"}
@@ -558,8 +610,8 @@ def test_condition_on_a_callback_output_and_or(sagemaker_client):
         "Conditions": [{"Type": "Or", "Conditions": [
             {"Type": "Equals", "LeftValue": {"Get": "Steps.Approve.OutputParameters['verdict']"}, "RightValue": "yes"},
             {"Type": "LessThan", "LeftValue": {"Get": "Parameters.Count"}, "RightValue": 0}]}],
-        "IfSteps": [{"Name": "Yes", "Type": "Training", "Arguments": {}}],
-        "ElseSteps": [{"Name": "No", "Type": "Training", "Arguments": {}}]}}],
+        "IfSteps": [training("Yes")],
+        "ElseSteps": [training("No")]}}],
         [{"Name": "Count", "Type": "Integer", "DefaultValue": 1}])
     create(sagemaker_client, body=body)
     arn = start(sagemaker_client)
@@ -652,10 +704,20 @@ def test_seconds_mode_catches_up_with_the_clock(sagemaker_client, sagemaker_mock
         assert described["PipelineExecutionStatus"] == "Succeeded"
         listed = {s["StepName"]: s for s in steps(sagemaker_client, arn)}
     start_at = dt.datetime(2024, 5, 1, 10, tzinfo=UTC)
-    assert (listed["Prepare"]["StartTime"], listed["Prepare"]["EndTime"]) == (start_at, start_at + dt.timedelta(seconds=20))
+    # Each step is Starting for 10 seconds, then Executing until the job it created as it started
+    # has ended (a processing job is InProgress for 10 seconds; a training job walks its secondary
+    # statuses for 40): the step ends with its job.
+    prepared = sagemaker_client.describe_processing_job(
+        ProcessingJobName=listed["Prepare"]["Metadata"]["ProcessingJob"]["Arn"].split("/")[-1])
+    assert (prepared["CreationTime"], prepared["ProcessingEndTime"]) == (start_at, start_at + dt.timedelta(seconds=10))
+    assert (listed["Prepare"]["StartTime"], listed["Prepare"]["EndTime"]) == (start_at, start_at + dt.timedelta(seconds=10))
+    trained = sagemaker_client.describe_training_job(
+        TrainingJobName=listed["Train"]["Metadata"]["TrainingJob"]["Arn"].split("/")[-1])
+    assert (trained["CreationTime"], trained["TrainingEndTime"]) == \
+        (start_at + dt.timedelta(seconds=10), start_at + dt.timedelta(seconds=50))
     assert (listed["Train"]["StartTime"], listed["Train"]["EndTime"]) == \
-        (start_at + dt.timedelta(seconds=20), start_at + dt.timedelta(seconds=40))
-    assert described["LastModifiedTime"] == start_at + dt.timedelta(seconds=40)
+        (start_at + dt.timedelta(seconds=10), start_at + dt.timedelta(seconds=50))
+    assert described["LastModifiedTime"] == start_at + dt.timedelta(seconds=50)
 
 
 def test_set_status_ends_the_running_steps(sagemaker_client, sagemaker_mock):
@@ -676,3 +738,286 @@ def test_parameter_values_are_refused_as_aws_refuses_them(sagemaker_client):
             sagemaker_client.start_pipeline_execution(PipelineName="Churn", PipelineParameters=bad)
         assert err.value.response["Error"]["Code"] == "ValidationException"
     assert sagemaker_client.list_pipeline_executions(PipelineName="Churn")["PipelineExecutionSummaries"] == []
+
+
+# -- steps create what they describe -------------------------------------------------------
+
+GROUP = "churn-models"
+TRAIN_REGISTER = definition([
+    {"Name": "Train", "Type": "Training", "Arguments": training_arguments(
+        HyperParameters={"epochs": {"Get": "Parameters.Epochs"}, "run": {"Get": "Execution.PipelineExecutionId"}})},
+    {"Name": "Check", "Type": "Condition", "Arguments": {
+        "Conditions": [{"Type": "Equals", "LeftValue": {"Get": "Steps.Train.HyperParameters['epochs']"},
+                        "RightValue": {"Get": "Parameters.Epochs"}},
+                       {"Type": "GreaterThanOrEqualTo", "LeftValue": {"Get": "Steps.Train.ResourceConfig.InstanceCount"},
+                        "RightValue": {"Get": "Parameters.MinInstances"}}],
+        "IfSteps": [
+            {"Name": "CreateModel", "Type": "Model", "Arguments": {
+                "ExecutionRoleArn": ROLE, "PrimaryContainer": {
+                    "Image": IMAGE, "ModelDataUrl": {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"},
+                    "Environment": {"TRAINED_BY": {"Std:Join": {"On": "/", "Values": [
+                        {"Get": "Execution.PipelineName"}, {"Get": "Steps.Train.TrainingJobName"}]}}}}}},
+            {"Name": "Register", "Type": "RegisterModel", "Arguments": {
+                "ModelPackageGroupName": {"Get": "Parameters.Group"},
+                "ModelApprovalStatus": "PendingManualApproval",
+                "InferenceSpecification": {
+                    "Containers": [{"Image": IMAGE,
+                                    "ModelDataUrl": {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}}],
+                    "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}}}],
+        "ElseSteps": [{"Name": "TooSmall", "Type": "Fail", "Arguments": {"ErrorMessage": {"Std:Join": {
+            "On": " ", "Values": ["trained on", {"Get": "Steps.Train.ResourceConfig.InstanceCount"}, "instance"]}}}}]}}],
+    [{"Name": "Epochs", "Type": "Integer", "DefaultValue": 5}, {"Name": "Group", "DefaultValue": GROUP},
+     {"Name": "MinInstances", "Type": "Integer", "DefaultValue": 1}])
+
+
+def by_name(client, arn):
+    return {step["StepName"]: step for step in steps(client, arn)}
+
+
+def name_of(step, member):
+    return step["Metadata"][member]["Arn"].rsplit("/", 1)[1]
+
+
+def test_steps_create_the_training_job_model_and_package_they_describe(sagemaker_client):
+    sagemaker_client.create_model_package_group(ModelPackageGroupName=GROUP)
+    create(sagemaker_client, name="Churn", body=TRAIN_REGISTER)
+    arn = start(sagemaker_client, "Churn", PipelineParameters=[{"Name": "Epochs", "Value": "7"}])
+    execution_id = arn.rsplit("/", 1)[1]
+    assert status(sagemaker_client, arn) == "Succeeded"
+    listed = by_name(sagemaker_client, arn)
+    assert {name: step["StepStatus"] for name, step in listed.items()} == {
+        "Train": "Succeeded", "Check": "Succeeded", "CreateModel": "Succeeded", "Register": "Succeeded"}
+
+    # The training job exists, named as AWS names a step's job, from the step's arguments.
+    job_name = name_of(listed["Train"], "TrainingJob")
+    assert job_name.startswith(f"pipelines-{execution_id}-Train-") and len(job_name) == len(f"pipelines-{execution_id}-Train-") + 10
+    [summary] = sagemaker_client.list_training_jobs()["TrainingJobSummaries"]
+    assert summary["TrainingJobName"] == job_name and summary["TrainingJobStatus"] == "Completed"
+    job = sagemaker_client.describe_training_job(TrainingJobName=job_name)
+    assert listed["Train"]["Metadata"] == {"TrainingJob": {"Arn": job["TrainingJobArn"]}}
+    assert job["HyperParameters"] == {"epochs": "7", "run": execution_id}  # the parameter, as the API's text
+    assert job["RoleArn"] == ROLE and job["ResourceConfig"]["InstanceType"] == "ml.m5.xlarge"
+    artifact = job["ModelArtifacts"]["S3ModelArtifacts"]
+
+    # The condition read the job's properties (both hold), so the If branch ran.
+    assert listed["Check"]["Metadata"] == {"Condition": {"Outcome": "True"}}
+
+    # The model reads the training job's artifact and name.
+    model = sagemaker_client.describe_model(ModelName=name_of(listed["CreateModel"], "Model"))
+    assert listed["CreateModel"]["Metadata"] == {"Model": {"Arn": model["ModelArn"]}}
+    assert model["ModelName"].startswith(f"pipelines-{execution_id}-CreateModel-")
+    assert model["PrimaryContainer"]["ModelDataUrl"] == artifact
+    assert model["PrimaryContainer"]["Environment"] == {"TRAINED_BY": f"Churn/{job_name}"}
+
+    # The package version was registered in the group the step names, with the training job's artifact.
+    [package] = sagemaker_client.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"]
+    assert listed["Register"]["Metadata"] == {"RegisterModel": {"Arn": package["ModelPackageArn"]}}
+    assert package["ModelPackageArn"].endswith(f":model-package/{GROUP}/1")
+    described = sagemaker_client.describe_model_package(ModelPackageName=package["ModelPackageArn"])
+    assert described["InferenceSpecification"]["Containers"][0]["ModelDataUrl"] == artifact
+    assert described["ModelApprovalStatus"] == "PendingManualApproval"
+
+    # A second execution creates its own job and registers version 2.
+    again = start(sagemaker_client, "Churn")
+    assert status(sagemaker_client, again) == "Succeeded"
+    assert len(sagemaker_client.list_training_jobs()["TrainingJobSummaries"]) == 2
+    versions = sagemaker_client.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"]
+    assert sorted(v["ModelPackageVersion"] for v in versions) == [1, 2]
+
+
+def test_a_condition_on_a_job_property_can_take_the_else_branch(sagemaker_client):
+    sagemaker_client.create_model_package_group(ModelPackageGroupName=GROUP)
+    create(sagemaker_client, body=TRAIN_REGISTER)
+    arn = start(sagemaker_client, PipelineParameters=[{"Name": "MinInstances", "Value": "2"}])
+    listed = by_name(sagemaker_client, arn)
+    assert listed["Check"]["Metadata"] == {"Condition": {"Outcome": "False"}}
+    assert listed["TooSmall"]["FailureReason"] == "trained on 1 instance"
+    assert set(listed) == {"Train", "Check", "TooSmall"}
+    assert sagemaker_client.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"] == []
+    assert sagemaker_client.list_models()["Models"] == []
+
+
+def test_a_processing_output_feeds_the_training_input(sagemaker_client):
+    create(sagemaker_client)
+    arn = start(sagemaker_client, PipelineParameters=[{"Name": "InstanceCount", "Value": "2"}])
+    listed = by_name(sagemaker_client, arn)
+    processing_job = sagemaker_client.describe_processing_job(ProcessingJobName=name_of(listed["Prepare"], "ProcessingJob"))
+    assert processing_job["ProcessingResources"]["ClusterConfig"]["InstanceCount"] == 2
+    assert processing_job["ProcessingInputs"][0]["S3Input"]["S3Uri"] == "s3://bucket/in"
+    training_job = sagemaker_client.describe_training_job(TrainingJobName=name_of(listed["Train"], "TrainingJob"))
+    assert training_job["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] == "s3://bucket/prepared/train"
+
+
+def test_arguments_the_service_refuses_fail_the_step(sagemaker_client):
+    body = definition([training("Train", Arguments=training_arguments(
+        ResourceConfig={"InstanceCount": 1, "InstanceType": "ml.bogus.xlarge", "VolumeSizeInGB": 30})),
+        {**model_step("Ship"), "DependsOn": ["Train"]}])
+    create(sagemaker_client, body=body)
+    arn = start(sagemaker_client)
+    described = describe(sagemaker_client, arn)
+    assert (described["PipelineExecutionStatus"], described["FailureReason"]) == \
+        ("Failed", "Step failure: One or multiple steps failed.")
+    [train] = steps(sagemaker_client, arn)  # Ship never started
+    with pytest.raises(ClientError) as err:  # what the service answers the same request
+        sagemaker_client.create_training_job(TrainingJobName="direct", **training_arguments(
+            ResourceConfig={"InstanceCount": 1, "InstanceType": "ml.bogus.xlarge", "VolumeSizeInGB": 30}))
+    assert train["StepStatus"] == "Failed" and train["Metadata"] == {}
+    assert train["FailureReason"] == ("ClientError: Failed to invoke sagemaker:CreateTrainingJob. Error Details: "
+                                      + error_of(err)[1])
+    assert sagemaker_client.list_training_jobs()["TrainingJobSummaries"] == []
+
+
+def test_registering_creates_the_group_when_there_is_none(sagemaker_client):
+    create(sagemaker_client, body=TRAIN_REGISTER)
+    arn = start(sagemaker_client, PipelineParameters=[{"Name": "Group", "Value": "new-group"}])
+    assert status(sagemaker_client, arn) == "Succeeded"
+    group = sagemaker_client.describe_model_package_group(ModelPackageGroupName="new-group")
+    [package] = sagemaker_client.list_model_packages(ModelPackageGroupName="new-group")["ModelPackageSummaryList"]
+    assert by_name(sagemaker_client, arn)["Register"]["Metadata"]["RegisterModel"]["Arn"] == package["ModelPackageArn"]
+    assert group["ModelPackageGroupArn"] == package["ModelPackageArn"].replace("model-package/", "model-package-group/").rsplit("/", 1)[0]
+
+
+def test_a_registration_the_service_refuses_fails_the_step_and_creates_no_group(sagemaker_client):
+    create(sagemaker_client, body=TRAIN_REGISTER)
+    arn = start(sagemaker_client, PipelineParameters=[{"Name": "Group", "Value": "bad_group!"}])
+    listed = by_name(sagemaker_client, arn)
+    assert listed["Register"]["StepStatus"] == "Failed" and listed["Register"]["Metadata"] == {}
+    assert listed["Register"]["FailureReason"].startswith(
+        "ClientError: Failed to invoke sagemaker:CreateModelPackage. Error Details: 1 validation error detected: ")
+    assert listed["CreateModel"]["StepStatus"] == "Succeeded"
+    assert status(sagemaker_client, arn) == "Failed"
+    assert sagemaker_client.list_model_package_groups()["ModelPackageGroupSummaryList"] == []
+
+
+def test_a_failed_training_job_fails_its_step_and_the_execution(sagemaker_client, sagemaker_mock):
+    sagemaker_client.create_model_package_group(ModelPackageGroupName=GROUP)
+    create(sagemaker_client, body=TRAIN_REGISTER)
+    sagemaker_mock.fail_next("training-job", reason="AlgorithmError: loss is NaN")
+    arn = start(sagemaker_client)
+    described = describe(sagemaker_client, arn)
+    assert (described["PipelineExecutionStatus"], described["FailureReason"]) == \
+        ("Failed", "Step failure: One or multiple steps failed.")
+    [train] = steps(sagemaker_client, arn)
+    job = sagemaker_client.describe_training_job(TrainingJobName=name_of(train, "TrainingJob"))
+    assert (job["TrainingJobStatus"], job["FailureReason"]) == ("Failed", "AlgorithmError: loss is NaN")
+    assert (train["StepStatus"], train["FailureReason"]) == ("Failed", "AlgorithmError: loss is NaN")
+    # A retry runs the step again: a new training job, which completes, and the steps after it.
+    sagemaker_client.retry_pipeline_execution(PipelineExecutionArn=arn)
+    assert status(sagemaker_client, arn) == "Succeeded"
+    retried = by_name(sagemaker_client, arn)["Train"]
+    assert retried["AttemptCount"] == 2 and name_of(retried, "TrainingJob") != job["TrainingJobName"]
+    statuses = sorted(s["TrainingJobStatus"] for s in sagemaker_client.list_training_jobs()["TrainingJobSummaries"])
+    assert statuses == ["Completed", "Failed"]
+
+
+def test_a_step_made_to_fail_creates_nothing(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client)
+    sagemaker_mock.fail_next(STEP, reason="no capacity", name="Prepare")
+    arn = start(sagemaker_client)
+    [prepare] = steps(sagemaker_client, arn)
+    assert (prepare["StepStatus"], prepare["FailureReason"], prepare["Metadata"]) == ("Failed", "no capacity", {})
+    assert sagemaker_client.list_processing_jobs()["ProcessingJobSummaries"] == []
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=1)
+def test_a_step_executes_while_its_job_runs_and_a_stop_stops_the_job(sagemaker_client):
+    create(sagemaker_client, body=definition([training("Train")]))
+    arn = start(sagemaker_client)
+    assert step_states(sagemaker_client, arn) == {"Train": "Starting"}
+    [train] = steps(sagemaker_client, arn)
+    job_name = name_of(train, "TrainingJob")
+    table = {"TrainingJobName": job_name}
+    assert train["StepStatus"] == "Executing" and train["Metadata"]["TrainingJob"]["Arn"].endswith(job_name)
+    assert sagemaker_client.describe_training_job(**table)["TrainingJobStatus"] == "InProgress"
+    assert step_states(sagemaker_client, arn) == {"Train": "Executing"}  # the job still runs
+    sagemaker_client.stop_pipeline_execution(PipelineExecutionArn=arn)
+    for _ in range(5):
+        if status(sagemaker_client, arn) != "Stopping":
+            break
+    assert status(sagemaker_client, arn) == "Stopped"
+    assert step_states(sagemaker_client, arn) == {"Train": "Stopped"}
+    assert sagemaker_client.describe_training_job(**table)["TrainingJobStatus"] in ("Stopping", "Stopped")
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=1)
+def test_a_step_succeeds_once_its_job_has_completed(sagemaker_client):
+    create(sagemaker_client, body=definition([training("Train")]))
+    arn = start(sagemaker_client)
+    seen = []
+    for _ in range(20):
+        [train] = steps(sagemaker_client, arn)
+        if train.get("Metadata"):
+            job = sagemaker_client.describe_training_job(TrainingJobName=name_of(train, "TrainingJob"))
+            seen.append((train["StepStatus"], job["TrainingJobStatus"]))
+        if train["StepStatus"] == "Succeeded":
+            break
+    assert seen[-1] == ("Succeeded", "Completed")
+    assert ("Executing", "InProgress") in seen
+    assert all(job_status == "Completed" for step_status, job_status in seen if step_status == "Succeeded")
+
+
+def tuning_arguments():
+    """A CreateHyperParameterTuningJob request less its name."""
+    algorithm = {"TrainingImage": IMAGE, "TrainingInputMode": "File",
+                 "MetricDefinitions": [{"Name": "validation:auc", "Regex": "auc=(.*)"}]}
+    definition_ = {key: value for key, value in training_arguments().items() if key != "AlgorithmSpecification"}
+    return {"HyperParameterTuningJobConfig": {
+        "Strategy": "Random", "HyperParameterTuningJobObjective": {"Type": "Maximize", "MetricName": "validation:auc"},
+        "ResourceLimits": {"MaxNumberOfTrainingJobs": 2, "MaxParallelTrainingJobs": 1},
+        "ParameterRanges": {"IntegerParameterRanges": [{"Name": "max_depth", "MinValue": "3", "MaxValue": "9"}]}},
+        "TrainingJobDefinition": {**definition_, "AlgorithmSpecification": algorithm,
+                                  "StaticHyperParameters": {"num_round": "50"}}}
+
+
+def test_tuning_model_transform_and_check_steps(sagemaker_client, sagemaker_mock):
+    body = definition([
+        {"Name": "Tune", "Type": "Tuning", "Arguments": tuning_arguments()},
+        callback("Metrics", DependsOn=["Tune"]),  # the test reports the training jobs' metrics meanwhile
+        {"Name": "BestModel", "Type": "Model", "DependsOn": ["Metrics"], "Arguments": {
+            "ExecutionRoleArn": ROLE, "PrimaryContainer": {"Image": IMAGE, "ModelDataUrl": {"Std:Join": {
+                "On": "/", "Values": ["s3://bucket/out", {"Get": "Steps.Tune.TrainingJobSummaries[0].TrainingJobName"},
+                                      "output/model.tar.gz"]}}}}},
+        {"Name": "Score", "Type": "Transform", "Arguments": {
+            "ModelName": {"Get": "Steps.BestModel.ModelName"},
+            "TransformInput": {"DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": "s3://bucket/batch"}}},
+            "TransformOutput": {"S3OutputPath": "s3://bucket/scores"},
+            "TransformResources": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}}},
+        {"Name": "DataQuality", "Type": "QualityCheck", "CheckType": "DATA_QUALITY", "SkipCheck": False,
+         "RegisterNewBaseline": True, "ModelPackageGroupName": GROUP, "DependsOn": ["Score"],
+         "Arguments": processing_arguments()}])
+    create(sagemaker_client, body=body)
+    arn = start(sagemaker_client)
+    listed = by_name(sagemaker_client, arn)
+    launched = sagemaker_client.list_training_jobs_for_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=name_of(listed["Tune"], "TuningJob"))["TrainingJobSummaries"]
+    scores = dict(zip(sorted(job["TrainingJobName"] for job in launched), (0.7, 0.9), strict=True))
+    for job in launched:
+        sagemaker_mock.put_training_metrics(job["TrainingJobArn"], {"validation:auc": scores[job["TrainingJobName"]]})
+    sagemaker_client.send_pipeline_execution_step_success(
+        CallbackToken=listed["Metrics"]["Metadata"]["Callback"]["CallbackToken"])
+    assert status(sagemaker_client, arn) == "Succeeded"
+    listed = by_name(sagemaker_client, arn)
+    execution_id = arn.rsplit("/", 1)[1]
+
+    tuning_name = name_of(listed["Tune"], "TuningJob")
+    assert len(tuning_name) <= 32 and tuning_name.startswith(f"{execution_id}-Tune-")
+    tuning = sagemaker_client.describe_hyper_parameter_tuning_job(HyperParameterTuningJobName=tuning_name)
+    assert tuning["HyperParameterTuningJobStatus"] == "Completed"
+    assert listed["Tune"]["Metadata"] == {"TuningJob": {"Arn": tuning["HyperParameterTuningJobArn"]}}
+    launched = sagemaker_client.list_training_jobs_for_hyper_parameter_tuning_job(
+        HyperParameterTuningJobName=tuning_name)["TrainingJobSummaries"]
+    assert len(launched) == 2
+
+    model = sagemaker_client.describe_model(ModelName=name_of(listed["BestModel"], "Model"))
+    best = model["PrimaryContainer"]["ModelDataUrl"].split("/")[4]
+    assert scores[best] == 0.9  # TrainingJobSummaries[0] is the best training job
+
+    transform = sagemaker_client.describe_transform_job(TransformJobName=name_of(listed["Score"], "TransformJob"))
+    assert transform["ModelName"] == model["ModelName"] and transform["TransformJobStatus"] == "Completed"
+    assert listed["Score"]["Metadata"] == {"TransformJob": {"Arn": transform["TransformJobArn"]}}
+
+    check = listed["DataQuality"]["Metadata"]["QualityCheck"]
+    job = sagemaker_client.describe_processing_job(ProcessingJobName=check["CheckJobArn"].rsplit("/", 1)[1])
+    assert check == {"CheckType": "DATA_QUALITY", "SkipCheck": False, "RegisterNewBaseline": True,
+                     "ModelPackageGroupName": GROUP, "CheckJobArn": job["ProcessingJobArn"]}
+    assert job["ProcessingJobName"].startswith(f"pipelines-{execution_id}-DataQuality-")
