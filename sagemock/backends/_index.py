@@ -266,6 +266,7 @@ OPERATIONS: dict[str, str] = {
 MODULES: tuple[str, ...] = (
     'sagemock.backends.algorithms',
     'sagemock.backends.card_content',
+    'sagemock.backends.cluster_nodes',
     'sagemock.backends.clusters',
     'sagemock.backends.code_repositories',
     'sagemock.backends.compilation',

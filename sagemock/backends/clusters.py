@@ -9,16 +9,16 @@ which DescribeClusterNode and ListClusterNodes answer. Nodes are Pending while t
 Creating (or a scale-up is Updating) and Running once it is InService; DescribeCluster's
 `CurrentCount` counts the Running nodes of each group, `TargetCount` the count asked for.
 
-Nodes and events live in the cluster's document as private fields (`_nodes`, `_events`), so
-snapshots, the server and Delete carry them with the cluster. Events are recorded only for clusters
-whose `NodeProvisioningMode` is Continuous, the only mode ListClusterEvents serves.
+Nodes and events live in the cluster's document as private fields (`_nodes`, `_events`;
+`cluster_nodes` makes them), so snapshots, the server and Delete carry them with the cluster.
+Events are recorded only for clusters whose `NodeProvisioningMode` is Continuous, the only mode
+ListClusterEvents serves.
 """
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from ..core import arns, service, tags
+from ..core import arns, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ResourceNotFound, ValidationError
@@ -26,29 +26,12 @@ from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.resource import Resource, Rule, in_use, not_found
 from ..core.state import Store
+from . import cluster_nodes
+from .cluster_nodes import GROUP_LISTS, HEX, PENDING, RUNNING
 
 Document = dict[str, Any]
 KIND = "cluster"
 STATUS = "ClusterStatus"
-HEX = "0123456789abcdef"
-#: Groups materialise as nodes in both lists; restricted groups take no lifecycle scripts.
-GROUP_LISTS = ("InstanceGroups", "RestrictedInstanceGroups")
-#: Statuses a node is in while it is still being provisioned, and once it is.
-PENDING, RUNNING = "Pending", "Running"
-
-
-# -- the model's shapes, read once -----------------------------------------------------------------
-
-@functools.cache
-def _details_members(group_list: str) -> frozenset[str]:
-    """The members DescribeCluster answers for one group of `group_list`."""
-    shape = service.operation("DescribeCluster").output_shape.members[group_list].member
-    return frozenset(shape.members)
-
-
-@functools.cache
-def _node_members() -> frozenset[str]:
-    return frozenset(service.operation("DescribeClusterNode").output_shape.members["NodeDetails"].members)
 
 
 # -- the lifecycle -----------------------------------------------------------------------------
@@ -71,10 +54,10 @@ def _entered(document: Document, status: str, store: Store, now: Any) -> None:
         elif status == "Deleting":
             node["InstanceStatus"] = {"Status": "ShuttingDown"}
     group_status = _GROUP_STATUS.get(status)
-    for group in _groups(document):
+    for group in cluster_nodes.groups(document):
         if group_status is not None:
             group["Status"] = group_status
-    _count(document)
+    cluster_nodes.count(document)
 
 
 LIFECYCLE = Lifecycle(
@@ -92,141 +75,6 @@ LIFECYCLE = Lifecycle(
              "delete": ("Creating", "Failed", "InService", "RollingBack", "SystemUpdating", "Updating")},
     on_enter=_entered,
 )
-
-
-# -- groups and nodes --------------------------------------------------------------------------
-
-def _groups(document: Document) -> list[Document]:
-    return [group for key in GROUP_LISTS for group in document.get(key) or ()]
-
-
-def _count(document: Document) -> None:
-    """Each group's CurrentCount: its nodes that are Running."""
-    for group in _groups(document):
-        group["CurrentCount"] = sum(1 for node in document.get("_nodes", ())
-                                    if node["InstanceGroupName"] == group["InstanceGroupName"]
-                                    and node["InstanceStatus"]["Status"] == RUNNING)
-
-
-def _group_details(spec: Document, group_list: str) -> Document:
-    """A group as DescribeCluster answers it (ClusterInstanceGroupDetails), from its specification."""
-    members = _details_members(group_list)
-    details: Document = {"CurrentCount": 0, "TargetCount": spec["InstanceCount"]}
-    if spec.get("MinInstanceCount") is not None:
-        details["MinCount"] = spec["MinInstanceCount"]
-    for key, value in spec.items():
-        if key in members and key not in details:
-            details[key] = value
-    if spec.get("InstanceRequirements") is not None:
-        types = spec["InstanceRequirements"]["InstanceTypes"]
-        details["InstanceRequirements"] = {"CurrentInstanceTypes": types, "DesiredInstanceTypes": types}
-    for given, current, desired in (("ImageId", "CurrentImageId", "DesiredImageId"),
-                                    ("ImageReleaseVersion", "CurrentImageReleaseVersion",
-                                     "DesiredImageReleaseVersion")):
-        if spec.get(given) is not None:
-            details[current] = details[desired] = spec[given]
-    kubernetes = spec.get("KubernetesConfig")
-    if kubernetes is not None:
-        details["KubernetesConfig"] = _kubernetes(kubernetes)
-    patch = spec.get("AutoPatchConfig")
-    if patch is not None:
-        details["AutoPatchConfig"] = {key: value for key, value in patch.items() if key != "PatchSchedule"}
-        if patch.get("PatchSchedule") is not None:
-            details["AutoPatchConfig"]["DesiredPatchSchedule"] = patch["PatchSchedule"]
-    environment = spec.get("EnvironmentConfig")
-    if environment is not None:
-        details["EnvironmentConfig"] = dict(environment)
-    details["_spec"] = spec
-    return details
-
-
-def _kubernetes(config: Document) -> Document:
-    answer: Document = {}
-    if config.get("Labels") is not None:
-        answer["CurrentLabels"] = answer["DesiredLabels"] = config["Labels"]
-    if config.get("Taints") is not None:
-        answer["CurrentTaints"] = answer["DesiredTaints"] = config["Taints"]
-    return answer
-
-
-def _serial(document: Document) -> int:
-    """The next number of the cluster's nodes and events: what they were made in order of, so
-    those of one request list in that order (sorting by time ties them)."""
-    document["_serial"] = document.get("_serial", 0) + 1
-    return int(document["_serial"])
-
-
-def _new_node(document: Document, group: Document, ctx: Context, status: str) -> Document:
-    """One node of `group`: an EC2-style instance id, a logical id, a private address in the region."""
-    members = _node_members()
-    instance_id = "i-" + ctx.random_id(17, HEX)
-    octets = [ctx.state.random.randint(0, 255) for _ in range(3)]
-    address = "10." + ".".join(map(str, octets))
-    node: Document = {
-        "_seq": _serial(document),
-        "InstanceGroupName": group["InstanceGroupName"],
-        "InstanceId": instance_id,
-        "NodeLogicalId": f"{group['InstanceGroupName']}-{ctx.random_id(12, HEX)}"[-128:],
-        "InstanceStatus": {"Status": status},
-        "InstanceType": group["InstanceType"],
-        "LaunchTime": ctx.now,
-        "PrivatePrimaryIp": address,
-        "PrivateDnsHostname": f"ip-{address.replace('.', '-')}.{ctx.region}.compute.internal",
-        "Placement": {"AvailabilityZone": f"{ctx.region}a"},
-        "CapacityType": "OnDemand",
-    }
-    spec = group["_spec"]
-    for key in ("LifeCycleConfig", "ThreadsPerCore", "InstanceStorageConfigs", "NetworkInterface"):
-        if spec.get(key) is not None and key in members:
-            node[key] = spec[key]
-    vpc = spec.get("OverrideVpcConfig") or document.get("VpcConfig")
-    if vpc is not None:
-        node["OverrideVpcConfig"] = vpc
-    for key in ("CurrentImageId", "DesiredImageId", "CurrentImageReleaseVersion", "DesiredImageReleaseVersion"):
-        if group.get(key) is not None:
-            node[key] = group[key]
-    if spec.get("KubernetesConfig") is not None:
-        node["KubernetesConfig"] = _kubernetes(spec["KubernetesConfig"])
-    document.setdefault("_nodes", []).append(node)
-    return node
-
-
-def _scale(document: Document, group: Document, target: int, ctx: Context, status: str) -> tuple[int, int]:
-    """Nodes added or removed so that `group` has `target` of them: (added, removed). Removed
-    are the newest first."""
-    name = group["InstanceGroupName"]
-    nodes = [node for node in document.get("_nodes", ()) if node["InstanceGroupName"] == name]
-    added = removed = 0
-    while len(nodes) < target:
-        nodes.append(_new_node(document, group, ctx, status))
-        added += 1
-    for node in reversed(nodes[target:]):
-        document["_nodes"].remove(node)
-        removed += 1
-    group["TargetCount"] = target
-    return added, removed
-
-
-# -- events --------------------------------------------------------------------------------------
-
-def _continuous(document: Document) -> bool:
-    return document.get("NodeProvisioningMode") == "Continuous"
-
-
-def _event(document: Document, ctx: Context, resource_type: str, description: str, *,
-           group: str | None = None, instance: str | None = None, level: str = "Info") -> None:
-    """Record what happened, for a cluster whose events are kept (Continuous provisioning)."""
-    if not _continuous(document):
-        return
-    event_id = "-".join(ctx.random_id(length, HEX) for length in (8, 4, 4, 4, 12))
-    event: Document = {"_seq": _serial(document), "EventId": event_id, "ClusterArn": document["ClusterArn"],
-                       "ClusterName": document["ClusterName"], "ResourceType": resource_type,
-                       "EventTime": ctx.now, "Description": description, "EventLevel": level}
-    if group is not None:
-        event["InstanceGroupName"] = group
-    if instance is not None:
-        event["InstanceId"] = instance
-    document.setdefault("_events", []).append(event)
 
 
 # -- rules ---------------------------------------------------------------------------------------
@@ -331,7 +179,8 @@ def _refused(document: Document, doing: str) -> ConflictError:
 
 
 def _plans(document: Document) -> list[str]:
-    return sorted({group["TrainingPlanArn"] for group in _groups(document) if group.get("TrainingPlanArn")})
+    return sorted({group["TrainingPlanArn"] for group in cluster_nodes.groups(document)
+                   if group.get("TrainingPlanArn")})
 
 
 def _summary_plans(document: Document) -> list[str] | None:
@@ -340,7 +189,8 @@ def _summary_plans(document: Document) -> list[str] | None:
 
 
 def _summary_image(document: Document) -> str | None:
-    statuses = [group["ImageVersionStatus"] for group in _groups(document) if group.get("ImageVersionStatus")]
+    statuses = [group["ImageVersionStatus"] for group in cluster_nodes.groups(document)
+                if group.get("ImageVersionStatus")]
     return statuses[0] if statuses else None
 
 
@@ -430,7 +280,7 @@ class Clusters(Backend):
         document: Document = {"ClusterArn": arn, "ClusterName": name, "CreationTime": ctx.now}
         for key in GROUP_LISTS:
             if params.get(key) is not None:
-                document[key] = [_group_details(spec, key) for spec in params[key]]
+                document[key] = [cluster_nodes.group_details(spec, key) for spec in params[key]]
         for key in ("VpcConfig", "Orchestrator", "TieredStorageConfig", "NodeRecovery", "NodeProvisioningMode",
                     "ClusterRole"):
             if params.get(key) is not None:
@@ -438,13 +288,15 @@ class Clusters(Backend):
         if params.get("AutoScaling") is not None:
             document["AutoScaling"] = {**params["AutoScaling"], "Status": "InService"}
         if params.get("RestrictedInstanceGroupsConfig") is not None:
-            document["RestrictedInstanceGroupsConfig"] = _shared_environment(params["RestrictedInstanceGroupsConfig"])
-        for group in _groups(document):
-            _scale(document, group, group["TargetCount"], ctx, PENDING)
-        _event(document, ctx, "Cluster", f"Cluster {name} creation started.")
-        for group in _groups(document):
-            _event(document, ctx, "InstanceGroup", f"Instance group {group['InstanceGroupName']} created with target "
-                   f"count {group['TargetCount']}.", group=group["InstanceGroupName"])
+            shared = params["RestrictedInstanceGroupsConfig"]
+            document["RestrictedInstanceGroupsConfig"] = cluster_nodes.shared_environment(shared)
+        for group in cluster_nodes.groups(document):
+            cluster_nodes.scale(document, group, group["TargetCount"], ctx, PENDING)
+        cluster_nodes.event(document, ctx, "Cluster", f"Cluster {name} creation started.")
+        for group in cluster_nodes.groups(document):
+            cluster_nodes.event(
+                document, ctx, "InstanceGroup", f"Instance group {group['InstanceGroupName']} created with target "
+                f"count {group['TargetCount']}.", group=group["InstanceGroupName"])
         self.clusters.add(document, params.get("Tags"))
         LIFECYCLE.begin(document, "create", ctx)
         return {"ClusterArn": arn}
@@ -471,7 +323,7 @@ class Clusters(Backend):
         for rule in CLUSTER.rules:
             if "update" in rule.on:
                 rule.check(params, ctx)
-        existing = {group["InstanceGroupName"] for group in _groups(document)}
+        existing = {group["InstanceGroupName"] for group in cluster_nodes.groups(document)}
         doomed = list(params.get("InstanceGroupsToDelete") or ())
         unknown = sorted(set(doomed) - existing)
         if unknown:
@@ -488,7 +340,7 @@ class Clusters(Backend):
         for key in GROUP_LISTS:
             for spec in params.get(key) or ():
                 groups = document.setdefault(key, [])
-                details = _group_details(spec, key)
+                details = cluster_nodes.group_details(spec, key)
                 current = next((group for group in groups if group["InstanceGroupName"] == spec["InstanceGroupName"]),
                                None)
                 if current is None:
@@ -502,29 +354,30 @@ class Clusters(Backend):
                 document[key] = [group for group in document.get(key) or () if group["InstanceGroupName"] != name]
             for node in [node for node in document.get("_nodes", ()) if node["InstanceGroupName"] == name]:
                 document["_nodes"].remove(node)
-                _event(document, ctx, "Instance", f"Node {node['InstanceId']} deleted.", group=name,
-                       instance=node["InstanceId"])
-            _event(document, ctx, "InstanceGroup", f"Instance group {name} deleted.", group=name)
+                cluster_nodes.event(document, ctx, "Instance", f"Node {node['InstanceId']} deleted.", group=name,
+                                    instance=node["InstanceId"])
+            cluster_nodes.event(document, ctx, "InstanceGroup", f"Instance group {name} deleted.", group=name)
         for key in ("TieredStorageConfig", "NodeRecovery", "NodeProvisioningMode", "ClusterRole", "Orchestrator"):
             if params.get(key) is not None:
                 document[key] = params[key]
         if params.get("AutoScaling") is not None:
             document["AutoScaling"] = {**params["AutoScaling"], "Status": "InService"}
-        continuous = _continuous(document)
+        continuous = cluster_nodes.continuous(document)
         for _key, group, target in changes:
             # Continuous provisioning: "Your clusters and instance groups remain InService while
             # scaling"; new nodes are then Running at once.
-            added, removed = _scale(document, group, target, ctx, RUNNING if continuous else PENDING)
+            added, removed = cluster_nodes.scale(document, group, target, ctx, RUNNING if continuous else PENDING)
             if added or removed:
-                _event(document, ctx, "InstanceGroup", f"Instance group {group['InstanceGroupName']} scaled to "
-                       f"target count {target}.", group=group["InstanceGroupName"])
+                cluster_nodes.event(
+                    document, ctx, "InstanceGroup", f"Instance group {group['InstanceGroupName']} scaled to "
+                    f"target count {target}.", group=group["InstanceGroupName"])
         if continuous:
-            for group in _groups(document):
+            for group in cluster_nodes.groups(document):
                 group["Status"] = "InService"
-            _count(document)
+            cluster_nodes.count(document)
         else:
             LIFECYCLE.begin(document, "update", ctx)
-        _count(document)
+        cluster_nodes.count(document)
         return {"ClusterArn": document["ClusterArn"]}
 
     @operation
@@ -534,7 +387,7 @@ class Clusters(Backend):
         document = self._require(ctx, params["ClusterName"])
         LIFECYCLE.guard(document, "update", lambda status, accepted: _refused(document, "update the software of"))
         wanted = {spec["InstanceGroupName"]: spec for spec in params.get("InstanceGroups") or ()}
-        groups = {group["InstanceGroupName"]: group for group in _groups(document)}
+        groups = {group["InstanceGroupName"]: group for group in cluster_nodes.groups(document)}
         unknown = sorted(set(wanted) - set(groups))
         if unknown:
             raise ValidationError(f"Instance group {', '.join(unknown)} does not exist in cluster "
@@ -559,7 +412,8 @@ class Clusters(Backend):
                                 "DesiredImageReleaseVersion"):
                         if group.get(key) is not None:
                             node[key] = group[key]
-            _event(document, ctx, "InstanceGroup", f"Software of instance group {name} updated.", group=name)
+            cluster_nodes.event(
+                document, ctx, "InstanceGroup", f"Software of instance group {name} updated.", group=name)
         LIFECYCLE.begin(document, "update", ctx)
         return {"ClusterArn": document["ClusterArn"]}
 
@@ -629,13 +483,14 @@ class Clusters(Backend):
                                                           f"{document['ClusterName']}."})
                 continue
             document["_nodes"].remove(node)
-            for group in _groups(document):
+            for group in cluster_nodes.groups(document):
                 if group["InstanceGroupName"] == node["InstanceGroupName"]:
                     group["TargetCount"] = max(0, group["TargetCount"] - 1)
             answer.setdefault(ok_key, []).append(wanted)
-            _event(document, ctx, "Instance", f"Node {node['InstanceId']} deleted.", group=node["InstanceGroupName"],
-                   instance=node["InstanceId"])
-        _count(document)
+            cluster_nodes.event(
+                document, ctx, "Instance", f"Node {node['InstanceId']} deleted.", group=node["InstanceGroupName"],
+                instance=node["InstanceId"])
+        cluster_nodes.count(document)
         return answer
 
     def _act_on_nodes(self, params: Params, ctx: Context, verb: str) -> Document:
@@ -661,11 +516,11 @@ class Clusters(Backend):
                 old = node["InstanceId"]
                 node["InstanceId"] = "i-" + ctx.random_id(17, HEX)
                 node["LaunchTime"] = ctx.now
-                _event(document, ctx, "Instance", f"Node {old} replaced by {node['InstanceId']}.",
-                       group=node["InstanceGroupName"], instance=node["InstanceId"])
+                cluster_nodes.event(document, ctx, "Instance", f"Node {old} replaced by {node['InstanceId']}.",
+                                    group=node["InstanceGroupName"], instance=node["InstanceId"])
             else:
-                _event(document, ctx, "Instance", f"Node {node['InstanceId']} rebooted.",
-                       group=node["InstanceGroupName"], instance=node["InstanceId"])
+                cluster_nodes.event(document, ctx, "Instance", f"Node {node['InstanceId']} rebooted.",
+                                    group=node["InstanceGroupName"], instance=node["InstanceId"])
             answer.setdefault(ok_key, []).append(wanted)
         answer.setdefault("Failed", [])
         answer.setdefault("FailedNodeLogicalIds", [])
@@ -686,14 +541,14 @@ class Clusters(Backend):
         per increment; "only supported for clusters using Continuous as the NodeProvisioningMode".
         The ClientToken is honoured by the core's idempotency ledger for 8 hours, as documented."""
         document = self._require(ctx, params["ClusterName"])
-        if not _continuous(document):
+        if not cluster_nodes.continuous(document):
             raise ValidationError("BatchAddClusterNodes is only supported for clusters using Continuous as the "
                                   "NodeProvisioningMode.")
         total = sum(spec["IncrementTargetCountBy"] for spec in params["NodesToAdd"])
         if total > 50:
             raise ValidationError(f"NodesToAdd asks for {total} nodes: at most 50 nodes in total across all instance "
                                   "groups.")
-        groups = {group["InstanceGroupName"]: group for group in _groups(document)}
+        groups = {group["InstanceGroupName"]: group for group in cluster_nodes.groups(document)}
         successful: list[Document] = []
         failed: list[Document] = []
         for spec in params["NodesToAdd"]:
@@ -717,23 +572,23 @@ class Clusters(Backend):
                 failed.append({"InstanceGroupName": name, "ErrorCode": "InvalidInstanceGroupStatus",
                                "FailedCount": count, "Message": f"Instance group {name} is {group['Status']}."})
                 continue
-            _, _ = _scale(document, group, group["TargetCount"] + count, ctx, RUNNING)
+            _, _ = cluster_nodes.scale(document, group, group["TargetCount"] + count, ctx, RUNNING)
             for node in document["_nodes"][-count:]:
                 result = {"NodeLogicalId": node["NodeLogicalId"], "InstanceGroupName": name,
                           "Status": node["InstanceStatus"]["Status"]}
                 if types is not None:
                     result["InstanceTypes"] = types
                 successful.append(result)
-                _event(document, ctx, "Instance", f"Node {node['InstanceId']} added.", group=name,
-                       instance=node["InstanceId"])
-        _count(document)
+                cluster_nodes.event(document, ctx, "Instance", f"Node {node['InstanceId']} added.", group=name,
+                                    instance=node["InstanceId"])
+        cluster_nodes.count(document)
         return {"Successful": successful, "Failed": failed}
 
     # -- events ----------------------------------------------------------------------------------
 
     def _events(self, ctx: Context, name_or_arn: str) -> tuple[Document, list[Document]]:
         document = self._require(ctx, name_or_arn)
-        if not _continuous(document):
+        if not cluster_nodes.continuous(document):
             raise ValidationError("Cluster events are only supported when the NodeProvisioningMode is set to "
                                   "Continuous.")
         return document, list(document.get("_events", ()))
@@ -772,15 +627,3 @@ _NODE_LISTING = Listing(sort_keys={"CREATION_TIME": "LaunchTime", "NAME": "Insta
                         default_order="Ascending", id_key="InstanceId")
 _EVENT_LISTING = Listing(sort_keys={"EventTime": "EventTime"}, default_sort="EventTime", default_order="Descending",
                          id_key="EventId")
-
-
-def _shared_environment(config: Document) -> Document:
-    shared = config["SharedEnvironmentConfig"]
-    details: Document = {}
-    if shared.get("FSxLustreConfig") is not None:
-        details["CurrentFSxLustreConfig"] = details["DesiredFSxLustreConfig"] = shared["FSxLustreConfig"]
-    if shared.get("FSxLustreDeletionPolicy") is not None:
-        details["CurrentFSxLustreDeletionPolicy"] = shared["FSxLustreDeletionPolicy"]
-        details["DesiredFSxLustreDeletionPolicy"] = shared["FSxLustreDeletionPolicy"]
-    return {"SharedEnvironmentConfig": details}
-
