@@ -278,6 +278,7 @@ class Clusters(Backend):
             rule.check(params, ctx)
         arn = ctx.arn(KIND, ctx.random_id(12))
         document: Document = {"ClusterArn": arn, "ClusterName": name, "CreationTime": ctx.now}
+        document["InstanceGroups"] = []  # required in DescribeCluster's answer, even for restricted groups alone
         for key in GROUP_LISTS:
             if params.get(key) is not None:
                 document[key] = [cluster_nodes.group_details(spec, key) for spec in params[key]]

@@ -356,3 +356,46 @@ def test_cluster_role_is_not_changed_while_autoscaling_is_enabled(sagemaker_clie
         sagemaker_client.update_cluster(ClusterName="eks", ClusterRole=f"arn:aws:iam::{ACCOUNT}:role/other")
     assert "autoscaling" in refusal(excinfo)[1]
     assert sagemaker_client.describe_cluster(ClusterName="eks")["ClusterRole"] == ROLE
+
+
+def test_restricted_instance_groups_materialise_too(sagemaker_client):
+    restricted = {"InstanceGroupName": "nova", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 2,
+                  "ExecutionRole": ROLE, "EnvironmentConfig": {"FSxLustreConfig": {
+                      "SizeInGiB": 1200, "PerUnitStorageThroughput": 125}}}
+    sagemaker_client.create_cluster(ClusterName="nova", RestrictedInstanceGroups=[restricted])
+    described = sagemaker_client.describe_cluster(ClusterName="nova")["RestrictedInstanceGroups"][0]
+    assert (described["CurrentCount"], described["TargetCount"]) == (2, 2)
+    assert described["EnvironmentConfig"]["FSxLustreConfig"]["SizeInGiB"] == 1200
+    assert {node["InstanceGroupName"] for node in nodes(sagemaker_client, "nova")} == {"nova"}
+
+
+def test_a_cluster_needs_an_instance_group(sagemaker_client):
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.create_cluster(ClusterName="empty")
+    assert "at least one instance group" in refusal(excinfo)[1]
+
+
+def test_batch_add_reports_instance_types_the_group_does_not_use(sagemaker_client):
+    continuous(sagemaker_client)
+    answer = sagemaker_client.batch_add_cluster_nodes(ClusterName="eks", NodesToAdd=[
+        {"InstanceGroupName": "workers", "IncrementTargetCountBy": 1, "InstanceTypes": ["ml.p5.48xlarge"]}])
+    assert answer["Successful"] == []
+    assert answer["Failed"][0]["ErrorCode"] == "IncompatibleInstanceTypes"
+    assert sagemaker_client.describe_cluster(ClusterName="eks")["InstanceGroups"][0]["TargetCount"] == 2
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=5)
+def test_pending_nodes_cannot_be_rebooted(sagemaker_client):
+    create(sagemaker_client, groups=[group("workers", 1)])
+    pending = nodes(sagemaker_client)[0]
+    assert pending["InstanceStatus"]["Status"] == "Pending"
+    answer = sagemaker_client.batch_reboot_cluster_nodes(ClusterName="trainers", NodeIds=[pending["InstanceId"]])
+    assert answer.get("Successful", []) == []
+    assert answer["Failed"][0]["ErrorCode"] == "InvalidInstanceStatus"
+
+
+def test_a_failed_cluster_can_be_deleted(sagemaker_client, sagemaker_mock):
+    sagemaker_mock.fail_next("cluster", name="trainers")
+    create(sagemaker_client)
+    sagemaker_client.delete_cluster(ClusterName="trainers")
+    assert sagemaker_client.list_clusters()["ClusterSummaries"] == []
