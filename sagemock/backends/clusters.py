@@ -348,6 +348,9 @@ class Clusters(Backend):
                     groups.append(details)
                 else:
                     details["CurrentCount"] = current.get("CurrentCount", 0)
+                    for kept in _SOFTWARE:  # the software a group runs is UpdateClusterSoftware's to change
+                        if kept in current and kept not in details:
+                            details[kept] = current[kept]
                     groups[groups.index(current)] = details
                 changes.append((key, details, spec["InstanceCount"]))
         for name in doomed:
@@ -621,6 +624,9 @@ class Clusters(Backend):
         return {"EventDetails": event}
 
 
+#: What a group runs, kept when UpdateCluster respecifies the group without naming an image.
+_SOFTWARE = ("CurrentImageId", "DesiredImageId", "CurrentImageReleaseVersion", "DesiredImageReleaseVersion",
+             "SoftwareUpdateStatus", "ActiveSoftwareUpdateConfig", "ImageVersionStatus")
 _NODE_SUMMARY = ("InstanceGroupName", "InstanceId", "NodeLogicalId", "InstanceType", "LaunchTime",
                  "LastSoftwareUpdateTime", "InstanceStatus", "UltraServerInfo", "PrivateDnsHostname",
                  "CurrentImageReleaseVersion", "ImageVersionStatus")

@@ -259,6 +259,9 @@ def test_update_cluster_software_stamps_nodes_and_images(sagemaker_client):
     assert "CurrentImageId" not in described["login"]
     stamped = {node["InstanceGroupName"]: node.get("LastSoftwareUpdateTime") for node in nodes(sagemaker_client)}
     assert stamped["workers"] is not None and stamped["login"] is None
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 2)])
+    workers = sagemaker_client.describe_cluster(ClusterName="trainers")["InstanceGroups"][0]
+    assert workers["CurrentImageId"] == "ami-0123456789abcdef0"  # a new count keeps the patched image
 
 
 # -- node batches ----------------------------------------------------------------------------------
