@@ -54,7 +54,8 @@ def test_the_table_lists_every_operation_of_the_model_once():
     not_implemented = text.split(coverage.NOT_IMPLEMENTED_HEADING, 1)[1]
     for operation in set(service.operation_names()) - implemented:
         assert f"`{operation}`" in text
-    assert "`ListClusters`" in not_implemented and "`CreateModelPackageGroup`" not in not_implemented
+    missing = sorted(set(service.operation_names()) - implemented)[0]
+    assert f"`{missing}`" in not_implemented and "`CreateModelPackageGroup`" not in not_implemented
 
 
 @pytest.mark.parametrize(("operation", "resource"), [

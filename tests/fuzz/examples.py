@@ -234,6 +234,19 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "UpdateInferenceComponent": {"InferenceComponentName": "churn-ic", "RuntimeConfig": {"CopyCount": 2}},
         "UpdateInferenceComponentRuntimeConfig": {"InferenceComponentName": "churn-ic",
                                                   "DesiredRuntimeConfig": {"CopyCount": 3}},
+        # -- HyperPod clusters (the declared example's "trainers" and the world's "fuzz-eks") ---------------
+        "UpdateCluster": {"ClusterName": "trainers", "InstanceGroups": [
+            {"InstanceGroupName": "workers", "InstanceType": "ml.t3.medium", "InstanceCount": 3, "ExecutionRole": ROLE}]},
+        "UpdateClusterSoftware": {"ClusterName": "trainers"},
+        "DescribeClusterNode": {"ClusterName": "trainers", "NodeId": h["cluster-node"]},
+        "ListClusterNodes": {"ClusterName": "trainers"},
+        "BatchDeleteClusterNodes": {"ClusterName": "trainers", "NodeIds": [h["cluster-node"]]},
+        "BatchRebootClusterNodes": {"ClusterName": "trainers", "NodeIds": [h["cluster-node"]]},
+        "BatchReplaceClusterNodes": {"ClusterName": "trainers", "NodeIds": [h["cluster-node"]]},
+        "BatchAddClusterNodes": {"ClusterName": "fuzz-eks", "NodesToAdd": [
+            {"InstanceGroupName": "workers", "IncrementTargetCountBy": 1}]},
+        "ListClusterEvents": {"ClusterName": "fuzz-eks"},
+        "DescribeClusterEvent": {"ClusterName": "fuzz-eks", "EventId": h["cluster-event"]},
         # -- feature store (the group is the declared example's, made by world.build_declared) ------------
         "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
                                "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},

@@ -185,6 +185,19 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
                 bound.key_params({**example, naming: f"{name}-{trigger}"})
             handles[f"key:{noun}:{trigger}"] = json.dumps(made_key)
             mock.set_status(_arn_of(sm, declared, made_key), lifecycle.accepts[trigger][0])
+    _clusters(sm, handles)
+
+
+def _clusters(sm: Any, handles: dict[str, str]) -> None:
+    """A node of the declared example's cluster ("trainers"), and an EKS cluster with Continuous
+    provisioning, the only kind that takes BatchAddClusterNodes and keeps events."""
+    node = sm.list_cluster_nodes(ClusterName="trainers")["ClusterNodeSummaries"][0]
+    handles["cluster-node"] = node["InstanceId"]
+    sm.create_cluster(ClusterName="fuzz-eks", NodeProvisioningMode="Continuous",
+                      Orchestrator={"Eks": {"ClusterArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/fuzz"}},
+                      InstanceGroups=[{"InstanceGroupName": "workers", "InstanceType": "ml.t3.medium",
+                                       "InstanceCount": 1, "ExecutionRole": ROLE}])
+    handles["cluster-event"] = sm.list_cluster_events(ClusterName="fuzz-eks")["Events"][0]["EventId"]
 
 
 def _arn_of(sm: Any, declared: Any, key: dict[str, Any]) -> str:

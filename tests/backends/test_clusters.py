@@ -1,0 +1,404 @@
+"""HyperPod clusters through boto3: instance groups as nodes, scaling, node batches, events."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from botocore.exceptions import ClientError
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/hyperpod"
+EKS = {"Eks": {"ClusterArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/training"}}
+LIFECYCLE = {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}
+
+
+def group(name="workers", count=2, instance_type="ml.g5.xlarge", **extra):
+    return {"InstanceGroupName": name, "InstanceType": instance_type, "InstanceCount": count, "ExecutionRole": ROLE,
+            "LifeCycleConfig": LIFECYCLE, **extra}
+
+
+def create(client, name="trainers", groups=None, **extra):
+    return client.create_cluster(ClusterName=name, InstanceGroups=groups or [group()], **extra)["ClusterArn"]
+
+
+def continuous(client, name="eks", groups=None):
+    return create(client, name, groups, NodeProvisioningMode="Continuous", Orchestrator=EKS)
+
+
+def nodes(client, name="trainers", **params):
+    return client.list_cluster_nodes(ClusterName=name, **params)["ClusterNodeSummaries"]
+
+
+def refusal(excinfo):
+    return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
+
+
+# -- create, describe, list, delete ---------------------------------------------------------------
+
+def test_a_cluster_arn_ends_in_a_generated_id_and_either_names_it(sagemaker_client):
+    arn = create(sagemaker_client)
+    assert re.fullmatch(rf"arn:aws:sagemaker:{REGION}:{ACCOUNT}:cluster/[a-z0-9]{{12}}", arn)
+    by_name = sagemaker_client.describe_cluster(ClusterName="trainers")
+    by_arn = sagemaker_client.describe_cluster(ClusterName=arn)
+    assert by_name["ClusterArn"] == by_arn["ClusterArn"] == arn
+    assert by_name["ClusterStatus"] == "InService"
+
+
+def test_instance_groups_materialise_as_nodes(sagemaker_client):
+    create(sagemaker_client, groups=[group("workers", 3, ThreadsPerCore=1), group("controller", 1, "ml.m5.xlarge")])
+    described = {g["InstanceGroupName"]: g for g in sagemaker_client.describe_cluster(ClusterName="trainers")
+                 ["InstanceGroups"]}
+    assert described["workers"]["CurrentCount"] == described["workers"]["TargetCount"] == 3
+    assert described["controller"]["CurrentCount"] == 1
+    assert described["workers"]["Status"] == "InService"
+    listed = nodes(sagemaker_client)
+    assert len(listed) == 4
+    assert len({node["InstanceId"] for node in listed}) == 4
+    assert all(re.fullmatch(r"i-[0-9a-f]{17}", node["InstanceId"]) for node in listed)
+    assert all(node["InstanceStatus"]["Status"] == "Running" for node in listed)
+    worker = next(node for node in listed if node["InstanceGroupName"] == "workers")
+    details = sagemaker_client.describe_cluster_node(ClusterName="trainers", NodeId=worker["InstanceId"])["NodeDetails"]
+    assert details["InstanceType"] == "ml.g5.xlarge"
+    assert details["LifeCycleConfig"] == LIFECYCLE
+    assert details["ThreadsPerCore"] == 1
+    assert details["LaunchTime"] == worker["LaunchTime"]
+    by_logical = sagemaker_client.describe_cluster_node(ClusterName="trainers",
+                                                        NodeLogicalId=details["NodeLogicalId"])["NodeDetails"]
+    assert by_logical["InstanceId"] == worker["InstanceId"]
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=1)
+def test_nodes_are_pending_until_the_cluster_is_in_service(sagemaker_client):
+    create(sagemaker_client)
+    first = sagemaker_client.describe_cluster(ClusterName="trainers")
+    assert first["ClusterStatus"] == "Creating"
+    assert first["InstanceGroups"][0]["CurrentCount"] == 0
+    assert first["InstanceGroups"][0]["TargetCount"] == 2
+    listed = nodes(sagemaker_client)
+    assert {node["InstanceStatus"]["Status"] for node in listed} == {"Running"}  # the List was the second read
+    assert sagemaker_client.describe_cluster(ClusterName="trainers")["InstanceGroups"][0]["CurrentCount"] == 2
+
+
+def test_a_failed_creation_leaves_failed_nodes(sagemaker_client, sagemaker_mock):
+    sagemaker_mock.fail_next("cluster", "Lifecycle script on_create.sh failed", name="trainers")
+    create(sagemaker_client)
+    described = sagemaker_client.describe_cluster(ClusterName="trainers")
+    assert described["ClusterStatus"] == "Failed"
+    assert described["FailureMessage"] == "Lifecycle script on_create.sh failed"
+    assert described["InstanceGroups"][0]["CurrentCount"] == 0
+    assert {node["InstanceStatus"]["Status"] for node in nodes(sagemaker_client)} == {"Failure"}
+
+
+def test_a_duplicate_name_is_resource_in_use_and_a_missing_cluster_resource_not_found(sagemaker_client):
+    create(sagemaker_client)
+    with pytest.raises(ClientError) as excinfo:
+        create(sagemaker_client)
+    code, message = refusal(excinfo)
+    assert code == "ResourceInUse" and "trainers" in message
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.describe_cluster(ClusterName="missing")
+    assert refusal(excinfo)[0] == "ResourceNotFound"
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.list_cluster_nodes(ClusterName=f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:cluster/abcdefghijkl")
+    assert refusal(excinfo)[0] == "ResourceNotFound"
+
+
+@pytest.mark.parametrize("groups, words", [
+    ([group(), group()], "unique"),
+    ([{**group(), "InstanceRequirements": {"InstanceTypes": ["ml.g5.xlarge"]}}], "either InstanceType"),
+    ([group(MinInstanceCount=5)], "MinInstanceCount"),
+    ([group(InstanceStorageConfigs=[{"EbsVolumeConfig": {"RootVolume": True, "VolumeSizeInGB": 100}}])],
+     "VolumeSizeInGB"),
+    ([group(InstanceStorageConfigs=[{"EbsVolumeConfig": {"VolumeKmsKeyId": "key"}}])], "VolumeSizeInGB"),
+    ([group(AutoPatchConfig={"PatchingStrategy": "WhenIdle", "DrainPolicy": {"DrainTimeoutInSeconds": 60}})],
+     "DrainFirst"),
+])
+def test_instance_group_rules_refuse_and_change_nothing(sagemaker_client, groups, words):
+    with pytest.raises(ClientError) as excinfo:
+        create(sagemaker_client, groups=groups)
+    code, message = refusal(excinfo)
+    assert code == "ValidationException" and words in message
+    assert sagemaker_client.list_clusters()["ClusterSummaries"] == []
+
+
+def test_orchestrator_takes_exactly_one_and_continuous_needs_eks(sagemaker_client):
+    with pytest.raises(ClientError) as excinfo:
+        create(sagemaker_client, Orchestrator={**EKS, "Slurm": {"SlurmConfigStrategy": "Managed"}})
+    assert "exactly one" in refusal(excinfo)[1]
+    with pytest.raises(ClientError) as excinfo:
+        create(sagemaker_client, NodeProvisioningMode="Continuous")
+    assert "EKS" in refusal(excinfo)[1]
+    continuous(sagemaker_client)
+    assert sagemaker_client.describe_cluster(ClusterName="eks")["NodeProvisioningMode"] == "Continuous"
+
+
+def test_list_clusters_sorts_filters_and_summarises_training_plans(sagemaker_client):
+    plan = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:training-plan/reserved-p5"
+    create(sagemaker_client, "beta")
+    create(sagemaker_client, "alpha", groups=[group(TrainingPlanArn=plan)])
+    listed = sagemaker_client.list_clusters()["ClusterSummaries"]
+    assert [summary["ClusterName"] for summary in listed] == ["beta", "alpha"]  # CREATION_TIME, Ascending
+    by_name = sagemaker_client.list_clusters(SortBy="NAME")["ClusterSummaries"]
+    assert [summary["ClusterName"] for summary in by_name] == ["alpha", "beta"]
+    planned = sagemaker_client.list_clusters(TrainingPlanArn=plan)["ClusterSummaries"]
+    assert [(summary["ClusterName"], summary["TrainingPlanArns"]) for summary in planned] == [("alpha", [plan])]
+    assert [s["ClusterName"] for s in sagemaker_client.list_clusters(NameContains="ALP")["ClusterSummaries"]] == \
+        ["alpha"]
+
+
+def test_delete_takes_the_cluster_and_its_nodes_and_refuses_a_second_delete(sagemaker_client, sagemaker_mock):
+    arn = create(sagemaker_client)
+    sagemaker_mock.set_status(arn, "Deleting")
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.delete_cluster(ClusterName="trainers")
+    assert refusal(excinfo)[0] == "ConflictException"
+    sagemaker_mock.set_status(arn, "InService")
+    assert sagemaker_client.delete_cluster(ClusterName=arn)["ClusterArn"] == arn
+    with pytest.raises(ClientError):
+        sagemaker_client.describe_cluster(ClusterName="trainers")
+    create(sagemaker_client)  # the name is free again, under a new id
+    assert sagemaker_client.describe_cluster(ClusterName="trainers")["ClusterArn"] != arn
+
+
+def test_tags_given_on_create_are_listed_by_the_generated_arn(sagemaker_client):
+    arn = create(sagemaker_client, Tags=[{"Key": "team", "Value": "ml"}])
+    assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+
+
+# -- list nodes ------------------------------------------------------------------------------------
+
+def test_list_cluster_nodes_filters_sorts_and_pages(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client, groups=[group("workers", 3), group("login", 1, "ml.m5.large")])
+    sagemaker_mock.advance(60)
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 4)])
+    listed = nodes(sagemaker_client)
+    assert len(listed) == 5
+    assert [node["LaunchTime"] for node in listed] == sorted(node["LaunchTime"] for node in listed)
+    newest = nodes(sagemaker_client, SortOrder="Descending")[0]
+    assert newest["LaunchTime"] == max(node["LaunchTime"] for node in listed)
+    by_id = nodes(sagemaker_client, SortBy="NAME")
+    assert [node["InstanceId"] for node in by_id] == sorted(node["InstanceId"] for node in listed)
+    assert {node["InstanceGroupName"] for node in nodes(sagemaker_client, InstanceGroupNameContains="LOG")} == \
+        {"login"}
+    after = newest["LaunchTime"] - dt.timedelta(seconds=1)
+    assert [node["InstanceId"] for node in nodes(sagemaker_client, CreationTimeAfter=after)] == [newest["InstanceId"]]
+    assert all("NodeLogicalId" not in node for node in listed)
+    assert all(node["NodeLogicalId"] for node in nodes(sagemaker_client, IncludeNodeLogicalIds=True))
+    walked = sagemaker_client.get_paginator("list_cluster_nodes").paginate(
+        ClusterName="trainers", PaginationConfig={"PageSize": 2}).build_full_result()["ClusterNodeSummaries"]
+    assert walked == listed
+
+
+def test_describe_cluster_node_needs_exactly_one_identifier(sagemaker_client):
+    create(sagemaker_client)
+    node = nodes(sagemaker_client)[0]
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.describe_cluster_node(ClusterName="trainers")
+    assert refusal(excinfo)[0] == "ValidationException"
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.describe_cluster_node(ClusterName="trainers", NodeId=node["InstanceId"],
+                                               NodeLogicalId="workers-1")
+    assert "not both" in refusal(excinfo)[1]
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.describe_cluster_node(ClusterName="trainers", NodeId="i-0123456789abcdef0")
+    assert refusal(excinfo)[0] == "ResourceNotFound"
+
+
+# -- update ----------------------------------------------------------------------------------------
+
+def test_update_scales_groups_adds_and_deletes_them(sagemaker_client):
+    create(sagemaker_client, groups=[group("workers", 2), group("spare", 1)])
+    spare = {node["InstanceId"] for node in nodes(sagemaker_client) if node["InstanceGroupName"] == "spare"}
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 4), group("extra", 1)],
+                                    InstanceGroupsToDelete=["spare"])
+    described = sagemaker_client.describe_cluster(ClusterName="trainers")
+    assert described["ClusterStatus"] == "InService"
+    counts = {g["InstanceGroupName"]: (g["CurrentCount"], g["TargetCount"]) for g in described["InstanceGroups"]}
+    assert counts == {"workers": (4, 4), "extra": (1, 1)}
+    listed = nodes(sagemaker_client)
+    assert len(listed) == 5 and not spare & {node["InstanceId"] for node in listed}
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 1)])
+    assert len([node for node in nodes(sagemaker_client) if node["InstanceGroupName"] == "workers"]) == 1
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=1)
+def test_update_goes_through_updating_and_is_refused_meanwhile(sagemaker_client):
+    create(sagemaker_client)
+    sagemaker_client.describe_cluster(ClusterName="trainers")
+    sagemaker_client.describe_cluster(ClusterName="trainers")  # InService
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 3)])
+    with pytest.raises(ClientError) as excinfo:  # no read yet: still Updating
+        sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 4)])
+    code, message = refusal(excinfo)
+    assert code == "ConflictException" and "Updating" in message
+    described = sagemaker_client.describe_cluster(ClusterName="trainers")
+    assert described["ClusterStatus"] == "Updating"
+    assert (described["InstanceGroups"][0]["CurrentCount"], described["InstanceGroups"][0]["TargetCount"]) == (2, 3)
+    assert sagemaker_client.describe_cluster(ClusterName="trainers")["InstanceGroups"][0]["CurrentCount"] == 3
+
+
+def test_update_refuses_unknown_groups_to_delete_and_changes_nothing(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client)
+    before = sagemaker_mock.snapshot()
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 5)],
+                                        InstanceGroupsToDelete=["nothing"])
+    assert "nothing" in refusal(excinfo)[1]
+    assert sagemaker_mock.snapshot() == before
+
+
+def test_update_cluster_software_stamps_nodes_and_images(sagemaker_client):
+    create(sagemaker_client, groups=[group("workers", 1), group("login", 1)])
+    sagemaker_client.update_cluster_software(ClusterName="trainers", ImageId="ami-0123456789abcdef0",
+                                             InstanceGroups=[{"InstanceGroupName": "workers"}])
+    described = {g["InstanceGroupName"]: g for g in sagemaker_client.describe_cluster(ClusterName="trainers")
+                 ["InstanceGroups"]}
+    assert described["workers"]["CurrentImageId"] == "ami-0123456789abcdef0"
+    assert "CurrentImageId" not in described["login"]
+    stamped = {node["InstanceGroupName"]: node.get("LastSoftwareUpdateTime") for node in nodes(sagemaker_client)}
+    assert stamped["workers"] is not None and stamped["login"] is None
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group("workers", 2)])
+    workers = sagemaker_client.describe_cluster(ClusterName="trainers")["InstanceGroups"][0]
+    assert workers["CurrentImageId"] == "ami-0123456789abcdef0"  # a new count keeps the patched image
+
+
+# -- node batches ----------------------------------------------------------------------------------
+
+def test_batch_delete_reports_each_node(sagemaker_client):
+    create(sagemaker_client, groups=[group("workers", 3)])
+    doomed = nodes(sagemaker_client)[0]["InstanceId"]
+    answer = sagemaker_client.batch_delete_cluster_nodes(ClusterName="trainers",
+                                                         NodeIds=[doomed, "i-0123456789abcdef0"])
+    assert answer["Successful"] == [doomed]
+    assert [(failure["NodeId"], failure["Code"]) for failure in answer["Failed"]] == \
+        [("i-0123456789abcdef0", "NodeIdNotFound")]
+    assert doomed not in {node["InstanceId"] for node in nodes(sagemaker_client)}
+    workers = sagemaker_client.describe_cluster(ClusterName="trainers")["InstanceGroups"][0]
+    assert (workers["CurrentCount"], workers["TargetCount"]) == (2, 2)
+
+
+def test_reboot_and_replace_act_on_running_nodes(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client, groups=[group("workers", 2)])
+    first, second = (node["InstanceId"] for node in nodes(sagemaker_client))
+    rebooted = sagemaker_client.batch_reboot_cluster_nodes(ClusterName="trainers", NodeIds=[first, "i-0123456789abcdef0"])
+    assert rebooted["Successful"] == [first]
+    assert rebooted["Failed"][0]["ErrorCode"] == "InstanceIdNotFound"
+    replaced = sagemaker_client.batch_replace_cluster_nodes(ClusterName="trainers", NodeIds=[second])
+    assert replaced["Successful"] == [second]
+    now = {node["InstanceId"] for node in nodes(sagemaker_client)}
+    assert first in now and second not in now and len(now) == 2
+
+
+def test_batch_add_needs_continuous_provisioning(sagemaker_client):
+    create(sagemaker_client)
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.batch_add_cluster_nodes(ClusterName="trainers", NodesToAdd=[
+            {"InstanceGroupName": "workers", "IncrementTargetCountBy": 1}])
+    assert "Continuous" in refusal(excinfo)[1]
+
+
+def test_batch_add_grows_target_counts_and_is_idempotent(sagemaker_client):
+    continuous(sagemaker_client)
+    request = {"ClusterName": "eks", "ClientToken": "add-two", "NodesToAdd": [
+        {"InstanceGroupName": "workers", "IncrementTargetCountBy": 2},
+        {"InstanceGroupName": "ghost", "IncrementTargetCountBy": 1}]}
+    answer = sagemaker_client.batch_add_cluster_nodes(**request)
+    assert [result["InstanceGroupName"] for result in answer["Successful"]] == ["workers", "workers"]
+    assert [(failure["InstanceGroupName"], failure["ErrorCode"], failure["FailedCount"]) for failure in
+            answer["Failed"]] == [("ghost", "InstanceGroupNotFound", 1)]
+    again = sagemaker_client.batch_add_cluster_nodes(**request)
+    assert again["Successful"] == answer["Successful"]
+    workers = sagemaker_client.describe_cluster(ClusterName="eks")["InstanceGroups"][0]
+    assert (workers["CurrentCount"], workers["TargetCount"]) == (4, 4)
+    logical = {result["NodeLogicalId"] for result in answer["Successful"]}
+    assert logical <= {node["NodeLogicalId"] for node in nodes(sagemaker_client, "eks", IncludeNodeLogicalIds=True)}
+
+
+# -- events ----------------------------------------------------------------------------------------
+
+def test_events_record_what_happened_on_a_continuous_cluster(sagemaker_client, sagemaker_mock):
+    continuous(sagemaker_client)
+    sagemaker_mock.advance(60)
+    sagemaker_client.update_cluster(ClusterName="eks", InstanceGroups=[group("workers", 3)])
+    events = sagemaker_client.list_cluster_events(ClusterName="eks")["Events"]
+    assert events[0]["ResourceType"] == "InstanceGroup" and "scaled" in events[0]["Description"]  # newest first
+    assert events[-1]["ResourceType"] == "Cluster"
+    assert sagemaker_client.describe_cluster(ClusterName="eks")["ClusterStatus"] == "InService"
+    oldest_first = sagemaker_client.list_cluster_events(ClusterName="eks", SortOrder="Ascending")["Events"]
+    assert oldest_first == list(reversed(events))
+    groups_only = sagemaker_client.list_cluster_events(ClusterName="eks", ResourceType="InstanceGroup")["Events"]
+    assert {event["ResourceType"] for event in groups_only} == {"InstanceGroup"}
+    detail = sagemaker_client.describe_cluster_event(ClusterName="eks", EventId=events[0]["EventId"])["EventDetails"]
+    assert detail["Description"] == events[0]["Description"]
+    later = sagemaker_client.list_cluster_events(ClusterName="eks", EventTimeAfter=events[-1]["EventTime"])["Events"]
+    assert later and all(event["EventTime"] > events[-1]["EventTime"] for event in later)
+
+
+def test_events_are_only_served_for_continuous_provisioning(sagemaker_client):
+    create(sagemaker_client)
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.list_cluster_events(ClusterName="trainers")
+    assert "Continuous" in refusal(excinfo)[1]
+
+
+def test_a_cluster_survives_a_snapshot(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client)
+    listed = nodes(sagemaker_client)
+    saved = sagemaker_mock.snapshot()
+    sagemaker_client.delete_cluster(ClusterName="trainers")
+    sagemaker_mock.restore(saved)
+    assert nodes(sagemaker_client) == listed
+
+
+def test_cluster_role_is_not_changed_while_autoscaling_is_enabled(sagemaker_client):
+    continuous(sagemaker_client, groups=[group()])
+    sagemaker_client.update_cluster(ClusterName="eks", ClusterRole=ROLE, AutoScaling={"Mode": "Enable"})
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.update_cluster(ClusterName="eks", ClusterRole=f"arn:aws:iam::{ACCOUNT}:role/other")
+    assert "autoscaling" in refusal(excinfo)[1]
+    assert sagemaker_client.describe_cluster(ClusterName="eks")["ClusterRole"] == ROLE
+
+
+def test_restricted_instance_groups_materialise_too(sagemaker_client):
+    restricted = {"InstanceGroupName": "nova", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 2,
+                  "ExecutionRole": ROLE, "EnvironmentConfig": {"FSxLustreConfig": {
+                      "SizeInGiB": 1200, "PerUnitStorageThroughput": 125}}}
+    sagemaker_client.create_cluster(ClusterName="nova", RestrictedInstanceGroups=[restricted])
+    described = sagemaker_client.describe_cluster(ClusterName="nova")["RestrictedInstanceGroups"][0]
+    assert (described["CurrentCount"], described["TargetCount"]) == (2, 2)
+    assert described["EnvironmentConfig"]["FSxLustreConfig"]["SizeInGiB"] == 1200
+    assert {node["InstanceGroupName"] for node in nodes(sagemaker_client, "nova")} == {"nova"}
+
+
+def test_a_cluster_needs_an_instance_group(sagemaker_client):
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.create_cluster(ClusterName="empty")
+    assert "at least one instance group" in refusal(excinfo)[1]
+
+
+def test_batch_add_reports_instance_types_the_group_does_not_use(sagemaker_client):
+    continuous(sagemaker_client)
+    answer = sagemaker_client.batch_add_cluster_nodes(ClusterName="eks", NodesToAdd=[
+        {"InstanceGroupName": "workers", "IncrementTargetCountBy": 1, "InstanceTypes": ["ml.p5.48xlarge"]}])
+    assert answer["Successful"] == []
+    assert answer["Failed"][0]["ErrorCode"] == "IncompatibleInstanceTypes"
+    assert sagemaker_client.describe_cluster(ClusterName="eks")["InstanceGroups"][0]["TargetCount"] == 2
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=5)
+def test_pending_nodes_cannot_be_rebooted(sagemaker_client):
+    create(sagemaker_client, groups=[group("workers", 1)])
+    pending = nodes(sagemaker_client)[0]
+    assert pending["InstanceStatus"]["Status"] == "Pending"
+    answer = sagemaker_client.batch_reboot_cluster_nodes(ClusterName="trainers", NodeIds=[pending["InstanceId"]])
+    assert answer.get("Successful", []) == []
+    assert answer["Failed"][0]["ErrorCode"] == "InvalidInstanceStatus"
+
+
+def test_a_failed_cluster_can_be_deleted(sagemaker_client, sagemaker_mock):
+    sagemaker_mock.fail_next("cluster", name="trainers")
+    create(sagemaker_client)
+    sagemaker_client.delete_cluster(ClusterName="trainers")
+    assert sagemaker_client.list_clusters()["ClusterSummaries"] == []
