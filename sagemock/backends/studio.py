@@ -203,7 +203,7 @@ SETTINGS_WAIVERS = {
 DOMAIN_EXAMPLE = {"DomainName": "studio", "AuthMode": "IAM", "DefaultUserSettings": {"ExecutionRole": ROLE},
                   "SubnetIds": ["subnet-0123456789abcdef0"], "VpcId": "vpc-0123456789abcdef0"}
 #: The id of the domain an example's `example_needs` made.
-DOMAIN_ID = Answer("CreateDomain", "DomainId")
+DOMAIN_ID = Answer("CreateDomain", "DomainId", from_arn="DomainArn")
 NEEDS_DOMAIN = (("CreateDomain", DOMAIN_EXAMPLE),)
 
 DOMAIN = Resource(

@@ -76,12 +76,20 @@ class Answer:
 
     operation: str
     member: str
+    #: Where an older model's answer lacks the member, the ARN member whose last segment is it
+    #: (botocore 1.35's CreateDomain answers DomainArn and Url, not DomainId).
+    from_arn: str | None = None
+
+    def value(self, answer: Mapping[str, Any]) -> Any:
+        if self.member in answer or self.from_arn is None:
+            return answer[self.member]
+        return str(answer[self.from_arn]).rsplit("/", 1)[-1]
 
 
 def resolve(params: Any, answers: Mapping[str, Mapping[str, Any]]) -> Any:
     """`params` with every `Answer` in it replaced by the member of the answer to its operation."""
     if isinstance(params, Answer):
-        return answers[params.operation][params.member]
+        return params.value(answers[params.operation])
     if isinstance(params, Mapping):
         return {key: resolve(value, answers) for key, value in params.items()}
     if isinstance(params, list | tuple):
