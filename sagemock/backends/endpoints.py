@@ -179,7 +179,7 @@ class Endpoints(Backend):
 
     @operation
     def list_endpoints(self, params: Params, ctx: Context) -> Document:
-        page, token = LISTING.run(self.endpoints.live(ctx), params)
+        page, token = LISTING.walk(self.endpoints, ctx, params)
         summary = service.shape("EndpointSummary")
         return {"Endpoints": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -512,4 +512,5 @@ def _same_shape(first: Any, second: Any) -> bool:
 
 provide(Provider("Endpoint", "Endpoint", "EndpointArn",
                  lambda store: store.table(ENDPOINT).values(), LIFECYCLE,
-                 {"Tags": own_tags("EndpointArn")}, family="Endpoints", kind="endpoint"))
+                 {"Tags": own_tags("EndpointArn")}, family="Endpoints", kind="endpoint",
+                 table=ENDPOINT))

@@ -52,6 +52,9 @@ class Provider:
     #: Documents that must be brought up to date by their family before they are read (a
     #: pipeline execution walks its steps): called instead of `documents` with the context.
     live: Callable[[Store, Context], Iterable[Document]] | None = None
+    #: The kind of the table whose documents (all of them) `documents` yields, read through the
+    #: same lifecycle: Search then reads the table's sorted indexes instead of sorting them.
+    table: str | None = None
 
     @property
     def depends(self) -> tuple[str, ...]:
