@@ -140,3 +140,20 @@ def test_snapshot_benchmark_runs_and_reports_every_measure():
     for name in ("save", "document", "stream", "load"):
         assert result[name]["seconds"] > 0 and result[name]["peak_extra_mib"] >= 0
     assert result["save"]["file_mib"] > 0
+
+
+def test_lists_benchmark_reports_every_page_and_the_memory_per_resource():
+    """bench/lists.py --quick: every List and Search figure beside its floor, and KiB per resource."""
+    if not Path("/proc/self/status").exists():
+        import pytest
+
+        pytest.skip("bench/lists.py reads resident memory from Linux's /proc")
+    completed = subprocess.run([sys.executable, "bench/lists.py", "--quick", "--json"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["resources"] == 1000
+    for figure in ("first", "deep", "after_write", "list_floor", "write", "search_after_write", "search_floor",
+                   "models_first", "models_deep", "models_after_write"):
+        assert 0 < report[figure]["median_ms"] <= report[figure]["p90_ms"], figure
+    assert report["package_kib"] > 0 and report["package_kib_indexed"] > 0

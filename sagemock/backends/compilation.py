@@ -174,8 +174,7 @@ class Compilation(Backend):
 
     @operation
     def list_compilation_jobs(self, params: Params, ctx: Context) -> Document:
-        live = self.jobs.live(ctx)
-        page, token = LISTING.run(live, params)
+        page, token = LISTING.walk(self.jobs, ctx, params)
         return {"CompilationJobSummaries": [_summary(document) for document in page], "NextToken": token}
 
     @operation

@@ -182,7 +182,7 @@ class Endpoints(Backend):
 
     @operation
     def list_endpoints(self, params: Params, ctx: Context) -> Document:
-        page, token = LISTING.run(self.endpoints.live(ctx), params)
+        page, token = LISTING.walk(self.endpoints, ctx, params)
         summary = service.shape("EndpointSummary")
         return {"Endpoints": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -524,4 +524,5 @@ def _monitoring_schedules(store: Any, document: Document) -> list[Document]:
 provide(Provider("Endpoint", "Endpoint", "EndpointArn",
                  lambda store: store.table(ENDPOINT).values(), LIFECYCLE,
                  {"Tags": own_tags("EndpointArn"), "MonitoringSchedules": _monitoring_schedules},
-                 family="Endpoints", kind="endpoint", related=("MonitoringSchedules", MONITORING_SCHEDULE)))
+                 family="Endpoints", kind="endpoint", related=("MonitoringSchedules", MONITORING_SCHEDULE),
+                 table=ENDPOINT))

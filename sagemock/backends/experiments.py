@@ -152,7 +152,7 @@ class Experiments(Backend):
 
     @operation
     def list_experiments(self, params: Params, ctx: Context) -> Document:
-        page, token = EXPERIMENT_LISTING.run(self.experiments.values(), params)
+        page, token = EXPERIMENT_LISTING.walk(self.experiments, ctx, params)
         return {"ExperimentSummaries": _summaries(page, "ExperimentSummary", "ExperimentSource"),
                 "NextToken": token}
 
@@ -206,6 +206,9 @@ class Experiments(Backend):
 
     @operation
     def list_trials(self, params: Params, ctx: Context) -> Document:
+        if not params.get("ExperimentName") and not params.get("TrialComponentName"):
+            page, token = TRIAL_LISTING.walk(self.trials, ctx, params)
+            return {"TrialSummaries": _summaries(page, "TrialSummary", "TrialSource"), "NextToken": token}
         selected: Iterable[Document] = self.trials.values()
         if params.get("ExperimentName"):
             selected = self._trials_of(self._experiment(ctx, params["ExperimentName"]))
@@ -303,6 +306,10 @@ class Experiments(Backend):
         if len(given) > 1:
             raise ValidationError(f"You can filter by only one of ExperimentName, TrialName and SourceArn; "
                                   f"the request gives {' and '.join(given)}.")
+        if not given:
+            page, token = COMPONENT_LISTING.walk(self.components, ctx, params)
+            return {"TrialComponentSummaries": _summaries(page, "TrialComponentSummary", "TrialComponentSource"),
+                    "NextToken": token}
         selected: Iterable[Document] = self.components.values()
         if params.get("ExperimentName") is not None:
             experiment = self._experiment(ctx, params["ExperimentName"])
@@ -432,12 +439,13 @@ def _parents(store: Store, document: Document) -> list[Document]:
 
 provide(Provider("Experiment", "Experiment", "ExperimentArn",
                  lambda store: store.backend(Experiments).experiments.values(),
-                 computed={"Tags": own_tags("ExperimentArn")}, family="Experiments", kind="experiment"))
+                 computed={"Tags": own_tags("ExperimentArn")}, family="Experiments", kind="experiment",
+                 table=EXPERIMENT))
 provide(Provider("ExperimentTrial", "Trial", "TrialArn",
                  lambda store: store.backend(Experiments).trials.values(),
                  computed={"Tags": own_tags("TrialArn"), "TrialComponentSummaries": _trial_components},
-                 family="Experiments", kind="experiment-trial"))
+                 family="Experiments", kind="experiment-trial", table=TRIAL))
 provide(Provider("ExperimentTrialComponent", "TrialComponent", "TrialComponentArn",
                  lambda store: store.backend(Experiments).components.values(),
                  computed={"Tags": own_tags("TrialComponentArn"), "Parents": _parents},
-                 family="Experiments", kind="experiment-trial-component"))
+                 family="Experiments", kind="experiment-trial-component", table=COMPONENT))

@@ -328,6 +328,10 @@ class FeatureGroupLifecycle(Lifecycle):
         update = document.get("LastUpdateStatus")
         return super().in_transition(document) or (update is not None and UPDATE_LIFECYCLE.in_transition(update))
 
+    def unsettled(self, document: Document) -> bool:
+        update = document.get("LastUpdateStatus")
+        return super().unsettled(document) or (update is not None and "_changes" in update)
+
 
 LIFECYCLE = FeatureGroupLifecycle(
     resource_type=KIND,
@@ -523,6 +527,8 @@ class FeatureGroups(Backend):
                                                      "_changes": changes}
             UPDATE_LIFECYCLE.begin(update, "update", ctx)
             _settle(document, update, ctx.now)
+            if LIFECYCLE.unsettled(document):  # reads of the group move its update on
+                self.groups.note_moving(document)
         return {"FeatureGroupArn": document["FeatureGroupArn"]}
 
     @operation
@@ -595,6 +601,6 @@ def _metadata_documents(store: Store, ctx: Context) -> list[Document]:
 
 
 provide(Provider("FeatureGroup", "FeatureGroup", "FeatureGroupArn", lambda store: store.table(KIND).values(),
-                 LIFECYCLE, {"Tags": own_tags("FeatureGroupArn")}, family="FeatureGroups", kind=KIND))
+                 LIFECYCLE, {"Tags": own_tags("FeatureGroupArn")}, family="FeatureGroups", kind=KIND, table=KIND))
 provide(Provider("FeatureMetadata", "FeatureMetadata", "_id", lambda store: (), family="FeatureGroups", kind=KIND,
                  live=_metadata_documents))

@@ -230,8 +230,7 @@ class Lineage(Backend):
 
     @operation
     def list_actions(self, params: Params, ctx: Context) -> Document:
-        selected = _selected(self.actions.values(), params, "ActionType")
-        page, token = ACTION_LISTING.page(selected, params)
+        page, token = ACTION_LISTING.walk(self.actions, ctx, params, [_selecting(params, "ActionType")], filters={})
         summary = service.shape("ActionSummary")
         return {"ActionSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
 
@@ -305,8 +304,8 @@ class Lineage(Backend):
 
     @operation
     def list_artifacts(self, params: Params, ctx: Context) -> Document:
-        selected = _selected(self.artifacts.values(), params, "ArtifactType")
-        page, token = ARTIFACT_LISTING.page(selected, params)
+        page, token = ARTIFACT_LISTING.walk(self.artifacts, ctx, params, [_selecting(params, "ArtifactType")],
+                                            filters={})
         summary = service.shape("ArtifactSummary")
         return {"ArtifactSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
 
@@ -355,8 +354,8 @@ class Lineage(Backend):
 
     @operation
     def list_contexts(self, params: Params, ctx: Context) -> Document:
-        selected = _selected(self.contexts.values(), params, "ContextType")
-        page, token = CONTEXT_LISTING.page(selected, params)
+        page, token = CONTEXT_LISTING.walk(self.contexts, ctx, params, [_selecting(params, "ContextType")],
+                                           filters={})
         summary = service.shape("ContextSummary")
         return {"ContextSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
 
@@ -477,7 +476,7 @@ class Lineage(Backend):
     @operation
     def list_lineage_groups(self, params: Params, ctx: Context) -> Document:
         # "created after a certain point in time": strict bounds here, unlike the entity lists.
-        page, token = GROUP_LISTING.run(self.groups.values(), params)
+        page, token = GROUP_LISTING.walk(self.groups, ctx, params)
         summary = service.shape("LineageGroupSummary")
         return {"LineageGroupSummaries": [shape.project(doc, summary) for doc in page], "NextToken": token}
 
@@ -629,11 +628,17 @@ def _in_window(documents: Iterable[Document], params: Params) -> list[Document]:
             if (after is None or doc["CreationTime"] >= after) and (before is None or doc["CreationTime"] <= before)]
 
 
-def _selected(documents: Iterable[Document], params: Params, type_key: str) -> list[Document]:
-    """The SourceUri, type and creation-time filters of ListActions, ListArtifacts, ListContexts."""
+def _selecting(params: Params, type_key: str) -> Callable[[Document], bool]:
+    """The SourceUri, type and creation-time filters of ListActions, ListArtifacts, ListContexts
+    (the creation times inclusive, as `_in_window`)."""
     uri, kind = params.get("SourceUri"), params.get(type_key)
-    return [doc for doc in _in_window(documents, params)
-            if (uri is None or doc["Source"]["SourceUri"] == uri) and (kind is None or doc.get(type_key) == kind)]
+    after, before = params.get("CreatedAfter"), params.get("CreatedBefore")
+
+    def selected(doc: Document) -> bool:
+        return ((after is None or doc["CreationTime"] >= after) and (before is None or doc["CreationTime"] <= before)
+                and (uri is None or doc["Source"]["SourceUri"] == uri) and (kind is None or doc.get(type_key) == kind))
+
+    return selected
 
 
 def _updated_properties(document: Document, params: Params, cap_shape: str) -> dict[str, str] | None:

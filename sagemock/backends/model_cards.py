@@ -141,7 +141,7 @@ class ModelCards(Backend):
 
     @operation
     def list_model_cards(self, params: Params, ctx: Context) -> Document:
-        page, token = CARD_LISTING.run(list(self.cards.values()), params)
+        page, token = CARD_LISTING.walk(self.cards, ctx, params)
         summary = service.shape("ModelCardSummary")
         return {"ModelCardSummaries": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -271,4 +271,4 @@ provide(Provider("ModelCard", "ModelCard", "ModelCardArn",
                            "RiskRating": _card_content(("intended_uses", "risk_rating")),
                            "ModelPackageGroupName": _card_content(("model_package_details",
                                                                    "model_package_group_name"))},
-                 family="ModelCards", kind="model-card"))
+                 family="ModelCards", kind="model-card", table="model-card"))

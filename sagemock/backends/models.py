@@ -121,4 +121,4 @@ def _build_model(provider: Provider, store: Store, document: Document) -> Docume
 
 provide(Provider("Model", "Model", "ModelArn", lambda store: store.table("model").values(),
                  computed={"Model": _dashboard_model}, build=_build_model, default_sort="Model.CreationTime",
-                 family="Models", kind="model"))
+                 family="Models", kind="model", table="model"))

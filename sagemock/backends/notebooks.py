@@ -167,16 +167,15 @@ class Notebooks(Backend):
         config = (params.get("NotebookInstanceLifecycleConfigNameContains") or "").lower()
         default_repository = (params.get("DefaultCodeRepositoryContains") or "").lower()
         additional = params.get("AdditionalCodeRepositoryEquals")
-        selected = []
-        for document in self.instances.live(ctx):
+
+        def selected(document: Document) -> bool:
             if config and config not in (document.get("NotebookInstanceLifecycleConfigName") or "").lower():
-                continue
+                return False
             if default_repository and default_repository not in (document.get("DefaultCodeRepository") or "").lower():
-                continue
-            if additional and additional not in (document.get("AdditionalCodeRepositories") or ()):
-                continue
-            selected.append(document)
-        page, token = NOTEBOOK_LISTING.run(selected, params)
+                return False
+            return not additional or additional in (document.get("AdditionalCodeRepositories") or ())
+
+        page, token = NOTEBOOK_LISTING.walk(self.instances, ctx, params, [selected])
         summary = service.shape("NotebookInstanceSummary")
         return {"NotebookInstances": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -285,7 +284,7 @@ class Notebooks(Backend):
 
     @operation
     def list_notebook_instance_lifecycle_configs(self, params: Params, ctx: Context) -> Document:
-        page, token = CONFIG_LISTING.run(self.configs.values(), params)
+        page, token = CONFIG_LISTING.walk(self.configs, ctx, params)
         summary = service.shape("NotebookInstanceLifecycleConfigSummary")
         return {"NotebookInstanceLifecycleConfigs": [shape.project(document, summary) for document in page],
                 "NextToken": token}

@@ -252,13 +252,13 @@ class Pipelines(Backend):
 
     @operation
     def list_pipelines(self, params: Params, ctx: Context) -> Document:
-        selected = PIPELINE.live(self.pipelines.values(), ctx)
         prefix = (params.get("PipelineNamePrefix") or "").lower()
+        where = []
         if prefix:
-            selected = [document for document in selected if document["PipelineName"].lower().startswith(prefix)]
+            where.append(lambda document: document["PipelineName"].lower().startswith(prefix))
         if params.get("ManagedBy") == "AWS":  # sagemock's pipelines are all the caller's (CUSTOMER)
-            selected = []
-        page, token = PIPELINE_LISTING.run(selected, params)
+            where.append(lambda document: False)
+        page, token = PIPELINE_LISTING.walk(self.pipelines, ctx, params, where)
         summary = service.shape("PipelineSummary")
         summaries = []
         for document in page:
@@ -1333,7 +1333,7 @@ def _read_s3(location: Document, region: str) -> str:
 
 provide(Provider("Pipeline", "Pipeline", "PipelineArn",
                  lambda store: store.table(RESOURCE_TYPE).values(), PIPELINE,
-                 {"Tags": own_tags("PipelineArn")}, family="Pipelines", kind="pipeline"))
+                 {"Tags": own_tags("PipelineArn")}, family="Pipelines", kind="pipeline", table=RESOURCE_TYPE))
 provide(Provider("PipelineExecution", "PipelineExecution", "PipelineExecutionArn",
                  lambda store: store.table("pipeline/execution").values(),
                  computed={"PipelineParameters": lambda store, document: document["_parameter_list"]},

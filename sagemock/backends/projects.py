@@ -211,11 +211,11 @@ class Projects(Backend):
 
     @operation
     def list_projects(self, params: Params, ctx: Context) -> Document:
-        selected = self.projects.live(ctx)
         wanted = params.get("ProjectType")
+        where = []
         if wanted is not None:  # "A CLASSIC filter also returns projects that have no project type."
-            selected = [document for document in selected if document.get("ProjectType", "CLASSIC") == wanted]
-        page, token = LISTING.run(selected, params)
+            where.append(lambda document: document.get("ProjectType", "CLASSIC") == wanted)
+        page, token = LISTING.walk(self.projects, ctx, params, where)
         summary = service.shape("ProjectSummary")
         return {"ProjectSummaryList": [shape.project(document, summary) for document in page], "NextToken": token}
 
@@ -346,4 +346,4 @@ def _standard_details(ctx: Context, config: Document, project_id: str) -> Docume
 
 provide(Provider("Project", "Project", "ProjectArn",
                  lambda store: store.table(RESOURCE_TYPE).values(), LIFECYCLE,
-                 {"Tags": own_tags("ProjectArn")}, family="Projects", kind="project"))
+                 {"Tags": own_tags("ProjectArn")}, family="Projects", kind="project", table=RESOURCE_TYPE))

@@ -123,9 +123,7 @@ class Registry(Backend):
             # "the resources made discoverable to you from other accounts": sharing goes through AWS
             # RAM, which sagemock does not model, so none are (as Search answers for the same option).
             return {"ModelPackageGroupSummaryList": []}
-        # Observing may finish a deletion, which removes the group: iterate over a copy.
-        live = GROUP_LIFECYCLE.live(self.groups.values(), ctx)
-        page, token = GROUP_LISTING.run(live, params)
+        page, token = GROUP_LISTING.walk(self.groups, ctx, params)
         summary = service.shape("ModelPackageGroupSummary")
         return {"ModelPackageGroupSummaryList": [shape.project(document, summary) for document in page],
                 "NextToken": token}
@@ -271,18 +269,16 @@ class Registry(Backend):
         if group_ref and group_name is None:  # a group ARN of another account names nothing here
             return {"ModelPackageSummaryList": []}
         approval = params.get("ModelApprovalStatus")
-        selected = []
-        for document in self.packages.values():
+
+        def selected(document: Document) -> bool:
             versioned = "ModelPackageGroupName" in document
             if kind == "Versioned" and not versioned or kind == "Unversioned" and versioned:
-                continue
+                return False
             if group_ref and document.get("ModelPackageGroupName") != group_name:
-                continue
-            if approval and document.get("ModelApprovalStatus") != approval:
-                continue
-            PACKAGE_LIFECYCLE.observe(document, ctx)
-            selected.append(document)
-        page, token = PACKAGE_LISTING.run(selected, params)
+                return False
+            return not approval or document.get("ModelApprovalStatus") == approval
+
+        page, token = PACKAGE_LISTING.walk(self.packages, ctx, params, [selected])
         return {"ModelPackageSummaryList": [_summary(document) for document in page], "NextToken": token}
 
     @operation
@@ -376,7 +372,8 @@ def _package_tags(store: Store, document: Document) -> dict[str, str]:
 
 provide(Provider("ModelPackage", "ModelPackage", "ModelPackageArn",
                  lambda store: store.table("model-package").values(), PACKAGE_LIFECYCLE,
-                 {"Tags": _package_tags}, family="Registry", kind="model-package"))
+                 {"Tags": _package_tags}, family="Registry", kind="model-package", table="model-package"))
 provide(Provider("ModelPackageGroup", "ModelPackageGroup", "ModelPackageGroupArn",
                  lambda store: store.table("model-package-group").values(), GROUP_LIFECYCLE,
-                 {"Tags": own_tags("ModelPackageGroupArn")}, family="Registry", kind="model-package-group"))
+                 {"Tags": own_tags("ModelPackageGroupArn")}, family="Registry",
+                 kind="model-package-group", table="model-package-group"))

@@ -31,6 +31,7 @@ listed in docs/search.md.
 """
 from __future__ import annotations
 
+import abc
 import bisect
 import datetime as _dt
 import functools
@@ -38,9 +39,9 @@ import math
 import re
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from botocore.model import Shape
 
@@ -107,6 +108,9 @@ class Property:
     get: Getter
     #: The record member the path starts with (the Contains whitelist is by top-level member).
     top: str
+    #: The document member holding the value, for a path that is one scalar member kept as it is
+    #: (a sort on one reads the table's sorted index).
+    member: str | None = None
 
 
 def _unknown(name: str, resource: str) -> ValidationError:
@@ -250,8 +254,11 @@ def compile_path(provider: Provider, store: Store, name: str, base: Shape | None
     else:
         kind = _KINDS.get(node.type_name, TEXT)
 
-    get = _top_member(segments[0]) if simple and len(steps) == 1 else _walk(tuple(steps))
-    return Property(prefix + name, kind, get, top)
+    plain = simple and len(steps) == 1
+    get = _top_member(segments[0]) if plain else _walk(tuple(steps))
+    scalar = plain and base is None and kind in (TEXT, NUMBER, TIMESTAMP, BOOLEAN) \
+        and provider.shape.members[segments[0]].type_name != "list"
+    return Property(prefix + name, kind, get, top, segments[0] if scalar else None)
 
 
 def _walk(steps: tuple[Callable[[list[Any]], list[Any]], ...]) -> Getter:
@@ -531,8 +538,8 @@ def _sort_value(prop: Property, document: Document, descending: bool) -> tuple[i
 @dataclass
 class SortedView:
     version: tuple[int, ...]
-    keys: list[Position]
-    documents: list[Document]
+    keys: Sequence[Position]
+    documents: Sequence[Document]
     volatile: bool  # some resource was mid-transition: statuses move without a write
 
 
@@ -562,7 +569,12 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
 
 
 def sorted_view(provider: Provider, store: Store, ctx: Context, sort: Property, descending: bool) -> SortedView:
-    """The provider's live documents sorted by `sort` (cached while the store is unchanged)."""
+    """The provider's live documents sorted by `sort`: read from the table's sorted index where the
+    sort is on one member of the documents a table keeps, else sorted here (and cached while the
+    store is unchanged)."""
+    indexed = _indexed_view(provider, store, ctx, sort, descending)
+    if indexed is not None:
+        return indexed
     views = _cache(store).setdefault("views", {})
     key = (provider.resource, sort.name, descending)
     version = store.version(*provider.depends)
@@ -590,6 +602,80 @@ def sorted_view(provider: Provider, store: Store, ctx: Context, sort: Property, 
 
 def _first(pair: tuple[Position, Document]) -> Position:
     return pair[0]
+
+
+def _indexed_view(provider: Provider, store: Store, ctx: Context, sort: Property,
+                  descending: bool) -> SortedView | None:
+    """The view over the table's index of the sort member, without sorting or reading every document.
+
+    The index orders documents as a List does: those without the member first, then by value. A
+    Search puts those without it last in either order, so its order is the index's turned: from
+    the first document with a value, round to those without (ascending), or the index as it is,
+    walked from its end (descending, which reads the sorted keys backwards)."""
+    if provider.table is None or provider.live is not None or sort.member is None:
+        return None
+    table = store.table(provider.table)
+    if table.spec.lifecycle is not provider.lifecycle:
+        return None
+    table.settle(ctx)
+    index = table.ordered(sort.member, provider.id_key)
+    documents = _Turned(index.documents, 0 if descending else index.before(([1],)))
+    keys = _Keys(documents, sort, descending, provider.id_key)
+    return SortedView(store.version(*provider.depends), keys, documents, bool(table.moving))
+
+
+T = TypeVar("T")
+
+
+class _Computed(Sequence[T]):
+    """A sequence as long as `documents` whose items are computed as they are read."""
+
+    def __init__(self, documents: Sequence[Document]):
+        self.documents = documents
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    @overload
+    def __getitem__(self, at: int) -> T: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, at: int | slice) -> T | Sequence[T]:
+        if isinstance(at, slice):
+            return [self[one] for one in range(len(self))[at]]
+        if not 0 <= at < len(self.documents):
+            raise IndexError(at)
+        return self.item(at)
+
+    @abc.abstractmethod
+    def item(self, at: int) -> T:
+        """The item at `at` (within bounds)."""
+
+
+class _Turned(_Computed[Document]):
+    """A list read from `start`, round to its beginning."""
+
+    def __init__(self, documents: list[Document], start: int):
+        super().__init__(documents)
+        self.start = start
+
+    def item(self, at: int) -> Document:
+        return self.documents[(at + self.start) % len(self.documents)]
+
+
+class _Keys(_Computed[Position]):
+    """The Search positions of a sequence of documents, computed as they are read (a bisection
+    reads a few)."""
+
+    def __init__(self, documents: Sequence[Document], sort: Property, descending: bool, id_key: str):
+        super().__init__(documents)
+        self.sort, self.descending, self.id_key = sort, descending, id_key
+
+    def item(self, at: int) -> Position:
+        document = self.documents[at]
+        return (*_sort_value(self.sort, document, self.descending), document.get("_seq", 0), document[self.id_key])
 
 
 def _visible(provider: Provider, store: Store, conditions: list[Mapping[str, Any]]) -> Predicate | None:

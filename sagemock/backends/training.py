@@ -290,19 +290,19 @@ class Training(Backend):
 
     @operation
     def list_training_jobs(self, params: Params, ctx: Context) -> Document:
-        selected = LIFECYCLE.live(self.jobs.values(), ctx)
         warm_pool, plan = params.get("WarmPoolStatusEquals"), params.get("TrainingPlanArnEquals")
+        where = []
         if warm_pool is not None:
-            selected = [doc for doc in selected if (doc.get("WarmPoolStatus") or {}).get("Status") == warm_pool]
+            where.append(lambda doc: (doc.get("WarmPoolStatus") or {}).get("Status") == warm_pool)
         if plan is not None:
-            selected = [doc for doc in selected if (doc.get("ResourceConfig") or {}).get("TrainingPlanArn") == plan]
+            where.append(lambda doc: (doc.get("ResourceConfig") or {}).get("TrainingPlanArn") == plan)
         status = params.get("StatusEquals")
         if status is not None and params.get("MaxResults") is not None:
             # AWS takes the page first and filters it by status afterwards (ListTrainingJobs' docs).
-            page, token = LISTING.page(LISTING.filter(selected, {**params, "StatusEquals": None}), params)
+            page, token = LISTING.walk(self.jobs, ctx, params, where, filters={**params, "StatusEquals": None})
             page = [doc for doc in page if doc["TrainingJobStatus"] == status]
         else:
-            page, token = LISTING.run(selected, params)
+            page, token = LISTING.walk(self.jobs, ctx, params, where)
         return {"TrainingJobSummaries": [_summary(doc) for doc in page], "NextToken": token}
 
     # -- DeleteTrainingJob -----------------------------------------------------------------------
@@ -488,4 +488,5 @@ def _summary(document: Document) -> Document:
 
 provide(Provider("TrainingJob", "TrainingJob", "TrainingJobArn",
                  lambda store: store.backend(Training).jobs.values(), LIFECYCLE,
-                 {"Tags": own_tags("TrainingJobArn")}, family="Training", kind="training-job"))
+                 {"Tags": own_tags("TrainingJobArn")}, family="Training", kind="training-job",
+                 table=RESOURCE_TYPE))

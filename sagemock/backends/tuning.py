@@ -899,8 +899,8 @@ class Tuning(Backend):
     def list_hyper_parameter_tuning_jobs(self, params: Params, ctx: Context) -> Document:
         bound = TUNING_JOB.bound
         assert bound.listing is not None and bound.list_member is not None
-        documents, advanced = self._brought_up_to_date(ctx)
-        page, token = bound.listing.run(documents, params)
+        advanced = self._brought_up_to_date(ctx)[1]
+        page, token = bound.listing.cut(self.jobs, params)
         summaries = []
         for document in page:
             if id(document) not in advanced:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import arns, service
+from . import arns, service, table
 from .errors import ServiceError, ValidationError
 
 if TYPE_CHECKING:
@@ -119,6 +119,9 @@ class Lifecycle:
             return
         document[_KEY] = [path, 0, now, 0]
         self._enter(document, path[0], store, now)
+        spec = table.SPECS.get(self.resource_type)
+        if spec is not None and spec.lifecycle is self:  # its table's Lists move it from now on
+            store.table(self.resource_type).note_moving(document)
 
     def guard(self, document: Document, trigger: str, refuse: Callable[[str, tuple[str, ...]], ServiceError]) -> None:
         """Refuse `trigger` (with `refuse(status, accepted)`) unless the resource is in a status
@@ -168,6 +171,10 @@ class Lifecycle:
 
     def in_transition(self, document: Document) -> bool:
         return _KEY in document
+
+    def unsettled(self, document: Document) -> bool:
+        """Whether reading the resource may still change it (`observe` has work to do)."""
+        return self.in_transition(document)
 
     def _enter(self, document: Document, status: str, store: Store, now: _dt.datetime) -> None:
         if status == GONE:

@@ -2,21 +2,28 @@
 
 A family describes one List operation as a `Listing` (which document member each `SortBy` value
 sorts on, which member `NameContains` and `StatusEquals` test, the defaults AWS documents) and
-calls `run`. Tokens are opaque and carry the sort position of the last item returned, not an
-offset: items created between two pages neither repeat nor push others out of the walk.
+calls `run` with the documents it selected, or `walk` with the table that holds them: `walk`
+reads the table's sorted index from the token's position, testing documents until the page is
+full, so a page costs what it holds rather than what the table holds. Tokens are opaque and carry
+the sort position of the last item returned, not an offset: items created between two pages
+neither repeat nor push others out of the walk.
 """
 from __future__ import annotations
 
 import base64
 import bisect
-import datetime as _dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ValidationError
+from .ordered import position
+
+if TYPE_CHECKING:
+    from .context import Context
+    from .table import Table
 
 Document = dict[str, Any]
 
@@ -52,6 +59,13 @@ class Listing:
     status_param: str = "StatusEquals"
 
     def filter(self, documents: Iterable[Document], params: Mapping[str, Any]) -> list[Document]:
+        tests = self.tests(params)
+        if not tests:
+            return list(documents)
+        return [doc for doc in documents if all(test(doc) for test in tests)]
+
+    def tests(self, params: Mapping[str, Any]) -> list[Callable[[Document], bool]]:
+        """The request's filters (NameContains, StatusEquals, the time bounds), one test each."""
         tests: list[Callable[[Document], bool]] = []
         contains = params.get(self.name_param)
         if contains and self.name_key:
@@ -69,9 +83,7 @@ class Listing:
                 if self.inclusive_after and member == "CreationTimeAfter":
                     test = _at_or_after
                 tests.append(_time_test(doc_key, test, bound))
-        if not tests:
-            return list(documents)
-        return [doc for doc in documents if all(test(doc) for test in tests)]
+        return tests
 
     def page(self, documents: list[Document], params: Mapping[str, Any]) -> tuple[list[Document], str | None]:
         """Sort `documents` as the request asks and cut the page it names.
@@ -102,8 +114,49 @@ class Listing:
         next_token = encode_position(self._position(page[-1], sort_key), query) if len(ordered) > limit else None
         return page, next_token
 
+    def walk(self, table: Table, ctx: Context, params: Mapping[str, Any],
+             where: Sequence[Callable[[Document], bool]] = (),
+             filters: Mapping[str, Any] | None = None) -> tuple[list[Document], str | None]:
+        """The page `run` would cut from the table's live documents that pass `where` (a family's
+        own filters), read from the table's index in the order asked: only the documents in
+        transition are brought up to date, and only those from the token's position to the end of
+        the page (and one beyond, to know whether another page follows) are tested. `filters` are
+        the request members filtered on, where not all of `params` are (see `filter`)."""
+        table.settle(ctx)
+        return self.cut(table, params, where, filters)
+
+    def cut(self, table: Table, params: Mapping[str, Any], where: Sequence[Callable[[Document], bool]] = (),
+            filters: Mapping[str, Any] | None = None) -> tuple[list[Document], str | None]:
+        """As `walk`, for a family that brought the table's documents up to date itself."""
+        sort_by = params.get("SortBy") or self.default_sort
+        sort_key = self.sort_keys.get(sort_by) or self.sort_keys[self.default_sort]
+        descending = (params.get("SortOrder") or self.default_order).lower() == "descending"
+        index = table.ordered(sort_key, self.id_key)
+        query = self._digest(params)
+        token = params.get("NextToken")
+        try:
+            if descending:
+                end = index.before(decode_position(token, query, 3)) if token else len(index)
+                order = range(end - 1, -1, -1)
+            else:
+                order = range(index.through(decode_position(token, query, 3)) if token else 0, len(index))
+        except TypeError:  # a position of another sort order
+            raise ValidationError(BAD_TOKEN) from None
+        tests = [*self.tests(params if filters is None else filters), *where]
+        limit = params.get("MaxResults") or self.default_max
+        documents = index.documents
+        page: list[Document] = []
+        for at in order:
+            document = documents[at]
+            if "_gone" in document or not all(test(document) for test in tests):
+                continue
+            if len(page) == limit:  # one more beyond the page: a next page follows
+                return page, encode_position(self._position(page[-1], sort_key), query)
+            page.append(document)
+        return page, None
+
     def _position(self, doc: Document, sort_key: str) -> tuple[list[Any], int, str]:
-        return _sortable(doc.get(sort_key)), doc.get("_seq", 0), str(doc.get(self.id_key) or "")
+        return position(doc, sort_key, self.id_key)
 
     def _digest(self, params: Mapping[str, Any]) -> str:
         """What a token is valid for: this listing and the request's filters and sort."""
@@ -127,14 +180,6 @@ def _time_test(key: str, test: Callable[[Any, Any], bool], bound: Any) -> Callab
         return value is not None and test(value, bound)
 
     return check
-
-
-def _sortable(value: Any) -> list[Any]:
-    if value is None:
-        return [0, ""]
-    if isinstance(value, _dt.datetime):
-        return [1, value.timestamp()]
-    return [1, value]
 
 
 BAD_TOKEN = "Invalid pagination token because of a malformed token."

@@ -457,6 +457,11 @@ class Bound:
         return renamed[0] if renamed else self.name
 
 
+def _flipped(test: Callable[[Document, Any], bool], value: Any, document: Document) -> bool:
+    """A List filter's test of (document, value), as a test of the document alone."""
+    return test(document, value)
+
+
 def _equals(member: str, document: Document, value: Any) -> bool:
     return bool(document.get(member) == value)
 
@@ -584,12 +589,9 @@ class _Engine:
         assert bound.listing is not None and bound.list_member is not None
         self._prepare(backend, params, ctx)
         self._check("list", params, ctx)
-        documents = self._table(backend).live(ctx)
-        for member, test in bound.list_filters.items():
-            value = params.get(member)
-            if value is not None:
-                documents = [document for document in documents if test(document, value)]
-        page, token = bound.listing.run(documents, params)
+        where = [functools.partial(_flipped, test, value) for member, test in bound.list_filters.items()
+                 if (value := params.get(member)) is not None]
+        page, token = bound.listing.walk(self._table(backend), ctx, params, where)
         return {bound.list_member: [bound.summarize(document) for document in page], "NextToken": token}
 
     def update(self, backend: Any, params: Params, ctx: Context) -> Document:

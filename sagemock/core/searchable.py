@@ -54,6 +54,9 @@ class Provider:
     live: Callable[[Store, Context], Iterable[Document]] | None = None
     #: Families and kinds whose resources computed members read (an endpoint's monitoring schedules).
     related: tuple[str, ...] = ()
+    #: The kind of the table whose documents (all of them) `documents` yields, read through the
+    #: same lifecycle: Search then reads the table's sorted indexes instead of sorting them.
+    table: str | None = None
 
     @property
     def depends(self) -> tuple[str, ...]:

@@ -11,6 +11,10 @@ importing the family that owns it: the table knows its owner, and the generated 
 
 A `Table` is a read-only mapping of key -> document, so code that only reads (`.get`, `.values()`,
 `in`) reads it as the dict it replaced; snapshots write it as that dict and restore it from one.
+
+Lists read a table through its sorted indexes (`ordered`, see `core.ordered`), kept as documents
+come and go, and bring up to date only the documents a read can move: those in transition
+(`settle`), which the table knows since their lifecycle told it (`note_moving`).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING, Any, overload
 from . import arns, changelog
 from . import tags as tag_store
 from .errors import ServiceError
+from .ordered import SortedIndex
 
 if TYPE_CHECKING:
     from .context import Context
@@ -94,12 +99,21 @@ class TableSpec:
 class Table(Mapping[str, Document]):
     """The documents of one kind in one store, by key."""
 
-    __slots__ = ("spec", "store", "documents")
+    __slots__ = ("spec", "store", "documents", "indexes", "moving")
 
     def __init__(self, spec: TableSpec, store: Store, documents: Mapping[str, Document] | None = None):
         self.spec = spec
         self.store = store
         self.documents: dict[str, Document] = changelog.documents(store, spec, documents)  # (noted by writes)
+        #: (member, id member) -> the documents in that order, made by the first List that sorts so.
+        self.indexes: dict[tuple[str, str], SortedIndex] = {}
+        #: The documents a read may still move (in transition), by identity; restored ones found here.
+        self.moving: dict[int, Document] = {}
+        lifecycle = spec.lifecycle
+        if lifecycle is not None:
+            for document in self.documents.values():
+                if lifecycle.unsettled(document):
+                    self.moving[id(document)] = document
 
     @staticmethod
     def of(kind: str, *, arn: str, name: str, missing: Callable[[str], ServiceError],
@@ -176,9 +190,40 @@ class Table(Mapping[str, Document]):
 
     def live(self, ctx: Context) -> list[Document]:
         """Every document a List reads, each brought up to date; those now gone left out."""
+        if self.spec.lifecycle is None:
+            return list(self.documents.values())
+        self.settle(ctx)
+        return [document for document in self.documents.values() if _GONE not in document]
+
+    def settle(self, ctx: Context) -> None:
+        """Bring up to date, as a read does, every document a read can move: those in transition
+        (in creation order). Reading the others changes nothing, so a List need not touch them."""
         lifecycle = self.spec.lifecycle
-        documents = list(self.documents.values())
-        return lifecycle.live(documents, ctx) if lifecycle is not None else documents
+        if lifecycle is None or not self.moving:
+            return
+        for document in sorted(self.moving.values(), key=_created):
+            if self.documents.get(self.key_of(document)) is not document:  # not (or no longer) held
+                self.moving.pop(id(document), None)
+                continue
+            lifecycle.observe(document, ctx)
+            if not lifecycle.unsettled(document):
+                self.moving.pop(id(document), None)
+
+    def note_moving(self, document: Document) -> None:
+        """A document set in transition (by its lifecycle): reads move it until it settles."""
+        self.moving[id(document)] = document
+
+    def ordered(self, member: str, id_key: str) -> SortedIndex:
+        """The documents in the order of `member` (then creation order, then `id_key`), kept from
+        one List to the next; checked first where the member can change in place."""
+        index = self.indexes.get((member, id_key))
+        if index is None:
+            # What names a document is fixed where it is its key (an artifact's name can change).
+            fixed = member in ("CreationTime", self.spec.arn) or member == self.spec.name and not self.spec.keyed_by_arn
+            index = self.indexes[member, id_key] = SortedIndex(member, id_key, fixed, self.documents.values())
+        else:
+            index.refresh()
+        return index
 
     # -- holding and dropping ---------------------------------------------------------------------
 
@@ -190,21 +235,49 @@ class Table(Mapping[str, Document]):
         """A new document, held: in the table, in the store's ARN index, with its tags (checked
         with `tags.check` before anything was written)."""
         arn = document[self.spec.arn]
-        self.documents[self.key_of(document)] = document
-        self.store.index(arn, document, taggable=self.spec.taggable)
+        self.store.index(arn, document, taggable=self.spec.taggable)  # stamps `_seq`, which indexes sort by
+        self._hold(document)
         if self.spec.taggable:
             tag_store.apply(self.store, arn, tag_list)
 
     def replace(self, document: Document) -> None:
         """A document in place of the one under its key (a model card's new version): the store's
         ARN index follows it; the resource's tags stay."""
-        self.documents[self.key_of(document)] = document
         self.store.index(document[self.spec.arn], document, taggable=self.spec.taggable)
+        self._hold(document)
 
     def remove(self, document: Document) -> None:
         """A document gone: out of the table and the store's index, its tags with it."""
-        self.documents.pop(self.key_of(document), None)
+        self._drop(self.documents.pop(self.key_of(document), None))
         self.store.unindex(document[self.spec.arn])
+
+    def _hold(self, document: Document) -> None:
+        """Keep a document under its key, in every index, and among the moving if it is."""
+        key = self.key_of(document)
+        previous = self.documents.get(key)
+        if previous is document:
+            return
+        self._drop(previous)
+        self.documents[key] = document
+        for index in self.indexes.values():
+            index.add(document)
+        lifecycle = self.spec.lifecycle
+        if lifecycle is not None and lifecycle.unsettled(document):
+            self.moving[id(document)] = document
+
+    def _drop(self, document: Document | None) -> None:
+        if document is None:
+            return
+        for index in self.indexes.values():
+            index.remove(document)
+        self.moving.pop(id(document), None)
+
+
+_GONE = "_gone"
+
+
+def _created(document: Document) -> int:
+    return int(document.get("_seq", 0))
 
 
 def spec_for(kind: str) -> TableSpec:
