@@ -92,7 +92,7 @@ def create(client: Any, declared: Resource, answers: dict[str, dict[str, Any]], 
         params[naming(declared)] = name
     answer = call(client, bound.operations["Create"], **params)
     if declared.generated is not None:
-        return {bound.name: answer[bound.name]}
+        return bound.created_key(answer)
     return bound.key_params(params)
 
 
@@ -124,7 +124,7 @@ def test_create_then_describe_returns_what_was_given(noun, sagemaker_client):
     given = example(declared, answers)
     with freeze_time("2024-06-01 12:00:00"):
         answer = call(sagemaker_client, bound.operations["Create"], **given)
-        key = {bound.name: answer[bound.name]} if declared.generated is not None else bound.key_params(given)
+        key = bound.created_key(answer) if declared.generated is not None else bound.key_params(given)
         described = describe(sagemaker_client, declared, key)
     assert described[bound.arn] == answer.get(bound.arn, described[bound.arn])
     by_key = arns.build(REGION, ACCOUNT, bound.kind, bound.ident(key))

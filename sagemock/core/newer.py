@@ -20,5 +20,17 @@ NEWER_MEMBERS: dict[str, frozenset[str]] = {
 
 
 def tolerated(shape_name: str) -> frozenset[str]:
-    """What strict shaping lets the installed model's `shape_name` drop without complaint."""
-    return NEWER_MEMBERS.get(shape_name, frozenset())
+    """What strict shaping lets the installed model's `shape_name` drop without complaint: the
+    members listed here, and those the oldest supported model lacks (`newer_members`, generated)."""
+    from .newer_members import MISSING_FROM_OLDEST
+
+    return NEWER_MEMBERS.get(shape_name, frozenset()) | MISSING_FROM_OLDEST.get(shape_name, frozenset())
+
+
+def required_only_in_older(shape_name: str) -> frozenset[str]:
+    """Members of `shape_name` an older installed model requires and the reference model leaves
+    optional (botocore 1.35's ListClusterNodesResponse.NextToken): left out when a backend has
+    none, as the reference model allows (an empty NextToken would keep a paginator asking)."""
+    from .newer_members import REQUIRED_ONLY_IN_OLDEST
+
+    return REQUIRED_ONLY_IN_OLDEST.get(shape_name, frozenset())

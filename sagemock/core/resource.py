@@ -435,6 +435,14 @@ class Bound:
             return str(params[self.name])
         return "/".join(str(params[member]) for member in (*scope, self.name) if params.get(member) is not None)
 
+    def created_key(self, answer: Mapping[str, Any]) -> dict[str, Any]:
+        """The key of a resource whose identifier SageMaker generates, from its Create answer: the
+        identifier, or (where an older model's answer lacks it, as botocore 1.35's CreateDomain
+        lacks DomainId) the last segment of the answered ARN."""
+        if self.name in answer:
+            return {self.name: answer[self.name]}
+        return {self.name: str(answer[self.arn]).rsplit("/", 1)[-1]}
+
     def key_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The members of a request (or document) that name the resource to the read operation."""
         return {member: params[member] for member in (*self.resource.scope, self.name)

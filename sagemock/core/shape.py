@@ -78,6 +78,7 @@ def _compile_structure(shape: Shape) -> Emitter:
     members: dict[str, Emitter] = {}
     required = tuple((name, member) for name, member in shape.members.items() if name in shape.required_members)
     newer = newer_members.tolerated(shape.name)
+    relaxed = newer_members.required_only_in_older(shape.name)
 
     def emit(value: Any, strict: bool) -> Any:
         if type(value) is not dict:
@@ -101,7 +102,7 @@ def _compile_structure(shape: Shape) -> Emitter:
             except ShapeError as error:
                 raise error.within(f".{key}") from None
         for name, member_shape in required:
-            if name not in out:
+            if name not in out and name not in relaxed:
                 if strict:
                     raise ShapeError(f"{name} is required by {shape.name} but missing")
                 out[name] = empty_value(member_shape)

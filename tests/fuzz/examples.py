@@ -246,7 +246,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "BatchAddClusterNodes": {"ClusterName": "fuzz-eks", "NodesToAdd": [
             {"InstanceGroupName": "workers", "IncrementTargetCountBy": 1}]},
         "ListClusterEvents": {"ClusterName": "fuzz-eks"},
-        "DescribeClusterEvent": {"ClusterName": "fuzz-eks", "EventId": h["cluster-event"]},
+        "DescribeClusterEvent": {"ClusterName": "fuzz-eks", "EventId": h.get("cluster-event", "none")},
         # -- feature store (the group is the declared example's, made by world.build_declared) ------------
         "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
                                "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},

@@ -171,7 +171,7 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
         name = example[naming]
         create = getattr(sm, xform_name(bound.operations["Create"]))
         answer = create(**example)
-        key = {bound.name: answer[bound.name]} if declared.generated is not None else bound.key_params(example)
+        key = bound.created_key(answer) if declared.generated is not None else bound.key_params(example)
         handles[noun] = _arn_of(sm, declared, key)
         # The example as sent, and the key of what it made, for `examples.declared_examples`.
         handles[f"example:{noun}"] = json.dumps(example)
@@ -181,7 +181,7 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
             if lifecycle is None or trigger not in lifecycle.accepts or trigger.capitalize() not in bound.operations:
                 continue
             made = create(**{**example, naming: f"{name}-{trigger}"})
-            made_key = {bound.name: made[bound.name]} if declared.generated is not None else \
+            made_key = bound.created_key(made) if declared.generated is not None else \
                 bound.key_params({**example, naming: f"{name}-{trigger}"})
             handles[f"key:{noun}:{trigger}"] = json.dumps(made_key)
             mock.set_status(_arn_of(sm, declared, made_key), lifecycle.accepts[trigger][0])
@@ -193,6 +193,8 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
     provisioning, the only kind that takes BatchAddClusterNodes and keeps events."""
     node = sm.list_cluster_nodes(ClusterName="trainers")["ClusterNodeSummaries"][0]
     handles["cluster-node"] = node["InstanceId"]
+    if "ListClusterEvents" not in sm.meta.service_model.operation_names:
+        return  # an older model (botocore 1.35): no Continuous provisioning, no events
     sm.create_cluster(ClusterName="fuzz-eks", NodeProvisioningMode="Continuous",
                       Orchestrator={"Eks": {"ClusterArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/fuzz"}},
                       InstanceGroups=[{"InstanceGroupName": "workers", "InstanceType": "ml.t3.medium",
