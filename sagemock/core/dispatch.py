@@ -108,7 +108,9 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
     token = idempotency.token_member(operation) if sagemaker else None
     if token is not None and not params.get(token):
         token = None
-    changing = changes_state(state, operation, service_name)
+    # (As `changes_state` says, with the family already at hand.)
+    writes = not (operation.startswith(READING) if sagemaker else operation in cls.READS)
+    changing = writes or state.config.transitions != "instant"
     with store.lock:
         # An incremental state file saves what this request reaches (`changelog`).
         store.log.recording = changing and state.tracking
@@ -120,7 +122,7 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
                     return answer
             ctx = Context(state, store, operation, access_key, headers, now)
             result = method(store.backend(cls), params, ctx)
-            if not (operation.startswith(READING) if sagemaker else operation in cls.READS):
+            if writes:
                 store.changed(cls.__name__)  # a write that went through: derived views are stale
             if changing:
                 state.note_change()
