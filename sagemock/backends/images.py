@@ -25,7 +25,7 @@ from ..core.context import Context
 from ..core.errors import ResourceInUse, ResourceNotFound, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
-from ..core.resource import Resource, Rule, in_use
+from ..core.resource import Resource, Rule, in_use, not_found
 from ..core.state import Store
 from ..core.table import Table
 
@@ -130,7 +130,7 @@ APP_IMAGE_CONFIG = Resource(
     "AppImageConfig",
     kind=CONFIG_KIND,
     # No message of AWS's for a missing config is published.
-    missing=lambda arn: ResourceNotFound(f"AppImageConfig {arn} does not exist."),
+    missing=not_found("AppImageConfig {arn} does not exist."),
     # aws-samples/sagemaker-studio-custom-image-samples#17 (a transcript): AWS's words name nothing.
     duplicate=in_use("The ID or Name specified is already in use."),
     # "A filter that returns only AppImageConfigs created on or after the specified time."

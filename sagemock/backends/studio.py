@@ -26,7 +26,7 @@ from ..core.backend import Backend, operation
 from ..core.context import LOWER_ALNUM, Context
 from ..core.errors import ResourceInUse, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.resource import Answer, Resource, Rule, not_found
+from ..core.resource import Answer, Resource, Rule, in_use, not_found
 
 Document = dict[str, Any]
 Params = dict[str, Any]
@@ -210,7 +210,7 @@ DOMAIN = Resource(
     "Domain",
     kind="domain",
     missing=not_found("Domain {arn} does not exist."),
-    duplicate=lambda arn: ResourceInUse(f"Domain {arn} already exists."),
+    duplicate=in_use("Domain {arn} already exists."),
     lifecycle=DOMAIN_LIFECYCLE,
     generated=_domain_id,
     named_by="DomainName",
@@ -297,7 +297,7 @@ USER_PROFILE = Resource(
     kind="user-profile",
     scope=("DomainId",),
     missing=not_found("User profile {arn} does not exist."),
-    duplicate=lambda arn: ResourceInUse(f"User profile {arn} already exists."),
+    duplicate=in_use("User profile {arn} already exists."),
     lifecycle=USER_PROFILE_LIFECYCLE,
     references={"DomainId": "domain"},
     filters={"UserProfileNameContains": lambda document, value: value.lower() in document["UserProfileName"].lower()},
@@ -375,7 +375,7 @@ SPACE = Resource(
     kind="space",
     scope=("DomainId",),
     missing=not_found("Space {arn} does not exist."),
-    duplicate=lambda arn: ResourceInUse(f"Space {arn} already exists."),
+    duplicate=in_use("Space {arn} already exists."),
     lifecycle=SPACE_LIFECYCLE,
     references={"DomainId": "domain"},
     filters={"SpaceNameContains": lambda document, value: value.lower() in document["SpaceName"].lower()},
@@ -437,7 +437,7 @@ APP = Resource(
     kind="app",
     scope=("DomainId", "UserProfileName", "SpaceName", "AppType"),
     missing=not_found("App {arn} does not exist."),
-    duplicate=lambda arn: ResourceInUse(f"App {arn} already exists."),
+    duplicate=in_use("App {arn} already exists."),
     lifecycle=APP_LIFECYCLE,
     reusable=("Deleted", "Failed"),
     references={"DomainId": "domain"},
@@ -504,7 +504,7 @@ STUDIO_LIFECYCLE_CONFIG = Resource(
     "StudioLifecycleConfig",
     kind="studio-lifecycle-config",
     missing=not_found("Studio lifecycle config {arn} does not exist."),
-    duplicate=lambda arn: ResourceInUse(f"Studio lifecycle config {arn} already exists."),
+    duplicate=in_use("Studio lifecycle config {arn} already exists."),
     filters={"AppTypeEquals": lambda document, value: document["StudioLifecycleConfigAppType"] == value,
              "ModifiedTimeBefore": lambda document, value: document["LastModifiedTime"] < value,
              "ModifiedTimeAfter": lambda document, value: document["LastModifiedTime"] > value},
