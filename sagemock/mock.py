@@ -424,8 +424,8 @@ class MockSageMaker:
         """Log metric values on a trial component, as SageMaker's metrics service would.
 
         Each metric's summary (Min, Max, Avg, StdDev, Last, Count, TimeStamp) folds in the values;
-        DescribeTrialComponent, ListTrialComponents and Search see them. (BatchPutMetrics itself
-        belongs to the `sagemaker-metrics` service, which sagemock does not intercept.)
+        DescribeTrialComponent, ListTrialComponents and Search see them: what `BatchPutMetrics` of the
+        `sagemaker-metrics` service does, without a client or the service's timestamp window.
         """
         from .backends.experiments import Experiments
 
@@ -457,6 +457,28 @@ class MockSageMaker:
             raise TypeError("response must be bytes, str, (bytes, content_type), a list of chunks or a function, "
                             f"not {type(response).__name__}")
         runtime.register(self.state.hooks, endpoint_name, response, variant, inference_component)
+
+    def set_job_artifact(self, kind: str, content: Any, *, job_name: str | None = None) -> None:
+        """Decide what a finished job writes to S3 when moto serves it, from now on in this activation
+        (`reset` keeps it; a snapshot does not hold it): the `model.tar.gz` a training job writes
+        under its output path, the archive a compilation job writes.
+
+        `kind` is the job's resource kind, `"training-job"` or `"compilation-job"`; `content` is the
+        artifact's bytes, or a function of the job's Describe document (as DescribeTrainingJob answers
+        it, with `TrainingJobName`, `HyperParameters`, ...) that returns them. With `job_name`, only
+        that job writes it; it wins over the kind's. With nothing registered, a job writes a
+        placeholder archive (a gzip'ed tar of one text file that names the job).
+        """
+        from .core import artifacts
+
+        if kind not in artifacts.WRITERS:
+            raise ValueError(f"jobs of kind {kind!r} write no artifact sagemock models; kinds that do: "
+                             f"{', '.join(sorted(artifacts.WRITERS))}")
+        if not (isinstance(content, (bytes, bytearray)) or callable(content)):
+            raise TypeError("content must be bytes or a function of the job's description, "
+                            f"not {type(content).__name__}")
+        artifacts.register(self.state.hooks, kind, bytes(content) if isinstance(content, bytearray) else content,
+                           job_name)
 
     def set_trial_component_source(self, trial_component_arn: str, source_arn: str,
                                    source_type: str | None = None) -> None:

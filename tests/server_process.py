@@ -111,3 +111,10 @@ def durable_stores(path: Path) -> list[dict[str, Any]]:
 def saved_keys(path: Path, family: str, table: str) -> list[str]:
     """The keys of a family's table the state file holds (`Registry`, `groups`, say)."""
     return sorted(key for store in durable_stores(path) for key in store["families"].get(family, {}).get(table, {}))
+
+
+def clients_of(url: str, *service_names: str, account: str = "123456789012", region: str = "us-east-1") -> list[Any]:
+    """boto3 clients of `service_names` sent to a server at `url`, as account `account` (the access
+    key names the account: the server checks no signatures)."""
+    return [boto3.client(name, region_name=region, endpoint_url=url, aws_access_key_id=account,
+                         aws_secret_access_key="sagemock") for name in service_names]

@@ -5,9 +5,12 @@ import asyncio
 from typing import Any
 
 import pytest
+from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from sagemock import mock_sagemaker
+
+from .model_support import unimplemented_list_operation
 
 aiobotocore_session = pytest.importorskip("aiobotocore.session", reason="aiobotocore is in the aio extra (CI runs it)")
 
@@ -113,12 +116,14 @@ def test_a_client_created_before_the_mock_started():
 
 
 def test_an_unimplemented_operation_never_leaves_the_process():
+    operation = unimplemented_list_operation()
+
     async def scenario() -> None:
         async with client() as sm:
             with pytest.raises(ClientError) as refused:
-                await sm.list_clusters()
+                await getattr(sm, xform_name(operation))()
             assert refused.value.response["Error"]["Code"] == "NotImplemented"
-            assert "ListClusters" in refused.value.response["Error"]["Message"]
+            assert operation in refused.value.response["Error"]["Message"]
 
     with mock_sagemaker():
         asyncio.run(scenario())

@@ -14,6 +14,7 @@ import pytest
 
 from sagemock.server import ThreadedServer
 
+from .model_support import unimplemented_list_operation
 from .server_process import CLIENT_ENV
 
 # Found, never imported: importing awscli (1.44 and later) installs an import hook that serves
@@ -100,21 +101,10 @@ def test_a_missing_resource(aws):
     assert "(ValidationException) when calling the DescribeNotebookInstance operation: RecordNotFound" in missing.stderr
 
 
-def _unimplemented_list() -> str:
-    """A List operation of the installed model that sagemock does not implement and that takes no
-    required member (computed: families keep arriving, so no one name stays unimplemented)."""
-    from sagemock.core import backend, service
-
-    done = set(backend.implemented())
-    return next(name for name in sorted(service.operation_names())
-                if name.startswith("List") and name not in done
-                and not getattr(service.operation(name).input_shape, "required_members", ()))
-
-
 def test_an_operation_sagemock_does_not_implement_names_itself(aws):
     from botocore import xform_name
 
-    operation = _unimplemented_list()
+    operation = unimplemented_list_operation()
     answered = aws(xform_name(operation, "-"))
     assert answered.returncode == SERVICE_ERROR
     assert f"(NotImplemented) when calling the {operation} operation" in answered.stderr

@@ -32,7 +32,7 @@ import json
 import posixpath
 from typing import Any
 
-from ..core import service, shape, tags
+from ..core import artifacts, service, shape, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
@@ -66,6 +66,7 @@ def _entered(document: Document, status: str, store: Any, now: Any) -> None:
         document.pop("CompilationEndTime", None)
     if status == "COMPLETED":
         document["ModelArtifacts"] = {"S3ModelArtifacts": document["_artifact"]}
+        artifacts.write(store, RESOURCE_TYPE, document["CompilationJobName"], document, document["_artifact"])
         document["ModelDigests"] = {"ArtifactDigest": document["_digest"]}
         if document.get("_image"):
             document["InferenceImage"] = document["_image"]

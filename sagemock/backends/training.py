@@ -48,7 +48,7 @@ import math
 import re
 from typing import Any
 
-from ..core import arns, service, shape, tags
+from ..core import arns, artifacts, service, shape, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ResourceInUse, ValidationError
@@ -132,9 +132,11 @@ def _follow(document: Document, status: str, secondary: str, store: Store, now: 
     """The job's trial component follows its status; a completed job's model joins the lineage."""
     component = job_tracking.follow(store, document["_component"], status, MESSAGES.get(secondary, ""),
                                     document.get("TrainingStartTime"), now)
-    if component is not None and status == "Completed":
+    if status == "Completed":
         model = document["ModelArtifacts"]["S3ModelArtifacts"]
-        job_tracking.produced(store, component, "SageMaker.ModelArtifact", model, "Model", now, document["_user"])
+        artifacts.write(store, RESOURCE_TYPE, document["TrainingJobName"], document, model)
+        if component is not None:
+            job_tracking.produced(store, component, "SageMaker.ModelArtifact", model, "Model", now, document["_user"])
 
 
 LIFECYCLE = Lifecycle(

@@ -10,6 +10,10 @@ typo.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from botocore.model import Shape
+
 #: Output shape -> members of it that models older than sagemock's newest lack.
 NEWER_MEMBERS: dict[str, frozenset[str]] = {
     # Pipeline versions (botocore 1.36, November 2024).
@@ -34,3 +38,19 @@ def required_only_in_older(shape_name: str) -> frozenset[str]:
     from .newer_members import REQUIRED_ONLY_IN_OLDEST
 
     return REQUIRED_ONLY_IN_OLDEST.get(shape_name, frozenset())
+
+
+def bounds(shape_name: str) -> dict[str, int]:
+    """Bounds (min, max) the reference model declares on input shape `shape_name` and an older
+    installed model lacks (botocore 1.35's ClusterInstanceCount has no maximum): AWS enforces them
+    whatever client sends the request, so validation applies them under every model."""
+    from .newer_members import BOUNDS_ONLY_IN_NEWEST
+
+    return BOUNDS_ONLY_IN_NEWEST.get(shape_name, {})
+
+
+def limits(shape: Shape) -> dict[str, Any]:
+    """The installed model's metadata of `shape` (min, max, pattern...), with the bounds only newer
+    models declare (`bounds`): what validation enforces."""
+    extra = bounds(shape.name)
+    return {**extra, **shape.metadata} if extra else shape.metadata

@@ -38,7 +38,7 @@ def _nothing_serves_s3(request: Any, **_kwargs: Any) -> Any:
     return response
 
 
-def _client(region: str) -> Any:
+def client(region: str) -> Any:
     """A fresh S3 client (a cached one would miss an S3 mock started after it was made)."""
     import boto3
     from botocore.config import Config
@@ -46,17 +46,17 @@ def _client(region: str) -> Any:
     # The SageMaker request's credentials are not at hand: S3 mocks accept any.
     session = boto3.session.Session(aws_access_key_id="sagemock", aws_secret_access_key="sagemock",
                                     region_name=region)
-    client = session.client("s3", config=Config(retries={"total_max_attempts": 1}))
-    client.meta.events.register_last("before-send", _nothing_serves_s3)
-    return client
+    made = session.client("s3", config=Config(retries={"total_max_attempts": 1}))
+    made.meta.events.register_last("before-send", _nothing_serves_s3)
+    return made
 
 
-def _call(region: str, method: str, **request: Any) -> Any:
+def call(s3_client: Any, method: str, **request: Any) -> Any:
+    """A request through `s3_client`; `NothingServesS3` or `S3Error` when nothing or an error answers."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    client = _client(region)
     try:
-        return getattr(client, method)(**request)
+        return getattr(s3_client, method)(**request)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         if code == NOTHING_SERVES_S3:
@@ -64,8 +64,14 @@ def _call(region: str, method: str, **request: Any) -> Any:
         raise S3Error(code, error.response.get("Error", {}).get("Message", "")) from None
     except BotoCoreError as error:
         raise S3Error(type(error).__name__, str(error)) from None
+
+
+def _call(region: str, method: str, **request: Any) -> Any:
+    made = client(region)
+    try:
+        return call(made, method, **request)
     finally:
-        client.close()
+        made.close()
 
 
 def get(bucket: str, key: str, region: str, version_id: str | None = None) -> bytes:

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.model import OperationModel, Shape
 
-from . import compiled
+from . import compiled, newer
 from .errors import SerializationError, ValidationError
 from .patterns import matcher
 
@@ -98,8 +98,9 @@ def _type_error(value: Any, expected: str) -> SerializationError:
 
 
 def _length_checks(shape: Shape) -> tuple[int | None, int | None]:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
+    limits = newer.limits(shape)
+    low = limits.get("min")
+    high = limits.get("max")
     return (int(low) if low else None, int(high) if high is not None else None)
 
 
@@ -132,13 +133,21 @@ def _compile_string(shape: Shape) -> Checker:
     return check
 
 
+#: How botocore (and every AWS SDK) writes a float or double that is not finite in a JSON body:
+#: as these strings (Smithy's JSON protocols), which AWS reads back as the number.
+NON_FINITE = frozenset({"NaN", "Infinity", "-Infinity"})
+
+
 def _compile_number(shape: Shape) -> Checker:
-    low = shape.metadata.get("min")
-    high = shape.metadata.get("max")
+    limits = newer.limits(shape)
+    low = limits.get("min")
+    high = limits.get("max")
     integral = shape.type_name in ("integer", "long")
     kinds = (int,) if integral else (int, float)
 
     def check(value: Any, path: str, problems: Problems) -> Any:
+        if not integral and type(value) is str and value in NON_FINITE:
+            return float(value)  # as AWS's JSON protocols send a double that is not a number
         if isinstance(value, bool) or not isinstance(value, kinds):
             raise _type_error(value, "an integer" if integral else "a number")
         if low is not None and value < low:

@@ -7,10 +7,20 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.model_support import (
+    declared,
+    requires_member,
+    requires_operation,
+    requires_optional,
+    requires_optional_in,
+    requires_shape_member,
+)
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/hyperpod"
 EKS = {"Eks": {"ClusterArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/training"}}
+GROUP = "ClusterInstanceGroupSpecification"
 LIFECYCLE = {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}
 
 
@@ -52,7 +62,8 @@ def test_instance_groups_materialise_as_nodes(sagemaker_client):
                  ["InstanceGroups"]}
     assert described["workers"]["CurrentCount"] == described["workers"]["TargetCount"] == 3
     assert described["controller"]["CurrentCount"] == 1
-    assert described["workers"]["Status"] == "InService"
+    if declared("ClusterInstanceGroupDetails", "Status"):
+        assert described["workers"]["Status"] == "InService"
     listed = nodes(sagemaker_client)
     assert len(listed) == 4
     assert len({node["InstanceId"] for node in listed}) == 4
@@ -64,9 +75,10 @@ def test_instance_groups_materialise_as_nodes(sagemaker_client):
     assert details["LifeCycleConfig"] == LIFECYCLE
     assert details["ThreadsPerCore"] == 1
     assert details["LaunchTime"] == worker["LaunchTime"]
-    by_logical = sagemaker_client.describe_cluster_node(ClusterName="trainers",
-                                                        NodeLogicalId=details["NodeLogicalId"])["NodeDetails"]
-    assert by_logical["InstanceId"] == worker["InstanceId"]
+    if declared("DescribeClusterNodeRequest", "NodeLogicalId"):
+        by_logical = sagemaker_client.describe_cluster_node(ClusterName="trainers",
+                                                            NodeLogicalId=details["NodeLogicalId"])["NodeDetails"]
+        assert by_logical["InstanceId"] == worker["InstanceId"]
 
 
 @pytest.mark.sagemock(transitions="reads", transition_reads=1)
@@ -107,13 +119,15 @@ def test_a_duplicate_name_is_resource_in_use_and_a_missing_cluster_resource_not_
 
 @pytest.mark.parametrize("groups, words", [
     ([group(), group()], "unique"),
-    ([{**group(), "InstanceRequirements": {"InstanceTypes": ["ml.g5.xlarge"]}}], "either InstanceType"),
-    ([group(MinInstanceCount=5)], "MinInstanceCount"),
-    ([group(InstanceStorageConfigs=[{"EbsVolumeConfig": {"RootVolume": True, "VolumeSizeInGB": 100}}])],
-     "VolumeSizeInGB"),
-    ([group(InstanceStorageConfigs=[{"EbsVolumeConfig": {"VolumeKmsKeyId": "key"}}])], "VolumeSizeInGB"),
-    ([group(AutoPatchConfig={"PatchingStrategy": "WhenIdle", "DrainPolicy": {"DrainTimeoutInSeconds": 60}})],
-     "DrainFirst"),
+    pytest.param([{**group(), "InstanceRequirements": {"InstanceTypes": ["ml.g5.xlarge"]}}], "either InstanceType",
+                 marks=requires_shape_member(GROUP, "InstanceRequirements")),
+    pytest.param([group(MinInstanceCount=5)], "MinInstanceCount", marks=requires_shape_member(GROUP, "MinInstanceCount")),
+    pytest.param([group(InstanceStorageConfigs=[{"EbsVolumeConfig": {"RootVolume": True, "VolumeSizeInGB": 100}}])],
+                 "VolumeSizeInGB", marks=requires_shape_member("ClusterEbsVolumeConfig", "RootVolume")),
+    pytest.param([group(InstanceStorageConfigs=[{"EbsVolumeConfig": {"VolumeKmsKeyId": "key"}}])], "VolumeSizeInGB",
+                 marks=requires_optional_in("ClusterEbsVolumeConfig", "VolumeSizeInGB")),
+    pytest.param([group(AutoPatchConfig={"PatchingStrategy": "WhenIdle", "DrainPolicy": {"DrainTimeoutInSeconds": 60}})],
+                 "DrainFirst", marks=requires_shape_member(GROUP, "AutoPatchConfig")),
 ])
 def test_instance_group_rules_refuse_and_change_nothing(sagemaker_client, groups, words):
     with pytest.raises(ClientError) as excinfo:
@@ -123,6 +137,7 @@ def test_instance_group_rules_refuse_and_change_nothing(sagemaker_client, groups
     assert sagemaker_client.list_clusters()["ClusterSummaries"] == []
 
 
+@requires_member("CreateCluster", "Orchestrator")
 def test_orchestrator_takes_exactly_one_and_continuous_needs_eks(sagemaker_client):
     with pytest.raises(ClientError) as excinfo:
         create(sagemaker_client, Orchestrator={**EKS, "Slurm": {"SlurmConfigStrategy": "Managed"}})
@@ -134,6 +149,7 @@ def test_orchestrator_takes_exactly_one_and_continuous_needs_eks(sagemaker_clien
     assert sagemaker_client.describe_cluster(ClusterName="eks")["NodeProvisioningMode"] == "Continuous"
 
 
+@requires_shape_member("ClusterInstanceGroupSpecification", "TrainingPlanArn")
 def test_list_clusters_sorts_filters_and_summarises_training_plans(sagemaker_client):
     plan = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:training-plan/reserved-p5"
     create(sagemaker_client, "beta")
@@ -169,6 +185,7 @@ def test_tags_given_on_create_are_listed_by_the_generated_arn(sagemaker_client):
 
 # -- list nodes ------------------------------------------------------------------------------------
 
+@requires_member("ListClusterNodes", "IncludeNodeLogicalIds")
 def test_list_cluster_nodes_filters_sorts_and_pages(sagemaker_client, sagemaker_mock):
     create(sagemaker_client, groups=[group("workers", 3), group("login", 1, "ml.m5.large")])
     sagemaker_mock.advance(60)
@@ -191,6 +208,7 @@ def test_list_cluster_nodes_filters_sorts_and_pages(sagemaker_client, sagemaker_
     assert walked == listed
 
 
+@requires_optional("DescribeClusterNode", "NodeId")
 def test_describe_cluster_node_needs_exactly_one_identifier(sagemaker_client):
     create(sagemaker_client)
     node = nodes(sagemaker_client)[0]
@@ -208,6 +226,7 @@ def test_describe_cluster_node_needs_exactly_one_identifier(sagemaker_client):
 
 # -- update ----------------------------------------------------------------------------------------
 
+@requires_member("UpdateCluster", "InstanceGroupsToDelete")
 def test_update_scales_groups_adds_and_deletes_them(sagemaker_client):
     create(sagemaker_client, groups=[group("workers", 2), group("spare", 1)])
     spare = {node["InstanceId"] for node in nodes(sagemaker_client) if node["InstanceGroupName"] == "spare"}
@@ -239,6 +258,7 @@ def test_update_goes_through_updating_and_is_refused_meanwhile(sagemaker_client)
     assert sagemaker_client.describe_cluster(ClusterName="trainers")["InstanceGroups"][0]["CurrentCount"] == 3
 
 
+@requires_member("UpdateCluster", "InstanceGroupsToDelete")
 def test_update_refuses_unknown_groups_to_delete_and_changes_nothing(sagemaker_client, sagemaker_mock):
     create(sagemaker_client)
     before = sagemaker_mock.snapshot()
@@ -249,6 +269,7 @@ def test_update_refuses_unknown_groups_to_delete_and_changes_nothing(sagemaker_c
     assert sagemaker_mock.snapshot() == before
 
 
+@requires_member("UpdateClusterSoftware", "ImageId")
 def test_update_cluster_software_stamps_nodes_and_images(sagemaker_client):
     create(sagemaker_client, groups=[group("workers", 1), group("login", 1)])
     sagemaker_client.update_cluster_software(ClusterName="trainers", ImageId="ami-0123456789abcdef0",
@@ -266,6 +287,7 @@ def test_update_cluster_software_stamps_nodes_and_images(sagemaker_client):
 
 # -- node batches ----------------------------------------------------------------------------------
 
+@requires_operation("BatchDeleteClusterNodes")
 def test_batch_delete_reports_each_node(sagemaker_client):
     create(sagemaker_client, groups=[group("workers", 3)])
     doomed = nodes(sagemaker_client)[0]["InstanceId"]
@@ -279,6 +301,7 @@ def test_batch_delete_reports_each_node(sagemaker_client):
     assert (workers["CurrentCount"], workers["TargetCount"]) == (2, 2)
 
 
+@requires_operation("BatchRebootClusterNodes")
 def test_reboot_and_replace_act_on_running_nodes(sagemaker_client, sagemaker_mock):
     create(sagemaker_client, groups=[group("workers", 2)])
     first, second = (node["InstanceId"] for node in nodes(sagemaker_client))
@@ -291,6 +314,7 @@ def test_reboot_and_replace_act_on_running_nodes(sagemaker_client, sagemaker_moc
     assert first in now and second not in now and len(now) == 2
 
 
+@requires_operation("BatchAddClusterNodes")
 def test_batch_add_needs_continuous_provisioning(sagemaker_client):
     create(sagemaker_client)
     with pytest.raises(ClientError) as excinfo:
@@ -299,6 +323,7 @@ def test_batch_add_needs_continuous_provisioning(sagemaker_client):
     assert "Continuous" in refusal(excinfo)[1]
 
 
+@requires_operation("BatchAddClusterNodes")
 def test_batch_add_grows_target_counts_and_is_idempotent(sagemaker_client):
     continuous(sagemaker_client)
     request = {"ClusterName": "eks", "ClientToken": "add-two", "NodesToAdd": [
@@ -318,6 +343,7 @@ def test_batch_add_grows_target_counts_and_is_idempotent(sagemaker_client):
 
 # -- events ----------------------------------------------------------------------------------------
 
+@requires_operation("ListClusterEvents")
 def test_events_record_what_happened_on_a_continuous_cluster(sagemaker_client, sagemaker_mock):
     continuous(sagemaker_client)
     sagemaker_mock.advance(60)
@@ -336,6 +362,7 @@ def test_events_record_what_happened_on_a_continuous_cluster(sagemaker_client, s
     assert later and all(event["EventTime"] > events[-1]["EventTime"] for event in later)
 
 
+@requires_operation("ListClusterEvents")
 def test_events_are_only_served_for_continuous_provisioning(sagemaker_client):
     create(sagemaker_client)
     with pytest.raises(ClientError) as excinfo:
@@ -352,6 +379,7 @@ def test_a_cluster_survives_a_snapshot(sagemaker_client, sagemaker_mock):
     assert nodes(sagemaker_client) == listed
 
 
+@requires_member("CreateCluster", "NodeProvisioningMode")
 def test_cluster_role_is_not_changed_while_autoscaling_is_enabled(sagemaker_client):
     continuous(sagemaker_client, groups=[group()])
     sagemaker_client.update_cluster(ClusterName="eks", ClusterRole=ROLE, AutoScaling={"Mode": "Enable"})
@@ -361,6 +389,7 @@ def test_cluster_role_is_not_changed_while_autoscaling_is_enabled(sagemaker_clie
     assert sagemaker_client.describe_cluster(ClusterName="eks")["ClusterRole"] == ROLE
 
 
+@requires_member("CreateCluster", "RestrictedInstanceGroups")
 def test_restricted_instance_groups_materialise_too(sagemaker_client):
     restricted = {"InstanceGroupName": "nova", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 2,
                   "ExecutionRole": ROLE, "EnvironmentConfig": {"FSxLustreConfig": {
@@ -372,12 +401,14 @@ def test_restricted_instance_groups_materialise_too(sagemaker_client):
     assert {node["InstanceGroupName"] for node in nodes(sagemaker_client, "nova")} == {"nova"}
 
 
+@requires_optional("CreateCluster", "InstanceGroups")
 def test_a_cluster_needs_an_instance_group(sagemaker_client):
     with pytest.raises(ClientError) as excinfo:
         sagemaker_client.create_cluster(ClusterName="empty")
     assert "at least one instance group" in refusal(excinfo)[1]
 
 
+@requires_operation("BatchAddClusterNodes")
 def test_batch_add_reports_instance_types_the_group_does_not_use(sagemaker_client):
     continuous(sagemaker_client)
     answer = sagemaker_client.batch_add_cluster_nodes(ClusterName="eks", NodesToAdd=[
@@ -387,6 +418,7 @@ def test_batch_add_reports_instance_types_the_group_does_not_use(sagemaker_clien
     assert sagemaker_client.describe_cluster(ClusterName="eks")["InstanceGroups"][0]["TargetCount"] == 2
 
 
+@requires_operation("BatchRebootClusterNodes")
 @pytest.mark.sagemock(transitions="reads", transition_reads=5)
 def test_pending_nodes_cannot_be_rebooted(sagemaker_client):
     create(sagemaker_client, groups=[group("workers", 1)])
@@ -401,4 +433,13 @@ def test_a_failed_cluster_can_be_deleted(sagemaker_client, sagemaker_mock):
     sagemaker_mock.fail_next("cluster", name="trainers")
     create(sagemaker_client)
     sagemaker_client.delete_cluster(ClusterName="trainers")
+    assert sagemaker_client.list_clusters()["ClusterSummaries"] == []
+
+
+def test_an_instance_count_beyond_the_newest_models_maximum_is_refused_under_every_model(sagemaker_client):
+    """botocore 1.35's ClusterInstanceCount has no maximum; AWS's 6758 applies to its requests too."""
+    with pytest.raises(ClientError) as excinfo:
+        create(sagemaker_client, groups=[group(count=6759)])
+    code, message = refusal(excinfo)
+    assert code == "ValidationException" and "less than or equal to 6758" in message
     assert sagemaker_client.list_clusters()["ClusterSummaries"] == []

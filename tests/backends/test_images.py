@@ -6,6 +6,8 @@ import datetime as dt
 import pytest
 from botocore.exceptions import ClientError, WaiterError
 
+from tests.model_support import requires_waiter_success_on
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sagemaker"
@@ -79,6 +81,7 @@ def test_an_update_runs_through_updating(sagemaker_client):
     sagemaker_client.get_waiter("image_updated").wait(ImageName="conda-env-kernel", WaiterConfig=FAST)
 
 
+@requires_waiter_success_on("ImageDeleted", "ResourceNotFound")
 def test_failed_update_and_delete_end_their_waiters(sagemaker_mock, sagemaker_client):
     make_image(sagemaker_client)
     sagemaker_mock.fail_next("image", "role cannot be assumed", name="conda-env-kernel")
@@ -232,6 +235,7 @@ def test_list_image_versions_sorts_and_filters(sagemaker_mock, sagemaker_client)
     assert error_of(missing)[0] == "ResourceNotFound"
 
 
+@requires_waiter_success_on("ImageVersionDeleted", "ResourceNotFound")
 def test_delete_image_version_by_alias_and_its_waiter(sagemaker_mock, sagemaker_client):
     make_image(sagemaker_client)
     make_version(sagemaker_client, Aliases=["old"])

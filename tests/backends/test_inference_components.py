@@ -6,6 +6,8 @@ import re
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.model_support import requires_member, requires_optional, requires_shape_member
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sagemaker"
@@ -74,13 +76,16 @@ def test_a_container_is_deployed_pinned_to_a_digest(deployed):
     ({"VariantName": "Shadow"}, "Variant Shadow does not exist"),
     ({"Specification": {"ModelName": "absent", "ComputeResourceRequirements": COMPUTE}}, 'Could not find model'),
     ({"Specification": {"ComputeResourceRequirements": COMPUTE}}, "needs a ModelName"),
-    ({"Specifications": [{"ModelName": "llama", "ComputeResourceRequirements": COMPUTE}]}, "not both"),
-    ({"Specification": None, "Specifications": [
+    pytest.param({"Specifications": [{"ModelName": "llama", "ComputeResourceRequirements": COMPUTE}]}, "not both",
+                 marks=requires_member("CreateInferenceComponent", "Specifications")),
+    pytest.param({"Specification": None, "Specifications": [
         {"ModelName": "llama", "InstanceType": "ml.g5.12xlarge", "ComputeResourceRequirements": COMPUTE},
-        {"ModelName": "llama", "ComputeResourceRequirements": COMPUTE}]}, "InstanceType is required"),
-    ({"Specification": {"ModelName": "llama", "ComputeResourceRequirements": {
+        {"ModelName": "llama", "ComputeResourceRequirements": COMPUTE}]}, "InstanceType is required",
+        marks=requires_member("CreateInferenceComponent", "Specifications")),
+    pytest.param({"Specification": {"ModelName": "llama", "ComputeResourceRequirements": {
         **COMPUTE, "AcceleratorPartitionType": "mig-3g.40gb", "NumberOfAcceleratorDevicesRequired": 2}}},
-     "NumberOfAcceleratorDevicesRequired must be 1"),
+        "NumberOfAcceleratorDevicesRequired must be 1",
+        marks=requires_shape_member("InferenceComponentComputeResourceRequirements", "AcceleratorPartitionType")),
 ])
 def test_refused_components_leave_nothing_behind(deployed, change, words):
     request = {"InferenceComponentName": "refused", "EndpointName": "llm", "VariantName": "AllTraffic",
@@ -94,6 +99,7 @@ def test_refused_components_leave_nothing_behind(deployed, change, words):
     assert deployed.list_inference_components()["InferenceComponents"] == []
 
 
+@requires_optional("CreateInferenceComponent", "VariantName")
 def test_the_variant_may_be_left_out_only_when_the_endpoint_has_one(deployed):
     deployed.create_inference_component(InferenceComponentName="solo", EndpointName="llm", Specification={
         "ModelName": "llama", "ComputeResourceRequirements": COMPUTE}, RuntimeConfig={"CopyCount": 1})
@@ -105,6 +111,7 @@ def test_the_variant_may_be_left_out_only_when_the_endpoint_has_one(deployed):
     assert "VariantName" in refusal(refused)[1]
 
 
+@requires_shape_member("InferenceComponentSpecification", "BaseInferenceComponentName")
 def test_an_adapter_lives_in_its_base_component(deployed):
     component(deployed)
     deployed.create_inference_component(InferenceComponentName="adapter", EndpointName="llm", VariantName="AllTraffic",
@@ -122,6 +129,7 @@ def test_an_adapter_lives_in_its_base_component(deployed):
         assert words in refusal(refused)[1]
 
 
+@requires_member("UpdateInferenceComponent", "DeploymentConfig")
 def test_copies_change_through_updating(deployed):
     component(deployed)
     deployed.update_inference_component_runtime_config(InferenceComponentName="llama-ic",

@@ -1,10 +1,13 @@
 """MLflow tracking servers through boto3: defaults, URL, stop and start, updates, presigned URLs."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from botocore.exceptions import ClientError
+
+from tests.model_support import declared
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -31,7 +34,8 @@ def test_a_new_server_takes_the_documented_defaults_and_gets_its_url(sagemaker_c
     assert described["TrackingServerStatus"] == "Created" and described["IsActive"] == "Active"
     assert described["TrackingServerSize"] == "Small"
     assert described["AutomaticModelRegistration"] is False
-    assert described["S3BucketOwnerAccountId"] == ACCOUNT and described["S3BucketOwnerVerification"] is True
+    if declared("DescribeMlflowTrackingServerResponse", "S3BucketOwnerAccountId"):
+        assert described["S3BucketOwnerAccountId"] == ACCOUNT and described["S3BucketOwnerVerification"] is True
     assert re.fullmatch(rf"https://t-[a-z0-9]{{12}}\.{REGION}\.experiments\.sagemaker\.aws", described["TrackingServerUrl"])
 
 
@@ -119,4 +123,6 @@ def test_list_is_newest_first_and_filters(sagemaker_mock, sagemaker_client):
     assert names(TrackingServerStatus="Stopped") == ["second"]
     assert names(MlflowVersion="2.13.2") == ["first"]
     created = describe(sagemaker_client, "second")["CreationTime"]
-    assert names(CreatedBefore=created) == ["first"] and names(CreatedAfter=created) == []
+    # Whole seconds: botocore before 1.36 sends timestamps without their fraction.
+    later = created.replace(microsecond=0) + dt.timedelta(seconds=1)
+    assert names(CreatedBefore=created) == ["first"] and names(CreatedAfter=later) == []

@@ -11,6 +11,8 @@ from botocore.exceptions import ClientError, EventStreamError
 
 import sagemock
 from sagemock.server import ThreadedServer
+from tests.model_support import requires_member
+from tests.server_process import clients_of
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -244,6 +246,7 @@ def test_async_needs_an_async_endpoint(sagemaker_client, runtime):
     assert error_of(excinfo)[0] == "ValidationError"
 
 
+@requires_member("InvokeEndpointAsync", "S3OutputPathExtension", "sagemaker-runtime")
 def test_async_answers_locations_under_the_configured_paths_and_writes_nothing_without_s3(sagemaker_client, runtime):
     deploy(sagemaker_client, async_output={"S3OutputPath": "s3://out/results/", "S3FailurePath": "s3://out/errors"})
     answer = runtime.invoke_endpoint_async(EndpointName="churn", InputLocation="s3://in/x.json", InferenceId="job-7")
@@ -256,6 +259,7 @@ def test_async_answers_locations_under_the_configured_paths_and_writes_nothing_w
     assert generated["OutputLocation"] == f"s3://out/results/daily/{generated['InferenceId']}.out"
 
 
+@requires_member("InvokeEndpointAsync", "Filename", "sagemaker-runtime")
 def test_async_writes_its_output_and_failures_to_moto_s3(sagemaker_mock, sagemaker_client, runtime):
     moto = pytest.importorskip("moto")
     deploy(sagemaker_client, async_output={"S3OutputPath": "s3://async-out/results", "S3FailurePath": "s3://async-out/errors"})
@@ -305,10 +309,7 @@ def test_threads_invoking_concurrently_all_get_their_own_answer(sagemaker_mock, 
 
 def test_the_server_answers_the_runtime_at_the_same_address():
     with ThreadedServer() as server:
-        options = {"region_name": REGION, "endpoint_url": server.url, "aws_access_key_id": ACCOUNT,
-                   "aws_secret_access_key": "sagemock"}
-        sm = boto3.client("sagemaker", **options)
-        runtime = boto3.client("sagemaker-runtime", **options)
+        sm, runtime = clients_of(server.url, "sagemaker", "sagemaker-runtime", account=ACCOUNT, region=REGION)
         deploy(sm)
         answer = runtime.invoke_endpoint(EndpointName="churn", Body=b'{"a": 1}', ContentType="application/json")
         assert (answer["Body"].read(), answer["ContentType"]) == (b'{"a": 1}', "application/json")

@@ -15,6 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sagemock import mock_sagemaker
+from tests.model_support import declared, requires_optional
 
 ROLE = "arn:aws:iam::123456789012:role/sagemaker"
 SCRIPT = "ZWNobyBoaQ=="
@@ -26,23 +27,35 @@ def error_of(call: Any, **params: Any) -> tuple[str, str]:
     return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
+#: A network for domains: botocore 1.35 requires it on CreateDomain, newer models leave it optional.
+NETWORK = {"SubnetIds": ["subnet-1"], "VpcId": "vpc-1"}
+
+
+def domain_id_of(answer: dict[str, Any]) -> str:
+    """The new domain's id, from its ARN (botocore 1.35's CreateDomain answers no DomainId)."""
+    return str(answer["DomainArn"].rsplit("/", 1)[1])
+
+
 def domain(sm: Any, name: str = "studio", **extra: Any) -> str:
     answer = sm.create_domain(DomainName=name, AuthMode=extra.pop("AuthMode", "IAM"),
-                              DefaultUserSettings={"ExecutionRole": ROLE}, **extra)
-    return str(answer["DomainId"])
+                              DefaultUserSettings=extra.pop("DefaultUserSettings", {"ExecutionRole": ROLE}),
+                              **{**NETWORK, **extra})
+    return domain_id_of(answer)
 
 
 def test_domain_id_url_and_defaults_are_as_aws_makes_them(sagemaker_client):
     answer = sagemaker_client.create_domain(DomainName="studio", AuthMode="IAM",
-                                            DefaultUserSettings={"ExecutionRole": ROLE})
-    domain_id = answer["DomainId"]
+                                            DefaultUserSettings={"ExecutionRole": ROLE}, **NETWORK)
+    domain_id = domain_id_of(answer)
+    assert answer.get("DomainId", domain_id) == domain_id
     assert re.fullmatch(r"d-[a-z0-9]{12}", domain_id)
     assert answer["Url"] == f"https://{domain_id}.studio.us-east-1.sagemaker.aws"
     assert answer["DomainArn"] == f"arn:aws:sagemaker:us-east-1:123456789012:domain/{domain_id}"
     described = sagemaker_client.describe_domain(DomainId=domain_id)
     assert described["Status"] == "InService"
     assert described["AppNetworkAccessType"] == "PublicInternetOnly"
-    assert described["TagPropagation"] == "DISABLED"
+    if declared("DescribeDomainResponse", "TagPropagation"):
+        assert described["TagPropagation"] == "DISABLED"
     assert described["HomeEfsFileSystemId"].startswith("fs-")
     assert "SingleSignOnManagedApplicationInstanceId" not in described
     assert [found["DomainId"] for found in sagemaker_client.list_domains()["Domains"]] == [domain_id]
@@ -56,14 +69,15 @@ def test_an_sso_domain_gets_its_identity_center_application(sagemaker_client):
                         described["SingleSignOnApplicationArn"])
 
 
+@requires_optional("CreateDomain", "SubnetIds")
 def test_vpc_only_needs_subnets_vpc_and_security_groups(sagemaker_client):
     code, message = error_of(sagemaker_client.create_domain, DomainName="vpc", AuthMode="IAM",
                              DefaultUserSettings={"ExecutionRole": ROLE}, AppNetworkAccessType="VpcOnly")
     assert code == "ValidationException" and "SubnetIds" in message
     assert sagemaker_client.list_domains()["Domains"] == []
-    domain_id = sagemaker_client.create_domain(
+    domain_id = domain_id_of(sagemaker_client.create_domain(
         DomainName="vpc", AuthMode="IAM", AppNetworkAccessType="VpcOnly", SubnetIds=["subnet-1"], VpcId="vpc-1",
-        DefaultUserSettings={"ExecutionRole": ROLE, "SecurityGroups": ["sg-1"]})["DomainId"]
+        DefaultUserSettings={"ExecutionRole": ROLE, "SecurityGroups": ["sg-1"]}))
     assert sagemaker_client.describe_domain(DomainId=domain_id)["SecurityGroupIdForDomainBoundary"].startswith("sg-")
 
 
@@ -164,8 +178,9 @@ def test_updates_walk_updating_to_in_service_and_keep_aws_limits(sagemaker_clien
     described = sagemaker_client.describe_domain(DomainId=domain_id)
     assert described["Status"] == "InService"
     assert described["DefaultUserSettings"]["ExecutionRole"] == ROLE + "-2"
-    code, _ = error_of(sagemaker_client.update_domain, DomainId=domain_id, HomeEfsFileSystemCreation="Disabled")
-    assert code == "ValidationException"
+    if "HomeEfsFileSystemCreation" in declared("UpdateDomainRequest", "HomeEfsFileSystemCreation"):
+        code, _ = error_of(sagemaker_client.update_domain, DomainId=domain_id, HomeEfsFileSystemCreation="Disabled")
+        assert code == "ValidationException"
     sagemaker_client.create_user_profile(DomainId=domain_id, UserProfileName="alice")
     sagemaker_client.create_space(DomainId=domain_id, SpaceName="lab", SpaceSettings={"AppType": "JupyterLab"},
                                   OwnershipSettings={"OwnerUserProfileName": "alice"},
@@ -203,9 +218,8 @@ def test_studio_lifecycle_configs(sagemaker_client):
                                                     StudioLifecycleConfigAppType="KernelGateway")
     listed = sagemaker_client.list_studio_lifecycle_configs(AppTypeEquals="JupyterLab")["StudioLifecycleConfigs"]
     assert [found["StudioLifecycleConfigArn"] for found in listed] == [arn]
-    domain_id = sagemaker_client.create_domain(
-        DomainName="studio", AuthMode="IAM",
-        DefaultUserSettings={"ExecutionRole": ROLE, "JupyterLabAppSettings": {"LifecycleConfigArns": [arn]}})["DomainId"]
+    domain_id = domain(sagemaker_client, DefaultUserSettings={
+        "ExecutionRole": ROLE, "JupyterLabAppSettings": {"LifecycleConfigArns": [arn]}})
     code, _ = error_of(sagemaker_client.delete_studio_lifecycle_config, StudioLifecycleConfigName="tools")
     assert code == "ResourceInUse"
     sagemaker_client.update_domain(DomainId=domain_id, DefaultUserSettings={

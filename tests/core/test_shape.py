@@ -90,3 +90,16 @@ def test_members_tolerated_as_newer_are_declared_by_the_newest_models():
         pytest.skip("an older model lacks the members by definition")
     for shape_name, members in (*newer.NEWER_MEMBERS.items(), *MISSING_FROM_OLDEST.items()):
         assert members <= set(service.shape(shape_name).members), shape_name
+
+
+def test_bounds_only_newer_models_declare_are_the_newest_models_bounds():
+    """`newer_members.BOUNDS_ONLY_IN_NEWEST` applies the reference model's bounds under older models;
+    under a model that declares them, each must be the model's own, so the list cannot invent one."""
+    from sagemock.core import service
+    from sagemock.core.newer_members import BOUNDS_ONLY_IN_NEWEST
+
+    for shape_name, limits in BOUNDS_ONLY_IN_NEWEST.items():
+        declared = service.shape(shape_name).metadata
+        for key, value in limits.items():
+            if key in declared:
+                assert declared[key] == value, (shape_name, key)

@@ -236,7 +236,8 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
                                                   "DesiredRuntimeConfig": {"CopyCount": 3}},
         # -- HyperPod clusters (the declared example's "trainers" and the world's "fuzz-eks") ---------------
         "UpdateCluster": {"ClusterName": "trainers", "InstanceGroups": [
-            {"InstanceGroupName": "workers", "InstanceType": "ml.t3.medium", "InstanceCount": 3, "ExecutionRole": ROLE}]},
+            {"InstanceGroupName": "workers", "InstanceType": "ml.t3.medium", "InstanceCount": 3, "ExecutionRole": ROLE,
+             "LifeCycleConfig": {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}}]},
         "UpdateClusterSoftware": {"ClusterName": "trainers"},
         "DescribeClusterNode": {"ClusterName": "trainers", "NodeId": h["cluster-node"]},
         "ListClusterNodes": {"ClusterName": "trainers"},

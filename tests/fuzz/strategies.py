@@ -31,6 +31,7 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
+from sagemock.core import newer
 from sagemock.core.patterns import to_python
 from sagemock.core.validate import member_path
 
@@ -175,8 +176,9 @@ class ShapeStrategies:
             return self._valid_string(shape)
         if kind in ("integer", "long"):
             bounds = INT32 if kind == "integer" else INT64
-            low = shape.metadata.get("min", bounds[0])
-            high = shape.metadata.get("max", bounds[1])
+            limits = newer.limits(shape)  # AWS's newest bounds apply to an older model's requests too
+            low = limits.get("min", bounds[0])
+            high = limits.get("max", bounds[1])
             return st.integers(int(low), int(high))
         if kind in ("float", "double"):
             return st.floats(shape.metadata.get("min"), shape.metadata.get("max"),
@@ -387,8 +389,9 @@ class ShapeStrategies:
         return any(match(char * size) is None for char in FOREIGN)
 
     def _invalid_number(self, shape: Shape) -> list[st.SearchStrategy[tuple[Any, Violation]]]:
-        low = shape.metadata.get("min")
-        high = shape.metadata.get("max")
+        limits = newer.limits(shape)
+        low = limits.get("min")
+        high = limits.get("max")
         integral = shape.type_name in ("integer", "long")
         options = []
         below = "Member must have value greater than or equal to"

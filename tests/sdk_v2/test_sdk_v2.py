@@ -44,6 +44,25 @@ def test_experiment_analytics_of_a_run_without_artifacts(session):
     assert rows["churn-baseline"]["learning_rate"] == 0.1
 
 
+def test_a_runs_logged_metrics_reach_its_trial_component_and_the_analytics(session):
+    """`Run.log_metric` sends BatchPutMetrics to the sagemaker-metrics service (with the component's
+    name lower-cased) when the run closes; the summaries appear on the component and as
+    ExperimentAnalytics' `<metric> - <stat>` columns."""
+    from sagemaker.analytics import ExperimentAnalytics
+    from sagemaker.experiments.run import Run
+
+    with Run(experiment_name="churn", run_name="Tuned", sagemaker_session=session) as run:
+        for step, loss in enumerate((0.9, 0.5, 0.4)):
+            run.log_metric("loss", loss, step=step)
+        run.log_metric("accuracy", 0.8)
+    component = session.sagemaker_client.describe_trial_component(TrialComponentName="churn-tuned")
+    summaries = {summary["MetricName"]: summary for summary in component["Metrics"]}
+    assert (summaries["loss"]["Count"], summaries["loss"]["Min"], summaries["loss"]["Last"]) == (3, 0.4, 0.4)
+    assert summaries["accuracy"]["Max"] == 0.8
+    [row] = ExperimentAnalytics(experiment_name="churn", sagemaker_session=session).dataframe().to_dict("records")
+    assert (row["loss - Min"], row["loss - Max"], row["accuracy - Last"]) == (0.4, 0.9, 0.8)
+
+
 def test_a_version_registered_without_containers_gets_its_source_later(session):
     """`create_model_package_from_containers` sends no InferenceSpecification when `containers is None`,
     and sets SourceUri by UpdateModelPackage after the create: AWS documents no refusal of either."""

@@ -1,0 +1,106 @@
+"""What finished jobs leave in S3 when moto serves it: a training job's model.tar.gz, a compilation
+job's archive, the placeholder or the test's content, and nothing at all without moto."""
+from __future__ import annotations
+
+import io
+import tarfile
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+moto = pytest.importorskip("moto")
+
+ROLE = "arn:aws:iam::123456789012:role/sagemaker"
+IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1"
+
+
+@pytest.fixture
+def s3():
+    with moto.mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="out")
+        yield client
+
+
+def train(sm, name="churn", output="s3://out/models"):
+    sm.create_training_job(
+        TrainingJobName=name, RoleArn=ROLE, HyperParameters={"epochs": "3"},
+        AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+        OutputDataConfig={"S3OutputPath": output},
+        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10},
+        StoppingCondition={"MaxRuntimeInSeconds": 600})
+    return sm.describe_training_job(TrainingJobName=name)
+
+
+def read(s3, uri):
+    bucket, key = uri.removeprefix("s3://").split("/", 1)
+    return s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def test_a_completed_training_job_writes_a_placeholder_model_archive(s3, sagemaker_client):
+    job = train(sagemaker_client)
+    uri = job["ModelArtifacts"]["S3ModelArtifacts"]
+    assert uri == "s3://out/models/churn/output/model.tar.gz"
+    with tarfile.open(fileobj=io.BytesIO(read(s3, uri))) as archive:
+        [member] = archive.getmembers()
+        assert "churn" in archive.extractfile(member).read().decode()
+
+
+def test_the_tests_content_per_kind_and_per_job(s3, sagemaker_mock, sagemaker_client):
+    sagemaker_mock.set_job_artifact("training-job", b"every job")
+    sagemaker_mock.set_job_artifact("training-job", lambda job: job["HyperParameters"]["epochs"].encode(),
+                                    job_name="special")
+    assert read(s3, train(sagemaker_client, "plain")["ModelArtifacts"]["S3ModelArtifacts"]) == b"every job"
+    assert read(s3, train(sagemaker_client, "special")["ModelArtifacts"]["S3ModelArtifacts"]) == b"3"
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=3)
+def test_the_archive_appears_when_the_job_completes(s3, sagemaker_client):
+    job = train(sagemaker_client)
+    key = "models/churn/output/model.tar.gz"
+    while job["TrainingJobStatus"] == "InProgress":
+        with pytest.raises(ClientError):
+            s3.head_object(Bucket="out", Key=key)
+        job = sagemaker_client.describe_training_job(TrainingJobName="churn")
+    assert job["TrainingJobStatus"] == "Completed"
+    assert s3.head_object(Bucket="out", Key=key)["ContentLength"] > 0
+
+
+def test_a_bucket_moto_does_not_hold_leaves_the_job_completed(s3, sagemaker_client):
+    job = train(sagemaker_client, output="s3://elsewhere/models")
+    assert job["TrainingJobStatus"] == "Completed"
+    assert s3.list_objects_v2(Bucket="out").get("KeyCount") == 0
+
+
+def test_without_moto_no_s3_client_is_even_made(monkeypatch, sagemaker_client):
+    from sagemock.core import artifacts
+    from sagemock.core import s3 as sagemock_s3
+
+    artifacts._client.cache_clear()  # a client an earlier test made would hide one made here
+
+    def refuse(region):
+        raise AssertionError("an S3 client was made with nothing serving S3")
+
+    monkeypatch.setattr(sagemock_s3, "client", refuse)
+    assert train(sagemaker_client)["TrainingJobStatus"] == "Completed"
+
+
+def test_a_completed_compilation_job_writes_its_archive(s3, sagemaker_client):
+    sagemaker_client.create_compilation_job(
+        CompilationJobName="resnet", RoleArn=ROLE,
+        InputConfig={"S3Uri": "s3://out/models/resnet.tar.gz", "Framework": "PYTORCH", "FrameworkVersion": "1.8",
+                     "DataInputConfig": '{"input0": [1, 3, 224, 224]}'},
+        OutputConfig={"S3OutputLocation": "s3://out/compiled", "TargetDevice": "ml_c5"},
+        StoppingCondition={"MaxRuntimeInSeconds": 900})
+    job = sagemaker_client.describe_compilation_job(CompilationJobName="resnet")
+    assert job["ModelArtifacts"]["S3ModelArtifacts"] == "s3://out/compiled/resnet-ml_c5.tar.gz"
+    with tarfile.open(fileobj=io.BytesIO(read(s3, job["ModelArtifacts"]["S3ModelArtifacts"]))) as archive:
+        assert len(archive.getnames()) == 1
+
+
+def test_a_kind_that_writes_nothing_or_content_of_another_type_is_refused(sagemaker_mock):
+    with pytest.raises(ValueError, match="training-job"):
+        sagemaker_mock.set_job_artifact("endpoint", b"x")
+    with pytest.raises(TypeError, match="bytes"):
+        sagemaker_mock.set_job_artifact("training-job", "text")
