@@ -65,10 +65,13 @@ def requires_output_member(operation: str, member: str) -> pytest.MarkDecorator:
                               reason=f"the installed botocore model's {operation} answers no {member}")
 
 
-def requires_operation(operation: str) -> pytest.MarkDecorator:
-    """Skip a test when the installed botocore model has no `operation` (newer than the oldest)."""
-    return pytest.mark.skipif(operation not in service.operation_names(),
-                              reason=f"the installed botocore model has no {operation}")
+def requires_operation(operation: str, service_name: str = "sagemaker") -> pytest.MarkDecorator:
+    """Skip a test when the installed botocore model (of `service_name`) has no `operation`."""
+    import botocore.session
+
+    names = botocore.session.get_session().get_service_model(service_name).operation_names
+    return pytest.mark.skipif(operation not in names,
+                              reason=f"the installed botocore model of {service_name} has no {operation}")
 
 
 def unimplemented_list_operation() -> str:

@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from sagemock.server import ThreadedServer
+from tests.model_support import requires_operation
 from tests.server_process import clients_of
 
 ACCOUNT = "123456789012"
@@ -84,6 +85,7 @@ def test_the_lower_cased_name_the_sdk_sends_finds_a_mixed_case_component(sagemak
     assert summaries(sagemaker_client, "Churn-Run")["loss"]["Count"] == 1
 
 
+@requires_operation("BatchGetMetrics", "sagemaker-metrics")
 def test_batch_get_metrics_answers_each_step_or_period(sagemaker_client, metrics, component):
     at = now(sagemaker_client).replace(second=0, microsecond=0)
     metrics.batch_put_metrics(TrialComponentName="run", MetricData=[
@@ -108,6 +110,7 @@ def test_batch_get_metrics_answers_each_step_or_period(sagemaker_client, metrics
     assert absent["Status"] == "ValidationError" and absent["XAxisValues"] == []
 
 
+@requires_operation("BatchGetMetrics", "sagemaker-metrics")
 def test_metrics_survive_a_snapshot(sagemaker_mock, sagemaker_client, metrics, component):
     at = now(sagemaker_client)
     metrics.batch_put_metrics(TrialComponentName="run", MetricData=[point("loss", 0.5, at, 0)])
