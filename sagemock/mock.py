@@ -460,23 +460,27 @@ class MockSageMaker:
 
     def set_job_artifact(self, kind: str, content: Any, *, job_name: str | None = None) -> None:
         """Decide what a finished job writes to S3 when moto serves it, from now on in this activation
-        (`reset` keeps it; a snapshot does not hold it): the `model.tar.gz` a training job writes
-        under its output path, the archive a compilation job writes.
+        (`reset` keeps it; a snapshot does not hold it). With `job_name`, only that job writes it; it
+        wins over the kind's.
 
-        `kind` is the job's resource kind, `"training-job"` or `"compilation-job"`; `content` is the
-        artifact's bytes, or a function of the job's Describe document (as DescribeTrainingJob answers
-        it, with `TrainingJobName`, `HyperParameters`, ...) that returns them. With `job_name`, only
-        that job writes it; it wins over the kind's. With nothing registered, a job writes a
-        placeholder archive (a gzip'ed tar of one text file that names the job).
+        - `"training-job"`, `"compilation-job"`: the archive (`model.tar.gz` under the output path,
+          the compiled archive), as bytes or a function of the job's Describe document returning them;
+          a placeholder archive (a gzip'ed tar of one text file naming the job) by default.
+        - `"processing-job"`: the files each output uploads, as `{output name: {path: bytes}}` (paths
+          under the output's `S3Uri`) or a function of the job's document returning that; nothing
+          by default.
+        - `"transform-job"`: each input object's result (`<object>.out`), as bytes or a function
+          `content(input_bytes, job_document)`; the input itself by default (the echo).
         """
         from .core import artifacts
 
         if kind not in artifacts.WRITERS:
             raise ValueError(f"jobs of kind {kind!r} write no artifact sagemock models; kinds that do: "
                              f"{', '.join(sorted(artifacts.WRITERS))}")
-        if not (isinstance(content, (bytes, bytearray)) or callable(content)):
-            raise TypeError("content must be bytes or a function of the job's description, "
-                            f"not {type(content).__name__}")
+        expected = (dict,) if kind == "processing-job" else (bytes, bytearray)
+        if not (isinstance(content, expected) or callable(content)):
+            wanted = "a mapping of output names to files" if kind == "processing-job" else "bytes"
+            raise TypeError(f"content must be {wanted} or a function, not {type(content).__name__}")
         artifacts.register(self.state.hooks, kind, bytes(content) if isinstance(content, bytearray) else content,
                            job_name)
 

@@ -53,7 +53,7 @@ import string
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from ..core import arns, s3, service, shape, tags, updates
+from ..core import arns, artifacts, s3, service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
 from ..core.context import ALNUM, Context
 from ..core.errors import ConflictError, ResourceNotFound, ServiceError, ValidationError
@@ -735,7 +735,8 @@ class Pipelines(Backend):
         selective = execution.get("SelectiveExecutionConfig") or {}
         if selective.get("SourcePipelineExecutionArn"):
             step["SelectiveExecutionResult"] = {"SourcePipelineExecutionArn": selective["SourcePipelineExecutionArn"]}
-        env = _Environment(execution, ctx.now, self._properties(execution, ctx))
+        env = _Environment(execution, ctx.now, self._properties(execution, ctx),
+                           lambda uri: artifacts.read(ctx.region, uri))
         trigger = "run"
         creates = CREATES.get(kind)
         if creates is not None:
@@ -1054,6 +1055,8 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+#: `Std:JsonGet`'s reference to a processing step's property file.
+_PROPERTY_FILE = re.compile(r"Steps\.([^.]+)\.PropertyFiles\.(.+)")
 #: A value the mock cannot know (a property file, a property the resource does not have).
 _Unknown = pipeline_steps.Unknown
 #: Reads a property of an earlier step's resource: (step name, property path) -> value.
@@ -1067,10 +1070,12 @@ def _no_properties(step: str, path: str) -> Any:
 class _Environment:
     """What an expression of the definition can read while an execution runs."""
 
-    def __init__(self, execution: Document, now: _dt.datetime, properties: PropertyReader = _no_properties):
+    def __init__(self, execution: Document, now: _dt.datetime, properties: PropertyReader = _no_properties,
+                 files: Callable[[str], bytes | None] = lambda uri: None):
         self.execution = execution
         self.now = now
         self.properties = properties
+        self.files = files
 
     def variable(self, name: str) -> Any:
         execution = self.execution
@@ -1121,7 +1126,46 @@ class _Environment:
         if "Std:Join" in expression and len(expression) == 1:
             join = expression["Std:Join"]
             return str(join.get("On", "")).join(_as_text(self.value(item)) for item in join.get("Values") or [])
+        if "Std:JsonGet" in expression and len(expression) == 1:
+            return self.json_get(expression["Std:JsonGet"])
         raise _Unknown(json.dumps(expression, default=str))
+
+    def json_get(self, spec: Any) -> Any:
+        """`Std:JsonGet`: a value in a JSON file an earlier step wrote, named by a property file of a
+        processing step (`{"PropertyFile": {"Get": "Steps.<step>.PropertyFiles.<name>"}, "Path": ...}`:
+        the file at `FilePath` under the S3Uri of the step's output `OutputName`) or by `S3Uri`. The
+        file is read from S3 as a processing job's outputs put it there (`mock.set_job_artifact`);
+        `Path` is read as a JSON path (`regression_metrics.mse.value`, `a[0].b`)."""
+        if not isinstance(spec, dict) or not isinstance(spec.get("Path"), str):
+            raise _Unknown(json.dumps(spec, default=str))
+        if "PropertyFile" in spec:
+            reference = spec["PropertyFile"]
+            path = reference.get("Get") if isinstance(reference, dict) else None
+            match = _PROPERTY_FILE.fullmatch(str(path))
+            step = self.execution["_steps"].get(match.group(1)) if match else None
+            if step is None or match is None:
+                raise _Unknown(str(path))
+            declared = {item.get("PropertyFileName"): item for item in step["_definition"].get("PropertyFiles") or []}
+            found = declared.get(match.group(2))
+            if found is None:
+                raise _Unknown(str(path))
+            folder = self.properties(match.group(1), f"ProcessingOutputConfig.Outputs['{found['OutputName']}']"
+                                                      ".S3Output.S3Uri")
+            uri = f"{str(folder).rstrip('/')}/{str(found['FilePath']).lstrip('/')}"
+        else:
+            uri = _as_text(self.value(spec.get("S3Uri")))
+        body = self.files(uri)
+        if body is None:
+            raise _Unknown(uri)
+        try:
+            import jmespath
+
+            value = jmespath.search(spec["Path"].removeprefix("$."), json.loads(body))
+        except (ValueError, jmespath.exceptions.JMESPathError):
+            raise _Unknown(f"{uri} at {spec['Path']}") from None
+        if value is None:
+            raise _Unknown(f"{uri} at {spec['Path']}")
+        return value
 
     def text(self, expression: Any) -> str:
         try:

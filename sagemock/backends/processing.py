@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from ..core import artifacts
 from ..core.backend import Backend
 from ..core.context import Context
 from ..core.errors import ValidationError
@@ -55,6 +56,8 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
         document["ExitMessage"] = document[job_tracking.EXIT_MESSAGE]  # planned (a monitoring execution's)
     component = job_tracking.follow(store, document.get("_component"), status, MESSAGES.get(status, ""),
                                     document.get("ProcessingStartTime"), now)
+    if status == "Completed":
+        artifacts.write_outputs(store, document["ProcessingJobName"], document)
     if component is not None and status == "Completed":
         for output in (document.get("ProcessingOutputConfig") or {}).get("Outputs") or ():
             uri = (output.get("S3Output") or {}).get("S3Uri")

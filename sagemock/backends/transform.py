@@ -20,7 +20,7 @@ import datetime as _dt
 import re
 from typing import Any
 
-from ..core import validate
+from ..core import artifacts, validate
 from ..core.backend import Backend
 from ..core.context import Context
 from ..core.errors import ValidationError
@@ -68,6 +68,8 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
     message = f"Status: {status}, failure reason: {document.get('FailureReason') or 'null'}"
     component = job_tracking.follow(store, document.get("_component"), status, message,
                                     document.get("TransformStartTime"), now)
+    if status == "Completed":
+        artifacts.write_results(store, document["TransformJobName"], document)
     if component is not None and status == "Completed":
         job_tracking.produced(store, component, OUTPUT_ARTIFACT, document["TransformOutput"]["S3OutputPath"],
                               "DataSet", now, {})

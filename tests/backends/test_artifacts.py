@@ -104,3 +104,51 @@ def test_a_kind_that_writes_nothing_or_content_of_another_type_is_refused(sagema
         sagemaker_mock.set_job_artifact("endpoint", b"x")
     with pytest.raises(TypeError, match="bytes"):
         sagemaker_mock.set_job_artifact("training-job", "text")
+
+
+def process(sm, name="prep"):
+    sm.create_processing_job(
+        ProcessingJobName=name, RoleArn=ROLE, AppSpecification={"ImageUri": IMAGE},
+        ProcessingResources={"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large",
+                                               "VolumeSizeInGB": 10}},
+        ProcessingOutputConfig={"Outputs": [
+            {"OutputName": "evaluation", "S3Output": {"S3Uri": "s3://out/eval", "LocalPath": "/opt/ml/processing/eval",
+                                                      "S3UploadMode": "EndOfJob"}}]})
+    return sm.describe_processing_job(ProcessingJobName=name)
+
+
+def test_a_processing_job_uploads_the_files_the_test_gave_its_outputs(s3, sagemaker_mock, sagemaker_client):
+    process(sagemaker_client, "plain")
+    assert s3.list_objects_v2(Bucket="out", Prefix="eval").get("KeyCount") == 0  # nothing by default
+    sagemaker_mock.set_job_artifact("processing-job", lambda job: {
+        "evaluation": {"evaluation.json": b'{"mse": 0.5}', "report/summary.txt": job["ProcessingJobName"].encode()},
+        "absent": {"lost.txt": b"no such output"}}, job_name="prep")
+    process(sagemaker_client)
+    assert read(s3, "s3://out/eval/evaluation.json") == b'{"mse": 0.5}'
+    assert read(s3, "s3://out/eval/report/summary.txt") == b"prep"
+    assert s3.list_objects_v2(Bucket="out")["KeyCount"] == 2
+
+
+def transform(sm, name="score", data_type="S3Prefix", uri="s3://out/batch/in"):
+    sm.create_model(ModelName="churn", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE})
+    sm.create_transform_job(
+        TransformJobName=name, ModelName="churn",
+        TransformInput={"DataSource": {"S3DataSource": {"S3DataType": data_type, "S3Uri": uri}}},
+        TransformOutput={"S3OutputPath": "s3://out/batch/results"},
+        TransformResources={"InstanceType": "ml.m5.large", "InstanceCount": 1})
+
+
+def test_a_transform_job_writes_one_result_per_input_object(s3, sagemaker_client):
+    s3.put_object(Bucket="out", Key="batch/in/a.csv", Body=b"1,2\n")
+    s3.put_object(Bucket="out", Key="batch/in/day2/b.csv", Body=b"3,4\n")
+    transform(sagemaker_client)
+    assert read(s3, "s3://out/batch/results/a.csv.out") == b"1,2\n"  # the echo, by default
+    assert read(s3, "s3://out/batch/results/day2/b.csv.out") == b"3,4\n"
+
+
+def test_a_transform_jobs_results_come_from_the_tests_function_and_a_manifest(s3, sagemaker_mock, sagemaker_client):
+    s3.put_object(Bucket="out", Key="data/x.csv", Body=b"5\n")
+    s3.put_object(Bucket="out", Key="lists/input.manifest", Body=b'[{"prefix": "s3://out/data/"}, "x.csv"]')
+    sagemaker_mock.set_job_artifact("transform-job", lambda body, job: body.replace(b"5", b"0.9"))
+    transform(sagemaker_client, data_type="ManifestFile", uri="s3://out/lists/input.manifest")
+    assert read(s3, "s3://out/batch/results/x.csv.out") == b"0.9\n"

@@ -126,3 +126,20 @@ def test_a_failed_training_job_fails_the_sdk_pipeline(session, sagemaker_mock):
     assert set(listed) == {"AbaloneProcess", "AbaloneTrain"}
     assert listed["AbaloneTrain"]["FailureReason"] == "AlgorithmError: out of memory"
     assert session.sagemaker_client.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"] == []
+
+
+def test_the_condition_reads_the_evaluation_report_the_processing_job_wrote(session, sagemaker_mock):
+    """`JsonGet` on the evaluation step's property file reads `evaluation.json` from the step's
+    output in (moto's) S3, as the test's content put it there: an MSE above the threshold takes the
+    else branch, whose FailStep fails the execution."""
+    report = b'{"regression_metrics": {"mse": {"value": 7.5, "standard_deviation": 1.2}}}'
+    sagemaker_mock.set_job_artifact("processing-job", lambda job: {"evaluation": {"evaluation.json": report}})
+    pipeline = abalone_pipeline(session, name="AbaloneTooCoarse")
+    pipeline.upsert(role_arn=ROLE)
+    execution = pipeline.start()
+    assert execution.describe()["PipelineExecutionStatus"] == "Failed"
+    statuses = {step["StepName"]: step["StepStatus"] for step in execution.list_steps()}
+    assert statuses["AbaloneMSECond"] == "Succeeded" and statuses["AbaloneMSEFail"] == "Failed"
+    assert "AbaloneRegisterModel-RegisterModel" not in statuses
+    [condition] = [step for step in execution.list_steps() if step["StepName"] == "AbaloneMSECond"]
+    assert condition["Metadata"]["Condition"]["Outcome"] == "False"
