@@ -25,7 +25,7 @@ DOCS_PAGES: dict[str, str] = {
     "model-package-group": "registry.md",
     "model-package": "registry.md",
     "model-card/export-job": "model-cards.md",
-    "compilation-job": "compilation.md",
+    "compilation-job": "compilation.md", "optimization-job": "optimization.md",
     "notebook-instance": "notebooks.md",
     "endpoint": "endpoints.md",
     "inference-component": "endpoints.md",

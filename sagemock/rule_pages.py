@@ -25,7 +25,7 @@ RESOURCE_PAGES: dict[str, str] = {
     "InferenceComponent": "endpoints.md",
     "MlflowTrackingServer": "mlflow.md",
     "Model": "models-and-endpoint-configs.md",
-    "ProcessingJob": "processing.md",
+    "ProcessingJob": "processing.md", "OptimizationJob": "optimization.md",
     "TransformJob": "transform.md",
     "DataQualityJobDefinition": "monitoring.md",
     "ModelQualityJobDefinition": "monitoring.md",
