@@ -6,11 +6,20 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from sagemock.core import service
+from tests.model_support import requires_enum_value
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 HUB_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hub/curated"
 PUBLIC = f"arn:aws:sagemaker:{REGION}:aws:hub-content/SageMakerPublicHub/Model/huggingface-llm-mistral-7b"
 DOCUMENT = json.dumps({"Url": "https://example.com/model", "HostingArtifactUri": "s3://bucket/model/"})
+
+
+def requires_operation(operation):
+    """Skip a test of an operation older botocore models lack (botocore 1.35 has no UpdateHubContent)."""
+    return pytest.mark.skipif(operation not in service.operation_names(),
+                              reason=f"the installed botocore model has no {operation}")
 
 
 def error_of(excinfo):
@@ -127,15 +136,15 @@ def test_imported_content_is_described_with_its_arn_and_status(sagemaker_client)
     answer = sagemaker_client.import_hub_content(
         HubName="curated", HubContentType="Model", HubContentName="churn-xgboost", HubContentVersion="1.2.0",
         DocumentSchemaVersion="2.0.0", HubContentDocument=DOCUMENT, HubContentDisplayName="Churn",
-        HubContentSearchKeywords=["@task:classification"], SupportStatus="Supported")
+        HubContentSearchKeywords=["@task:classification"])
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hub-content/curated/Model/churn-xgboost/1.2.0"
     assert answer == {"HubArn": HUB_ARN, "HubContentArn": arn, "ResponseMetadata": answer["ResponseMetadata"]}
     described = sagemaker_client.describe_hub_content(HubName="curated", HubContentType="Model",
                                                       HubContentName="churn-xgboost")
     assert described["HubContentStatus"] == "Available"
     assert (described["HubContentArn"], described["HubContentVersion"], described["HubContentDocument"],
-            described["HubContentDisplayName"], described["SupportStatus"], described["HubName"]) == (
-        arn, "1.2.0", DOCUMENT, "Churn", "Supported", "curated")
+            described["HubContentDisplayName"], described["HubContentSearchKeywords"], described["HubName"]) == (
+        arn, "1.2.0", DOCUMENT, "Churn", ["@task:classification"], "curated")
     # The hub named by its ARN reaches the same content.
     assert sagemaker_client.describe_hub_content(HubName=HUB_ARN, HubContentType="Model",
                                                  HubContentName="churn-xgboost")["HubContentArn"] == arn
@@ -205,6 +214,7 @@ def test_list_hub_content_versions_bounds_versions_and_schemas(sagemaker_mock, s
     assert error_of(missing)[0] == "ResourceNotFound"
 
 
+@requires_operation("UpdateHubContent")
 def test_update_hub_content_sets_metadata_of_one_version(sagemaker_mock, sagemaker_client):
     make_hub(sagemaker_client)
     import_model(sagemaker_client, version="1.0.0")
@@ -220,6 +230,7 @@ def test_update_hub_content_sets_metadata_of_one_version(sagemaker_mock, sagemak
     assert old["LastModifiedTime"] > old["CreationTime"]
 
 
+@requires_operation("UpdateHubContent")
 def test_update_hub_content_refuses_references_and_empty_updates(sagemaker_mock, sagemaker_client):
     make_hub(sagemaker_client)
     import_model(sagemaker_client)
@@ -278,6 +289,7 @@ def test_content_being_imported_is_not_deleted(sagemaker_mock, sagemaker_client)
     assert error_of(busy)[0] == "ResourceInUse" and "is Importing" in error_of(busy)[1]
 
 
+@requires_enum_value("ResourceType", "HubContent")
 def test_content_is_tagged_and_searched(sagemaker_client):
     make_hub(sagemaker_client)
     arn = import_model(sagemaker_client, Tags=[{"Key": "team", "Value": "churn"}])
@@ -319,6 +331,7 @@ def test_a_reference_is_named_once_per_hub(sagemaker_mock, sagemaker_client):
     assert sagemaker_mock.snapshot() == before
 
 
+@requires_operation("UpdateHubContentReference")
 def test_update_and_delete_a_reference(sagemaker_mock, sagemaker_client):
     make_hub(sagemaker_client)
     import_model(sagemaker_client)
@@ -345,3 +358,17 @@ def test_update_and_delete_a_reference(sagemaker_mock, sagemaker_client):
         sagemaker_client.describe_hub_content(HubName="curated", HubContentType="ModelReference",
                                               HubContentName="mistral")
     assert error_of(gone)[0] == "ResourceNotFound"
+
+
+@requires_operation("CreateHubContentPresignedUrls")
+def test_presigned_urls_answer_not_implemented_with_the_reason(sagemaker_mock, sagemaker_client):
+    make_hub(sagemaker_client)
+    import_model(sagemaker_client)
+    before = sagemaker_mock.snapshot()
+    with pytest.raises(ClientError) as unanswered:
+        sagemaker_client.create_hub_content_presigned_urls(HubName="curated", HubContentType="Model",
+                                                           HubContentName="churn-xgboost")
+    code, message = error_of(unanswered)
+    assert code == "NotImplemented" and unanswered.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert "CreateHubContentPresignedUrls" in message and "cannot be answered honestly by a mock" in message
+    assert sagemaker_mock.snapshot() == before

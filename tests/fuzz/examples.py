@@ -278,7 +278,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         # -- hub content of the world's "fuzz-content-hub" (a model in versions 1.0.0 and 2.0.0, references) ---
         "ImportHubContent": {**HUB_MODEL, "HubContentVersion": "3.0.0", "DocumentSchemaVersion": "2.0.0",
                              "HubContentDocument": "{}", "HubContentDisplayName": "Fuzz model",
-                             "HubContentSearchKeywords": ["fuzz"], "SupportStatus": "Supported",
+                             "HubContentSearchKeywords": ["fuzz"],
                              "Tags": [{"Key": "team", "Value": "ml"}]},
         "DescribeHubContent": {**HUB_MODEL, "HubContentVersion": "1.0.0"},
         "ListHubContents": {"HubName": "fuzz-content-hub", "HubContentType": "Model"},
