@@ -3,8 +3,9 @@
 sagemaker-core (pypi `sagemaker-core`, imported as `sagemaker.core`) is checked class by class --
 ModelPackageGroup, ModelPackage, Artifact, Action, Context, Association, NotebookInstance, CompilationJob,
 Experiment, Trial, TrialComponent, Pipeline, Project, ModelCard, Image, AppImageConfig, Hub and HubContent: create,
-get, get_all, update, wait and delete -- and through the classic helpers it carries: lineage (`sagemaker.core.lineage`), experiments
-(`sagemaker.core.experiments`: Run, load_run, list_runs) and the model registry helper.
+get, get_all, update, wait and delete -- and through the classic helpers it carries: lineage
+(`sagemaker.core.lineage`), experiments (`sagemaker.core.experiments`: Run, load_run, list_runs) and the model
+registry helper.
 
 How sagemaker-core is kept off the network:
 
