@@ -214,6 +214,30 @@ def test_list_hub_content_versions_bounds_versions_and_schemas(sagemaker_mock, s
     assert error_of(missing)[0] == "ResourceNotFound"
 
 
+def test_content_lists_page(sagemaker_mock, sagemaker_client):
+    make_hub(sagemaker_client)
+    for index in range(5):
+        import_model(sagemaker_client, version=f"1.{index}.0")
+        import_model(sagemaker_client, f"model-{index}")
+        sagemaker_mock.advance(1)
+    for operation, request, expected in (
+            (sagemaker_client.list_hub_content_versions, {"HubContentName": "churn-xgboost"},
+             [f"1.{index}.0" for index in range(4, -1, -1)]),
+            (sagemaker_client.list_hub_contents, {}, ["model-4", "churn-xgboost", "model-3", "model-2", "model-1",
+                                                      "model-0"])):
+        walked, token = [], None
+        while True:
+            page = operation(HubName="curated", HubContentType="Model", MaxResults=2, **request,
+                             **({"NextToken": token} if token else {}))
+            assert len(page["HubContentSummaries"]) <= 2
+            walked += page["HubContentSummaries"]
+            token = page.get("NextToken")
+            if not token:
+                break
+        key = "HubContentVersion" if "HubContentName" in request else "HubContentName"
+        assert [found[key] for found in walked] == expected
+
+
 @requires_operation("UpdateHubContent")
 def test_update_hub_content_sets_metadata_of_one_version(sagemaker_mock, sagemaker_client):
     make_hub(sagemaker_client)
