@@ -71,7 +71,7 @@ LIFECYCLE = Lifecycle(
     paths={"create": ("Importing", "Available"), "delete": ("Deleting", GONE)},
     failure_paths={"create": ("Importing", "ImportFailed"), "delete": ("Deleting", "DeleteFailed")},
     name_key="HubContentName",
-    accepts={"update": SETTLED, "delete": SETTLED},
+    accepts={"delete": SETTLED},
     on_gone=_gone,
 )
 
