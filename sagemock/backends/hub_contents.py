@@ -106,10 +106,19 @@ class HubContents(Backend):
         holds: ResourceNotFound, as for any hub that does not exist)."""
         return ctx.store.table(HUB_KIND).require(ctx, name_or_arn)
 
+    def _filed(self, ctx: Context, hub: Document, content_type: str, name: str = "") -> list[Document]:
+        """The live versions of one hub content (with no `name`, of every content of the type),
+        found by bisecting the table's index on the ARN, whose path starts with the hub, type and
+        name: a request costs what the content it names holds, not what the whole table holds."""
+        prefix = ctx.arn(KIND, f"{hub['HubName']}/{content_type}/{name + '/' if name else ''}")
+        index = self.contents.ordered("HubContentArn", "HubContentArn")
+        low = index.before(([1, prefix], -1, ""))
+        high = index.through(([1, prefix + "\uffff"], float("inf"), ""))
+        return LIFECYCLE.live(index.documents[low:high], ctx)
+
     def _versions(self, ctx: Context, hub: Document, content_type: str, name: str) -> list[Document]:
         """The live versions of one hub content, oldest version first."""
-        found = [content for content in self.contents.live(ctx) if content["HubArn"] == hub["HubArn"]
-                 and content["HubContentType"] == content_type and content["HubContentName"] == name]
+        found = self._filed(ctx, hub, content_type, name)
         return sorted(found, key=lambda content: version_key(content["HubContentVersion"]))
 
     def _content(self, ctx: Context, params: Params, version: str | None) -> Document:
@@ -183,9 +192,7 @@ class HubContents(Backend):
         lists them all)."""
         hub = self._hub(ctx, params["HubName"])
         latest: dict[str, Document] = {}
-        for content in self.contents.live(ctx):
-            if content["HubArn"] != hub["HubArn"] or content["HubContentType"] != params["HubContentType"]:
-                continue
+        for content in self._filed(ctx, hub, params["HubContentType"]):
             held = latest.get(content["HubContentName"])
             if held is None or version_key(content["HubContentVersion"]) > version_key(held["HubContentVersion"]):
                 latest[content["HubContentName"]] = content
