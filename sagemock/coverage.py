@@ -16,12 +16,14 @@ import re
 import botocore
 from botocore import xform_name
 
-from .core import backend, service
+from .core import backend, service, unanswerable
 
 REGENERATE = "python -m sagemock coverage --markdown > docs/coverage.md"
 #: The heading of the part of docs/coverage.md that depends on the installed botocore's model
 #: beyond the implemented operations (a test compares only the rest under another botocore).
 NOT_IMPLEMENTED_HEADING = "## Operations sagemock does not implement"
+#: The heading of the operations that cannot be honest in a mock (`core.unanswerable`), with reasons.
+UNANSWERABLE_HEADING = "## Operations no mock can answer honestly"
 
 _VERB = re.compile(r"(Batch)?([A-Z][a-z]+)(.*)")
 
@@ -180,6 +182,12 @@ def markdown() -> str:
               "|---|---|---|"]
     lines += [f"| `{service_name}` | `{operation}` | {f'`{family}`' if family else 'not implemented'} |"
               for service_name, operation, family in data_plane()]
+    lines += ["", UNANSWERABLE_HEADING, "",
+              "Operations no mock can answer honestly: each keeps answering `NotImplemented`, whose message "
+              "gives the reason.", "",
+              "| Operation | Why |",
+              "|---|---|"]
+    lines += [f"| `{operation}` | {reason} |" for operation, reason in sorted(unanswerable.REASONS.items())]
     lines += [
         "",
         NOT_IMPLEMENTED_HEADING,

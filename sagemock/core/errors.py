@@ -7,6 +7,8 @@ none of the resource errors, SageMaker answers `ValidationException` with the sa
 """
 from __future__ import annotations
 
+from .unanswerable import REASONS
+
 
 class SnapshotError(ValueError):
     """A document that is not a sagemock snapshot this version can restore (or a state that
@@ -82,8 +84,10 @@ class NotImplementedOperation(ServiceError):
     status = 501
 
     def __init__(self, operation: str, service: str = "SageMaker"):
+        reason = REASONS.get(operation)
+        why = f" It cannot be answered honestly by a mock: {reason}." if reason else ""
         super().__init__(
             f"sagemock does not implement the {service} operation {operation}; "
-            "nothing was sent to AWS. See the coverage table in sagemock's docs."
+            f"nothing was sent to AWS. See the coverage table in sagemock's docs.{why}"
         )
         self.operation = operation

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fuzz.world import DATA, IMAGE, PIPELINE, POLICY, PRODUCT, ROLE
+from tests.fuzz.world import DATA, IMAGE, PIPELINE, POLICY, PRODUCT, PUBLIC_HUB_MODEL, ROLE
 
 Params = dict[str, Any]
 
@@ -22,6 +22,8 @@ VARIANT = {"VariantName": "AllTraffic", "ModelName": "fuzz-model", "InstanceType
 TRAINING_SPEC = {"TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.m5.large"],
                  "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"],
                                        "SupportedInputModes": ["File"]}]}
+#: The model of the fuzz world's hub content.
+HUB_MODEL = {"HubName": "fuzz-content-hub", "HubContentType": "Model", "HubContentName": "fuzz-hub-model"}
 TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 characters at least
 
 
@@ -274,6 +276,23 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
                                "JobType": "NOTEBOOK_KERNEL"},
         "DeleteImageVersion": {"ImageName": "custom-kernel", "Alias": "old"},
         "ListAliases": {"ImageName": "custom-kernel"},
+        # -- hub content of the world's "fuzz-content-hub" (a model in versions 1.0.0 and 2.0.0, references) ---
+        "ImportHubContent": {**HUB_MODEL, "HubContentVersion": "3.0.0", "DocumentSchemaVersion": "2.0.0",
+                             "HubContentDocument": "{}", "HubContentDisplayName": "Fuzz model",
+                             "HubContentSearchKeywords": ["fuzz"],
+                             "Tags": [{"Key": "team", "Value": "ml"}]},
+        "DescribeHubContent": {**HUB_MODEL, "HubContentVersion": "1.0.0"},
+        "ListHubContents": {"HubName": "fuzz-content-hub", "HubContentType": "Model"},
+        "ListHubContentVersions": {**HUB_MODEL, "MinVersion": "1.0.0"},
+        "UpdateHubContent": {**HUB_MODEL, "HubContentVersion": "1.0.0", "SupportStatus": "Deprecated"},
+        "DeleteHubContent": {**HUB_MODEL, "HubContentVersion": "2.0.0"},
+        "CreateHubContentReference": {"HubName": "fuzz-content-hub", "SageMakerPublicHubContentArn": PUBLIC_HUB_MODEL,
+                                      "HubContentName": "fuzz-new-reference", "MinVersion": "1.0.0",
+                                      "Tags": [{"Key": "team", "Value": "ml"}]},
+        "UpdateHubContentReference": {"HubName": "fuzz-content-hub", "HubContentType": "ModelReference",
+                                      "HubContentName": "fuzz-reference", "MinVersion": "1.1.0"},
+        "DeleteHubContentReference": {"HubName": "fuzz-content-hub", "HubContentType": "ModelReference",
+                                      "HubContentName": "fuzz-reference-to-delete"},
         # -- tags and Search ------------------------------------------------------------------------------
         "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
         "ListTags": {"ResourceArn": h["artifact"]},

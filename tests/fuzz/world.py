@@ -20,6 +20,7 @@ REGION = "us-east-1"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/fuzz"
 IMAGE = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/fuzz:1"
 DATA = "s3://fuzz-bucket/data"
+PUBLIC_HUB_MODEL = f"arn:aws:sagemaker:{REGION}:aws:hub-content/SageMakerPublicHub/Model/huggingface-llm-mistral-7b"
 PRODUCT = {"ProductId": "prod-abcdefghijklm"}
 PIPELINE = json.dumps({
     "Version": "2020-12-01",
@@ -143,6 +144,16 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
         handles[f"image-version-{alias}"] = sm.create_image_version(
             ImageName="custom-kernel", BaseImage=IMAGE, Aliases=[alias],
             ClientToken=f"fuzz-image-version-{alias}")["ImageVersionArn"]
+    # A hub of its own for hub content (the declared hub's example is deleted, which content refuses):
+    # two versions of a model, a notebook, and a reference to a public hub model.
+    sm.create_hub(HubName="fuzz-content-hub", HubDescription="hub content of the fuzz world")
+    for version in ("1.0.0", "2.0.0"):
+        sm.import_hub_content(HubName="fuzz-content-hub", HubContentType="Model", HubContentName="fuzz-hub-model",
+                              HubContentVersion=version, DocumentSchemaVersion="2.0.0", HubContentDocument="{}")
+    sm.create_hub_content_reference(HubName="fuzz-content-hub", SageMakerPublicHubContentArn=PUBLIC_HUB_MODEL,
+                                    HubContentName="fuzz-reference")
+    sm.create_hub_content_reference(HubName="fuzz-content-hub", SageMakerPublicHubContentArn=PUBLIC_HUB_MODEL,
+                                    HubContentName="fuzz-reference-to-delete")
     return handles
 
 

@@ -1,0 +1,15 @@
+"""Operations of the model no mock can answer honestly, each with the reason.
+
+Issue 18's rule: an operation that truly cannot be honest in a mock keeps answering
+`NotImplemented`, listed in docs/coverage.md with its reason, rather than a stub. The reason is
+also the end of the `NotImplemented` error's message, so a test that meets one learns why.
+"""
+from __future__ import annotations
+
+#: Operation -> why sagemock cannot answer it honestly.
+REASONS: dict[str, str] = {
+    "CreateHubContentPresignedUrls": (
+        "its answer is one presigned S3 URL for each file of a hub content's model artifacts: the files are "
+        "found by listing S3 (and, for the SageMaker public hub's models, AWS's own buckets), which sagemock "
+        "does not read, so any list of URLs it made up would name files that may not exist"),
+}
