@@ -6,20 +6,13 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from sagemock.core import service
-from tests.model_support import requires_enum_value
+from tests.model_support import requires_enum_value, requires_operation
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 HUB_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hub/curated"
 PUBLIC = f"arn:aws:sagemaker:{REGION}:aws:hub-content/SageMakerPublicHub/Model/huggingface-llm-mistral-7b"
 DOCUMENT = json.dumps({"Url": "https://example.com/model", "HostingArtifactUri": "s3://bucket/model/"})
-
-
-def requires_operation(operation):
-    """Skip a test of an operation older botocore models lack (botocore 1.35 has no UpdateHubContent)."""
-    return pytest.mark.skipif(operation not in service.operation_names(),
-                              reason=f"the installed botocore model has no {operation}")
 
 
 def error_of(excinfo):
