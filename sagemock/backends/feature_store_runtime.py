@@ -188,9 +188,24 @@ def _check_value(feature: Document, value: Document) -> None:
                                   f"{len(items)} values.")
 
 
+#: id(a group's FeatureDefinitions) -> (that list, its features by name): every PutRecord of a group
+#: reads the same list, until an update gives the group a new one. Bounded, as groups come and go.
+_DEFINITIONS: dict[int, tuple[list[Document], dict[str, Document]]] = {}
+
+
+def _definitions(group: Document) -> dict[str, Document]:
+    features = group["FeatureDefinitions"]
+    cached = _DEFINITIONS.get(id(features))
+    if cached is None or cached[0] is not features:
+        if len(_DEFINITIONS) >= 256:
+            _DEFINITIONS.clear()
+        cached = _DEFINITIONS[id(features)] = (features, {feature["FeatureName"]: feature for feature in features})
+    return cached[1]
+
+
 def _check_record(group: Document, record: list[Document]) -> tuple[str, float]:
     """A record's identifier and event time, once every value is checked against the group."""
-    definitions = {feature["FeatureName"]: feature for feature in group["FeatureDefinitions"]}
+    definitions = _definitions(group)
     given: dict[str, Document] = {}
     for value in record:
         name = value["FeatureName"]
@@ -200,7 +215,9 @@ def _check_record(group: Document, record: list[Document]) -> tuple[str, float]:
                                   "record can hold only the features of the group's FeatureDefinitions.")
         if name in given:
             raise ValidationError(f"The feature {name} is given more than once in the record.")
-        _check_value(feature, value)
+        if feature["FeatureType"] != "String" or "CollectionType" in feature or "ValueAsString" not in value \
+                or "ValueAsStringList" in value:
+            _check_value(feature, value)  # (a plain String given as ValueAsString needs no more)
         given[name] = value
     identifier_name, event_time_name = group["RecordIdentifierFeatureName"], group["EventTimeFeatureName"]
     for required, role in ((identifier_name, "RecordIdentifierFeatureName"), (event_time_name, "EventTimeFeatureName")):
@@ -271,7 +288,7 @@ class FeatureStoreRuntime(Backend):
             return None  # a historic record: "it is written only to the OfflineStore"
         # "A record level TtlDuration supersedes the group level TtlDuration" (PutRecord).
         ttl = _ttl_seconds(params.get("TtlDuration")) or _ttl_seconds(group["OnlineStoreConfig"].get("TtlDuration"))
-        records[identifier] = {"Record": [dict(value) for value in params["Record"]], "EventTime": event_time,
+        records[identifier] = {"Record": params["Record"], "EventTime": event_time,
                                "ExpiresAt": event_time + ttl if ttl is not None else None, "Deleted": False}
         return None
 
