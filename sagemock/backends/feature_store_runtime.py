@@ -27,10 +27,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import service
+from ..core import pagination, service
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
-from ..core.errors import ResourceNotFound, ServiceError, ValidationError
+from ..core.errors import ConflictError, ResourceNotFound, ServiceError, ValidationError
 
 Document = dict[str, Any]
 
@@ -38,6 +38,10 @@ GROUPS = "feature-group"
 #: The member of a group's document that holds its online store's records.
 RECORDS = "_records"
 ONLINE, OFFLINE = "OnlineStore", "OfflineStore"
+#: UpdateRecord: "This operation is available only for feature groups that use the Standard_V2 or
+#: InMemory online store type"; "You can update up to 100 features per call".
+UPDATABLE_STORAGE = ("Standard_V2", "InMemory")
+MAX_UPDATED_FEATURES = 100
 #: CreateFeatureGroup.EventTimeFeatureName: "String: EventTime feature values must be an ISO-8601
 #: string in the format. The following formats are supported yyyy-MM-dd'T'HH:mm:ssZ and
 #: yyyy-MM-dd'T'HH:mm:ss.SSSZ".
@@ -203,11 +207,11 @@ def _definitions(group: Document) -> dict[str, Document]:
     return cached[1]
 
 
-def _check_record(group: Document, record: list[Document]) -> tuple[str, float]:
-    """A record's identifier and event time, once every value is checked against the group."""
+def _check_values(group: Document, values: list[Document]) -> dict[str, Document]:
+    """Each feature value checked against the group's definitions, by feature name."""
     definitions = _definitions(group)
     given: dict[str, Document] = {}
-    for value in record:
+    for value in values:
         name = value["FeatureName"]
         feature = definitions.get(name)
         if feature is None:
@@ -219,6 +223,12 @@ def _check_record(group: Document, record: list[Document]) -> tuple[str, float]:
                 or "ValueAsStringList" in value:
             _check_value(feature, value)  # (a plain String given as ValueAsString needs no more)
         given[name] = value
+    return given
+
+
+def _check_record(group: Document, record: list[Document]) -> tuple[str, float]:
+    """A record's identifier and event time, once every value is checked against the group."""
+    given = _check_values(group, record)
     identifier_name, event_time_name = group["RecordIdentifierFeatureName"], group["EventTimeFeatureName"]
     for required, role in ((identifier_name, "RecordIdentifierFeatureName"), (event_time_name, "EventTimeFeatureName")):
         if required not in given:
@@ -232,6 +242,34 @@ def _ttl_seconds(ttl: Document | None) -> int | None:
     if not ttl or ttl.get("Unit") is None or ttl.get("Value") is None:
         return None
     return int(ttl["Value"]) * _UNIT_SECONDS[ttl["Unit"]]
+
+
+def _put(group: Document, request: Document, ttl: Document | None, ctx: Context) -> None:
+    """Write a record (PutRecord, an entry of BatchWriteRecord): checked against the group, then
+    kept online if its event time is the latest."""
+    stores = _target_stores(group, request)
+    identifier, event_time = _check_record(group, request["Record"])
+    if ONLINE not in stores:
+        return  # the offline store is accepted and not kept
+    records = group.setdefault(RECORDS, {})
+    current = records.get(identifier)
+    if current is not None and not _expired(current, ctx) and event_time < current["EventTime"]:
+        return  # a historic record: "it is written only to the OfflineStore"
+    # "A record level TtlDuration supersedes the group level TtlDuration" (PutRecord).
+    seconds = _ttl_seconds(ttl) or _ttl_seconds(group["OnlineStoreConfig"].get("TtlDuration"))
+    records[identifier] = {"Record": request["Record"], "EventTime": event_time, "Ttl": seconds,
+                           "ExpiresAt": event_time + seconds if seconds is not None else None, "Deleted": False}
+
+
+def _service_code(error: ServiceError) -> str:
+    """The code a refused request of this service answers (its `ValidationError` for bad input)."""
+    return error.code if error.code != "ValidationException" else "ValidationError"
+
+
+def _list_max() -> int:
+    """ListRecords' page when MaxResults is not given: AWS states no default, so the model's maximum."""
+    return int(service.operation_in(FeatureStoreRuntime.SERVICE, "ListRecords").input_shape
+               .members["MaxResults"].metadata["max"])
 
 
 # -- what the online store answers ----------------------------------------------------------------------
@@ -270,27 +308,91 @@ def _iso(seconds: float) -> str:
 
 
 class FeatureStoreRuntime(Backend):
-    """PutRecord, GetRecord, BatchGetRecord and DeleteRecord."""
+    """PutRecord, GetRecord, BatchGetRecord and DeleteRecord; BatchWriteRecord, UpdateRecord and
+    ListRecords where the installed model has them (botocore 1.44 on; 1.43.11 lacks them)."""
 
     SERVICE = "sagemaker-featurestore-runtime"
-    READS = frozenset({"GetRecord", "BatchGetRecord"})
+    READS = frozenset({"GetRecord", "BatchGetRecord", "ListRecords"})
 
     @operation
     def put_record(self, params: Params, ctx: Context) -> None:
-        group = _group(self, ctx, params["FeatureGroupName"])
-        stores = _target_stores(group, params)
-        identifier, event_time = _check_record(group, params["Record"])
-        if ONLINE not in stores:
-            return None  # the offline store is accepted and not kept
-        records = group.setdefault(RECORDS, {})
-        current = records.get(identifier)
-        if current is not None and not _expired(current, ctx) and event_time < current["EventTime"]:
-            return None  # a historic record: "it is written only to the OfflineStore"
-        # "A record level TtlDuration supersedes the group level TtlDuration" (PutRecord).
-        ttl = _ttl_seconds(params.get("TtlDuration")) or _ttl_seconds(group["OnlineStoreConfig"].get("TtlDuration"))
-        records[identifier] = {"Record": params["Record"], "EventTime": event_time,
-                               "ExpiresAt": event_time + ttl if ttl is not None else None, "Deleted": False}
+        _put(_group(self, ctx, params["FeatureGroupName"]), params, params.get("TtlDuration"), ctx)
         return None
+
+    @operation
+    def batch_write_record(self, params: Params, ctx: Context) -> Document:
+        """Each entry written as PutRecord writes it; an entry refused is an error of its own and
+        the others are written. "A request level TtlDuration applies to all entries that do not
+        specify their own TtlDuration" (BatchWriteRecord)."""
+        errors: list[Document] = []
+        for entry in params["Entries"]:
+            try:
+                group = _group(self, ctx, entry["FeatureGroupName"], not_found_code=True)
+                _put(group, entry, entry.get("TtlDuration") or params.get("TtlDuration"), ctx)
+            except ServiceError as error:
+                errors.append({"Entry": entry, "ErrorCode": _service_code(error), "ErrorMessage": error.message})
+        # Every entry is processed at once: nothing throttles a mock.
+        return {"Errors": errors, "UnprocessedEntries": []}
+
+    @operation
+    def update_record(self, params: Params, ctx: Context) -> None:
+        """Some features of an existing record, the others kept (UpdateRecord)."""
+        group = _group(self, ctx, params["FeatureGroupName"], not_found_code=True)
+        stores = _target_stores(group, params)
+        storage = (group.get("OnlineStoreConfig") or {}).get("StorageType") or "Standard"
+        if not _has_online_store(group) or storage not in UPDATABLE_STORAGE:
+            raise ValidationError(f"UpdateRecord is available only for feature groups that use the "
+                                  f"{' or '.join(UPDATABLE_STORAGE)} online store type; FeatureGroup "
+                                  f"{group['FeatureGroupName']} " + (f"uses {storage}." if _has_online_store(group)
+                                                                      else "has no online store."))
+        features = params["Features"]
+        if len(features) > MAX_UPDATED_FEATURES:
+            raise ValidationError(f"You can update up to {MAX_UPDATED_FEATURES} features per call; {len(features)} "
+                                  "were given.")
+        given = _check_values(group, features)
+        identifier = params["RecordIdentifierValueAsString"]
+        named = given.get(group["RecordIdentifierFeatureName"])
+        if named is not None and named["ValueAsString"] != identifier:
+            raise ValidationError(f"The record identifier feature {group['RecordIdentifierFeatureName']} is given as "
+                                  f"{named['ValueAsString']}, not the record's {identifier}.")
+        stamped = given.get(group["EventTimeFeatureName"])
+        event_time = _event_time(group, stamped["ValueAsString"], "The EventTime") if stamped is not None else None
+        ttl = params.get("TtlDuration")
+        if ttl is not None and event_time is None:
+            raise ValidationError(f"If you specify a TtlDuration, you must also provide an EventTime (the feature "
+                                  f"{group['EventTimeFeatureName']}) in the request.")
+        current = _live(group, identifier, ctx)
+        if current is None:
+            raise ResourceNotFound(f"The record {identifier} does not exist in FeatureGroup "
+                                   f"{group['FeatureGroupName']}: to create a record, use PutRecord.",
+                                   status=_status("ResourceNotFound"))
+        if event_time is not None and event_time < current["EventTime"]:
+            raise ConflictError(f"The EventTime {stamped['ValueAsString'] if stamped else ''} is older than the "
+                                "record's current EventTime: retrieve the record's latest EventTime and resubmit.",
+                                status=_status("ConflictException"))
+        if ONLINE not in stores:
+            return None
+        merged = {value["FeatureName"]: value for value in current["Record"]}
+        merged.update(given)
+        current["Record"] = list(merged.values())
+        if event_time is not None:
+            current["EventTime"] = event_time
+        if ttl is not None:
+            current["Ttl"] = _ttl_seconds(ttl)
+        current["ExpiresAt"] = current["EventTime"] + current["Ttl"] if current.get("Ttl") is not None else None
+        return None
+
+    @operation
+    def list_records(self, params: Params, ctx: Context) -> Document:
+        """The identifiers of the online store's records, in the order they were first written;
+        soft-deleted ones with `IncludeSoftDeletedRecords`, expired ones never."""
+        group = _group(self, ctx, params["FeatureGroupName"], not_found_code=True)
+        _require_online(group)
+        soft = bool(params.get("IncludeSoftDeletedRecords"))
+        identifiers = [identifier for identifier, entry in (group.get(RECORDS) or {}).items()
+                       if (soft or not entry["Deleted"]) and not _expired(entry, ctx)]
+        page, token = pagination.offset_page(identifiers, params, _list_max(), pagination.digest(params))
+        return {"RecordIdentifiers": page, "NextToken": token}
 
     @operation
     def get_record(self, params: Params, ctx: Context) -> Document:
@@ -315,9 +417,8 @@ class FeatureStoreRuntime(Backend):
                 group = _group(self, ctx, name, not_found_code=True)
                 _require_online(group)
             except ServiceError as error:
-                code = error.code if error.code != "ValidationException" else "ValidationError"
                 errors.extend({"FeatureGroupName": name, "RecordIdentifierValueAsString": identifier,
-                               "ErrorCode": code, "ErrorMessage": error.message}
+                               "ErrorCode": _service_code(error), "ErrorMessage": error.message}
                               for identifier in wanted["RecordIdentifiersValueAsString"])
                 continue
             for identifier in wanted["RecordIdentifiersValueAsString"]:
@@ -355,5 +456,5 @@ class FeatureStoreRuntime(Backend):
             records.pop(identifier, None)
         elif current is not None:
             # "feature columns are set to null": the record holds its identifier and the deletion's time.
-            current.update({"Record": [], "EventTime": event_time, "ExpiresAt": None, "Deleted": True})
+            current.update({"Record": [], "EventTime": event_time, "Ttl": None, "ExpiresAt": None, "Deleted": True})
         return None

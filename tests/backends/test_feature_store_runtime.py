@@ -400,3 +400,122 @@ def test_the_server_answers_the_feature_store_runtime():
         with pytest.raises(ClientError) as excinfo:
             client.get_record(FeatureGroupName="ghosts", RecordIdentifierValueAsString="c-1")
         assert excinfo.value.response["Error"]["Code"] == "ResourceNotFound"
+
+
+# -- BatchWriteRecord, UpdateRecord and ListRecords (botocore 1.44 on) ----------------------------------------
+
+def newer_operation(name):
+    from sagemock.core import service
+
+    present = name in service.operation_names_in("sagemaker-featurestore-runtime")
+    return pytest.mark.skipif(not present, reason=f"the installed botocore model has no {name}")
+
+
+@newer_operation("BatchWriteRecord")
+def test_batch_write_writes_each_entry_and_reports_the_refused(sagemaker_client, sagemaker_mock, records):
+    make_group(sagemaker_client, ttl={"Unit": "Hours", "Value": 1})
+    now = sagemaker_mock.state.clock.now().timestamp()
+    refused = {"FeatureGroupName": "customers", "Record": record(customer="c-3", tenure="x", event_time=now)}
+    answer = records.batch_write_record(
+        TtlDuration={"Unit": "Days", "Value": 1},  # for the entries without their own
+        Entries=[{"FeatureGroupName": "customers", "Record": record(customer="c-1", event_time=now)},
+                 {"FeatureGroupName": "customers", "Record": record(customer="c-2", event_time=now),
+                  "TtlDuration": {"Unit": "Seconds", "Value": 10}},
+                 refused,
+                 {"FeatureGroupName": "ghosts", "Record": record()}])
+    assert answer["UnprocessedEntries"] == []
+    assert [(error["Entry"], error["ErrorCode"]) for error in answer["Errors"]] == [
+        (refused, "ValidationError"), ({"FeatureGroupName": "ghosts", "Record": record()}, "ResourceNotFound")]
+    assert answer["Errors"][0]["ErrorMessage"] == "The value 'x' of feature tenure is not an Integral (a 64-bit integer)."
+    sagemaker_mock.advance(3600)  # past the group's hour and the entry's 10 seconds, within the request's day
+    found = records.batch_get_record(Identifiers=[{"FeatureGroupName": "customers",
+                                                   "RecordIdentifiersValueAsString": ["c-1", "c-2", "c-3"]}])
+    assert [entry["RecordIdentifierValueAsString"] for entry in found["Records"]] == ["c-1"]
+
+
+@newer_operation("UpdateRecord")
+def test_update_changes_some_features_and_keeps_the_others(sagemaker_client, records):
+    make_group(sagemaker_client, storage="Standard_V2")
+    records.put_record(FeatureGroupName="customers", Record=record(event_time=T2))
+    records.update_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1",
+                          Features=[{"FeatureName": "tenure", "ValueAsString": "4"}])
+    assert values_of(records.get_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1")) == {
+        "customer_id": "c-1", "event_time": str(T2), "tenure": "4", "spend": "20.5"}
+    records.update_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1",
+                          Features=[{"FeatureName": "event_time", "ValueAsString": str(T2)},
+                                    {"FeatureName": "spend", "ValueAsString": "1.0"}])  # equal EventTime: applied
+    with pytest.raises(ClientError) as excinfo:
+        records.update_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1",
+                              Features=[{"FeatureName": "event_time", "ValueAsString": str(T1)},
+                                        {"FeatureName": "tenure", "ValueAsString": "0"}])
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert error_of(excinfo) == ("ConflictException", f"The EventTime {T1} is older than the record's current "
+                                                      "EventTime: retrieve the record's latest EventTime and resubmit.")
+    with pytest.raises(ClientError) as excinfo:
+        records.update_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1",
+                              Features=[{"FeatureName": "tenure", "ValueAsString": "5"}],
+                              TtlDuration={"Unit": "Days", "Value": 1})
+    assert error_of(excinfo) == ("ValidationError", "If you specify a TtlDuration, you must also provide an EventTime "
+                                                    "(the feature event_time) in the request.")
+    assert values_of(records.get_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1")) == {
+        "customer_id": "c-1", "event_time": str(T2), "tenure": "4", "spend": "1.0"}
+
+
+@newer_operation("UpdateRecord")
+def test_update_needs_a_record_and_a_standard_v2_or_in_memory_store(sagemaker_client, records):
+    make_group(sagemaker_client, storage="Standard_V2")
+    with pytest.raises(ClientError) as excinfo:
+        records.update_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-9",
+                              Features=[{"FeatureName": "tenure", "ValueAsString": "4"}])
+    assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert error_of(excinfo) == ("ResourceNotFound", "The record c-9 does not exist in FeatureGroup customers: to "
+                                                     "create a record, use PutRecord.")
+    make_group(sagemaker_client, "standard")
+    records.put_record(FeatureGroupName="standard", Record=record())
+    with pytest.raises(ClientError) as excinfo:
+        records.update_record(FeatureGroupName="standard", RecordIdentifierValueAsString="c-1",
+                              Features=[{"FeatureName": "tenure", "ValueAsString": "4"}])
+    assert error_of(excinfo) == ("ValidationError", "UpdateRecord is available only for feature groups that use the "
+                                                    "Standard_V2 or InMemory online store type; FeatureGroup standard "
+                                                    "uses Standard.")
+    assert records.get_record(FeatureGroupName="standard", RecordIdentifierValueAsString="c-1")["Record"] == record()
+
+
+@newer_operation("ListRecords")
+def test_list_records_pages_the_identifiers(sagemaker_client, records):
+    make_group(sagemaker_client)
+    for index in range(5):
+        records.put_record(FeatureGroupName="customers", Record=record(customer=f"c-{index}"))
+    records.delete_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-2", EventTime=str(T2))
+    first = records.list_records(FeatureGroupName="customers", MaxResults=2)
+    assert first["RecordIdentifiers"] == ["c-0", "c-1"]
+    rest = records.list_records(FeatureGroupName="customers", MaxResults=2, NextToken=first["NextToken"])
+    assert rest["RecordIdentifiers"] == ["c-3", "c-4"] and "NextToken" not in rest
+    everything = records.list_records(FeatureGroupName="customers", IncludeSoftDeletedRecords=True)
+    assert everything["RecordIdentifiers"] == [f"c-{index}" for index in range(5)]
+    paginator = records.get_paginator("list_records") if records.can_paginate("list_records") else None
+    if paginator is not None:
+        pages = paginator.paginate(FeatureGroupName="customers", PaginationConfig={"PageSize": 1})
+        assert [identifier for page in pages for identifier in page["RecordIdentifiers"]] == [
+            "c-0", "c-1", "c-3", "c-4"]
+
+
+@pytest.mark.parametrize("file_name", ["state.db", "state.json"])
+def test_records_outlive_a_server_in_its_state_file(tmp_path, file_name):
+    """The SQLite file saves what each request reached: a record write reaches its group's row."""
+    path = tmp_path / file_name
+    options = {"region_name": REGION, "aws_access_key_id": ACCOUNT, "aws_secret_access_key": "sagemock"}
+    with ThreadedServer(state_file=path) as server:
+        sm = boto3.client("sagemaker", endpoint_url=server.url, **options)
+        client = boto3.client("sagemaker-featurestore-runtime", endpoint_url=server.url, **options)
+        make_group(sm)
+        client.put_record(FeatureGroupName="customers", Record=record())
+        client.put_record(FeatureGroupName="customers", Record=record(customer="c-2"))
+        client.put_record(FeatureGroupName="customers", Record=record(event_time=T2, tenure="6"))
+        client.delete_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-2", EventTime=str(T3),
+                             DeletionMode="HardDelete")
+    with ThreadedServer(state_file=path) as server:
+        client = boto3.client("sagemaker-featurestore-runtime", endpoint_url=server.url, **options)
+        assert client.get_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1")["Record"] == \
+            record(event_time=T2, tenure="6")
+        assert "Record" not in client.get_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-2")
