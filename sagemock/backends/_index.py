@@ -421,6 +421,7 @@ KINDS: dict[str, str] = {
     'experiment-trial': 'sagemock.backends.experiments',
     'experiment-trial-component': 'sagemock.backends.experiments',
     'feature-group': 'sagemock.backends.feature_groups',
+    'feature-group-record': 'sagemock.backends.feature_store_runtime',
     'hyper-parameter-tuning-job': 'sagemock.backends.tuning',
     'image': 'sagemock.backends.images',
     'image-version': 'sagemock.backends.images',

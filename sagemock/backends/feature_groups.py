@@ -334,6 +334,16 @@ class FeatureGroupLifecycle(Lifecycle):
         return super().unsettled(document) or (update is not None and "_changes" in update)
 
 
+#: The kind of the Feature Store runtime's records (`feature_store_runtime`), which go with their group.
+RECORD_KIND = "feature-group-record"
+
+
+def _gone(document: Document, _status: str, store: Store, _now: _dt.datetime) -> None:
+    """A deleted group leaves its table, and its records go with it (the runtime family keeps them)."""
+    store.table(KIND).remove(document)
+    store.owner(RECORD_KIND).forget(document)
+
+
 LIFECYCLE = FeatureGroupLifecycle(
     resource_type=KIND,
     status_key="FeatureGroupStatus",
@@ -344,6 +354,7 @@ LIFECYCLE = FeatureGroupLifecycle(
     # DeleteFailed: "Delete failed, we need to try again" (aws-controllers-k8s feature_group hooks.go).
     accepts={"delete": ("Created", "CreateFailed", "DeleteFailed")},
     on_enter=_entered,
+    on_gone=_gone,
 )
 
 #: LastUpdateStatus: "Throughput update is an asynchronous operation, and the outcome should be

@@ -9,11 +9,14 @@ docs/feature-store-runtime.md). A refused record changes nothing.
 
 The online store keeps one record per identifier, the one with the latest event time: a record
 with an older event time is historic and goes to the offline store only, which sagemock accepts
-and does not keep (no S3 objects are written and nothing serves Athena). A record lives in the
-group's own document (`_records`, identifier -> entry), so it is in snapshots and the server's
-state as the group is, and goes when the group is deleted. An entry holds the feature values as
-given, the event time as Unix seconds, when it expires (`TtlDuration`, measured on the mock's
-clock, so `mock.advance(...)` expires it) and whether it was soft deleted.
+and does not keep (no S3 objects are written and nothing serves Athena). Records are kept in the
+family's table of `feature-group-record` documents, one per record, keyed by the group's creation
+stamp and the record identifier (`<_seq>/<identifier>`): in the same store as their group, so in
+snapshots and the server's state, and saved by an incremental state file one record at a time. A
+group made again under a deleted one's name has a new stamp, so starts empty; the group's deletion
+drops its records (`forget`, called by the feature groups family). An entry holds the feature values
+as given, the event time as Unix seconds, its TTL and when it expires (measured on the mock's clock,
+so `mock.advance(...)` expires it) and whether it was soft deleted.
 
 Reads change nothing (`READS`): an expired record is left in place and no longer answered, as a
 hard-deleted one would not be.
@@ -31,12 +34,13 @@ from ..core import pagination, service
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ResourceNotFound, ServiceError, ValidationError
+from ..core.table import Table
 
 Document = dict[str, Any]
 
 GROUPS = "feature-group"
-#: The member of a group's document that holds its online store's records.
-RECORDS = "_records"
+#: The kind of the family's table of records (not an AWS resource: no ARN, no tags).
+RECORDS = "feature-group-record"
 ONLINE, OFFLINE = "OnlineStore", "OfflineStore"
 #: UpdateRecord: "This operation is available only for feature groups that use the Standard_V2 or
 #: InMemory online store type"; "You can update up to 100 features per call".
@@ -244,21 +248,27 @@ def _ttl_seconds(ttl: Document | None) -> int | None:
     return int(ttl["Value"]) * _UNIT_SECONDS[ttl["Unit"]]
 
 
-def _put(group: Document, request: Document, ttl: Document | None, ctx: Context) -> None:
+def _key(group: Document, identifier: str) -> str:
+    """A record's key in the family's table: its group's creation stamp (unique in the store, and a
+    new one for a group made again under a deleted one's name), then its identifier."""
+    return f"{group['_seq']}/{identifier}"
+
+
+def _put(records: Table, group: Document, request: Document, ttl: Document | None, ctx: Context) -> None:
     """Write a record (PutRecord, an entry of BatchWriteRecord): checked against the group, then
     kept online if its event time is the latest."""
     stores = _target_stores(group, request)
     identifier, event_time = _check_record(group, request["Record"])
     if ONLINE not in stores:
         return  # the offline store is accepted and not kept
-    records = group.setdefault(RECORDS, {})
-    current = records.get(identifier)
+    key = _key(group, identifier)
+    current = records.get(key)
     if current is not None and not _expired(current, ctx) and event_time < current["EventTime"]:
         return  # a historic record: "it is written only to the OfflineStore"
     # "A record level TtlDuration supersedes the group level TtlDuration" (PutRecord).
     seconds = _ttl_seconds(ttl) or _ttl_seconds(group["OnlineStoreConfig"].get("TtlDuration"))
-    records[identifier] = {"Record": request["Record"], "EventTime": event_time, "Ttl": seconds,
-                           "ExpiresAt": event_time + seconds if seconds is not None else None, "Deleted": False}
+    records.keep(key, {"Record": request["Record"], "EventTime": event_time, "Ttl": seconds,
+                       "ExpiresAt": event_time + seconds if seconds is not None else None, "Deleted": False})
 
 
 def _service_code(error: ServiceError) -> str:
@@ -274,9 +284,9 @@ def _list_max() -> int:
 
 # -- what the online store answers ----------------------------------------------------------------------
 
-def _live(group: Document, identifier: str, ctx: Context) -> Document | None:
+def _live(records: Table, group: Document, identifier: str, ctx: Context) -> Document | None:
     """The online record of an identifier, if it is there to be read: not soft deleted, not expired."""
-    entry = (group.get(RECORDS) or {}).get(identifier)
+    entry = records.get(_key(group, identifier))
     if entry is None or entry["Deleted"] or _expired(entry, ctx):
         return None
     return entry  # type: ignore[no-any-return]
@@ -314,9 +324,18 @@ class FeatureStoreRuntime(Backend):
     SERVICE = "sagemaker-featurestore-runtime"
     READS = frozenset({"GetRecord", "BatchGetRecord", "ListRecords"})
 
+    records = Table.of(RECORDS, arn="FeatureGroupArn", name="FeatureGroupName", taggable=False,
+                       missing=lambda arn: _not_found(arn, True))
+
+    def forget(self, group: Document) -> None:
+        """Drop a deleted group's records (the feature groups family calls it as the group goes)."""
+        prefix = _key(group, "")
+        for key in [key for key in self.records if key.startswith(prefix)]:
+            self.records.discard(key)
+
     @operation
     def put_record(self, params: Params, ctx: Context) -> None:
-        _put(_group(self, ctx, params["FeatureGroupName"]), params, params.get("TtlDuration"), ctx)
+        _put(self.records, _group(self, ctx, params["FeatureGroupName"]), params, params.get("TtlDuration"), ctx)
         return None
 
     @operation
@@ -328,7 +347,7 @@ class FeatureStoreRuntime(Backend):
         for entry in params["Entries"]:
             try:
                 group = _group(self, ctx, entry["FeatureGroupName"], not_found_code=True)
-                _put(group, entry, entry.get("TtlDuration") or params.get("TtlDuration"), ctx)
+                _put(self.records, group, entry, entry.get("TtlDuration") or params.get("TtlDuration"), ctx)
             except ServiceError as error:
                 errors.append({"Entry": entry, "ErrorCode": _service_code(error), "ErrorMessage": error.message})
         # Every entry is processed at once: nothing throttles a mock.
@@ -361,7 +380,7 @@ class FeatureStoreRuntime(Backend):
         if ttl is not None and event_time is None:
             raise ValidationError(f"If you specify a TtlDuration, you must also provide an EventTime (the feature "
                                   f"{group['EventTimeFeatureName']}) in the request.")
-        current = _live(group, identifier, ctx)
+        current = _live(self.records, group, identifier, ctx)
         if current is None:
             raise ResourceNotFound(f"The record {identifier} does not exist in FeatureGroup "
                                    f"{group['FeatureGroupName']}: to create a record, use PutRecord.",
@@ -389,8 +408,9 @@ class FeatureStoreRuntime(Backend):
         group = _group(self, ctx, params["FeatureGroupName"], not_found_code=True)
         _require_online(group)
         soft = bool(params.get("IncludeSoftDeletedRecords"))
-        identifiers = [identifier for identifier, entry in (group.get(RECORDS) or {}).items()
-                       if (soft or not entry["Deleted"]) and not _expired(entry, ctx)]
+        prefix = _key(group, "")
+        identifiers = [key[len(prefix):] for key, entry in self.records.items()
+                       if key.startswith(prefix) and (soft or not entry["Deleted"]) and not _expired(entry, ctx)]
         page, token = pagination.offset_page(identifiers, params, _list_max(), pagination.digest(params))
         return {"RecordIdentifiers": page, "NextToken": token}
 
@@ -399,7 +419,7 @@ class FeatureStoreRuntime(Backend):
         group = _group(self, ctx, params["FeatureGroupName"], not_found_code=True)
         _require_online(group)
         # "If no Record with RecordIdentifierValue is found, then an empty result is returned."
-        entry = _live(group, params["RecordIdentifierValueAsString"], ctx)
+        entry = _live(self.records, group, params["RecordIdentifierValueAsString"], ctx)
         if entry is None:
             return {}
         return _answer(entry, params.get("FeatureNames"), params.get("ExpirationTimeResponse"))
@@ -422,7 +442,7 @@ class FeatureStoreRuntime(Backend):
                               for identifier in wanted["RecordIdentifiersValueAsString"])
                 continue
             for identifier in wanted["RecordIdentifiersValueAsString"]:
-                entry = _live(group, identifier, ctx)
+                entry = _live(self.records, group, identifier, ctx)
                 if entry is None:
                     continue
                 answer = _answer(entry, wanted.get("FeatureNames"), expiration)
@@ -441,19 +461,19 @@ class FeatureStoreRuntime(Backend):
         event_time = _event_time(group, params["EventTime"], "The EventTime of the deletion,")
         if ONLINE not in stores:
             return None
-        identifier = params["RecordIdentifierValueAsString"]
-        records = group.get(RECORDS) or {}
-        current = records.get(identifier)
+        key = _key(group, params["RecordIdentifierValueAsString"])
+        current = self.records.get(key)
         if current is not None and _expired(current, ctx):
             current = None  # expired: already hard deleted
         hard = params.get("DeletionMode") == "HardDelete"
         if current is not None and event_time <= current["EventTime"]:
             if hard:
                 raise ValidationError(f"EventTime: the EventTime of the deletion ({params['EventTime']}) must be later "
-                                      f"than the EventTime of the record {identifier} in the OnlineStore.")
+                                      f"than the EventTime of the record {params['RecordIdentifierValueAsString']} in "
+                                      "the OnlineStore.")
             return None
         if hard:
-            records.pop(identifier, None)
+            self.records.discard(key)
         elif current is not None:
             # "feature columns are set to null": the record holds its identifier and the deletion's time.
             current.update({"Record": [], "EventTime": event_time, "Ttl": None, "ExpiresAt": None, "Deleted": True})

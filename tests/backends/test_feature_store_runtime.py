@@ -354,6 +354,7 @@ def test_records_are_in_snapshots_and_go_with_their_group(sagemaker_client, sage
     sagemaker_mock.restore(saved)
     assert records.get_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1")["Record"] == record()
     sagemaker_client.delete_feature_group(FeatureGroupName="customers")
+    assert all("FeatureStoreRuntime" not in store["families"] for store in sagemaker_mock.snapshot()["stores"])
     make_group(sagemaker_client)
     assert "Record" not in records.get_record(FeatureGroupName="customers", RecordIdentifierValueAsString="c-1")
 
