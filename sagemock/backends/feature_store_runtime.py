@@ -1,5 +1,5 @@
 """SageMaker Feature Store Runtime: the records of feature groups (PutRecord, GetRecord,
-BatchGetRecord, DeleteRecord).
+BatchGetRecord, DeleteRecord; BatchWriteRecord, UpdateRecord and ListRecords in newer models).
 
 Records are written against the feature groups the control plane holds, read through
 `store.table("feature-group")`: the group must exist and be `Created`, a record must name only
@@ -223,9 +223,11 @@ def _check_values(group: Document, values: list[Document]) -> dict[str, Document
                                   "record can hold only the features of the group's FeatureDefinitions.")
         if name in given:
             raise ValidationError(f"The feature {name} is given more than once in the record.")
-        if feature["FeatureType"] != "String" or "CollectionType" in feature or "ValueAsString" not in value \
-                or "ValueAsStringList" in value:
-            _check_value(feature, value)  # (a plain String given as ValueAsString needs no more)
+        text = value.get("ValueAsString")
+        if text is None or "ValueAsStringList" in value or "CollectionType" in feature:
+            _check_value(feature, value)
+        elif feature["FeatureType"] != "String":  # (a String given as ValueAsString needs no more)
+            _check_scalar(feature, text)
         given[name] = value
     return given
 
