@@ -196,24 +196,9 @@ def _check_value(feature: Document, value: Document) -> None:
                                   f"{len(items)} values.")
 
 
-#: id(a group's FeatureDefinitions) -> (that list, its features by name): every PutRecord of a group
-#: reads the same list, until an update gives the group a new one. Bounded, as groups come and go.
-_DEFINITIONS: dict[int, tuple[list[Document], dict[str, Document]]] = {}
-
-
-def _definitions(group: Document) -> dict[str, Document]:
-    features = group["FeatureDefinitions"]
-    cached = _DEFINITIONS.get(id(features))
-    if cached is None or cached[0] is not features:
-        if len(_DEFINITIONS) >= 256:
-            _DEFINITIONS.clear()
-        cached = _DEFINITIONS[id(features)] = (features, {feature["FeatureName"]: feature for feature in features})
-    return cached[1]
-
-
 def _check_values(group: Document, values: list[Document]) -> dict[str, Document]:
     """Each feature value checked against the group's definitions, by feature name."""
-    definitions = _definitions(group)
+    definitions = {feature["FeatureName"]: feature for feature in group["FeatureDefinitions"]}
     given: dict[str, Document] = {}
     for value in values:
         name = value["FeatureName"]
