@@ -311,6 +311,8 @@ class FeatureStoreRuntime(Backend):
     SERVICE = "sagemaker-featurestore-runtime"
     READS = frozenset({"GetRecord", "BatchGetRecord", "ListRecords"})
 
+    #: The records, held with `Table.keep` under `_key`: not resources, so the ARN and name members a
+    #: table declares (the group's) and its not-found answer serve no lookup.
     records = Table.of(RECORDS, arn="FeatureGroupArn", name="FeatureGroupName", taggable=False,
                        missing=lambda arn: _not_found(arn, True))
 
