@@ -307,6 +307,28 @@ def canned(response: AWSResponse) -> Callable[..., AWSResponse]:
     return handler
 
 
+def captured_floor(make_client: Callable[[], Any], service_name: str, operation: str,
+                   call: Callable[[Any], Any]) -> Any:
+    """A client of a data-plane service answered by botocore alone with exactly the answer sagemock
+    gave `call` (captured once, from a client the mock answers): the floor pays for validation,
+    serialisation, endpoint resolution, signing and parsing, but for no mock work."""
+    from sagemock.core import intercept
+
+    mocked = make_client()
+    captured: dict[str, Any] = {}
+    mocked.meta.events.register(f"after-call.{service_name}.{operation}", lambda http_response=None, **_: (
+        captured.update(status=http_response.status_code, headers=dict(http_response.headers),
+                        body=http_response.content)))
+    call(mocked)
+    floor = make_client()
+    for event, handler in intercept.HANDLERS:  # the floor carries no sagemock hook
+        floor.meta.events.unregister(event, handler)
+    response = AWSResponse(mocked.meta.endpoint_url, captured["status"], captured["headers"], _Body(captured["body"]))
+    response._content = captured["body"]
+    floor.meta.events.register(f"before-send.{service_name}.{operation}", canned(response))
+    return floor
+
+
 NOTEBOOK = "bench-notebook"
 NOTEBOOK_ROLE = "arn:aws:iam::123456789012:role/bench"
 

@@ -31,10 +31,8 @@ except ImportError:  # run from a checkout without installing
     import sagemock  # noqa: F401
 
 import boto3
-from botocore.awsrequest import AWSResponse
 
 from sagemock import mock_sagemaker
-from sagemock.core import intercept
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (bench/run.py: the floor's canned answer, shared)
@@ -74,20 +72,8 @@ def main() -> None:
     mock.set_endpoint_response("bench", (ANSWER, "application/json"))
 
     mocked = client()
-    captured: dict[str, Any] = {}
-
-    mocked.meta.events.register("after-call.sagemaker-runtime.InvokeEndpoint",
-                                lambda http_response=None, **_: captured.update(
-                                    status=http_response.status_code, headers=dict(http_response.headers)))
     invoke(mocked)
-    floor_client = client()
-    for event, handler in intercept.HANDLERS:  # the floor carries no sagemock hook
-        floor_client.meta.events.unregister(event, handler)
-
-    response = AWSResponse("https://runtime.sagemaker.us-east-1.amazonaws.com/", captured["status"],
-                           captured["headers"], run._Body(ANSWER))
-    response._content = ANSWER
-    floor_client.meta.events.register("before-send.sagemaker-runtime.InvokeEndpoint", run.canned(response))
+    floor_client = run.captured_floor(client, "sagemaker-runtime", "InvokeEndpoint", invoke)
 
     samples: dict[str, list[int]] = {"floor": [], "sagemock": []}
     calls = {"floor": floor_client, "sagemock": mocked}

@@ -17,7 +17,8 @@ the Glue table AWS names (`DataCatalogConfig`) and `OfflineStoreStatus` once the
 the documented defaults (`EnableOnlineStore`, `DisableGlueTableCreation`, the on-demand
 `ThroughputConfig`), and each feature's metadata. The rules, each with its source, are in
 docs/feature-store.md. Records themselves (PutRecord, GetRecord ...) belong to the
-`sagemaker-featurestore-runtime` service, which sagemock does not intercept.
+`sagemaker-featurestore-runtime` service, answered by `feature_store_runtime` against these groups
+(docs/feature-store-runtime.md).
 """
 from __future__ import annotations
 
@@ -333,6 +334,16 @@ class FeatureGroupLifecycle(Lifecycle):
         return super().unsettled(document) or (update is not None and "_changes" in update)
 
 
+#: The kind of the Feature Store runtime's records (`feature_store_runtime`), which go with their group.
+RECORD_KIND = "feature-group-record"
+
+
+def _gone(document: Document, _status: str, store: Store, _now: _dt.datetime) -> None:
+    """A deleted group leaves its table, and its records go with it (the runtime family keeps them)."""
+    store.table(KIND).remove(document)
+    store.owner(RECORD_KIND).forget(document)
+
+
 LIFECYCLE = FeatureGroupLifecycle(
     resource_type=KIND,
     status_key="FeatureGroupStatus",
@@ -343,6 +354,7 @@ LIFECYCLE = FeatureGroupLifecycle(
     # DeleteFailed: "Delete failed, we need to try again" (aws-controllers-k8s feature_group hooks.go).
     accepts={"delete": ("Created", "CreateFailed", "DeleteFailed")},
     on_enter=_entered,
+    on_gone=_gone,
 )
 
 #: LastUpdateStatus: "Throughput update is an asynchronous operation, and the outcome should be
@@ -446,11 +458,12 @@ FEATURE_GROUP = Resource(
         "Can only include alphanumeric characters": "the model's pattern checks it",
         "Can only contains alphanumeric characters": "the model's pattern checks it",
         "The type must be a string": "the model's type checks it",
-        "All Records in the FeatureGroup must have a corresponding EventTime": "records belong to the "
-        "sagemaker-featurestore-runtime service, which sagemock does not serve",
-        "EventTime feature values must be": "records belong to the sagemaker-featurestore-runtime service, which "
-        "sagemock does not serve: no feature values are stored",
-        "Data cannot be accessed from the OnlineStore immediately": "records belong to the runtime service",
+        "All Records in the FeatureGroup must have a corresponding EventTime": "a rule of records: "
+        "sagemaker-featurestore-runtime's PutRecord enforces it (docs/feature-store-runtime.md)",
+        "EventTime feature values must be": "a rule of records: sagemaker-featurestore-runtime's PutRecord and "
+        "DeleteRecord read event times in these forms and refuse others (docs/feature-store-runtime.md)",
+        "Data cannot be accessed from the OnlineStore immediately": "records belong to the runtime service, which "
+        "answers a record as soon as it is put (the mock has no replication delay)",
         "caller (either user or IAM role)": "IAM and KMS are not modelled",
         "must have below permissions to the KmsKeyId": "IAM and KMS are not modelled",
         # UpdateFeatureGroup is written by hand in this module; its rules are checked there.

@@ -251,6 +251,18 @@ class Table(Mapping[str, Document]):
         self._drop(self.documents.pop(self.key_of(document), None))
         self.store.unindex(document[self.spec.arn])
 
+    # -- documents that are not resources ----------------------------------------------------------
+
+    def keep(self, key: str, document: Document) -> None:
+        """Hold, under a key the family chooses, a document that is not an AWS resource (a feature
+        group's record: no ARN, no tags, no status), so a state file still saves it as an entry of
+        its own. Such a table has no lifecycle and is not listed through `ordered`."""
+        self.documents[key] = document
+
+    def discard(self, key: str) -> None:
+        """Drop a document held with `keep` (nothing if there is none)."""
+        self.documents.pop(key, None)
+
     def _hold(self, document: Document) -> None:
         """Keep a document under its key, in every index, and among the moving if it is."""
         key = self.key_of(document)

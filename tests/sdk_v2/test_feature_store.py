@@ -1,5 +1,6 @@
-"""The SageMaker Python SDK v2's FeatureGroup against sagemock, with moto serving S3 (and answering the
-sagemaker-featurestore-runtime service, which sagemock does not intercept, with its 404)."""
+"""The SageMaker Python SDK v2's FeatureGroup and FeatureStore against sagemock, with moto serving S3:
+the control plane, and records through the sagemaker-featurestore-runtime service (ingest, get_record,
+batch_get_record, delete_record)."""
 from __future__ import annotations
 
 import time
@@ -81,11 +82,40 @@ def test_delete_and_a_missing_group(session):
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFound"
 
 
-def test_ingestion_goes_to_the_runtime_service_which_sagemock_does_not_serve(session):
-    """PutRecord belongs to sagemaker-featurestore-runtime: moto (5.2) answers it 404 "Not yet
-    implemented", so the SDK's ingest fails without reaching the network."""
+def test_ingest_then_get_record(session):
+    """`FeatureGroup.ingest` puts a record per row (PutRecord, each value as a string); `get_record`
+    reads the online store, `FeatureStore.batch_get_record` several groups' records at once."""
+    from sagemaker.feature_store.feature_store import FeatureStore
+    from sagemaker.feature_store.inputs import DeletionModeEnum, Identifier
+
+    group = created(session, enable_online_store=True)
+    manager = group.ingest(data_frame=frame(), max_workers=1, wait=True)
+    assert manager.failed_rows == []
+    assert group.get_record(record_identifier_value_as_string="c-2") == [
+        {"FeatureName": "customer_id", "ValueAsString": "c-2"}, {"FeatureName": "tenure", "ValueAsString": "14"},
+        {"FeatureName": "monthly_spend", "ValueAsString": "71.0"},
+        {"FeatureName": "event_time", "ValueAsString": "1700000100.0"}]
+    assert group.get_record(record_identifier_value_as_string="c-9") is None
+    answer = FeatureStore(sagemaker_session=session).batch_get_record(identifiers=[
+        Identifier(feature_group_name="customers", record_identifiers_value_as_string=["c-1", "c-2"],
+                   feature_names=["tenure"])])
+    assert [(found["RecordIdentifierValueAsString"], found["Record"]) for found in answer["Records"]] == [
+        ("c-1", [{"FeatureName": "tenure", "ValueAsString": "3"}]),
+        ("c-2", [{"FeatureName": "tenure", "ValueAsString": "14"}])]
+    assert answer["Errors"] == [] and answer["UnprocessedIdentifiers"] == []
+    group.delete_record(record_identifier_value_as_string="c-1", event_time="1700000500.0",
+                        deletion_mode=DeletionModeEnum.HARD_DELETE)
+    assert group.get_record(record_identifier_value_as_string="c-1") is None
+
+
+def test_a_row_the_group_refuses_fails_the_ingestion(session):
+    """A value that is not of its feature's type is refused (ValidationError): the SDK reports the row."""
     from sagemaker.feature_store.feature_group import IngestionError
 
     group = created(session, enable_online_store=True)
-    with pytest.raises(IngestionError):
-        group.ingest(data_frame=frame(), max_workers=1, wait=True)
+    rows = frame()
+    rows["tenure"] = rows["tenure"].astype(float) + 0.5  # 3.5 is no Integral
+    with pytest.raises(IngestionError) as excinfo:
+        group.ingest(data_frame=rows, max_workers=1, wait=True)
+    assert excinfo.value.failed_rows == [0, 1]
+    assert group.get_record(record_identifier_value_as_string="c-1") is None
