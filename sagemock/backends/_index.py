@@ -59,6 +59,8 @@ OPERATIONS: dict[str, str] = {
     'create_trial': 'sagemock.backends.experiments',
     'create_trial_component': 'sagemock.backends.experiments',
     'create_user_profile': 'sagemock.backends.studio',
+    'create_workforce': 'sagemock.backends.workforces',
+    'create_workteam': 'sagemock.backends.workforces',
     'delete_action': 'sagemock.backends.lineage',
     'delete_algorithm': 'sagemock.backends.algorithms',
     'delete_app': 'sagemock.backends.studio',
@@ -103,6 +105,8 @@ OPERATIONS: dict[str, str] = {
     'delete_trial': 'sagemock.backends.experiments',
     'delete_trial_component': 'sagemock.backends.experiments',
     'delete_user_profile': 'sagemock.backends.studio',
+    'delete_workforce': 'sagemock.backends.workforces',
+    'delete_workteam': 'sagemock.backends.workforces',
     'describe_action': 'sagemock.backends.lineage',
     'describe_algorithm': 'sagemock.backends.algorithms',
     'describe_app': 'sagemock.backends.studio',
@@ -152,6 +156,8 @@ OPERATIONS: dict[str, str] = {
     'describe_trial': 'sagemock.backends.experiments',
     'describe_trial_component': 'sagemock.backends.experiments',
     'describe_user_profile': 'sagemock.backends.studio',
+    'describe_workforce': 'sagemock.backends.workforces',
+    'describe_workteam': 'sagemock.backends.workforces',
     'disassociate_trial_component': 'sagemock.backends.experiments',
     'get_algorithm': 'sagemock.backends.algorithms',
     'get_app': 'sagemock.backends.studio',
@@ -231,6 +237,7 @@ OPERATIONS: dict[str, str] = {
     'list_projects': 'sagemock.backends.projects',
     'list_spaces': 'sagemock.backends.studio',
     'list_studio_lifecycle_configs': 'sagemock.backends.studio',
+    'list_subscribed_workteams': 'sagemock.backends.workforces',
     'list_tags': 'sagemock.backends.tagging',
     'list_training_jobs': 'sagemock.backends.training',
     'list_training_jobs_for_hyper_parameter_tuning_job': 'sagemock.backends.tuning',
@@ -238,6 +245,8 @@ OPERATIONS: dict[str, str] = {
     'list_trial_components': 'sagemock.backends.experiments',
     'list_trials': 'sagemock.backends.experiments',
     'list_user_profiles': 'sagemock.backends.studio',
+    'list_workforces': 'sagemock.backends.workforces',
+    'list_workteams': 'sagemock.backends.workforces',
     'put_model_package_group_policy': 'sagemock.backends.registry',
     'query_lineage': 'sagemock.backends.lineage',
     'retry_pipeline_execution': 'sagemock.backends.pipelines',
@@ -347,6 +356,8 @@ OPERATIONS: dict[str, str] = {
     'update_trial': 'sagemock.backends.experiments',
     'update_trial_component': 'sagemock.backends.experiments',
     'update_user_profile': 'sagemock.backends.studio',
+    'update_workforce': 'sagemock.backends.workforces',
+    'update_workteam': 'sagemock.backends.workforces',
 }
 
 MODULES: tuple[str, ...] = (
@@ -391,6 +402,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.tuning',
     'sagemock.backends.tuning_space',
     'sagemock.backends.validation_status',
+    'sagemock.backends.workforces',
 )
 
 #: Resource kind -> the module that declares its table (`core.table.spec_for`).
@@ -439,6 +451,8 @@ KINDS: dict[str, str] = {
     'training-job': 'sagemock.backends.training',
     'transform-job': 'sagemock.backends.transform',
     'user-profile': 'sagemock.backends.studio',
+    'workforce': 'sagemock.backends.workforces',
+    'workteam': 'sagemock.backends.workforces',
 }
 
 #: Search's Resource value -> the module that provides it (`core.searchable.provider`).

@@ -53,8 +53,9 @@ CASE_INSENSITIVE = LOWER_CASE | {
 
 #: Resource types whose ARN path is a composite key, not a resource and its nested sub-resources:
 #: `user-profile/<domain-id>/<name>`, `space/<domain-id>/<name>`,
-#: `app/<domain-id>/<user-profile-or-space>/<app-type>/<name>` (declared with `Resource.scope`).
-COMPOSITE = frozenset({"user-profile", "space", "app"})
+#: `app/<domain-id>/<user-profile-or-space>/<app-type>/<name>` (declared with `Resource.scope`),
+#: `workteam/private-crowd/<name>`.
+COMPOSITE = frozenset({"user-profile", "space", "app", "workteam"})
 
 
 def key(resource_type: str, name: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fuzz.world import DATA, IMAGE, PIPELINE, POLICY, PRODUCT, ROLE
+from tests.fuzz.world import COGNITO, DATA, IMAGE, MEMBERS, PIPELINE, POLICY, PRODUCT, ROLE
 
 Params = dict[str, Any]
 
@@ -23,6 +23,15 @@ TRAINING_SPEC = {"TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.
                  "TrainingChannels": [{"Name": "train", "SupportedContentTypes": ["text/csv"],
                                        "SupportedInputModes": ["File"]}]}
 TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 characters at least
+
+#: Operation -> requests sent before its example (and every request grown from it), for an example
+#: the world as built cannot meet: a region holds one workforce, and a workforce with work teams is
+#: not deleted, yet the world holds one with a team for the operations that read and use them.
+SETUP: dict[str, list[tuple[str, Params]]] = {
+    "CreateWorkforce": [("DeleteWorkteam", {"WorkteamName": "fuzz-team"}),
+                        ("DeleteWorkforce", {"WorkforceName": "fuzz-workforce"})],
+    "DeleteWorkforce": [("DeleteWorkteam", {"WorkteamName": "fuzz-team"})],
+}
 
 
 def examples(h: dict[str, str]) -> dict[str, Params]:
@@ -62,6 +71,18 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
     """Requests written for the operations no declaration derives, and those that need more."""
     pipeline = {"PipelineName": "fuzz-pipeline"}
     return {
+        # -- workforces and work teams --------------------------------------------------------------------
+        "CreateWorkforce": {"WorkforceName": "fuzz-new-workforce", "CognitoConfig": COGNITO},
+        "DescribeWorkforce": {"WorkforceName": "fuzz-workforce"},
+        "ListWorkforces": {},
+        "UpdateWorkforce": {"WorkforceName": "fuzz-workforce", "SourceIpConfig": {"Cidrs": ["10.0.0.0/16"]}},
+        "DeleteWorkforce": {"WorkforceName": "fuzz-workforce"},
+        "CreateWorkteam": {"WorkteamName": "fuzz-new-team", "Description": "new", "MemberDefinitions": MEMBERS},
+        "DescribeWorkteam": {"WorkteamName": "fuzz-team"},
+        "ListWorkteams": {},
+        "UpdateWorkteam": {"WorkteamName": "fuzz-team", "Description": "updated"},
+        "DeleteWorkteam": {"WorkteamName": "fuzz-team"},
+        "ListSubscribedWorkteams": {},
         # -- registry -------------------------------------------------------------------------------------
         "CreateModelPackageGroup": {"ModelPackageGroupName": "fuzz-new-group"},
         "DescribeModelPackageGroup": {"ModelPackageGroupName": "fuzz-group"},
