@@ -175,8 +175,9 @@ class Workforces(Backend):
             "SourceIpConfig": params.get("SourceIpConfig") or {"Cidrs": []},
             "SubDomain": f"{ctx.random_id(10)}.labeling.sagemaker.aws",
             "CreateDate": ctx.now,
-            "IpAddressType": params.get("IpAddressType") or "ipv4",
         }
+        if params.get("IpAddressType") is not None:
+            document["IpAddressType"] = params["IpAddressType"]
         if params.get("CognitoConfig") is not None:
             document["CognitoConfig"] = params["CognitoConfig"]
         if params.get("OidcConfig") is not None:

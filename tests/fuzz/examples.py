@@ -27,10 +27,11 @@ TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 chara
 #: Operation -> requests sent before its example (and every request grown from it), for an example
 #: the world as built cannot meet: a region holds one workforce, and a workforce with work teams is
 #: not deleted, yet the world holds one with a team for the operations that read and use them.
+#: The world's work teams: its own, and the one the declared flow definition's example needs.
+_TEAMS = [("DeleteWorkteam", {"WorkteamName": team}) for team in ("fuzz-team", "reviewers")]
 SETUP: dict[str, list[tuple[str, Params]]] = {
-    "CreateWorkforce": [("DeleteWorkteam", {"WorkteamName": "fuzz-team"}),
-                        ("DeleteWorkforce", {"WorkforceName": "fuzz-workforce"})],
-    "DeleteWorkforce": [("DeleteWorkteam", {"WorkteamName": "fuzz-team"})],
+    "CreateWorkforce": [*_TEAMS, ("DeleteWorkforce", {"WorkforceName": "fuzz-workforce"})],
+    "DeleteWorkforce": _TEAMS,
 }
 
 

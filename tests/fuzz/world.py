@@ -27,8 +27,10 @@ PIPELINE = json.dumps({
     "Steps": [{"Name": "Train", "Type": "Training", "Arguments": {}}],
 })
 
-#: The fuzz world's private workforce (Amazon Cognito) and its work team's members.
-COGNITO = {"UserPool": f"{REGION}_FuzzPool1", "ClientId": "fuzz-client"}
+#: The fuzz world's private workforce (Amazon Cognito) and its work team's members: the user pool
+#: and app client of the declared examples' work teams (`human_loops.FLOW_DEFINITION.example_needs`),
+#: since a region's teams all come from its one workforce's pool.
+COGNITO = {"UserPool": f"{REGION}_Example1", "ClientId": "client"}
 MEMBERS = [{"CognitoMemberDefinition": {**COGNITO, "UserGroup": "fuzz-labelers"}}]
 
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
