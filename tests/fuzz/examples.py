@@ -27,8 +27,8 @@ TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 chara
 #: Operation -> requests sent before its example (and every request grown from it), for an example
 #: the world as built cannot meet: a region holds one workforce, and a workforce with work teams is
 #: not deleted, yet the world holds one with a team for the operations that read and use them.
-#: The world's work teams: its own, and the one the declared flow definition's example needs.
-_TEAMS = [("DeleteWorkteam", {"WorkteamName": team}) for team in ("fuzz-team", "reviewers")]
+#: The world's work teams: its own, and those the declared flow definition's and labeling job's examples need.
+_TEAMS = [("DeleteWorkteam", {"WorkteamName": team}) for team in ("fuzz-team", "reviewers", "labelers")]
 SETUP: dict[str, list[tuple[str, Params]]] = {
     "CreateWorkforce": [*_TEAMS, ("DeleteWorkforce", {"WorkforceName": "fuzz-workforce"})],
     "DeleteWorkforce": _TEAMS,
@@ -84,6 +84,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "UpdateWorkteam": {"WorkteamName": "fuzz-team", "Description": "updated"},
         "DeleteWorkteam": {"WorkteamName": "fuzz-team"},
         "ListSubscribedWorkteams": {},
+        "ListLabelingJobsForWorkteam": {"WorkteamArn": h["workteam"]},
         # -- registry -------------------------------------------------------------------------------------
         "CreateModelPackageGroup": {"ModelPackageGroupName": "fuzz-new-group"},
         "DescribeModelPackageGroup": {"ModelPackageGroupName": "fuzz-group"},
