@@ -154,7 +154,11 @@ LABELING_JOB = Resource(
                  "WorkteamArn": "arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/labelers",
                  "UiConfig": {"UiTemplateS3Uri": "s3://bucket/template.liquid"},
                  "TaskTitle": "Label", "TaskDescription": "Label the image", "NumberOfHumanWorkersPerDataObject": 1,
-                 "TaskTimeLimitInSeconds": 300}},
+                 "TaskTimeLimitInSeconds": 300,
+                 # Required by older models (botocore 1.35): AWS's built-in functions for image classification.
+                 "PreHumanTaskLambdaArn": "arn:aws:lambda:us-east-1:432418664414:function:PRE-ImageMultiClass",
+                 "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn":
+                                                   "arn:aws:lambda:us-east-1:432418664414:function:ACS-ImageMultiClass"}}},
     example_needs=(
         ("CreateWorkteam", {"WorkteamName": "labelers", "Description": "labelers", "MemberDefinitions": [
             {"CognitoMemberDefinition": {"UserPool": "us-east-1_Example1", "UserGroup": "labelers",

@@ -26,6 +26,7 @@ def task(team_arn, ui=None):
     return {"WorkteamArn": team_arn, "UiConfig": ui or {"UiTemplateS3Uri": "s3://bucket/template.liquid"},
             "TaskTitle": "Label", "TaskDescription": "Label the image", "NumberOfHumanWorkersPerDataObject": 3,
             "TaskTimeLimitInSeconds": 300,
+            "PreHumanTaskLambdaArn": f"arn:aws:lambda:{REGION}:432418664414:function:PRE-ImageMultiClass",
             "AnnotationConsolidationConfig": {"AnnotationConsolidationLambdaArn":
                                               f"arn:aws:lambda:{REGION}:432418664414:function:ACS-ImageMultiClass"}}
 
@@ -124,6 +125,7 @@ def test_the_list_answers_the_work_team_and_lambda_functions(sagemaker_client):
     [summary] = sagemaker_client.list_labeling_jobs(StatusEquals="Completed")["LabelingJobSummaryList"]
     assert summary["WorkteamArn"] == team
     assert summary["AnnotationConsolidationLambdaArn"].endswith("function:ACS-ImageMultiClass")
+    assert summary["PreHumanTaskLambdaArn"].endswith("function:PRE-ImageMultiClass")
     assert sagemaker_client.list_labeling_jobs(StatusEquals="InProgress")["LabelingJobSummaryList"] == []
 
 
