@@ -146,6 +146,10 @@ LABELING_JOB = Resource(
         "You cannot specify an Amazon Web Services KMS key": "describes the console",
         "A job that is stopped cannot be restarted": "there is no operation that restarts a labeling job",
     },
+    superseded={
+        "the attribute name must not end with \"-ref\"": "botocore 1.35's words for the task-type rule the newer "
+                                                          "model states as 'the attribute name must end with'",
+    },
     on_create=_computed,
     example={"LabelingJobName": "label-images", "LabelAttributeName": "label",
              "InputConfig": {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://bucket/input.manifest"}}},
