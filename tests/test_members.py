@@ -97,6 +97,8 @@ class Probe:
     def send(self, operation: str, params: dict[str, Any]) -> tuple[str, str]:
         """(what came back, the state after), the state restored first."""
         self.mock.restore(self.snapshot)
+        for needed, needed_params in examples.SETUP.get(operation, ()):  # the world as the example needs it
+            getattr(self.client, xform_name(needed))(**needed_params)
         self.seen.clear()
         try:
             answer = getattr(self.client, xform_name(operation))(**copy.deepcopy(params))

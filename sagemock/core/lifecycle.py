@@ -64,6 +64,10 @@ class Lifecycle:
     #: Where the modification time is kept: a private field where Describe does not answer it but
     #: List does (ListTransformJobs' `LastModifiedTime`, which DescribeTransformJob lacks).
     modified_key: str = "LastModifiedTime"
+    #: Picks, per document, the path a trigger takes where one trigger has several (a streaming
+    #: labeling job's creation stays InProgress, a static one's completes): (document, trigger) ->
+    #: the name in `paths` (and `failure_paths`) to take.
+    route: Callable[[Document, str], str] | None = None
     _statuses: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -104,6 +108,8 @@ class Lifecycle:
         found a problem AWS reports through the resource rather than the request (`failure`, the
         reason), the trigger's failure path is taken instead, and its last status carries the reason.
         """
+        if self.route is not None:
+            trigger = self.route(document, trigger)
         path = self.paths[trigger]
         if trigger in self.failure_paths:
             name = document.get(self.name_key) if self.name_key else None

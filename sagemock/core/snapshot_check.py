@@ -272,7 +272,10 @@ def _output_shape(noun: str) -> Shape | None:
     name = f"Describe{noun}"
     if name not in service.operation_names():
         return None
-    return service.operation(name).output_shape
+    shape = service.operation(name).output_shape
+    # DescribeWorkforce and DescribeWorkteam answer the resource inside a member named after it.
+    wrapped = shape.members.get(noun) if shape is not None else None
+    return wrapped if wrapped is not None and wrapped.type_name == "structure" else shape
 
 
 Conformer = Callable[[Any], "str | None"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fuzz.world import DATA, IMAGE, PIPELINE, POLICY, PRODUCT, PUBLIC_HUB_MODEL, ROLE
+from tests.fuzz.world import COGNITO, DATA, IMAGE, MEMBERS, PIPELINE, POLICY, PRODUCT, PUBLIC_HUB_MODEL, ROLE
 
 Params = dict[str, Any]
 
@@ -25,6 +25,16 @@ TRAINING_SPEC = {"TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.
 #: The model of the fuzz world's hub content.
 HUB_MODEL = {"HubName": "fuzz-content-hub", "HubContentType": "Model", "HubContentName": "fuzz-hub-model"}
 TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 characters at least
+
+#: Operation -> requests sent before its example (and every request grown from it), for an example
+#: the world as built cannot meet: a region holds one workforce, and a workforce with work teams is
+#: not deleted, yet the world holds one with a team for the operations that read and use them.
+#: The world's work teams: its own, and those the declared flow definition's and labeling job's examples need.
+_TEAMS = [("DeleteWorkteam", {"WorkteamName": team}) for team in ("fuzz-team", "reviewers", "labelers")]
+SETUP: dict[str, list[tuple[str, Params]]] = {
+    "CreateWorkforce": [*_TEAMS, ("DeleteWorkforce", {"WorkforceName": "fuzz-workforce"})],
+    "DeleteWorkforce": _TEAMS,
+}
 
 
 def examples(h: dict[str, str]) -> dict[str, Params]:
@@ -64,6 +74,19 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
     """Requests written for the operations no declaration derives, and those that need more."""
     pipeline = {"PipelineName": "fuzz-pipeline"}
     return {
+        # -- workforces and work teams --------------------------------------------------------------------
+        "CreateWorkforce": {"WorkforceName": "fuzz-new-workforce", "CognitoConfig": COGNITO},
+        "DescribeWorkforce": {"WorkforceName": "fuzz-workforce"},
+        "ListWorkforces": {},
+        "UpdateWorkforce": {"WorkforceName": "fuzz-workforce", "SourceIpConfig": {"Cidrs": ["10.0.0.0/16"]}},
+        "DeleteWorkforce": {"WorkforceName": "fuzz-workforce"},
+        "CreateWorkteam": {"WorkteamName": "fuzz-new-team", "Description": "new", "MemberDefinitions": MEMBERS},
+        "DescribeWorkteam": {"WorkteamName": "fuzz-team"},
+        "ListWorkteams": {},
+        "UpdateWorkteam": {"WorkteamName": "fuzz-team", "Description": "updated"},
+        "DeleteWorkteam": {"WorkteamName": "fuzz-team"},
+        "ListSubscribedWorkteams": {},
+        "ListLabelingJobsForWorkteam": {"WorkteamArn": h["workteam"]},
         # -- registry -------------------------------------------------------------------------------------
         "CreateModelPackageGroup": {"ModelPackageGroupName": "fuzz-new-group"},
         "DescribeModelPackageGroup": {"ModelPackageGroupName": "fuzz-group"},

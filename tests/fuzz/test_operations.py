@@ -86,15 +86,20 @@ def call(fuzz_world: World, operation: str, params: dict[str, Any]) -> ClientErr
     """Send the request against the world; the error it was refused with, or None."""
     mock = fuzz_world.mock
     mock.restore(fuzz_world.snapshot)
+    before = fuzz_world.snapshot
+    if operation in examples.SETUP:  # the world as this operation's example needs it
+        for needed, needed_params in examples.SETUP[operation]:
+            getattr(fuzz_world.client, xform_name(needed))(**needed_params)
+        before = mock.snapshot()
     try:
         getattr(fuzz_world.client, xform_name(operation))(**params)
     except ClientError as error:
         assert error.response["Error"]["Code"] in allowed_codes(operation), error.response["Error"]
-        assert mock.snapshot() == fuzz_world.snapshot, f"{operation} was refused but changed the state"
+        assert mock.snapshot() == before, f"{operation} was refused but changed the state"
         return error
     after = mock.snapshot()
     if operation.startswith(READING):
-        assert after == fuzz_world.snapshot, f"{operation} reads, yet changed the state"
+        assert after == before, f"{operation} reads, yet changed the state"
     else:  # what the request wrote survives a snapshot through JSON and back
         text = json.dumps(after, allow_nan=False)
         rebuilt = State(mock.config)

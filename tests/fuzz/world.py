@@ -28,6 +28,12 @@ PIPELINE = json.dumps({
     "Steps": [{"Name": "Train", "Type": "Training", "Arguments": {}}],
 })
 
+#: The fuzz world's private workforce (Amazon Cognito) and its work team's members: the user pool
+#: and app client of the declared examples' work teams (`human_loops.FLOW_DEFINITION.example_needs`),
+#: since a region's teams all come from its one workforce's pool.
+COGNITO = {"UserPool": f"{REGION}_Example1", "ClientId": "client"}
+MEMBERS = [{"CognitoMemberDefinition": {**COGNITO, "UserGroup": "fuzz-labelers"}}]
+
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sagemaker:DescribeModelPackage", "Resource": "*"}]})
 
@@ -135,6 +141,9 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
             OutputConfig={"S3OutputLocation": f"{DATA}/compiled", "TargetDevice": "ml_c5"},
             StoppingCondition={"MaxRuntimeInSeconds": 900})["CompilationJobArn"]
     mock.set_status(handles["fuzz-compiling"], "INPROGRESS")
+    sm.create_workforce(WorkforceName="fuzz-workforce", CognitoConfig=COGNITO)
+    handles["workteam"] = sm.create_workteam(WorkteamName="fuzz-team", Description="fuzz labelers",
+                                             MemberDefinitions=MEMBERS)["WorkteamArn"]
     build_declared(sm, mock, handles)
     # The declared monitoring schedule's default alert, raised by a failed execution.
     mock.fail_next("processing-job", "planned by the fuzz world")
