@@ -1014,6 +1014,26 @@ def test_the_package_artifact_reaches_the_training_data_and_job(sagemaker_client
     assert reached(client, start, "Descendants", ["Artifact"], every_kind) == []
 
 
+def test_list_associations_walks_from_the_package_back_to_a_data_set(sagemaker_client):
+    """The walk the SageMaker Python SDK's lineage integration tests make after a real pipeline run
+    (tests/integ/sagemaker/lineage/conftest.py, `static_dataset_artifact`): package artifact <- model
+    data (`SourceType="Model"`) <- training job's trial component (`SourceType="SageMakerTrainingJob"`)
+    <- data set (`SourceType="DataSet"`)."""
+    client = sagemaker_client
+    job = train(client)
+    client.create_model_package_group(ModelPackageGroupName="g")
+    package = artifact_of(client, register(client, "g", job["ModelArtifacts"]["S3ModelArtifacts"]))["ArtifactArn"]
+
+    def sources(destination, source_type):
+        return [item["SourceArn"] for item in client.list_associations(
+            DestinationArn=destination, SourceType=source_type)["AssociationSummaries"]]
+
+    [model] = sources(package, "Model")
+    [component] = sources(model, "SageMakerTrainingJob")
+    assert component.endswith(":experiment-trial-component/xgb-aws-training-job")
+    assert source_uris(client, sources(component, "DataSet")) == [TRAIN_DATA, VALIDATION_DATA]
+
+
 def test_versions_share_their_group_context(sagemaker_client):
     client = sagemaker_client
     client.create_model_package_group(ModelPackageGroupName="g")
