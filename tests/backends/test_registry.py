@@ -1101,3 +1101,36 @@ def test_an_endpoint_serving_a_version_reaches_its_package_data_and_job(sagemake
     assert reached(client, package, "Descendants", ["Artifact"], ["Endpoint", "Model", "DataSet", "TrainingJob"]) == []
     # The deployment used the package's artifact, not one of its own.
     assert len(client.list_artifacts(SourceUri=arn)["ArtifactSummaries"]) == 1
+
+
+def test_the_visualizer_query_from_the_endpoint_returns_every_edge(sagemaker_client):
+    """The notebook's graph query (`query_lineage(StartArns=[endpoint context], Direction="Ascendants",
+    IncludeEdges=True)`): every entity up to the data sets, with the associations between them."""
+    client = sagemaker_client
+    job = train(client)
+    client.create_model_package_group(ModelPackageGroupName="g")
+    arn = register(client, "g", job["ModelArtifacts"]["S3ModelArtifacts"])
+    client.create_model(ModelName="m", ExecutionRoleArn=ROLE, Containers=[{"ModelPackageName": arn}])
+    client.create_endpoint_config(EndpointConfigName="cfg", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.xlarge"}])
+    endpoint = client.create_endpoint(EndpointName="ep", EndpointConfigName="cfg")["EndpointArn"]
+    [context] = client.list_contexts(SourceUri=endpoint)["ContextSummaries"]
+    found = client.query_lineage(StartArns=[context["ContextArn"]], Direction="Ascendants", IncludeEdges=True)
+    labels = {context["ContextArn"]: "endpoint", artifact_of(client, arn)["ArtifactArn"]: "package",
+              artifact_of(client, job["ModelArtifacts"]["S3ModelArtifacts"])["ArtifactArn"]: "model data",
+              artifact_of(client, IMAGE)["ArtifactArn"]: "image",
+              artifact_of(client, TRAIN_DATA)["ArtifactArn"]: "train",
+              artifact_of(client, VALIDATION_DATA)["ArtifactArn"]: "validation"}
+    for vertex in found["Vertices"]:
+        labels.setdefault(vertex["Arn"], vertex["Type"])  # the action and the trial component
+    assert sorted(labels[vertex["Arn"]] for vertex in found["Vertices"]) == [
+        "ModelDeployment", "TrainingJob", "image", "model data", "package", "train", "validation"]
+    assert sorted((labels[edge["SourceArn"]], labels[edge["DestinationArn"]], edge["AssociationType"])
+                  for edge in found["Edges"]) == sorted([
+        ("ModelDeployment", "endpoint", "AssociatedWith"),
+        ("image", "ModelDeployment", "ContributedTo"), ("image", "TrainingJob", "ContributedTo"),
+        ("image", "package", "ContributedTo"),
+        ("model data", "ModelDeployment", "ContributedTo"), ("model data", "package", "ContributedTo"),
+        ("package", "ModelDeployment", "ContributedTo"),
+        ("TrainingJob", "model data", "Produced"),
+        ("train", "TrainingJob", "ContributedTo"), ("validation", "TrainingJob", "ContributedTo")])
