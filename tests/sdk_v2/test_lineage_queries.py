@@ -104,3 +104,26 @@ def test_the_model_package_group_context(session, deployed):
     assert member.source_type == "Model" and member.association_type == "AssociatedWith"
     described = session.sagemaker_client.describe_artifact(ArtifactArn=member.source_arn)
     assert described["Source"]["SourceUri"] == package.model_package_arn
+
+
+def test_a_version_a_pipeline_registered_reaches_the_pipelines_data(session):
+    """The abalone pipeline (process -> train -> register): the registered version's artifact reaches
+    the training job and, through the processing job that wrote the training data, the raw input."""
+    from sagemaker.lineage.artifact import Artifact, ModelArtifact
+
+    from tests.sdk_v2.test_pipeline_steps import GROUP, abalone_pipeline
+
+    pipeline = abalone_pipeline(session)
+    pipeline.upsert(role_arn=ROLE)
+    execution = pipeline.start()
+    assert execution.describe()["PipelineExecutionStatus"] == "Succeeded"
+    steps = {step["StepName"]: step for step in execution.list_steps()}
+    sm = session.sagemaker_client
+    [version] = sm.list_model_packages(ModelPackageGroupName=GROUP)["ModelPackageSummaryList"]
+    [summary] = list(Artifact.list(source_uri=version["ModelPackageArn"], sagemaker_session=session))
+    model_artifact = ModelArtifact.load(artifact_arn=summary.artifact_arn, sagemaker_session=session)
+    train_arn = steps["AbaloneTrain"]["Metadata"]["TrainingJob"]["Arn"]
+    assert model_artifact.training_job_arns() == [train_arn]
+    [channel] = sm.describe_training_job(TrainingJobName=train_arn.rsplit("/", 1)[1])["InputDataConfig"]
+    assert sorted(dataset.source.source_uri for dataset in model_artifact.dataset_artifacts()) == sorted([
+        channel["DataSource"]["S3DataSource"]["S3Uri"], f"s3://{BUCKET}/abalone/abalone-dataset.csv"])
