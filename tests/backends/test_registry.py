@@ -825,6 +825,17 @@ def test_concurrent_versions_are_unique(sagemaker_mock):
     listed = [p["ModelPackageVersion"] for page in paginator.paginate(ModelPackageGroupName="busy")
               for p in page["ModelPackageSummaryList"]]
     assert sorted(listed) == list(range(1, total + 1))
+    # Lineage loses nothing either: an artifact per version, one model data and one image artifact
+    # (shared by SourceUri), one group context holding every version.
+    lineage = clients[0]
+    artifacts = [item for page in lineage.get_paginator("list_artifacts").paginate(ArtifactType="Model")
+                 for item in page["ArtifactSummaries"]]
+    assert len(artifacts) == total + 1
+    assert len(lineage.list_artifacts(SourceUri=IMAGE)["ArtifactSummaries"]) == 1
+    [context] = lineage.list_contexts(ContextType="ModelGroup")["ContextSummaries"]
+    members = [item for page in lineage.get_paginator("list_associations").paginate(
+        DestinationArn=context["ContextArn"]) for item in page["AssociationSummaries"]]
+    assert len(members) == total
 
 
 def test_first_requests_of_an_operation_may_arrive_concurrently(sagemaker_mock, monkeypatch):
@@ -1134,3 +1145,24 @@ def test_the_visualizer_query_from_the_endpoint_returns_every_edge(sagemaker_cli
         ("package", "ModelDeployment", "ContributedTo"),
         ("TrainingJob", "model data", "Produced"),
         ("train", "TrainingJob", "ContributedTo"), ("validation", "TrainingJob", "ContributedTo")])
+
+
+def test_artifacts_stay_one_per_source_uri_whatever_made_or_removed_them(sagemaker_mock, sagemaker_client):
+    """SageMaker "reuses any existing entities ... there can be only one artifact with a unique
+    SourceUri": one the user created is reused; once it is deleted, the next registration makes one
+    again; after a restore, the restored one is reused."""
+    client = sagemaker_client
+    client.create_model_package_group(ModelPackageGroupName="g")
+    mine = client.create_artifact(ArtifactType="Model", Source={"SourceUri": MODEL_DATA})["ArtifactArn"]
+    first = artifact_of(client, register(client, "g", MODEL_DATA))["ArtifactArn"]
+    assert [item["SourceArn"] for item in client.list_associations(
+        DestinationArn=first, SourceType="Model")["AssociationSummaries"]] == [mine]
+    client.delete_artifact(ArtifactArn=mine)
+    register(client, "g", MODEL_DATA)
+    remade = artifact_of(client, MODEL_DATA)["ArtifactArn"]
+    assert remade != mine
+    saved = sagemaker_mock.snapshot()
+    sagemaker_mock.restore(saved)
+    register(client, "g", MODEL_DATA)
+    assert artifact_of(client, MODEL_DATA)["ArtifactArn"] == remade
+    assert len(client.list_artifacts(SourceUri=IMAGE)["ArtifactSummaries"]) == 1
