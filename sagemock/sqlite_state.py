@@ -40,7 +40,7 @@ from . import __version__
 from .core import arns, changelog, snapshot
 from .core.errors import SnapshotError
 from .core.state import Config, State, Store
-from .core.table import Table, TableSpec, spec_for
+from .core.table import Entries, Table, TableSpec, spec_for
 from .state_file import StateFileError
 from .state_lock import HolderLock, sync_directory
 
@@ -272,11 +272,17 @@ def _tables(backend: Any) -> list[str]:
     return [name for name in vars(backend) if isinstance(getattr(cls, name, None), TableSpec)]
 
 
+def _entries(backend: Any) -> list[str]:
+    """The family's maps of plain entries saved one by one (`core.table.Entries`)."""
+    cls = type(backend)
+    return [name for name in vars(backend) if isinstance(getattr(cls, name, None), Entries)]
+
+
 def _other_attributes(backend: Any) -> dict[str, Any]:
-    """A family's attributes that are not tables (counters, small maps), as one entry."""
+    """A family's attributes that are neither tables nor entries (counters, small maps), as one entry."""
     cls = type(backend)
     return {name: value for name, value in vars(backend).items()
-            if name != "store" and not isinstance(getattr(cls, name, None), TableSpec)}
+            if name != "store" and not isinstance(getattr(cls, name, None), (TableSpec, Entries))}
 
 
 def _all_rows(store: Store, rows: list[Row]) -> None:
@@ -291,6 +297,11 @@ def _all_rows(store: Store, rows: list[Row]) -> None:
             for key, document in dict.items(table.documents):
                 text = snapshot.encode_entry(document, snapshot.DOCUMENT_DEPTH)
                 rows.append((account, region, collection, key, text))
+        for name in _entries(backend):
+            collection = changelog.table_collection(family, name)
+            for key, entry in dict.items(getattr(backend, name)):
+                rows.append((account, region, collection, _row_key(key),
+                             snapshot.encode_entry(entry, snapshot.DOCUMENT_DEPTH)))
     for arn, tags in dict.items(store.tags):
         rows.append((account, region, changelog.TAGS, arn, snapshot.encode_entry(tags, snapshot.TAGS_DEPTH)))
     for record_key, record in dict.items(store.idempotency):
@@ -333,7 +344,7 @@ def _changed_rows(store: Store, log: changelog.Log, upserts: list[Row], deletes:
         depth = _depth(collection)
         for key in keys:
             value = dict.get(entries, key, _GONE) if entries is not None else _GONE
-            row_key = _record_key(key) if collection == changelog.IDEMPOTENCY else str(key)
+            row_key = _row_key(key)
             if value is _GONE:
                 deletes.append((account, region, collection, row_key))
             else:
@@ -353,6 +364,8 @@ def _collections(store: Store, families: dict[str, Any]) -> dict[str, dict[Any, 
     for family, backend in families.items():
         for name in _tables(backend):
             found[changelog.table_collection(family, name)] = getattr(backend, name).documents
+        for name in _entries(backend):
+            found[changelog.table_collection(family, name)] = getattr(backend, name)
     return found
 
 
@@ -366,6 +379,12 @@ def _depth(collection: str) -> int:
 
 def _record_key(key: Any) -> str:
     return json.dumps(list(key), separators=(",", ":"))
+
+
+def _row_key(key: Any) -> str:
+    """An entry's key as a row holds it: a tuple (an idempotency record's, an association's) as its
+    JSON list, anything else (a table's keys) as it is."""
+    return _record_key(key) if isinstance(key, tuple) else str(key)
 
 
 # -- rows in ----------------------------------------------------------------------------------------
@@ -390,6 +409,7 @@ def _read(connection: sqlite3.Connection) -> tuple[list[dict[str, Any]], int] | 
             return None
         rows = connection.execute("SELECT account, region, collection, key, value FROM entries ORDER BY rowid")
         decoder = snapshot.EntryDecoder()
+        keyed_by_tuple = _entries_collections()
         stores: dict[tuple[str, str], tuple[dict[str, dict[str, Any]], dict[str, Any], dict[Any, Any]]] = {}
         with snapshot.collector_paused():
             for account, region, collection, key, value in rows:
@@ -406,9 +426,17 @@ def _read(connection: sqlite3.Connection) -> tuple[list[dict[str, Any]], int] | 
                 else:
                     family, _dot, attribute = collection.partition(".")
                     table = families.setdefault(family, {}).setdefault(attribute, {})
-                    table[key] = decoder.decode(value, snapshot.DOCUMENT_DEPTH)
+                    table[_record_tuple(key) if collection in keyed_by_tuple else key] = \
+                        decoder.decode(value, snapshot.DOCUMENT_DEPTH)
     return ([snapshot.contents(account, region, *parts) for (account, region), parts in stores.items()],
             decoder.highest_sequence)
+
+
+def _entries_collections() -> set[str]:
+    """The collections of every family's `Entries` (whose keys are tuples)."""
+    return {changelog.table_collection(name, attribute)
+            for name, cls in snapshot.families().items()
+            for klass in cls.__mro__ for attribute, value in vars(klass).items() if isinstance(value, Entries)}
 
 
 def _record_tuple(key: str) -> tuple[Any, ...]:

@@ -138,8 +138,12 @@ def test_a_write_among_many_resources_writes_only_its_rows(tmp_path):
         assert isinstance(medium, SqliteStateFile)
         c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC)
         written, deleted = medium.last_write
-        # the package, its group (read for its name), the family's counters, its idempotency record
-        assert written <= 6 and deleted <= 1, medium.last_write
+        # the package, its group (read for its name), the family's counters, its idempotency record;
+        # and its lineage: the package's artifact (with its tags entry), its two associations (image ->
+        # package, package -> group context), the group's context (the contexts, read to find it, are
+        # written again), the default lineage group and the lineage family's (now empty) attributes.
+        # Associations are rows of their own: none of the 600 earlier ones is written again.
+        assert written <= 13 and deleted <= 1, medium.last_write
         described = c.describe_model_package(ModelPackageName="g/301")
     fresh = read_back(tmp_path / "state.db")
     store = fresh.stores[("123456789012", "us-east-1")]
@@ -161,3 +165,34 @@ def test_a_state_given_before_the_file_is_opened_is_saved_and_keeps_being_saved(
                    Tags=[{"Key": "k", "Value": "v"}])
         saved = decoded(srv.state)
     assert decoded(read_back(tmp_path / "state.db")) == saved
+
+
+def test_lineage_associations_are_saved_one_by_one_and_survive_a_restart(tmp_path):
+    """Associations (every registration, job and deployment adds some) are rows of their own: each
+    add and delete is saved, and a server started again on the file keeps saving them."""
+    path = tmp_path / "state.db"
+    with ThreadedServer(state_file=path) as srv:
+        c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing")
+        c.create_model_package_group(ModelPackageGroupName="g")
+        arn = c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC)["ModelPackageArn"]
+        [package] = c.list_artifacts(SourceUri=arn)["ArtifactSummaries"]
+        data = c.create_artifact(ArtifactType="DataSet", Source={"SourceUri": "s3://b/d"})["ArtifactArn"]
+        c.add_association(SourceArn=data, DestinationArn=package["ArtifactArn"])
+        assert decoded(read_back(path)) == decoded(srv.state)
+        c.delete_artifact(ArtifactArn=data)  # its association goes with it
+        assert decoded(read_back(path)) == decoded(srv.state)
+    with ThreadedServer(state_file=path) as srv:
+        c = boto3.client("sagemaker", endpoint_url=srv.url, region_name="us-east-1", aws_access_key_id="testing",
+                         aws_secret_access_key="testing")
+        assert len(c.list_associations(SourceArn=package["ArtifactArn"])["AssociationSummaries"]) == 1
+        c.create_model_package(ModelPackageGroupName="g", InferenceSpecification=SPEC)
+        c.delete_association(SourceArn=package["ArtifactArn"],
+                             DestinationArn=c.list_contexts(ContextType="ModelGroup")["ContextSummaries"][0]["ContextArn"])
+        saved = decoded(srv.state)
+    assert decoded(read_back(path)) == saved
+    [store] = [found for found in read_back(path).stores.values()]
+    from sagemock.backends.lineage import Lineage
+
+    pairs = set(store.backend(Lineage).associations)
+    assert len(pairs) == 3 and all(isinstance(pair, tuple) for pair in pairs)  # two from the second version

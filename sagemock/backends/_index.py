@@ -453,6 +453,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.monitoring_types',
     'sagemock.backends.notebooks',
     'sagemock.backends.optimization',
+    'sagemock.backends.package_lineage',
     'sagemock.backends.pipeline_steps',
     'sagemock.backends.pipelines',
     'sagemock.backends.processing',

@@ -14,8 +14,9 @@ configuration and shows the new one in `PendingDeploymentSummary`.
 
 As AWS's automatic lineage tracking does for endpoints, a deployment records an `Endpoint`
 context (SourceUri the endpoint ARN), a `ModelDeployment` action for the configuration, and
-artifacts for the models' data (`Model`), images (`Image`) and model packages (`ModelPackage`),
-each artifact associated with the action and the action with the context. Artifacts are found by
+artifacts for the models' data (`Model`), images (`Image`) and model packages (the `Model` artifact
+registration made, SourceUri the package ARN), each artifact associated with the action and the
+action with the context. Artifacts are found by
 SourceUri, so a training job's model output and the model deployed from it are one artifact.
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide, tag_list
 from ..core.table import Table
-from . import container_images
+from . import container_images, package_lineage
 
 Document = dict[str, Any]
 
@@ -385,7 +386,7 @@ class Endpoints(Backend):
         for key in ("ProductionVariants", "ShadowProductionVariants"):
             for variant in config.get(key) or ():
                 for container in self._containers(ctx, variant):
-                    for uri, kind in _container_sources(container):
+                    for uri, kind in _container_sources(container, self._package(ctx, container)):
                         artifacts.append(lineage.track_artifact(uri, kind, now, user))
         for artifact in dict.fromkeys(artifacts):
             lineage.link(artifact, action, "ContributedTo", now, user)
@@ -472,16 +473,18 @@ def _model_names(variant: Document) -> Iterable[str]:
             yield pool["ModelNameOverride"]
 
 
-def _container_sources(container: Document) -> Iterable[tuple[str, str]]:
-    """(SourceUri, ArtifactType) of the artifacts AWS tracks for a deployed container."""
-    data = container.get("ModelDataUrl") or \
-        ((container.get("ModelDataSource") or {}).get("S3DataSource") or {}).get("S3Uri")
+def _container_sources(container: Document, package: Document | None) -> Iterable[tuple[str, str]]:
+    """(SourceUri, ArtifactType) of the artifacts AWS tracks for a deployed container: the model
+    package it runs first (the artifact its registration made: `Model`, SourceUri the package ARN),
+    then its model data (`Model`) and image (`Image`)."""
+    if container.get("ModelPackageName"):
+        yield (package["ModelPackageArn"] if package else container["ModelPackageName"]), \
+            package_lineage.PACKAGE_ARTIFACT_TYPE
+    data = package_lineage.model_data(container)
     if data:
         yield data, "Model"
     if container.get("Image"):
         yield container["Image"], "Image"
-    if container.get("ModelPackageName"):
-        yield container["ModelPackageName"], "ModelPackage"
 
 
 @functools.cache

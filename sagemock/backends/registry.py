@@ -18,6 +18,7 @@ from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
 from ..core.table import Table
+from . import package_lineage
 from .card_content import metadata_only
 from .validation_status import follow_status
 
@@ -225,6 +226,7 @@ class Registry(Backend):
         if group_ref:
             self.next_version[document["ModelPackageGroupName"]] += 1
         self.packages.add(document, params.get("Tags"))
+        package_lineage.track(ctx, document)
         return {"ModelPackageArn": arn}
 
     def _check_package_request(self, params: Params, versioned: bool, ctx: Context) -> None:
@@ -308,6 +310,8 @@ class Registry(Backend):
         if metadata is not None:
             document["CustomerMetadataProperties"] = metadata or None
         updates.touch(document, ctx, "model-package")
+        if "InferenceSpecification" in params or additional:  # containers added: their artifacts join
+            package_lineage.track(ctx, document)
         return {"ModelPackageArn": document["ModelPackageArn"]}
 
     @operation

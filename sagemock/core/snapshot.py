@@ -156,6 +156,8 @@ def _attributes(backend: Backend) -> dict[str, Any]:
             if not value:
                 continue
             value = changelog.plain(value.documents)
+        elif type(value) is changelog.Tracked:  # a family's `Entries`, in a state that saves incrementally
+            value = changelog.plain(value)
         found[name] = value
     return found
 
@@ -510,6 +512,11 @@ def _rebuild(state: State, contents: dict[str, Any], families: dict[str, type[Ba
     store.tags = changelog.tracked(store, changelog.TAGS, contents["tags"])
     store.idempotency = changelog.tracked(store, changelog.IDEMPOTENCY, contents["idempotency"])
     return store
+
+
+def families() -> dict[str, type[Backend]]:
+    """Every family (backend class) by name, all of them imported: what a snapshot may hold."""
+    return _families()
 
 
 def _families() -> dict[str, type[Backend]]:

@@ -96,6 +96,39 @@ class TableSpec:
         instance.__dict__[self.attribute] = Table(self, instance.store, dict(value))
 
 
+class Entries:
+    """A family's map of plain entries that are not resources (lineage's associations, keyed by
+    (source ARN, destination ARN)), declared as a class attribute like a table: an incremental state
+    file saves it entry by entry, as it saves a table's documents, rather than with the family's other
+    attributes, which it rewrites whole at every write that reaches the family. The entries are a
+    `changelog.Tracked` dict in a state that saves incrementally (made so on first use, also after a
+    restore set a plain dict), a plain dict otherwise."""
+
+    def __init__(self) -> None:
+        self.attribute = ""
+        self.collection = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute, self.collection = attribute, changelog.table_collection(owner.__name__, attribute)
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Entries: ...
+
+    @overload
+    def __get__(self, instance: Any, owner: type) -> dict[Any, Any]: ...
+
+    def __get__(self, instance: Any, owner: type) -> Entries | dict[Any, Any]:
+        if instance is None:
+            return self
+        found = instance.__dict__.get(self.attribute)
+        if found is None or type(found) is dict and instance.store.state.tracking:
+            found = instance.__dict__[self.attribute] = changelog.tracked(instance.store, self.collection, found)
+        return found  # type: ignore[no-any-return]
+
+    def __set__(self, instance: Any, value: Mapping[Any, Any]) -> None:
+        instance.__dict__[self.attribute] = changelog.tracked(instance.store, self.collection, value)
+
+
 class Table(Mapping[str, Document]):
     """The documents of one kind in one store, by key."""
 

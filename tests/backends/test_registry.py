@@ -825,6 +825,17 @@ def test_concurrent_versions_are_unique(sagemaker_mock):
     listed = [p["ModelPackageVersion"] for page in paginator.paginate(ModelPackageGroupName="busy")
               for p in page["ModelPackageSummaryList"]]
     assert sorted(listed) == list(range(1, total + 1))
+    # Lineage loses nothing either: an artifact per version, one model data and one image artifact
+    # (shared by SourceUri), one group context holding every version.
+    lineage = clients[0]
+    artifacts = [item for page in lineage.get_paginator("list_artifacts").paginate(ArtifactType="Model")
+                 for item in page["ArtifactSummaries"]]
+    assert len(artifacts) == total + 1
+    assert len(lineage.list_artifacts(SourceUri=IMAGE)["ArtifactSummaries"]) == 1
+    [context] = lineage.list_contexts(ContextType="ModelGroup")["ContextSummaries"]
+    members = [item for page in lineage.get_paginator("list_associations").paginate(
+        DestinationArn=context["ContextArn"]) for item in page["AssociationSummaries"]]
+    assert len(members) == total
 
 
 def test_first_requests_of_an_operation_may_arrive_concurrently(sagemaker_mock, monkeypatch):
@@ -919,3 +930,239 @@ def test_metadata_only_sanitizes_the_packages_model_card(sagemaker_client):
     assert sanitized["InferenceSpecification"] == full["InferenceSpecification"]  # "returned unchanged"
     # ... and the stored package keeps its card.
     assert sagemaker_client.describe_model_package(ModelPackageName=arn)["ModelCard"] == full["ModelCard"]
+
+
+# -- lineage ------------------------------------------------------------------------------------
+# "Tracking Entities for Model Packages" (SageMaker Developer Guide, lineage-tracking-auto-creation);
+# the expected answers are those AWS's multi-hop lineage notebook recorded in a real account
+# (aws/amazon-sagemaker-examples, sagemaker-lineage-multihop-queries_outputs.ipynb).
+
+TRAIN_DATA = "s3://bucket/experiments-demo/train.csv"
+VALIDATION_DATA = "s3://bucket/experiments-demo/validation.csv"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/SageMakerRole"
+#: Older botocore models require StoppingCondition on CreateTrainingJob.
+STOPPING = {"StoppingCondition": {"MaxRuntimeInSeconds": 86400}}
+
+
+def train(client, name="xgb") -> dict:
+    """A completed training job reading two channels; its description."""
+    channels = [{"ChannelName": channel, "ContentType": "text/csv",
+                 "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": uri}}}
+                for channel, uri in (("train", TRAIN_DATA), ("validation", VALIDATION_DATA))]
+    client.create_training_job(TrainingJobName=name, RoleArn=ROLE, InputDataConfig=channels,
+                               AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
+                               ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1,
+                                               "VolumeSizeInGB": 10},
+                               OutputDataConfig={"S3OutputPath": "s3://bucket/multihop-example/xgb_model"},
+                               **STOPPING)
+    client.get_waiter("training_job_completed_or_stopped").wait(TrainingJobName=name)
+    return client.describe_training_job(TrainingJobName=name)
+
+
+def register(client, group: str, model_data: str) -> str:
+    return client.create_model_package(
+        ModelPackageGroupName=group, ModelApprovalStatus="Approved",
+        InferenceSpecification={"Containers": [{"Image": IMAGE, "ModelDataUrl": model_data}],
+                                "SupportedContentTypes": ["text/csv"],
+                                "SupportedResponseMIMETypes": ["text/csv"]})["ModelPackageArn"]
+
+
+def artifact_of(client, source_uri: str) -> dict:
+    [summary] = client.list_artifacts(SourceUri=source_uri)["ArtifactSummaries"]
+    return summary
+
+
+def reached(client, start: str, direction: str, lineage_types: list[str], types: list[str]) -> list[str]:
+    """The ARNs a query reaches, as the SageMaker SDK's `LineageQuery.query` asks (no edges, depth 10)."""
+    found = client.query_lineage(StartArns=[start], Direction=direction, IncludeEdges=False, MaxDepth=10,
+                                 Filters={"LineageTypes": lineage_types, "Types": types})
+    return [vertex["Arn"] for vertex in found["Vertices"]]
+
+
+def source_uris(client, artifact_arns: list[str]) -> list[str]:
+    return sorted(client.describe_artifact(ArtifactArn=arn)["Source"]["SourceUri"] for arn in artifact_arns)
+
+
+def test_registering_a_version_records_the_group_context_and_a_model_artifact(sagemaker_client):
+    client = sagemaker_client
+    job = train(client)
+    model_data = job["ModelArtifacts"]["S3ModelArtifacts"]
+    client.create_model_package_group(ModelPackageGroupName="lineage-test")
+    arn = register(client, "lineage-test", model_data)
+    package = artifact_of(client, arn)
+    assert package["ArtifactType"] == "Model"
+    [context] = client.list_contexts(SourceUri=group_arn("lineage-test"))["ContextSummaries"]
+    assert context["ContextType"] == "ModelGroup" and context["Source"]["SourceType"] == "ARN"
+    [joined] = client.list_associations(SourceArn=package["ArtifactArn"])["AssociationSummaries"]
+    assert (joined["DestinationArn"], joined["DestinationType"], joined["AssociationType"]) == (
+        context["ContextArn"], "ModelGroup", "AssociatedWith")
+    inputs = client.list_associations(DestinationArn=package["ArtifactArn"])["AssociationSummaries"]
+    assert sorted((item["SourceType"], item["AssociationType"]) for item in inputs) == [
+        ("Image", "ContributedTo"), ("Model", "ContributedTo")]
+    # The model data is the artifact the training job produced (one artifact per SourceUri).
+    data = artifact_of(client, model_data)["ArtifactArn"]
+    assert data in [item["SourceArn"] for item in inputs]
+    [produced] = client.list_associations(DestinationArn=data, AssociationType="Produced")["AssociationSummaries"]
+    assert produced["SourceArn"].endswith(":experiment-trial-component/xgb-aws-training-job")
+
+
+def test_the_package_artifact_reaches_the_training_data_and_job(sagemaker_client):
+    """`ModelArtifact.dataset_artifacts()` and `training_job_arns()`, and the notebook's Ascendants /
+    Descendants queries from the package's artifact."""
+    client = sagemaker_client
+    job = train(client)
+    client.create_model_package_group(ModelPackageGroupName="lineage-test")
+    package = artifact_of(client, register(client, "lineage-test", job["ModelArtifacts"]["S3ModelArtifacts"]))
+    start = package["ArtifactArn"]
+    assert source_uris(client, reached(client, start, "Ascendants", ["Artifact"], ["DataSet"])) == [
+        TRAIN_DATA, VALIDATION_DATA]
+    [component] = reached(client, start, "Ascendants", ["TrialComponent"], ["TrainingJob"])
+    name = component.rsplit("/", 1)[-1]
+    assert client.describe_trial_component(TrialComponentName=name)["Source"]["SourceArn"] == job["TrainingJobArn"]
+    every_kind = ["Endpoint", "Model", "DataSet", "TrainingJob"]
+    assert source_uris(client, reached(client, start, "Ascendants", ["Artifact"], every_kind)) == [
+        TRAIN_DATA, VALIDATION_DATA, job["ModelArtifacts"]["S3ModelArtifacts"]]
+    assert reached(client, start, "Descendants", ["Artifact"], every_kind) == []
+
+
+def test_list_associations_walks_from_the_package_back_to_a_data_set(sagemaker_client):
+    """The walk the SageMaker Python SDK's lineage integration tests make after a real pipeline run
+    (tests/integ/sagemaker/lineage/conftest.py, `static_dataset_artifact`): package artifact <- model
+    data (`SourceType="Model"`) <- training job's trial component (`SourceType="SageMakerTrainingJob"`)
+    <- data set (`SourceType="DataSet"`)."""
+    client = sagemaker_client
+    job = train(client)
+    client.create_model_package_group(ModelPackageGroupName="g")
+    package = artifact_of(client, register(client, "g", job["ModelArtifacts"]["S3ModelArtifacts"]))["ArtifactArn"]
+
+    def sources(destination, source_type):
+        return [item["SourceArn"] for item in client.list_associations(
+            DestinationArn=destination, SourceType=source_type)["AssociationSummaries"]]
+
+    [model] = sources(package, "Model")
+    [component] = sources(model, "SageMakerTrainingJob")
+    assert component.endswith(":experiment-trial-component/xgb-aws-training-job")
+    assert source_uris(client, sources(component, "DataSet")) == [TRAIN_DATA, VALIDATION_DATA]
+
+
+def test_versions_share_their_group_context(sagemaker_client):
+    client = sagemaker_client
+    client.create_model_package_group(ModelPackageGroupName="g")
+    first, second = register(client, "g", MODEL_DATA), register(client, "g", "s3://bucket/v2/model.tar.gz")
+    [context] = client.list_contexts(ContextType="ModelGroup")["ContextSummaries"]
+    members = client.list_associations(DestinationArn=context["ContextArn"])["AssociationSummaries"]
+    assert sorted(item["SourceArn"] for item in members) == sorted(
+        artifact_of(client, arn)["ArtifactArn"] for arn in (first, second))
+    # One image, one artifact: both versions' containers run it.
+    assert len(client.list_artifacts(SourceUri=IMAGE)["ArtifactSummaries"]) == 1
+
+
+def test_an_unversioned_package_has_an_artifact_and_no_group_context(sagemaker_client):
+    arn = sagemaker_client.create_model_package(ModelPackageName="solo",
+                                                InferenceSpecification=unversioned_inference())["ModelPackageArn"]
+    assert artifact_of(sagemaker_client, arn)["ArtifactType"] == "Model"
+    assert sagemaker_client.list_contexts(ContextType="ModelGroup")["ContextSummaries"] == []
+
+
+def test_containers_added_by_an_update_join_the_lineage(sagemaker_client):
+    """The SageMaker SDK can register a version without containers and add them later
+    (`ModelPackage.update_inference_specification`)."""
+    client = sagemaker_client
+    client.create_model_package_group(ModelPackageGroupName="g")
+    arn = client.create_model_package(ModelPackageGroupName="g")["ModelPackageArn"]
+    package = artifact_of(client, arn)["ArtifactArn"]
+    assert client.list_associations(DestinationArn=package)["AssociationSummaries"] == []
+    client.update_model_package(ModelPackageArn=arn, InferenceSpecification=inference())
+    inputs = client.list_associations(DestinationArn=package)["AssociationSummaries"]
+    assert sorted(item["SourceType"] for item in inputs) == ["Image", "Model"]
+
+
+def test_a_refused_registration_records_no_lineage(sagemaker_client):
+    with pytest.raises(ClientError):
+        register(sagemaker_client, "no-such-group", MODEL_DATA)
+    assert sagemaker_client.list_artifacts()["ArtifactSummaries"] == []
+    assert sagemaker_client.list_contexts()["ContextSummaries"] == []
+
+
+def test_an_endpoint_serving_a_version_reaches_its_package_data_and_job(sagemaker_client):
+    """From the endpoint's context (Ascendants): the package's artifact and its model data
+    (`LineageFilter(sources=[MODEL])`), the training data sets and the job's trial component; from the
+    package's artifact (Descendants): the endpoint (`ModelArtifact.endpoint_contexts()`)."""
+    client = sagemaker_client
+    job = train(client)
+    model_data = job["ModelArtifacts"]["S3ModelArtifacts"]
+    client.create_model_package_group(ModelPackageGroupName="lineage-test")
+    arn = register(client, "lineage-test", model_data)
+    client.create_model(ModelName="from-package", ExecutionRoleArn=ROLE, Containers=[{"ModelPackageName": arn}])
+    client.create_endpoint_config(EndpointConfigName="cfg", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "from-package", "InitialInstanceCount": 1,
+        "InstanceType": "ml.m5.xlarge"}])
+    endpoint = client.create_endpoint(EndpointName="lineage-test-endpoint", EndpointConfigName="cfg")["EndpointArn"]
+    [context] = client.list_contexts(SourceUri=endpoint)["ContextSummaries"]
+    start = context["ContextArn"]
+    models = reached(client, start, "Ascendants", ["Artifact"], ["Model"])
+    assert source_uris(client, models) == sorted([arn, model_data])
+    assert source_uris(client, reached(client, start, "Ascendants", ["Artifact"], ["DataSet"])) == [
+        TRAIN_DATA, VALIDATION_DATA]
+    assert reached(client, start, "Ascendants", ["TrialComponent"], ["TrainingJob"]) == [
+        f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:experiment-trial-component/xgb-aws-training-job"]
+    package = artifact_of(client, arn)["ArtifactArn"]
+    assert reached(client, package, "Descendants", ["Context"], ["Endpoint"]) == [start]
+    # No artifact is the package's descendant: the deployment's edges lead to the endpoint's context.
+    assert reached(client, package, "Descendants", ["Artifact"], ["Endpoint", "Model", "DataSet", "TrainingJob"]) == []
+    # The deployment used the package's artifact, not one of its own.
+    assert len(client.list_artifacts(SourceUri=arn)["ArtifactSummaries"]) == 1
+
+
+def test_the_visualizer_query_from_the_endpoint_returns_every_edge(sagemaker_client):
+    """The notebook's graph query (`query_lineage(StartArns=[endpoint context], Direction="Ascendants",
+    IncludeEdges=True)`): every entity up to the data sets, with the associations between them."""
+    client = sagemaker_client
+    job = train(client)
+    client.create_model_package_group(ModelPackageGroupName="g")
+    arn = register(client, "g", job["ModelArtifacts"]["S3ModelArtifacts"])
+    client.create_model(ModelName="m", ExecutionRoleArn=ROLE, Containers=[{"ModelPackageName": arn}])
+    client.create_endpoint_config(EndpointConfigName="cfg", ProductionVariants=[{
+        "VariantName": "AllTraffic", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.m5.xlarge"}])
+    endpoint = client.create_endpoint(EndpointName="ep", EndpointConfigName="cfg")["EndpointArn"]
+    [context] = client.list_contexts(SourceUri=endpoint)["ContextSummaries"]
+    found = client.query_lineage(StartArns=[context["ContextArn"]], Direction="Ascendants", IncludeEdges=True)
+    labels = {context["ContextArn"]: "endpoint", artifact_of(client, arn)["ArtifactArn"]: "package",
+              artifact_of(client, job["ModelArtifacts"]["S3ModelArtifacts"])["ArtifactArn"]: "model data",
+              artifact_of(client, IMAGE)["ArtifactArn"]: "image",
+              artifact_of(client, TRAIN_DATA)["ArtifactArn"]: "train",
+              artifact_of(client, VALIDATION_DATA)["ArtifactArn"]: "validation"}
+    for vertex in found["Vertices"]:
+        labels.setdefault(vertex["Arn"], vertex["Type"])  # the action and the trial component
+    assert sorted(labels[vertex["Arn"]] for vertex in found["Vertices"]) == [
+        "ModelDeployment", "TrainingJob", "image", "model data", "package", "train", "validation"]
+    assert sorted((labels[edge["SourceArn"]], labels[edge["DestinationArn"]], edge["AssociationType"])
+                  for edge in found["Edges"]) == sorted([
+        ("ModelDeployment", "endpoint", "AssociatedWith"),
+        ("image", "ModelDeployment", "ContributedTo"), ("image", "TrainingJob", "ContributedTo"),
+        ("image", "package", "ContributedTo"),
+        ("model data", "ModelDeployment", "ContributedTo"), ("model data", "package", "ContributedTo"),
+        ("package", "ModelDeployment", "ContributedTo"),
+        ("TrainingJob", "model data", "Produced"),
+        ("train", "TrainingJob", "ContributedTo"), ("validation", "TrainingJob", "ContributedTo")])
+
+
+def test_artifacts_stay_one_per_source_uri_whatever_made_or_removed_them(sagemaker_mock, sagemaker_client):
+    """SageMaker "reuses any existing entities ... there can be only one artifact with a unique
+    SourceUri": one the user created is reused; once it is deleted, the next registration makes one
+    again; after a restore, the restored one is reused."""
+    client = sagemaker_client
+    client.create_model_package_group(ModelPackageGroupName="g")
+    mine = client.create_artifact(ArtifactType="Model", Source={"SourceUri": MODEL_DATA})["ArtifactArn"]
+    first = artifact_of(client, register(client, "g", MODEL_DATA))["ArtifactArn"]
+    assert [item["SourceArn"] for item in client.list_associations(
+        DestinationArn=first, SourceType="Model")["AssociationSummaries"]] == [mine]
+    client.delete_artifact(ArtifactArn=mine)
+    register(client, "g", MODEL_DATA)
+    remade = artifact_of(client, MODEL_DATA)["ArtifactArn"]
+    assert remade != mine
+    saved = sagemaker_mock.snapshot()
+    sagemaker_mock.restore(saved)
+    register(client, "g", MODEL_DATA)
+    assert artifact_of(client, MODEL_DATA)["ArtifactArn"] == remade
+    assert len(client.list_artifacts(SourceUri=IMAGE)["ArtifactSummaries"]) == 1
