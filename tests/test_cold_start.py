@@ -43,8 +43,9 @@ def test_a_request_imports_only_the_family_that_answers_it_and_reuses_the_client
         families = sorted(name for name in sys.modules if name.startswith("sagemock.backends."))
         print(json.dumps({"families": families, "one_model": service.model() is sm.meta.service_model}))
     """)
-    # The registry's module (and the card content, package lineage and validation status rules it builds
-    # on) answer; no other family loads, not even the algorithms a model package may name, nor lineage.
+    # The registry's module (and the card content, lineage recording and validation status rules it
+    # builds on) answer; no other family loads, not even the algorithms a model package may name, nor
+    # lineage, which a group's operations do not reach.
     assert found["families"] == ["sagemock.backends._index", "sagemock.backends.card_content",
                                  "sagemock.backends.package_lineage", "sagemock.backends.registry",
                                  "sagemock.backends.validation_status"]
