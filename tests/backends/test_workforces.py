@@ -224,3 +224,14 @@ def test_a_planned_failure_leaves_the_workforce_failed(sagemaker_mock, sagemaker
     sagemaker_client.create_workforce(WorkforceName="labelers", CognitoConfig=COGNITO)
     described = sagemaker_client.describe_workforce(WorkforceName="labelers")["Workforce"]
     assert (described["Status"], described["FailureReason"]) == ("Failed", "Cognito user pool has no domain")
+
+
+def test_a_work_team_is_tagged_through_its_arn(sagemaker_client):
+    arn = sagemaker_client.create_workteam(WorkteamName="team", Description="d", MemberDefinitions=members(),
+                                           Tags=[{"Key": "a", "Value": "1"}])["WorkteamArn"]
+    sagemaker_client.add_tags(ResourceArn=arn, Tags=[{"Key": "b", "Value": "2"}])
+    assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]
+    sagemaker_client.delete_workteam(WorkteamName="team")
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.list_tags(ResourceArn=arn)
+    assert error_of(refused)[0] == "ValidationException"
