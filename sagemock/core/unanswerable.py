@@ -12,4 +12,8 @@ REASONS: dict[str, str] = {
         "its answer is one presigned S3 URL for each file of a hub content's model artifacts: the files are "
         "found by listing S3 (and, for the SageMaker public hub's models, AWS's own buckets), which sagemock "
         "does not read, so any list of URLs it made up would name files that may not exist"),
+    "DescribeSubscribedWorkteam": (
+        "it describes a vendor work team the account subscribed to through AWS Marketplace; a mock account has "
+        "no Marketplace subscriptions (ListSubscribedWorkteams answers none), so every answer would be a refusal "
+        "whose wording AWS does not publish"),
 }
