@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.model_support import requires_member, requires_shape_member
+
 ROLE = "arn:aws:iam::123456789012:role/optimization"
 IMAGE = "763104351884.dkr.ecr.us-east-1.amazonaws.com/djl-inference:0.28.0-lmi10.0.0-cu124"
 QUANTIZE = {"ModelQuantizationConfig": {"Image": IMAGE, "OverrideEnvironment": {"OPTION_QUANTIZE": "awq"}}}
@@ -41,10 +43,12 @@ def test_a_job_completes_with_its_times_and_is_listed_with_its_techniques(sagema
 
 
 @pytest.mark.parametrize("change, words", [
-    ({"source": {"SageMakerModel": {"ModelName": "absent"}}}, 'Could not find model "absent"'),
+    pytest.param({"source": {"SageMakerModel": {"ModelName": "absent"}}}, 'Could not find model "absent"',
+                 marks=requires_shape_member("OptimizationJobModelSource", "SageMakerModel")),
     ({"StoppingCondition": {"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 60}}, "MaxWaitTimeInSeconds"),
-    ({"TrainingPlanArns": ["arn:aws:sagemaker:us-east-1:123456789012:training-plan/a",
-                           "arn:aws:sagemaker:us-east-1:123456789012:training-plan/b"]}, "length less than or equal to 1"),
+    pytest.param({"TrainingPlanArns": ["arn:aws:sagemaker:us-east-1:123456789012:training-plan/a",
+                                       "arn:aws:sagemaker:us-east-1:123456789012:training-plan/b"]},
+                 "length less than or equal to 1", marks=requires_member("CreateOptimizationJob", "TrainingPlanArns")),
 ])
 def test_refused_requests_create_nothing(sagemaker_client, change, words):
     code, message = refusal(create, sm=sagemaker_client, **change)
@@ -64,6 +68,7 @@ def test_a_config_with_two_techniques_is_refused_even_unchecked_by_the_client(sa
     assert unchecked.list_optimization_jobs()["OptimizationJobSummaries"] == []
 
 
+@requires_shape_member("OptimizationJobModelSource", "SageMakerModel")
 def test_a_sagemaker_model_may_be_the_source(sagemaker_client):
     sagemaker_client.create_model(ModelName="llama", ExecutionRoleArn=ROLE, PrimaryContainer={"Image": IMAGE})
     create(sagemaker_client, source={"SageMakerModel": {"ModelName": "llama"}})
