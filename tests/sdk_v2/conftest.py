@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 
 import boto3
 import pytest
@@ -56,6 +57,26 @@ def aws_environment(monkeypatch, tmp_path):
     config.write_text(NO_TELEMETRY)
     monkeypatch.setenv("SAGEMAKER_ADMIN_CONFIG_OVERRIDE", str(config))
     monkeypatch.setenv("SAGEMAKER_USER_CONFIG_OVERRIDE", str(config))
+
+
+class _NoPolls:
+    """`time` for the SDK's session module, whose waits sleep their poll (5 s for a job, 30 s for an
+    endpoint) before each look: with sagemock nothing takes time, so the sleep is skipped; the rest
+    of `time` is the real one."""
+
+    def __getattr__(self, name: str):
+        return getattr(time, name)
+
+    @staticmethod
+    def sleep(seconds: float) -> None:
+        return None
+
+
+@pytest.fixture(autouse=True)
+def no_polling_pauses(monkeypatch):
+    import sagemaker.session
+
+    monkeypatch.setattr(sagemaker.session, "time", _NoPolls())
 
 
 @pytest.fixture
