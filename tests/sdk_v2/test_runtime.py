@@ -57,3 +57,28 @@ def test_a_failing_model_raises_the_sdks_model_error(session, sagemaker_mock):
         predictor.predict(b"x")
     assert type(excinfo.value).__name__ == "ModelError"
     assert excinfo.value.response["OriginalStatusCode"] == 500
+
+
+def test_the_async_predictor_gets_its_result_from_the_output_path(session, sagemaker_mock):
+    """An endpoint deployed with `async_inference_config`, through an AsyncPredictor: `predict_async` uploads the
+    input to S3 and calls InvokeEndpointAsync; `get_result` waits for the output object sagemock
+    wrote (to moto's S3) and deserializes it."""
+    from sagemaker.async_inference import AsyncInferenceConfig, WaiterConfig
+    from sagemaker.deserializers import JSONDeserializer
+    from sagemaker.model import Model
+    from sagemaker.predictor import Predictor
+    from sagemaker.predictor_async import AsyncPredictor
+    from sagemaker.serializers import JSONSerializer
+
+    bucket = session.default_bucket()
+    model = Model(image_uri=IMAGE, model_data=f"s3://{bucket}/model.tar.gz", role=ROLE, sagemaker_session=session,
+                  name="churn-async-model")
+    model.deploy(initial_instance_count=1, instance_type="ml.m5.large", endpoint_name="churn-async",
+                 async_inference_config=AsyncInferenceConfig(output_path=f"s3://{bucket}/async-out"))
+    predictor = AsyncPredictor(Predictor("churn-async", sagemaker_session=session, serializer=JSONSerializer(),
+                                         deserializer=JSONDeserializer()))
+    sagemaker_mock.set_endpoint_response("churn-async", lambda body, content_type, headers: (
+        json.dumps({"score": len(json.loads(body)["rows"])}), "application/json"))
+    response = predictor.predict_async(data={"rows": [[1, 2], [3, 4]]})
+    assert response.output_path.startswith(f"s3://{bucket}/async-out/")
+    assert response.get_result(WaiterConfig(max_attempts=2, delay=1)) == {"score": 2}
