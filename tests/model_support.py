@@ -10,13 +10,7 @@ from sagemock.core import service
 
 def requires_member(operation: str, member: str, service_name: str = "sagemaker") -> pytest.MarkDecorator:
     """Skip a test when the installed botocore model's `operation` (of `service_name`) has no input `member`."""
-    if service_name == "sagemaker":
-        members = service.operation(operation).input_shape.members
-    else:
-        import botocore.session
-
-        model = botocore.session.get_session().get_service_model(service_name)
-        members = model.operation_model(operation).input_shape.members
+    members = service.operation_in(service_name, operation).input_shape.members
     return pytest.mark.skipif(member not in members,
                               reason=f"the installed botocore model's {operation} has no {member}")
 
@@ -67,9 +61,7 @@ def requires_output_member(operation: str, member: str) -> pytest.MarkDecorator:
 
 def requires_operation(operation: str, service_name: str = "sagemaker") -> pytest.MarkDecorator:
     """Skip a test when the installed botocore model (of `service_name`) has no `operation`."""
-    import botocore.session
-
-    names = botocore.session.get_session().get_service_model(service_name).operation_names
+    names = service.model(service_name).operation_names
     return pytest.mark.skipif(operation not in names,
                               reason=f"the installed botocore model of {service_name} has no {operation}")
 

@@ -146,9 +146,9 @@ def _compile_number(shape: Shape) -> Checker:
     kinds = (int,) if integral else (int, float)
 
     def check(value: Any, path: str, problems: Problems) -> Any:
-        if not integral and type(value) is str and value in NON_FINITE:
-            return float(value)  # as AWS's JSON protocols send a double that is not a number
         if isinstance(value, bool) or not isinstance(value, kinds):
+            if not integral and type(value) is str and value in NON_FINITE:
+                return float(value)  # as AWS's JSON protocols send a double that is not a number
             raise _type_error(value, "an integer" if integral else "a number")
         if low is not None and value < low:
             problems.append((path, value, f"Member must have value greater than or equal to {_num(low)}"))
