@@ -23,7 +23,7 @@ echo "$(basename "$0") $*" >> "$CI_LOG"
 if [ -n "${FAIL_ON:-}" ] && [[ "$(basename "$0") $*" == *"$FAIL_ON"* ]]; then exit 1; fi
 if [ "$1 $2" = "-m venv" ]; then
   mkdir -p "$3/bin"
-  for tool in python pip ruff twine; do cp "$0" "$3/bin/$tool"; done
+  for tool in python pip ruff twine uv; do cp "$0" "$3/bin/$tool"; done
 fi
 exit 0
 """
@@ -68,6 +68,7 @@ def test_with_every_step_passing_the_run_passes(tmp_path: Path) -> None:
     ("python -m pytest", "ruff"),                           # the suite
     ("ruff check", "-m build"),
     ("twine check", "check_dist.py"),                       # a step's middle line
+    ("pip install -r .ci/tools.txt", "pip install -e .[aio"),  # the CI's own tools
     ("pip install -e .[aio", "tests/test_aiobotocore.py"),
 ])
 def test_a_failing_step_fails_the_run_at_once(tmp_path: Path, fail_on: str, never_runs: str) -> None:
