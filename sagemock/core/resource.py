@@ -17,8 +17,8 @@ resource is first used (`Resource.bound`), never at import:
   the ARN's resource type from that member's pattern, and the status member;
 * the members Describe echoes from Create, CreationTime/LastModifiedTime, CreatedBy/LastModifiedBy;
 * the List operation's filters (`NameContains`, `StatusEquals`, the time windows, `<Member>Equals`,
-  members that name a Describe member), its `SortBy` values and the defaults its documentation
-  states, its summary shape;
+  `<Member>Contains` (the text in any case), members that name a Describe member), its `SortBy`
+  values and the defaults its documentation states, its summary shape;
 * the members an Update sets.
 
 What the model cannot give is declared: messages, a lifecycle, references to other resources, the
@@ -416,6 +416,8 @@ class Bound:
                 filters[member] = functools.partial(_equals, member)
             elif member.endswith("Equals") and member[:-len("Equals")] in described:
                 filters[member] = functools.partial(_equals, member[:-len("Equals")])
+            elif member.endswith("Contains") and member[:-len("Contains")] in described:
+                filters[member] = functools.partial(_contains, member[:-len("Contains")])
             elif member not in resource.ignores.get(operation, {}):
                 raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
                                    "declare filters= (or ignores=)")
@@ -472,6 +474,11 @@ def _flipped(test: Callable[[Document, Any], bool], value: Any, document: Docume
 
 def _equals(member: str, document: Document, value: Any) -> bool:
     return bool(document.get(member) == value)
+
+
+def _contains(member: str, document: Document, value: Any) -> bool:
+    """`<Member>Contains`: the member holds the text, in any case, as `NameContains` is matched."""
+    return str(value).lower() in str(document.get(member) or "").lower()
 
 
 def _documented_defaults(inputs: Mapping[str, Shape]) -> tuple[str | None, str | None]:
