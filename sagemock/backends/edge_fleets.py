@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import tags
+from ..core import arns, tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
-from ..core.errors import ResourceInUse, ResourceNotFound, ServiceError, ValidationError
+from ..core.errors import ResourceInUse, ServiceError, ValidationError
 from ..core.pagination import Listing, digest, offset_page
-from ..core.resource import Resource, Rule, in_use, not_found
+from ..core.resource import Resource, Rule, in_use
 from ..core.table import Table
 
 Document = dict[str, Any]
@@ -53,7 +53,8 @@ def _role_alias(document: Document, params: Params, ctx: Context) -> None:
     off in an update drops it (AWS is silent on what an update without it does: it keeps it)."""
     enabled = params.get("EnableIotRoleAlias")
     if enabled:
-        document["IotRoleAlias"] = (f"arn:aws:iam::{ctx.account}:rolealias/"
+        # An AWS IoT ARN, as the Developer Guide's fleet shows it (the model's pattern says `iam::`).
+        document["IotRoleAlias"] = (f"arn:{arns.partition(ctx.region)}:iot:{ctx.region}:{ctx.account}:rolealias/"
                                     f"{ROLE_ALIAS_PREFIX}{document['DeviceFleetName']}")
     elif enabled is not None:
         document.pop("IotRoleAlias", None)
@@ -85,10 +86,23 @@ def _fleet_unused(params: Params, ctx: Context) -> None:
                             "delete them before deleting the fleet.")
 
 
+def _missing_fleet(arn: str) -> ServiceError:
+    """DescribeDeviceFleet's answer for a fleet that does not exist: ValidationException (not the
+    ResourceNotFound the model declares), "No devicefleet with name ..." (hashicorp/terraform-provider-aws,
+    internal/service/sagemaker/find.go, which tells a deleted fleet by these words)."""
+    return ValidationError(f"No devicefleet with name {arn.rsplit('/', 1)[-1]}")
+
+
+def _no_fleet(name: str) -> ServiceError:
+    """The device operations' answer for a fleet that does not exist (terraform-provider-aws's
+    device.go: "No device fleet with name")."""
+    return ValidationError(f"No device fleet with name {name}")
+
+
 DEVICE_FLEET = Resource(
     "DeviceFleet",
     kind=FLEET,  # the model's ARN pattern (`:iam::\d{12}:device-fleet/`) names the type in a form not read
-    missing=not_found("Device fleet {arn} does not exist."),
+    missing=_missing_fleet,
     duplicate=in_use("Device fleet {arn} already exists."),
     sort_members={"NAME": "DeviceFleetName", "CREATION_TIME": "CreationTime",
                   "LAST_MODIFIED_TIME": "LastModifiedTime"},
@@ -97,6 +111,7 @@ DEVICE_FLEET = Resource(
     rules=(
         Rule(_alias_needs_role, "CreateDeviceFleet.EnableIotRoleAlias (the alias is of the fleet's RoleArn)",
              on=("create", "update")),
+        # DeleteDeviceFleet is written by hand (EdgeFleets.delete_device_fleet), which checks this.
         Rule(_fleet_unused, "DeleteDeviceFleet declares ResourceInUse (docs/edge.md: what counts as in use)",
              on=("delete",)),
     ),
@@ -109,7 +124,15 @@ DEVICE_FLEET = Resource(
 
 
 def _missing_device(arn: str) -> ServiceError:
-    return ResourceNotFound(f"Device {arn} does not exist.")
+    """DescribeDevice's answer for a device the fleet does not have: ValidationException, "No device
+    with name ..." (terraform-provider-aws's device.go, which tells a deregistered device by it)."""
+    return ValidationError(f"No device with name {arn.rsplit('/', 1)[-1]}")
+
+
+def _unregistered(fleet: str, name: str) -> ServiceError:
+    """DeregisterDevices' (and UpdateDevices') answer for a device the fleet does not have: "Device
+    with name ..." (terraform-provider-aws's device.go)."""
+    return ValidationError(f"Device with name {name} is not registered with device fleet {fleet}.")
 
 
 def _names(devices: list[Document]) -> None:
@@ -124,14 +147,30 @@ class EdgeFleets(Backend):
     fleets = DEVICE_FLEET.table()
     devices = Table.of(DEVICE, arn="DeviceArn", name="DeviceName", missing=_missing_device)
 
-    def _fleet(self, ctx: Context, name: str) -> Document:
-        return self.fleets.require(ctx, name)
+    def _fleet(self, ctx: Context, name: str) -> str:
+        """The name of the fleet a device operation names, as the fleet spells it."""
+        fleet = self.fleets.find(ctx, name)
+        if fleet is None:
+            raise _no_fleet(name)
+        return str(fleet["DeviceFleetName"])
+
+    @operation
+    def delete_device_fleet(self, params: Params, ctx: Context) -> None:
+        """Written by hand for AWS's words for a missing fleet, which are not DescribeDeviceFleet's
+        ("DeviceFleet with name ...", terraform-provider-aws's device_fleet.go)."""
+        name = params["DeviceFleetName"]
+        fleet = self.fleets.find(ctx, name)
+        if fleet is None:
+            raise ValidationError(f"DeviceFleet with name {name} does not exist.")
+        _fleet_unused(params, ctx)
+        self.fleets.remove(fleet)
+        return None
 
     @operation
     def register_devices(self, params: Params, ctx: Context) -> None:
         """Registers each device in the fleet; a device registered again is registered anew
         (its description and thing name replaced, its registration time now)."""
-        fleet = self._fleet(ctx, params["DeviceFleetName"])["DeviceFleetName"]
+        fleet = self._fleet(ctx, params["DeviceFleetName"])
         _names(params["Devices"])
         tags.check(params.get("Tags"))
         for given in params["Devices"]:
@@ -157,9 +196,9 @@ class EdgeFleets(Backend):
     @operation
     def update_devices(self, params: Params, ctx: Context) -> None:
         """Sets each named device's description and thing name; every device must be registered."""
-        fleet = self._fleet(ctx, params["DeviceFleetName"])["DeviceFleetName"]
+        fleet = self._fleet(ctx, params["DeviceFleetName"])
         _names(params["Devices"])
-        found = [(self._device(ctx, fleet, given["DeviceName"]), given) for given in params["Devices"]]
+        found = [(self._registered(fleet, given["DeviceName"]), given) for given in params["Devices"]]
         for document, given in found:
             for member in ("Description", "IotThingName"):
                 if given.get(member) is not None:
@@ -168,14 +207,17 @@ class EdgeFleets(Backend):
 
     @operation
     def deregister_devices(self, params: Params, ctx: Context) -> None:
-        """Removes the named devices from the fleet; a name not registered there is skipped (AWS
-        documents no error for it)."""
-        fleet = self._fleet(ctx, params["DeviceFleetName"])["DeviceFleetName"]
-        for name in params["DeviceNames"]:
-            document = self.devices.get(device_key(fleet, name))
-            if document is not None:
-                self.devices.remove(document)
+        """Removes the named devices from the fleet, every one registered there, or none."""
+        fleet = self._fleet(ctx, params["DeviceFleetName"])
+        for document in [self._registered(fleet, name) for name in params["DeviceNames"]]:
+            self.devices.remove(document)
         return None
+
+    def _registered(self, fleet: str, name: str) -> Document:
+        document = self.devices.get(device_key(fleet, name))
+        if document is None:
+            raise _unregistered(fleet, name)
+        return document  # type: ignore[no-any-return]
 
     def _device(self, ctx: Context, fleet: str, name: str) -> Document:
         document = self.devices.get(device_key(fleet, name))
@@ -186,7 +228,7 @@ class EdgeFleets(Backend):
     @operation
     def describe_device(self, params: Params, ctx: Context) -> Document:
         """The device, with the models deployed to it, paged by NextToken (ten at a time)."""
-        fleet = self._fleet(ctx, params["DeviceFleetName"])["DeviceFleetName"]
+        fleet = self._fleet(ctx, params["DeviceFleetName"])
         document = self._device(ctx, fleet, params["DeviceName"])
         page, token = offset_page(document["_Models"], params, MODELS_PAGE, digest(params))
         answer = {key: value for key, value in document.items() if not key.startswith("_")}
@@ -217,7 +259,7 @@ class EdgeFleets(Backend):
     def get_device_fleet_report(self, params: Params, ctx: Context) -> Document:
         """Computed from the fleet's devices now: how many are registered, connected (none: no
         heartbeat reaches the mock), and, per model version deployed to them, on how many devices."""
-        fleet = self._fleet(ctx, params["DeviceFleetName"])
+        fleet = self.fleets.require(ctx, params["DeviceFleetName"])
         devices = fleet_devices(ctx, fleet["DeviceFleetName"])
         counts: dict[tuple[str, str], int] = {}
         for device in devices:

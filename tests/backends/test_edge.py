@@ -65,7 +65,7 @@ def test_a_fleet_with_an_iot_role_alias_names_it_as_documented(sm):
     fleet(sm, "demo-fleet", RoleArn=ROLE, EnableIotRoleAlias=True, Description="Store cameras")
     described = sm.describe_device_fleet(DeviceFleetName="demo-fleet")
     assert described["DeviceFleetArn"] == f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:device-fleet/demo-fleet"
-    assert described["IotRoleAlias"] == f"arn:aws:iam::{ACCOUNT}:rolealias/SageMakerEdge-demo-fleet"
+    assert described["IotRoleAlias"] == f"arn:aws:iot:{REGION}:{ACCOUNT}:rolealias/SageMakerEdge-demo-fleet"
     assert described["RoleArn"] == ROLE and described["Description"] == "Store cameras"
 
 
@@ -92,10 +92,16 @@ def test_a_fleet_name_is_taken_once(sm):
     assert error_of(excinfo)[0] == "ResourceInUse"
 
 
-def test_a_missing_fleet_is_not_found(sm):
+def test_a_missing_fleet_is_answered_in_aws_words(sm):
     with pytest.raises(ClientError) as excinfo:
         sm.describe_device_fleet(DeviceFleetName="nope")
-    assert error_of(excinfo)[0] == "ResourceNotFound"
+    assert error_of(excinfo) == ("ValidationException", "No devicefleet with name nope")
+    with pytest.raises(ClientError) as excinfo:
+        sm.delete_device_fleet(DeviceFleetName="nope")
+    assert "DeviceFleet with name nope" in error_of(excinfo)[1]
+    with pytest.raises(ClientError) as excinfo:
+        sm.describe_device(DeviceFleetName="nope", DeviceName="cam-1")
+    assert error_of(excinfo) == ("ValidationException", "No device fleet with name nope")
 
 
 def test_a_fleet_with_devices_is_in_use_until_they_are_deregistered(sm):
@@ -142,7 +148,7 @@ def test_devices_belong_to_their_fleet(sm):
     register(sm, "unit-1", fleet_name="drones")
     with pytest.raises(ClientError) as excinfo:
         sm.describe_device(DeviceFleetName="drones", DeviceName="unit-2")
-    assert error_of(excinfo)[0] == "ResourceNotFound"
+    assert error_of(excinfo) == ("ValidationException", "No device with name unit-2")
     assert len(sm.list_devices()["DeviceSummaries"]) == 2
     assert [s["DeviceFleetName"] for s in sm.list_devices(DeviceFleetName="drone")["DeviceSummaries"]] == ["drones"]
 
@@ -187,7 +193,11 @@ def test_the_fleet_report_counts_registered_devices_and_no_heartbeat(sm):
     report = sm.get_device_fleet_report(DeviceFleetName="cameras")
     assert report["DeviceStats"] == {"ConnectedDeviceCount": 0, "RegisteredDeviceCount": 2}
     assert report["ModelStats"] == [] and report["Description"] == "cams"
-    sm.deregister_devices(DeviceFleetName="cameras", DeviceNames=["cam-1", "never-registered"])
+    with pytest.raises(ClientError) as excinfo:
+        sm.deregister_devices(DeviceFleetName="cameras", DeviceNames=["cam-1", "never-registered"])
+    assert "Device with name never-registered" in error_of(excinfo)[1]
+    assert sm.get_device_fleet_report(DeviceFleetName="cameras")["DeviceStats"]["RegisteredDeviceCount"] == 2
+    sm.deregister_devices(DeviceFleetName="cameras", DeviceNames=["cam-1"])
     assert sm.get_device_fleet_report(DeviceFleetName="cameras")["DeviceStats"]["RegisteredDeviceCount"] == 1
 
 
