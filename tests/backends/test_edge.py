@@ -418,3 +418,26 @@ def test_a_missing_stage_is_not_found(edge):
     with pytest.raises(ClientError) as excinfo:
         edge.start_edge_deployment_stage(EdgeDeploymentPlanName="rollout", StageName="nope")
     assert error_of(excinfo)[0] == "ValidationException"  # StartEdgeDeploymentStage declares no ResourceNotFound
+
+
+@pytest.mark.sagemock(transitions="reads")
+def test_a_stage_in_transition_survives_a_snapshot_as_json(sm):
+    import json
+
+    fleet(sm)
+    register(sm, "cam-1")
+    compile_job(sm)
+    sm.mock.set_status(f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:compilation-job/compile", "COMPLETED")
+    package(sm)
+    sm.mock.set_status(f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:edge-packaging-job/package", "COMPLETED")
+    plan(sm, stages=[stage("all")])
+    sm.describe_edge_deployment_plan(EdgeDeploymentPlanName="rollout")
+    sm.start_edge_deployment_stage(EdgeDeploymentPlanName="rollout", StageName="all")
+    saved = json.loads(json.dumps(sm.mock.snapshot()))
+    sm.mock.reset()
+    sm.mock.restore(saved)
+    for _ in range(4):
+        status = sm.describe_edge_deployment_plan(EdgeDeploymentPlanName="rollout")["Stages"][0]["DeploymentStatus"]
+    assert status["StageStatus"] == "DEPLOYED"
+    device = sm.describe_device(DeviceFleetName="cameras", DeviceName="cam-1")
+    assert device["Models"] == [{"ModelName": "detector", "ModelVersion": "1.0"}]
