@@ -497,15 +497,17 @@ def _documented_defaults(inputs: Mapping[str, Shape]) -> tuple[str | None, str |
 def checks_beyond_shapes(resource: Resource, verb: str) -> bool:
     """Whether a generated operation enforces rules of its own beyond the input shape's
     constraints and the mechanics every declared resource shares (names, ARNs, tags, paging):
-    Create with rules, references or a hook; Update with a hook, references or a status guard;
-    Delete, Stop and Start with a status guard. docs/coverage.md reports it per operation."""
+    Create with rules, references or a hook; Update with a hook, references, a status guard or
+    rules declared for it; Delete, Stop and Start with a status guard or rules declared for them
+    (`Rule.on`). docs/coverage.md reports it per operation."""
     lifecycle = resource.lifecycle
     guarded = lifecycle is not None and verb in lifecycle.accepts
+    ruled = any(verb in rule.on for rule in resource.rules)
     if verb == "create":
         return bool(resource.rules or resource.references or resource.on_create)
     if verb == "update":
-        return bool(resource.on_update or resource.references or guarded)
-    return verb in ("delete", "stop", "start") and guarded
+        return bool(resource.on_update or resource.references or guarded or ruled)
+    return verb in ("delete", "stop", "start") and (guarded or ruled)
 
 
 def generated_methods(resource: Resource, attribute: str) -> dict[str, Callable[..., Any]]:
