@@ -49,6 +49,8 @@ DOCS_PAGES: dict[str, str] = {
     "space": "studio.md",
     "app": "studio.md",
     "cluster": "clusters.md",
+    "cluster-scheduler-config": "cluster-governance.md",
+    "compute-quota": "cluster-governance.md",
     "hub": "hubs.md",
     "hub-content": "hubs.md",
     "workforce": "workforces.md",

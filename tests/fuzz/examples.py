@@ -273,6 +273,11 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             {"InstanceGroupName": "workers", "IncrementTargetCountBy": 1}]},
         "ListClusterEvents": {"ClusterName": "fuzz-eks"},
         "DescribeClusterEvent": {"ClusterName": "fuzz-eks", "EventId": h.get("cluster-event", "none")},
+        # -- task governance (the declared examples' policy and quota, at version 1: TargetVersion names it) --
+        "UpdateClusterSchedulerConfig": {**json.loads(h.get("key:ClusterSchedulerConfig", "{}")), "TargetVersion": 1,
+                                         "Description": "updated"},
+        "UpdateComputeQuota": {**json.loads(h.get("key:ComputeQuota", "{}")), "TargetVersion": 1,
+                               "ActivationState": "Disabled"},
         # -- feature store (the group is the declared example's, made by world.build_declared) ------------
         "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
                                "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},
