@@ -278,6 +278,20 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
                                          "Description": "updated"},
         "UpdateComputeQuota": {**json.loads(h.get("key:ComputeQuota", "{}")), "TargetVersion": 1,
                                "ActivationState": "Disabled"},
+        # -- HyperPod node actions and cluster operations (the world's "fuzz-eks": groups workers and spare) ---
+        "AttachClusterNodeVolume": {"ClusterArn": h.get("eks-cluster", ""), "NodeId": h.get("eks-node", ""),
+                                    "VolumeId": "vol-0123456789abcdef0"},
+        "DetachClusterNodeVolume": {"ClusterArn": h.get("eks-cluster", ""), "NodeId": h.get("eks-node", ""),
+                                    "VolumeId": "vol-0fedcba9876543210"},
+        "AttachClusterNodeNetworkInterface": {"ClusterName": "fuzz-eks", "NodeId": h.get("eks-node", ""),
+                                              "NetworkInterfaceId": "eni-0123456789abcdef0"},
+        "MoveClusterNodes": {"SourceClusterArn": h.get("eks-cluster", ""), "SourceInstanceGroupName": "workers",
+                             "TargetClusterArn": h.get("eks-cluster", ""), "TargetInstanceGroupName": "spare",
+                             "NodeIds": [h.get("eks-node", "")]},
+        "StartClusterHealthCheck": {"ClusterName": "trainers", "DeepHealthCheckConfigurations": [
+            {"InstanceGroupName": "workers", "DeepHealthChecks": ["InstanceStress", "InstanceConnectivity"]}]},
+        "ListClusterOperations": {"ClusterName": "fuzz-eks"},
+        "DescribeClusterOperation": {"ClusterName": "fuzz-eks", "OperationId": h.get("cluster-operation", "")},
         # -- feature store (the group is the declared example's, made by world.build_declared) ------------
         "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
                                "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},
