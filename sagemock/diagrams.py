@@ -49,6 +49,7 @@ DOCS_PAGES: dict[str, str] = {
     "space": "studio.md",
     "app": "studio.md",
     "cluster": "clusters.md",
+    "extension": "clusters.md",
     "cluster-scheduler-config": "cluster-governance.md",
     "compute-quota": "cluster-governance.md",
     "hub": "hubs.md",

@@ -292,6 +292,15 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             {"InstanceGroupName": "workers", "DeepHealthChecks": ["InstanceStress", "InstanceConnectivity"]}]},
         "ListClusterOperations": {"ClusterName": "fuzz-eks"},
         "DescribeClusterOperation": {"ClusterName": "fuzz-eks", "OperationId": h.get("cluster-operation", "")},
+        # -- HyperPod cluster extensions (the world's "sagemaker-observability" on "fuzz-eks") ----------------
+        "CreateClusterExtension": {"ClusterArn": h.get("eks-cluster", ""), "ExtensionName": "sagemaker-new-extension",
+                                   "ExtensionVersion": "1.0.0", "ConfigurationValues": '{"level": "BASIC"}'},
+        "DescribeClusterExtension": {"ClusterArn": h.get("eks-cluster", ""), "ExtensionArn": h.get("extension", "")},
+        "ListClusterExtensions": {"ClusterArn": h.get("eks-cluster", "")},
+        "UpdateClusterExtension": {"ClusterArn": h.get("eks-cluster", ""), "ExtensionArn": h.get("extension", ""),
+                                   "ExtensionVersion": "1.1.0", "ConfigurationValues": '{"level": "ADVANCED"}'},
+        "DeleteClusterExtension": {"ClusterArn": h.get("eks-cluster", ""), "ExtensionArn": h.get("extension", "")},
+        "ListClusterExtensionVersions": {"ExtensionName": "sagemaker-observability"},
         # -- feature store (the group is the declared example's, made by world.build_declared) ------------
         "UpdateFeatureGroup": {"FeatureGroupName": "churn-features",
                                "FeatureAdditions": [{"FeatureName": "plan", "FeatureType": "String"}]},

@@ -232,6 +232,9 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
         {"InstanceGroupName": "workers", "DeepHealthChecks": ["InstanceStress"]}])
     handles["cluster-operation"] = sm.list_cluster_operations(ClusterName="fuzz-eks")[
         "ClusterOperationSummaries"][0]["OperationId"]
+    if "CreateClusterExtension" in sm.meta.service_model.operation_names:
+        handles["extension"] = sm.create_cluster_extension(ClusterArn=eks, ExtensionName="sagemaker-observability",
+                                                           ConfigurationValues='{"level": "BASIC"}')["ExtensionArn"]
 
 
 def _arn_of(sm: Any, declared: Any, key: dict[str, Any]) -> str:
