@@ -41,6 +41,8 @@ RESOURCE_PAGES: dict[str, str] = {
     "App": "studio.md",
     "StudioLifecycleConfig": "studio.md",
     "Cluster": "clusters.md",
+    "ClusterSchedulerConfig": "cluster-governance.md",
+    "ComputeQuota": "cluster-governance.md",
     "Hub": "hubs.md",
     "HumanTaskUi": "human-loops.md",
     "FlowDefinition": "human-loops.md",

@@ -26,7 +26,7 @@ from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.resource import Resource, Rule, in_use, not_found
 from ..core.state import Store
-from . import cluster_nodes
+from . import cluster_actions, cluster_nodes
 from .cluster_nodes import GROUP_LISTS, HEX, PENDING, RUNNING
 
 Document = dict[str, Any]
@@ -58,6 +58,8 @@ def _entered(document: Document, status: str, store: Store, now: Any) -> None:
         if group_status is not None:
             group["Status"] = group_status
     cluster_nodes.count(document)
+    if status == "InService":
+        cluster_actions.finish(document)
 
 
 LIFECYCLE = Lifecycle(
@@ -336,6 +338,8 @@ class Clusters(Backend):
         if mode is not None and mode != document.get("NodeProvisioningMode") and \
                 not (document.get("Orchestrator") or {}).get("Eks"):
             raise ValidationError("NodeProvisioningMode Continuous is only supported for EKS orchestrated clusters.")
+        before = {group["InstanceGroupName"]: cluster_actions.counts(group) for group in cluster_nodes.groups(document)}
+        events_from = cluster_actions.begin(document)
         changes: list[tuple[str, Document, int]] = []
         for key in GROUP_LISTS:
             for spec in params.get(key) or ():
@@ -381,7 +385,10 @@ class Clusters(Backend):
             for group in cluster_nodes.groups(document):
                 group["Status"] = "InService"
             cluster_nodes.count(document)
-        else:
+        scaled = cluster_actions.scaling(before, [group for _key, group, _target in changes])
+        if scaled:
+            cluster_actions.record(document, ctx, "Scaling", {"ScalingDetails": scaled}, events_from, done=continuous)
+        if not continuous:
             LIFECYCLE.begin(document, "update", ctx)
         cluster_nodes.count(document)
         return {"ClusterArn": document["ClusterArn"]}
@@ -554,6 +561,8 @@ class Clusters(Backend):
             raise ValidationError(f"NodesToAdd asks for {total} nodes: at most 50 nodes in total across all instance "
                                   "groups.")
         groups = {group["InstanceGroupName"]: group for group in cluster_nodes.groups(document)}
+        before = {name: cluster_actions.counts(group) for name, group in groups.items()}
+        events_from = cluster_actions.begin(document)
         successful: list[Document] = []
         failed: list[Document] = []
         for spec in params["NodesToAdd"]:
@@ -587,7 +596,110 @@ class Clusters(Backend):
                 cluster_nodes.event(document, ctx, "Instance", f"Node {node['InstanceId']} added.", group=name,
                                     instance=node["InstanceId"])
         cluster_nodes.count(document)
+        scaled = cluster_actions.scaling(before, [groups[name] for name in dict.fromkeys(
+            result["InstanceGroupName"] for result in successful)])
+        if scaled:
+            cluster_actions.record(document, ctx, "Scaling", {"ScalingDetails": scaled}, events_from, done=True)
         return {"Successful": successful, "Failed": failed}
+
+    # -- volumes, network interfaces, moves, health checks ------------------------------------------
+
+    def _node_of(self, ctx: Context, cluster: str, node_id: str) -> tuple[Document, Document]:
+        document = self._require(ctx, cluster)
+        return document, cluster_actions.node(document, node_id)
+
+    @operation
+    def attach_cluster_node_volume(self, params: Params, ctx: Context) -> Document:
+        """ClusterArn: "Your cluster must use EKS as the orchestration and be in the InService
+        state"; NodeId: not of a restricted instance group; VolumeId: available (attached nowhere)."""
+        document, node = self._node_of(ctx, params["ClusterArn"], params["NodeId"])
+        cluster_actions.eks_in_service(document, "attach a volume")
+        cluster_actions.outside_restricted(document, node)
+        return cluster_actions.attach_volume(self.clusters.values(), document, node, params["VolumeId"], ctx)
+
+    @operation
+    def detach_cluster_node_volume(self, params: Params, ctx: Context) -> Document:
+        """The cluster EKS and InService; VolumeId: "must be currently attached to the specified node"."""
+        document, node = self._node_of(ctx, params["ClusterArn"], params["NodeId"])
+        cluster_actions.eks_in_service(document, "detach a volume")
+        return cluster_actions.detach_volume(document, node, params["VolumeId"])
+
+    @operation
+    def attach_cluster_node_network_interface(self, params: Params, ctx: Context) -> Document:
+        """NodeId: "cannot be part of a Restricted Instance Group (RIG)"; an interface attached to
+        another node is refused."""
+        document, node = self._node_of(ctx, params["ClusterName"], params["NodeId"])
+        cluster_actions.outside_restricted(document, node)
+        return cluster_actions.attach_interface(self.clusters.values(), document, node, params["NetworkInterfaceId"],
+                                                ctx)
+
+    @operation
+    def move_cluster_nodes(self, params: Params, ctx: Context) -> Document:
+        """Nodes move between instance groups of one or two clusters (each InService, EKS,
+        Continuous); exactly one of NodeIds, NodeLogicalIds or InstanceCount names them; within one
+        cluster the groups differ. The ClientToken is honoured by the core's idempotency ledger."""
+        given = [key for key in ("NodeIds", "NodeLogicalIds", "InstanceCount") if params.get(key) is not None]
+        if len(given) != 1:
+            raise ValidationError("Specify exactly one of NodeIds, NodeLogicalIds, or InstanceCount.")
+        source, target = self._require(ctx, params["SourceClusterArn"]), self._require(ctx, params["TargetClusterArn"])
+        source_group = cluster_actions.group_of(source, params["SourceInstanceGroupName"])
+        target_group = cluster_actions.group_of(target, params["TargetInstanceGroupName"])
+        if source is target and source_group is target_group:
+            raise ValidationError("If the target cluster is the same as the source cluster, the target instance group "
+                                  "must be different from the source instance group.")
+        cluster_actions.movable(source, "source")
+        cluster_actions.movable(target, "target")
+        return cluster_actions.move(source, source_group, target, target_group, params, ctx)
+
+    @operation
+    def start_cluster_health_check(self, params: Params, ctx: Context) -> Document:
+        """Deep health checks of the named groups (or of the instances named in each): each group
+        and instance must be the cluster's. The checks pass at once (the mock's instances are
+        healthy), recorded as a DeepHealthCheck operation that is Done, with an event per node."""
+        document = self._require(ctx, params["ClusterName"])
+        groups = {group["InstanceGroupName"] for group in cluster_nodes.groups(document)}
+        checked: list[Document] = []
+        for config in params["DeepHealthCheckConfigurations"]:
+            name = config["InstanceGroupName"]
+            if name not in groups:
+                raise ResourceNotFound(f"Instance group {name} not found in cluster {document['ClusterArn']}.")
+            members = [node for node in document.get("_nodes", ()) if node["InstanceGroupName"] == name]
+            wanted = config.get("InstanceIds")
+            if wanted:
+                unknown = sorted(set(wanted) - {node["InstanceId"] for node in members})
+                if unknown:
+                    raise ResourceNotFound(f"Instance {', '.join(unknown)} not found in instance group {name} of "
+                                           f"cluster {document['ClusterArn']}.")
+                members = [node for node in members if node["InstanceId"] in wanted]
+            checked.extend(members)
+        events_from = cluster_actions.begin(document)
+        for node in checked:
+            cluster_nodes.event(document, ctx, "Instance", f"Deep health checks of node {node['InstanceId']} passed.",
+                                group=node["InstanceGroupName"], instance=node["InstanceId"])
+        cluster_actions.record(document, ctx, "DeepHealthCheck",
+                               {"DeepHealthCheckDetails": params["DeepHealthCheckConfigurations"]}, events_from,
+                               done=True)
+        return {"ClusterArn": document["ClusterArn"]}
+
+    # -- cluster operations ----------------------------------------------------------------------
+
+    @operation
+    def list_cluster_operations(self, params: Params, ctx: Context) -> Document:
+        """Scaling operations and deep health checks, newest first by default ("the default is
+        Descending"), filtered by Status, Type and a creation-time window."""
+        document = self._require(ctx, params["ClusterName"])
+        operations = list(document.get("_operations", ()))
+        if params.get("Type") is not None:
+            operations = [found for found in operations if found["Type"] == params["Type"]]
+        page, token = _OPERATION_LISTING.run(operations, params)
+        summaries = [{key: found[key] for key in ("OperationId", "ClusterArn", "Type", "Status", "CreationTime")}
+                     for found in page]
+        return {"ClusterOperationSummaries": summaries, "NextToken": token}
+
+    @operation
+    def describe_cluster_operation(self, params: Params, ctx: Context) -> Document:
+        document = self._require(ctx, params["ClusterName"])
+        return cluster_actions.find_operation(document, params["OperationId"])
 
     # -- events ----------------------------------------------------------------------------------
 
@@ -633,5 +745,8 @@ _NODE_SUMMARY = ("InstanceGroupName", "InstanceId", "NodeLogicalId", "InstanceTy
                  "CurrentImageReleaseVersion", "ImageVersionStatus")
 _NODE_LISTING = Listing(sort_keys={"CREATION_TIME": "LaunchTime", "NAME": "InstanceId"}, default_sort="CREATION_TIME",
                         default_order="Ascending", id_key="InstanceId")
+_OPERATION_LISTING = Listing(sort_keys={"CreationTime": "CreationTime"}, default_sort="CreationTime",
+                            default_order="Descending", id_key="OperationId", status_key="Status",
+                            status_param="Status")
 _EVENT_LISTING = Listing(sort_keys={"EventTime": "EventTime"}, default_sort="EventTime", default_order="Descending",
                          id_key="EventId")

@@ -54,8 +54,9 @@ CASE_INSENSITIVE = LOWER_CASE | {
 #: Resource types whose ARN path is a composite key, not a resource and its nested sub-resources:
 #: `user-profile/<domain-id>/<name>`, `space/<domain-id>/<name>`,
 #: `app/<domain-id>/<user-profile-or-space>/<app-type>/<name>` (declared with `Resource.scope`),
-#: `hub-content/<hub>/<content-type>/<name>/<version>`, `workteam/private-crowd/<name>`.
-COMPOSITE = frozenset({"user-profile", "space", "app", "hub-content", "workteam"})
+#: `hub-content/<hub>/<content-type>/<name>/<version>`, `workteam/private-crowd/<name>`,
+#: `extension/<extension name>/<cluster id>/<id>`.
+COMPOSITE = frozenset({"user-profile", "space", "app", "hub-content", "workteam", "extension"})
 
 
 def key(resource_type: str, name: str) -> str:

@@ -388,9 +388,12 @@ class Bound:
                                "summary= (or undescribed=) for them")
         inputs = model.input_shape.members
         sort_keys: dict[str, str] = {}
+        # A resource whose identifier SageMaker generates is named by the Create member `named_by`
+        # (a compute quota's `Name`): what NameContains and SortBy Name look at.
+        named = resource.named_by or name
         if "SortBy" in inputs:
             for value in inputs["SortBy"].enum:
-                member = resource.sort_members.get(value) or {"Name": name, "Status": status}.get(value) or value
+                member = resource.sort_members.get(value) or {"Name": named, "Status": status}.get(value) or value
                 member = resource.undescribed.get(member, member)
                 private = member.startswith("_") or member in resource.undescribed.values()
                 if member not in described and not private:
@@ -422,7 +425,7 @@ class Bound:
                 raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
                                    "declare filters= (or ignores=)")
         listing = Listing(sort_keys=sort_keys, default_sort=default_sort, id_key=arn,
-                          default_order=default_order, name_key=name,
+                          default_order=default_order, name_key=named,
                           status_key=status if "StatusEquals" in inputs else None,
                           time_keys=dict(resource.undescribed), inclusive_after=resource.inclusive_after)
         return listing, lists[0], summary_shape, filters

@@ -443,3 +443,149 @@ def test_an_instance_count_beyond_the_newest_models_maximum_is_refused_under_eve
     code, message = refusal(excinfo)
     assert code == "ValidationException" and "less than or equal to 6758" in message
     assert sagemaker_client.list_clusters()["ClusterSummaries"] == []
+
+
+# -- cluster operations, volumes, network interfaces, moves, health checks ------------------------
+
+def operations(client, name, **params):
+    return client.list_cluster_operations(ClusterName=name, **params)["ClusterOperationSummaries"]
+
+
+@requires_operation("ListClusterOperations")
+def test_scaling_and_health_checks_are_recorded_as_cluster_operations(sagemaker_client):
+    create(sagemaker_client)
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group(count=3)])
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group(count=3, ThreadsPerCore=1)])
+    sagemaker_client.start_cluster_health_check(ClusterName="trainers", DeepHealthCheckConfigurations=[
+        {"InstanceGroupName": "workers", "DeepHealthChecks": ["InstanceStress"]}])
+    found = operations(sagemaker_client, "trainers")
+    assert [(op["Type"], op["Status"]) for op in found] == [("DeepHealthCheck", "Done"), ("Scaling", "Done")]
+    scaling = sagemaker_client.describe_cluster_operation(ClusterName="trainers", OperationId=found[1]["OperationId"])
+    assert scaling["ScalingDetails"] == [{"InstanceGroupName": "workers", "Status": "Done",
+                                          "Original": {"CurrentCount": 2, "TargetCount": 2},
+                                          "Desired": {"CurrentCount": 3, "TargetCount": 3}}]
+    assert [op["Type"] for op in operations(sagemaker_client, "trainers", Type="Scaling")] == ["Scaling"]
+    assert operations(sagemaker_client, "trainers", Status="InProgress") == []
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.describe_cluster_operation(ClusterName="trainers",
+                                                    OperationId="00000000-0000-0000-0000-000000000000")
+    assert refusal(excinfo)[0] == "ResourceNotFound"
+
+
+@requires_operation("ListClusterOperations")
+@pytest.mark.sagemock(transitions="reads", transition_reads=1)
+def test_a_scaling_is_in_progress_until_the_cluster_is_in_service(sagemaker_client):
+    create(sagemaker_client)
+    while sagemaker_client.describe_cluster(ClusterName="trainers")["ClusterStatus"] != "InService":
+        pass
+    sagemaker_client.update_cluster(ClusterName="trainers", InstanceGroups=[group(count=4)])
+    assert operations(sagemaker_client, "trainers")[0]["Status"] == "InProgress"
+    while sagemaker_client.describe_cluster(ClusterName="trainers")["ClusterStatus"] != "InService":
+        pass
+    operation = operations(sagemaker_client, "trainers")[0]
+    assert operation["Status"] == "Done"
+    details = sagemaker_client.describe_cluster_operation(ClusterName="trainers", OperationId=operation["OperationId"])
+    assert details["ScalingDetails"][0]["Desired"] == {"CurrentCount": 4, "TargetCount": 4}
+
+
+@requires_operation("ListClusterOperations")
+def test_events_of_an_operation_carry_its_id(sagemaker_client):
+    continuous(sagemaker_client)
+    sagemaker_client.batch_add_cluster_nodes(ClusterName="eks", NodesToAdd=[
+        {"InstanceGroupName": "workers", "IncrementTargetCountBy": 2}])
+    operation = operations(sagemaker_client, "eks")[0]
+    assert operation["Type"] == "Scaling"
+    events = sagemaker_client.list_cluster_events(ClusterName="eks", OperationId=operation["OperationId"])["Events"]
+    assert len(events) == 2 and all(event["OperationId"] == operation["OperationId"] for event in events)
+
+
+@requires_operation("StartClusterHealthCheck")
+def test_a_health_check_names_groups_and_instances_of_the_cluster(sagemaker_client):
+    create(sagemaker_client)
+    for config in ({"InstanceGroupName": "absent", "DeepHealthChecks": ["InstanceStress"]},
+                   {"InstanceGroupName": "workers", "InstanceIds": ["i-0123456789abcdef0"],
+                    "DeepHealthChecks": ["InstanceStress"]}):
+        with pytest.raises(ClientError) as excinfo:
+            sagemaker_client.start_cluster_health_check(ClusterName="trainers", DeepHealthCheckConfigurations=[config])
+        assert refusal(excinfo)[0] == "ResourceNotFound"
+    assert operations(sagemaker_client, "trainers") == []
+
+
+@requires_operation("AttachClusterNodeVolume")
+def test_a_volume_is_attached_to_one_node_and_detached_from_it(sagemaker_client):
+    arn = continuous(sagemaker_client)
+    first, second = (node["InstanceId"] for node in nodes(sagemaker_client, "eks"))
+    attached = sagemaker_client.attach_cluster_node_volume(ClusterArn=arn, NodeId=first, VolumeId="vol-0123456789abcdef0")
+    assert (attached["Status"], attached["DeviceName"]) == ("attaching", "/dev/xvdb")
+    with pytest.raises(ClientError) as excinfo:  # "The volume must be in the available state"
+        sagemaker_client.attach_cluster_node_volume(ClusterArn=arn, NodeId=second, VolumeId="vol-0123456789abcdef0")
+    assert refusal(excinfo)[0] == "ValidationException"
+    with pytest.raises(ClientError) as excinfo:  # "must be currently attached to the specified node"
+        sagemaker_client.detach_cluster_node_volume(ClusterArn=arn, NodeId=second, VolumeId="vol-0123456789abcdef0")
+    assert refusal(excinfo)[0] == "ValidationException"
+    detached = sagemaker_client.detach_cluster_node_volume(ClusterArn=arn, NodeId=first, VolumeId="vol-0123456789abcdef0")
+    assert (detached["Status"], detached["DeviceName"]) == ("detaching", "/dev/xvdb")
+    sagemaker_client.attach_cluster_node_volume(ClusterArn=arn, NodeId=second, VolumeId="vol-0123456789abcdef0")
+
+
+@requires_operation("AttachClusterNodeVolume")
+def test_volumes_attach_only_to_nodes_of_an_eks_cluster_in_service(sagemaker_client):
+    arn = create(sagemaker_client)  # no orchestrator
+    node = nodes(sagemaker_client)[0]["InstanceId"]
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.attach_cluster_node_volume(ClusterArn=arn, NodeId=node, VolumeId="vol-0123456789abcdef0")
+    assert "EKS" in refusal(excinfo)[1]
+    eks = continuous(sagemaker_client)
+    with pytest.raises(ClientError) as excinfo:
+        sagemaker_client.attach_cluster_node_volume(ClusterArn=eks, NodeId="i-0123456789abcdef0",
+                                                    VolumeId="vol-0123456789abcdef0")
+    assert refusal(excinfo)[0] == "ResourceNotFound"
+
+
+@requires_operation("AttachClusterNodeNetworkInterface")
+def test_a_network_interface_is_attached_to_one_node(sagemaker_client):
+    continuous(sagemaker_client)
+    first, second = (node["InstanceId"] for node in nodes(sagemaker_client, "eks"))
+    attached = sagemaker_client.attach_cluster_node_network_interface(ClusterName="eks", NodeId=first,
+                                                                      NetworkInterfaceId="eni-0123456789abcdef0")
+    assert re.fullmatch(r"eni-attach-[0-9a-f]{17}", attached["AttachmentId"])
+    with pytest.raises(ClientError):
+        sagemaker_client.attach_cluster_node_network_interface(ClusterName="eks", NodeId=second,
+                                                               NetworkInterfaceId="eni-0123456789abcdef0")
+
+
+@requires_operation("MoveClusterNodes")
+def test_nodes_move_between_groups_keeping_their_ids(sagemaker_client):
+    arn = continuous(sagemaker_client, groups=[group(count=2), group("spare", count=1)])
+    moving = nodes(sagemaker_client, "eks", InstanceGroupNameContains="workers")[0]
+    answer = sagemaker_client.move_cluster_nodes(SourceClusterArn=arn, SourceInstanceGroupName="workers",
+                                                 TargetClusterArn=arn, TargetInstanceGroupName="spare",
+                                                 NodeIds=[moving["InstanceId"], "i-0123456789abcdef0"])
+    assert answer["Successful"] == [moving["InstanceId"]]
+    assert [(failed["Code"], failed["NodeId"]) for failed in answer["Failed"]] == [("NodeIdNotFound",
+                                                                                     "i-0123456789abcdef0")]
+    node = sagemaker_client.describe_cluster_node(ClusterName="eks", NodeId=moving["InstanceId"])["NodeDetails"]
+    assert node["InstanceGroupName"] == "spare"
+    counts = {g["InstanceGroupName"]: g["TargetCount"]
+              for g in sagemaker_client.describe_cluster(ClusterName="eks")["InstanceGroups"]}
+    assert counts == {"workers": 1, "spare": 2}
+
+
+@requires_operation("MoveClusterNodes")
+def test_a_move_is_refused_whole_where_aws_says_so(sagemaker_client):
+    arn = continuous(sagemaker_client, groups=[group(count=2, MinInstanceCount=2), group("spare", count=1)])
+    base = {"SourceClusterArn": arn, "SourceInstanceGroupName": "workers", "TargetClusterArn": arn,
+            "TargetInstanceGroupName": "spare"}
+    for params in ({**base, "InstanceCount": 1, "NodeIds": [nodes(sagemaker_client, "eks")[0]["InstanceId"]]},
+                   {**base, "TargetInstanceGroupName": "workers", "InstanceCount": 1},
+                   {**base, "InstanceCount": 1},  # below MinCount 2
+                   {**base, "SourceInstanceGroupName": "spare", "TargetInstanceGroupName": "workers",
+                    "InstanceCount": 2}):  # fewer eligible than asked
+        with pytest.raises(ClientError) as excinfo:
+            sagemaker_client.move_cluster_nodes(**params)
+        assert refusal(excinfo)[0] == "ValidationException", params
+    plain = create(sagemaker_client, groups=[group(), group("spare")])
+    with pytest.raises(ClientError) as excinfo:  # "Both clusters must be InService, use Amazon EKS ... Continuous"
+        sagemaker_client.move_cluster_nodes(**{**base, "SourceClusterArn": plain, "TargetClusterArn": plain,
+                                               "InstanceCount": 1})
+    assert "Continuous" in refusal(excinfo)[1]

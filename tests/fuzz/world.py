@@ -227,11 +227,26 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
     handles["cluster-node"] = node["InstanceId"]
     if "ListClusterEvents" not in sm.meta.service_model.operation_names:
         return  # an older model (botocore 1.35): no Continuous provisioning, no events
-    sm.create_cluster(ClusterName="fuzz-eks", NodeProvisioningMode="Continuous",
-                      Orchestrator={"Eks": {"ClusterArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/fuzz"}},
-                      InstanceGroups=[{"InstanceGroupName": "workers", "InstanceType": "ml.t3.medium",
-                                       "InstanceCount": 1, "ExecutionRole": ROLE}])
+    eks = sm.create_cluster(ClusterName="fuzz-eks", NodeProvisioningMode="Continuous",
+                            Orchestrator={"Eks": {"ClusterArn": f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/fuzz"}},
+                            InstanceGroups=[{"InstanceGroupName": group, "InstanceType": "ml.t3.medium",
+                                             "InstanceCount": 1, "ExecutionRole": ROLE}
+                                            for group in ("workers", "spare")])["ClusterArn"]
     handles["cluster-event"] = sm.list_cluster_events(ClusterName="fuzz-eks")["Events"][0]["EventId"]
+    if "MoveClusterNodes" not in sm.meta.service_model.operation_names:
+        return
+    # An EKS node with a volume attached (to detach), and a cluster operation (a deep health check).
+    handles["eks-cluster"] = eks
+    handles["eks-node"] = sm.list_cluster_nodes(ClusterName="fuzz-eks", InstanceGroupNameContains="workers")[
+        "ClusterNodeSummaries"][0]["InstanceId"]
+    sm.attach_cluster_node_volume(ClusterArn=eks, NodeId=handles["eks-node"], VolumeId="vol-0fedcba9876543210")
+    sm.start_cluster_health_check(ClusterName="fuzz-eks", DeepHealthCheckConfigurations=[
+        {"InstanceGroupName": "workers", "DeepHealthChecks": ["InstanceStress"]}])
+    handles["cluster-operation"] = sm.list_cluster_operations(ClusterName="fuzz-eks")[
+        "ClusterOperationSummaries"][0]["OperationId"]
+    if "CreateClusterExtension" in sm.meta.service_model.operation_names:
+        handles["extension"] = sm.create_cluster_extension(ClusterArn=eks, ExtensionName="sagemaker-observability",
+                                                           ConfigurationValues='{"level": "BASIC"}')["ExtensionArn"]
 
 
 def _arn_of(sm: Any, declared: Any, key: dict[str, Any]) -> str:
