@@ -85,6 +85,8 @@ LIFECYCLE = GatewayLifecycle(
     failure_paths={"create": ("CREATING", "FAILED")},
     failure_key="FailureReason",
     name_key="Name",
+    # Drawn in the status diagram; the operations refuse a gateway that is busy themselves (`_idle`).
+    accepts={"update": ("ACTIVE",), "delete": ("ACTIVE", "FAILED")},
     on_enter=_entered,
     on_gone=_gone,
 )
@@ -98,6 +100,7 @@ MEMBER_LIFECYCLE = Lifecycle(
     # FailureReason: "The reason that adding or removing the in-cluster inference gateway failed."
     failure_key="FailureReason",
     name_key="Name",
+    accepts={"remove": ("ACTIVE", "FAILED")},
 )
 
 LISTING = Listing(sort_keys={"CreationTime": "CreationTime"}, default_sort="CreationTime",

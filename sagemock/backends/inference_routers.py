@@ -100,6 +100,7 @@ def _routing_status(ctx: Context, arn: str) -> str:
 # -- the rules of a router's routing targets -----------------------------------------------------------
 
 def _names_unique(params: Params, ctx: Context) -> None:
+    """No two routing targets of a router share a name (ValidationException)."""
     seen: set[str] = set()
     for target in params["RoutingTargets"]:
         if target["Name"] in seen:
@@ -109,6 +110,7 @@ def _names_unique(params: Params, ctx: Context) -> None:
 
 
 def _destinations_unique(params: Params, ctx: Context) -> None:
+    """No destination appears twice in one routing target (ValidationException)."""
     for target in params["RoutingTargets"]:
         seen: set[str] = set()
         for destination in target["Destinations"]:
@@ -119,6 +121,7 @@ def _destinations_unique(params: Params, ctx: Context) -> None:
 
 
 def _same_partition(params: Params, ctx: Context) -> None:
+    """Every destination is in the router's partition (ValidationException); any account and Region."""
     partition = arns.partition(ctx.region)
     for target in params["RoutingTargets"]:
         for destination in target["Destinations"]:
@@ -129,6 +132,8 @@ def _same_partition(params: Params, ctx: Context) -> None:
 
 
 def _pool_order(params: Params, ctx: Context) -> None:
+    """InstancePoolOrder only on an asynchronous routing target, whose destinations are all
+    endpoints (ValidationException)."""
     for target in params["RoutingTargets"]:
         if target.get("RoutingPreference") != "InstancePoolOrder":
             continue
