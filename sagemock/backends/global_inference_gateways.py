@@ -151,12 +151,14 @@ class GlobalInferenceGateways(Backend):
             raise _missing(identifier)
         return document
 
-    def _claimed(self, ctx: Context, key: tuple[str, str, str], besides: Document | None) -> Document | None:
-        """The global gateway (other than `besides`) an in-cluster gateway belongs to, if any."""
+    def _unclaimed(self, ctx: Context, wanted: Document, besides: Document | None) -> None:
+        """ResourceInUse where the in-cluster gateway belongs to a global gateway (other than `besides`)."""
+        key = _member_key(wanted)
         for document in self.gateways.live(ctx):
             if document is not besides and any(_member_key(member) == key for member in document.get(MEMBERS, ())):
-                return document
-        return None
+                raise ResourceInUse(f"The in-cluster inference gateway {wanted['Namespace']}/{wanted['Name']} of "
+                                    f"cluster {wanted['ClusterArn']} already belongs to global inference gateway "
+                                    f"{document['Arn']}.")
 
     @staticmethod
     def _idle(document: Document, action: str) -> None:
@@ -199,11 +201,7 @@ class GlobalInferenceGateways(Backend):
                 raise ValidationError(f"The in-cluster inference gateway {member['Namespace']}/{member['Name']} of "
                                       f"cluster {member['ClusterArn']} is listed more than once in Gateways.")
             seen.add(key)
-            owner = self._claimed(ctx, key, None)
-            if owner is not None:
-                raise ResourceInUse(f"The in-cluster inference gateway {member['Namespace']}/{member['Name']} of "
-                                    f"cluster {member['ClusterArn']} already belongs to global inference gateway "
-                                    f"{owner['Arn']}.")
+            self._unclaimed(ctx, member, None)
         gateway_id = ctx.random_id(12)
         while gateway_id in self.gateways:
             gateway_id = ctx.random_id(12)
@@ -275,13 +273,19 @@ class GlobalInferenceGateways(Backend):
 
     # -- its members -------------------------------------------------------------------------------
 
-    @operation
-    def add_inference_gateway(self, params: Params, ctx: Context) -> Document:
+    def _membership(self, params: Params, ctx: Context) -> tuple[Document, Document, Document, Document | None]:
+        """(the gateway, the in-cluster gateway a request names, the answer's common members, the
+        member it is in the gateway, if it is)."""
         document = self._require(ctx, params["Identifier"])
         wanted = _member(params)
-        key = _member_key(wanted)
         answer = {"Arn": document["Arn"], "Id": document["Id"], "Name": document["Name"], "Gateway": wanted}
-        present = next((member for member in document[MEMBERS] if _member_key(member) == key), None)
+        key = _member_key(wanted)
+        return document, wanted, answer, next((member for member in document[MEMBERS] if _member_key(member) == key),
+                                              None)
+
+    @operation
+    def add_inference_gateway(self, params: Params, ctx: Context) -> Document:
+        document, wanted, answer, present = self._membership(params, ctx)
         if present is not None:  # "the operation succeeds and returns its current status"
             return {**answer, "Status": present["Status"]}
         if document["Status"] == "FAILED":
@@ -289,10 +293,7 @@ class GlobalInferenceGateways(Backend):
                                 f"{document['Arn']}: it failed to create.")
         self._idle(document, "add an in-cluster inference gateway to")
         self._check_cluster(ctx, wanted["ClusterArn"])
-        owner = self._claimed(ctx, key, document)
-        if owner is not None:
-            raise ResourceInUse(f"The in-cluster inference gateway {wanted['Namespace']}/{wanted['Name']} of cluster "
-                                f"{wanted['ClusterArn']} already belongs to global inference gateway {owner['Arn']}.")
+        self._unclaimed(ctx, wanted, document)
         if len(document[MEMBERS]) >= MAX_MEMBERS:
             raise ResourceLimitExceeded(f"Global inference gateway {document['Arn']} already has {MAX_MEMBERS} "
                                         "in-cluster inference gateways, the most it can have.")
@@ -300,16 +301,11 @@ class GlobalInferenceGateways(Backend):
         document[MEMBERS] = [*document[MEMBERS], member]
         if MEMBER_LIFECYCLE.in_transition(member):
             self.gateways.note_moving(document)
-        LIFECYCLE.observe(document, ctx)  # a member whose path ended at once
         return {**answer, "Status": member["Status"]}
 
     @operation
     def remove_inference_gateway(self, params: Params, ctx: Context) -> Document:
-        document = self._require(ctx, params["Identifier"])
-        wanted = _member(params)
-        key = _member_key(wanted)
-        answer = {"Arn": document["Arn"], "Id": document["Id"], "Name": document["Name"], "Gateway": wanted}
-        present = next((member for member in document[MEMBERS] if _member_key(member) == key), None)
+        document, wanted, answer, present = self._membership(params, ctx)
         if present is None:  # "the operation succeeds and returns no status"
             return answer
         if present["Status"] == "REMOVING":
