@@ -67,6 +67,8 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
 
     found: dict[str, Params] = {}
     for noun, declared in RESOURCES.items():
+        if not declared.in_model:  # newer than the installed model
+            continue
         bound = declared.bound
         example = json.loads(h[f"example:{noun}"]) if f"example:{noun}" in h else dict(declared.example)
         key = json.loads(h[f"key:{noun}"]) if f"key:{noun}" in h else bound.key_params(example)

@@ -182,6 +182,8 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
     backend.load_all()
     held = {arns.kind(arn) for store in mock.state.stores.values() for arn in store.resources}
     for noun, declared in sorted(RESOURCES.items()):
+        if not declared.in_model:  # newer than the installed model
+            continue
         bound = declared.bound
         if bound.kind in held:
             continue
