@@ -340,3 +340,116 @@ def test_a_planned_failure_leaves_the_router_failed_with_its_reason(sagemaker_mo
     assert (described["Status"], described["StatusReason"]) == ("Failed", "capacity unavailable")
     sagemaker_client.delete_inference_router(InferenceRouterName="router")
     assert sagemaker_client.list_inference_routers()["InferenceRouters"] == []
+
+
+# -- sequences and concurrency -----------------------------------------------------------------------
+
+def test_concurrent_additions_lose_no_member(sagemaker_client):
+    import threading
+
+    create(sagemaker_client, gateways=[member("first")])
+    errors: list[Exception] = []
+
+    def add(name):
+        try:
+            sagemaker_client.add_inference_gateway(Identifier="chat", **member(name))
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=add, args=(f"igw-{n}",)) for n in range(9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(m["Name"] for m in members_of(sagemaker_client)) == sorted(["first", *(f"igw-{n}" for n in range(9))])
+
+
+def _membership_sequences():
+    """Gateways and members under random creates, adds, removes and deletes, checked against a
+    plain model: each in-cluster gateway in at most one global gateway, never none in a gateway,
+    at most ten, and every list agreeing with the model."""
+    import boto3
+    from hypothesis import settings
+    from hypothesis import strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+    from sagemock import mock_sagemaker
+
+    gateways, members_ = st.sampled_from(["a", "b", "c"]), st.sampled_from([f"igw-{n}" for n in range(12)])
+
+    class Sequences(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            self.mock = mock_sagemaker(seed=3)
+            self.mock.start()
+            self.sm = boto3.client("sagemaker", region_name=REGION)
+            self.model: dict[str, list[str]] = {}
+
+        def teardown(self):
+            self.mock.stop()
+
+        def owner(self, name):
+            return next((gateway for gateway, held in self.model.items() if name in held), None)
+
+        def code(self, call, **params):
+            try:
+                call(**params)
+            except ClientError as error:
+                return error.response["Error"]["Code"]
+            return None
+
+        @rule(gateway=gateways, name=members_)
+        def create(self, gateway, name):
+            code = self.code(create, client=self.sm, name=gateway, gateways=[member(name)])
+            if gateway in self.model or self.owner(name):
+                assert code == "ResourceInUse"
+            else:
+                assert code is None
+                self.model[gateway] = [name]
+
+        @rule(gateway=gateways, name=members_)
+        def add(self, gateway, name):
+            code = self.code(self.sm.add_inference_gateway, Identifier=gateway, **member(name))
+            if gateway not in self.model:
+                assert code == "ResourceNotFound"
+            elif name in self.model[gateway]:
+                assert code is None
+            elif self.owner(name):
+                assert code == "ResourceInUse"
+            elif len(self.model[gateway]) == 10:
+                assert code == "ResourceLimitExceeded"
+            else:
+                assert code is None
+                self.model[gateway].append(name)
+
+        @rule(gateway=gateways, name=members_)
+        def remove(self, gateway, name):
+            code = self.code(self.sm.remove_inference_gateway, Identifier=gateway, **member(name))
+            if gateway not in self.model:
+                assert code == "ResourceNotFound"
+            elif name not in self.model[gateway]:
+                assert code is None
+            elif len(self.model[gateway]) == 1:
+                assert code == "ValidationException"
+            else:
+                assert code is None
+                self.model[gateway].remove(name)
+
+        @rule(gateway=gateways)
+        def delete(self, gateway):
+            assert self.code(self.sm.delete_global_inference_gateway, Identifier=gateway) is None
+            self.model.pop(gateway, None)
+
+        @invariant()
+        def lists_agree(self):
+            summaries = self.sm.list_global_inference_gateways(MaxResults=100)["GlobalInferenceGatewaySummaries"]
+            assert sorted(s["Name"] for s in summaries) == sorted(self.model)
+            for gateway, held in self.model.items():
+                assert [m["Name"] for m in members_of(self.sm, gateway, MaxResults=100)] == held
+
+    Sequences.TestCase.settings = settings(max_examples=10, stateful_step_count=20, deadline=None, database=None)
+    return Sequences.TestCase
+
+
+TestMembershipSequences = _membership_sequences()
