@@ -17,6 +17,7 @@ ships, so nothing routes requests through a router.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..core import arns
@@ -62,24 +63,41 @@ def _already_exists(arn: str) -> ServiceError:
 
 # -- where a destination is, and what the mock knows of it -------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _where(arn: str) -> tuple[str, str, str, str] | None:
+    """(account, Region, kind, key) of a destination ARN (a router's Describe reads each one)."""
+    parsed = arns.parse(arn)
+    if parsed is None:
+        return None
+    return parsed.account, parsed.region, parsed.resource_type, arns.key(parsed.resource_type, parsed.resource)
+
+
 def _locate(ctx: Context, arn: str) -> tuple[Document | None, Document | None, bool]:
     """(the destination's document, the endpoint it is on, whether SageMaker could check it) for a
     destination ARN. A destination in the caller's account is always checked (one that does not
     exist is then None); one in another account only where its endpoint has an endpoint policy,
     since "SageMaker AI checks endpoints in other accounts with your credentials, so the endpoint
-    policy must allow sagemaker:DescribeEndpoint" (IAM is not evaluated: a policy is taken to allow)."""
-    parsed = arns.parse(arn)
-    if parsed is None:
+    policy must allow sagemaker:DescribeEndpoint" (IAM is not evaluated: a policy is taken to allow).
+    A destination in the caller's store is read through its lifecycle; one in another store is read
+    as the last request there left it (its lifecycle moves it in its own store's requests)."""
+    where = _where(arn)
+    if where is None:
         return None, None, False
-    kind, name = parsed.resource_type, parsed.resource
-    store = ctx.state.stores.get((parsed.account, parsed.region))
-    found = store.table(kind).get(arns.key(kind, name)) if store is not None else None
-    if found is not None and "_gone" in found:
-        found = None
-    endpoint = found
-    if found is not None and kind == COMPONENT and store is not None:
-        endpoint = store.table(ENDPOINT).get(arns.key(ENDPOINT, found["EndpointName"]))
-    if parsed.account == ctx.account:
+    account, region, kind, key = where
+    store = ctx.store if (account, region) == (ctx.account, ctx.region) else ctx.state.stores.get((account, region))
+    found = endpoint = None
+    if store is ctx.store:
+        found = store.table(kind).find(ctx, key)
+        if found is not None and kind == COMPONENT:
+            endpoint = store.table(ENDPOINT).find(ctx, found["EndpointName"])
+    elif store is not None:
+        found = store.table(kind).get(key)
+        found = None if found is None or "_gone" in found else found
+        if found is not None and kind == COMPONENT:
+            endpoint = store.table(ENDPOINT).get(arns.key(ENDPOINT, found["EndpointName"]))
+    if kind == ENDPOINT:
+        endpoint = found
+    if account == ctx.account:
         return found, endpoint, True
     checked = endpoint is not None and endpoint.get("_ResourcePolicy") is not None
     return (found, endpoint, True) if checked else (None, None, False)
