@@ -44,7 +44,10 @@ ACCOUNT, REGION = "123456789012", "us-east-1"
 
 
 def resource(noun: str) -> Resource:
-    return RESOURCES[noun]
+    found = RESOURCES[noun]
+    if not found.in_model:
+        pytest.skip(f"the installed botocore model has no {noun}")
+    return found
 
 
 def call(client: Any, operation: str, **params: Any) -> dict[str, Any]:

@@ -6,10 +6,9 @@ kept as its Describe document; List and BatchDescribe project from it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from ..core import arns, service, shape, tags, updates
+from ..core import arns, policies, service, shape, tags, updates
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ValidationError
@@ -150,12 +149,7 @@ class Registry(Backend):
     def put_model_package_group_policy(self, params: Params, ctx: Context) -> Document:
         document = self._group(ctx, params["ModelPackageGroupName"], "Cannot find Model Package Group: {arn}")
         policy = params["ResourcePolicy"]
-        try:
-            parsed = json.loads(policy)
-        except ValueError:
-            raise ValidationError("The resource policy is not valid JSON.") from None
-        if not isinstance(parsed, dict) or "Statement" not in parsed:
-            raise ValidationError("The resource policy must be a JSON policy document with a Statement.")
+        policies.check(policy)
         self.policies[document["ModelPackageGroupName"]] = policy
         return {"ModelPackageGroupArn": document["ModelPackageGroupArn"]}
 

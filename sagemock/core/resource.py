@@ -257,6 +257,14 @@ class Resource:
     def bound(self) -> Bound:
         return Bound.of(self)
 
+    @property
+    def in_model(self) -> bool:
+        """Whether the installed botocore model has the resource (its Describe or Get operation): a
+        resource newer than the oldest supported model is declared under it, but binds to nothing,
+        answers nothing, and is left out of the checks and the fuzz world."""
+        names = service.operation_names()
+        return f"Describe{self.noun}" in names or f"Get{self.noun}" in names
+
 
 @dataclass
 class Bound:

@@ -11,7 +11,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.fuzz.world import COGNITO, DATA, IMAGE, MEMBERS, PIPELINE, POLICY, PRODUCT, PUBLIC_HUB_MODEL, ROLE
+from tests.fuzz.world import (
+    ACCOUNT,
+    COGNITO,
+    DATA,
+    ENDPOINT_POLICY,
+    HYPERPOD,
+    IMAGE,
+    MEMBERS,
+    PIPELINE,
+    POLICY,
+    PRODUCT,
+    PUBLIC_HUB_MODEL,
+    ROLE,
+)
 
 Params = dict[str, Any]
 
@@ -24,6 +37,8 @@ TRAINING_SPEC = {"TrainingImage": IMAGE, "SupportedTrainingInstanceTypes": ["ml.
                                        "SupportedInputModes": ["File"]}]}
 #: The model of the fuzz world's hub content.
 HUB_MODEL = {"HubName": "fuzz-content-hub", "HubContentType": "Model", "HubContentName": "fuzz-hub-model"}
+#: An in-cluster inference gateway of the world's HyperPod cluster (name it).
+GATEWAY_MEMBER = {"Namespace": "default", "ClusterArn": HYPERPOD}
 TOKEN = "fuzz-example-client-request-token-0001"  # ClientRequestToken: 32 characters at least
 
 #: Operation -> requests sent before its example (and every request grown from it), for an example
@@ -52,6 +67,8 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
 
     found: dict[str, Params] = {}
     for noun, declared in RESOURCES.items():
+        if not declared.in_model:  # newer than the installed model
+            continue
         bound = declared.bound
         example = json.loads(h[f"example:{noun}"]) if f"example:{noun}" in h else dict(declared.example)
         key = json.loads(h[f"key:{noun}"]) if f"key:{noun}" in h else bound.key_params(example)
@@ -361,6 +378,23 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
                                       "HubContentName": "fuzz-reference", "MinVersion": "1.1.0"},
         "DeleteHubContentReference": {"HubName": "fuzz-content-hub", "HubContentType": "ModelReference",
                                       "HubContentName": "fuzz-reference-to-delete"},
+        # -- global inference gateways (the world's "fuzz-gateway") and endpoint policies -----------------
+        "CreateGlobalInferenceGateway": {"Name": "fuzz-new-gateway", "ExecutionRoleArn": ROLE,
+                                         "Routing": {"Weights": {"KVHeadroom": 0.4, "QueueDepth": 0.6}},
+                                         "Gateways": [{**GATEWAY_MEMBER, "Name": "fuzz-new-igw"}],
+                                         "Tags": [{"Key": "team", "Value": "ml"}]},
+        "DescribeGlobalInferenceGateway": {"Identifier": "fuzz-gateway"},
+        "ListGlobalInferenceGateways": {"Filters": [{"Name": "Status", "Value": "ACTIVE"}]},
+        "UpdateGlobalInferenceGateway": {"Identifier": "fuzz-gateway", "Routing": {"Weights": {"ErrorRate": 0.5}}},
+        "DeleteGlobalInferenceGateway": {"Identifier": "fuzz-gateway"},
+        "AddInferenceGateway": {"Identifier": "fuzz-gateway", **GATEWAY_MEMBER, "Name": "fuzz-igw-3"},
+        "RemoveInferenceGateway": {"Identifier": "fuzz-gateway", **GATEWAY_MEMBER, "Name": "fuzz-igw-2"},
+        "ListInferenceGateways": {"Identifier": "fuzz-gateway", "Filters": [{"Name": "Status", "Value": "ACTIVE"}]},
+        "UpdateInferenceRouter": {"InferenceRouterName": "chat-router", "RoutingTargets": [
+            {"Name": "chat", "Destinations": [{"ResourceArn": f"arn:aws:sagemaker:us-east-1:{ACCOUNT}:endpoint/fuzz-endpoint"}]}]},
+        "PutEndpointPolicy": {"EndpointName": "fuzz-endpoint", "ResourcePolicy": ENDPOINT_POLICY},
+        "GetEndpointPolicy": {"EndpointName": "fuzz-endpoint"},
+        "DeleteEndpointPolicy": {"EndpointName": "fuzz-endpoint"},
         # -- tags and Search ------------------------------------------------------------------------------
         "AddTags": {"ResourceArn": h["artifact"], "Tags": [{"Key": "team", "Value": "ml"}]},
         "ListTags": {"ResourceArn": h["artifact"]},

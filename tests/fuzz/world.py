@@ -34,6 +34,11 @@ PIPELINE = json.dumps({
 COGNITO = {"UserPool": f"{REGION}_Example1", "ClientId": "client"}
 MEMBERS = [{"CognitoMemberDefinition": {**COGNITO, "UserGroup": "fuzz-labelers"}}]
 
+#: A HyperPod cluster's ARN for the global inference gateways (which do not look the cluster up).
+HYPERPOD = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:cluster/fuzzcluster1"
+ENDPOINT_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
+    "Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sagemaker:InvokeEndpoint", "Resource": "*"}]})
+
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"AWS": ACCOUNT}, "Action": "sagemaker:DescribeModelPackage", "Resource": "*"}]})
 
@@ -177,6 +182,8 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
     backend.load_all()
     held = {arns.kind(arn) for store in mock.state.stores.values() for arn in store.resources}
     for noun, declared in sorted(RESOURCES.items()):
+        if not declared.in_model:  # newer than the installed model
+            continue
         bound = declared.bound
         if bound.kind in held:
             continue
@@ -218,6 +225,17 @@ def _edge(sm: Any) -> None:
         {"StageName": "fuzz-stage", "DeviceSelectionConfig": {"DeviceSubsetType": "NAMECONTAINS",
                                                              "DeviceNameContains": "device"}}])
     sm.start_edge_deployment_stage(EdgeDeploymentPlanName="rollout", StageName="canary")
+    _gateways(sm)
+
+
+def _gateways(sm: Any) -> None:
+    """A global inference gateway with two in-cluster gateways (one may be removed, not the last),
+    and a policy on the world's endpoint (newer models only)."""
+    if "CreateGlobalInferenceGateway" not in sm.meta.service_model.operation_names:
+        return  # an older model (botocore 1.35) has neither gateways nor endpoint policies
+    sm.create_global_inference_gateway(Name="fuzz-gateway", ExecutionRoleArn=ROLE, Gateways=[
+        {"Name": name, "Namespace": "default", "ClusterArn": HYPERPOD} for name in ("fuzz-igw", "fuzz-igw-2")])
+    sm.put_endpoint_policy(EndpointName="fuzz-endpoint", ResourcePolicy=ENDPOINT_POLICY)
 
 
 def _clusters(sm: Any, handles: dict[str, str]) -> None:
