@@ -60,6 +60,8 @@ Hook = Callable[[Document, Params, "Context"], None]
 
 #: Every declared resource, by noun (the contract tests and the binding test walk them all).
 RESOURCES: dict[str, Resource] = {}
+#: The declarations the installed model is too old for (`Resource.since`), by noun: not declared.
+NEWER: dict[str, Resource] = {}
 
 VERBS = ("Create", "Describe", "Get", "List", "Update", "Delete", "Stop", "Start")
 _TYPE_IN_PATTERN = re.compile(r":\[0-9\]\{12\}:([a-z][a-z0-9-]*)/")
@@ -224,9 +226,16 @@ class Resource:
     reusable: tuple[str, ...] = ()
     #: False for a declaration only looked at (`sagemock derive`), which answers no request.
     registered: bool = field(default=True, repr=False)
+    #: An operation newer than the oldest supported botocore (`CreateMlflowApp`): where the installed
+    #: model lacks it, the resource is not declared at all (its requests never arrive), so the
+    #: generated tests and the fuzz world pass it by instead of failing to bind it.
+    since: str | None = None
 
     def __post_init__(self) -> None:
         if not self.registered:
+            return
+        if self.since is not None and self.since not in service.operation_names():
+            NEWER[self.noun] = self
             return
         if self.noun in RESOURCES:
             raise RuntimeError(f"{self.noun} is declared twice")
@@ -304,6 +313,8 @@ class Bound:
         described = frozenset(described_shape.members)
         stem = name[:-len("Name")] if name.endswith("Name") else noun
         arn = next((candidate for candidate in (f"{stem}Arn", f"{noun}Arn") if candidate in described), None)
+        if arn is None and name.endswith("Arn") and name in described:
+            arn = name  # the ARN is the identifier (an MLflow app's `Arn`: its name need not be unique)
         if arn is None:
             raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn")
         kind = cls._kind(resource, described_shape.members[arn])

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from tests.fuzz.world import COGNITO, DATA, IMAGE, MEMBERS, PIPELINE, POLICY, PRODUCT, PUBLIC_HUB_MODEL, ROLE
+from tests.model_support import fitted_name
 
 Params = dict[str, Any]
 
@@ -58,7 +59,7 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
         naming = declared.named_by or bound.name
         for verb, operation in bound.operations.items():
             if verb == "Create":
-                found[operation] = {**example, naming: f"{example[naming]}-new"}
+                found[operation] = {**example, naming: fitted_name(declared, f"{example[naming]}-new")}
             elif verb == "List":
                 found[operation] = {}
             elif verb in ("Stop", "Start"):
@@ -326,4 +327,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             "PropertyNameQuery": {"PropertyNameHint": "Model"}}},
         # -- Studio (the user profile the declared example made) -------------------------------------------
         "CreatePresignedDomainUrl": json.loads(h["key:UserProfile"]),
+        # -- MLflow and partner apps (the declared examples, made by world.build_declared) -----------------
+        "CreatePresignedMlflowAppUrl": {"Arn": h.get("MlflowApp", ""), "ExpiresInSeconds": 60},
+        "CreatePartnerAppPresignedUrl": {"Arn": h.get("PartnerApp", ""), "ExpiresInSeconds": 60},
     }
