@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.fuzz import world
 from tests.fuzz.world import COGNITO, DATA, IMAGE, MEMBERS, PIPELINE, POLICY, PRODUCT, PUBLIC_HUB_MODEL, ROLE
 from tests.model_support import fitted_name
 
@@ -330,4 +331,15 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         # -- MLflow and partner apps (the declared examples, made by world.build_declared) -----------------
         "CreatePresignedMlflowAppUrl": {"Arn": h.get("MlflowApp", ""), "ExpiresInSeconds": 60},
         "CreatePartnerAppPresignedUrl": {"Arn": h.get("PartnerApp", ""), "ExpiresInSeconds": 60},
+        # -- model monitor configurations (the world's "fuzz-monitor", which ran once) -----------------------
+        "CreateModelMonitorConfig": {**world.MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-new-monitor",
+                                     "Tags": [{"Key": "team", "Value": "ml"}]},
+        "GetModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor"},
+        "ListModelMonitorConfigs": {"TargetType": "SageMakerEndpoint", "TargetName": "fuzz-endpoint"},
+        "UpdateModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "Enabled": False,
+                                     "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}},
+        "DeleteModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor-to-delete"},
+        "GetModelMonitorExecution": {"ModelMonitorConfigNameOrArn": "fuzz-monitor",
+                                     "ScheduledAt": h.get("model-monitor-execution", "2024-01-01T00:00:00+00:00")},
+        "ListModelMonitorExecutions": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "StatusEquals": "Completed"},
     }

@@ -163,7 +163,29 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
                                     HubContentName="fuzz-reference")
     sm.create_hub_content_reference(HubName="fuzz-content-hub", SageMakerPublicHubContentArn=PUBLIC_HUB_MODEL,
                                     HubContentName="fuzz-reference-to-delete")
+    _model_monitor_configs(sm, handles)
     return handles
+
+
+#: The fuzz world's model monitor configuration's Eval Criteria (a hub content ARN).
+EVAL_CRITERIA = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hub-content/fuzz-evals/JsonDoc/helpfulness/1.0.0"
+MONITOR_CONFIG = {"ModelMonitorConfigName": "fuzz-monitor",
+                  "MonitoringSource": {"SageMakerEndpoint": {"EndpointName": "fuzz-endpoint"}},
+                  "EvaluationConfig": {"EvalCriteria": {"EvalCriteriaArn": EVAL_CRITERIA,
+                                                        "Sampling": {"SamplingPercentage": 10.0}}},
+                  "ScheduleConfig": {"ScheduleExpression": "NOW"}, "RoleArn": ROLE}
+
+
+def _model_monitor_configs(sm: Any, handles: dict[str, str]) -> None:
+    """A model monitor configuration that ran once (NOW), and one to delete; the time its execution
+    was scheduled at."""
+    if "CreateModelMonitorConfig" not in sm.meta.service_model.operation_names:
+        return  # an older model (botocore 1.35)
+    sm.create_model_monitor_config(**MONITOR_CONFIG)
+    sm.create_model_monitor_config(**{**MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-monitor-to-delete"})
+    [execution] = sm.list_model_monitor_executions(ModelMonitorConfigNameOrArn="fuzz-monitor")[
+        "ModelMonitorExecutionSummaries"]
+    handles["model-monitor-execution"] = execution["ScheduledAt"].isoformat()
 
 
 def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
