@@ -164,6 +164,7 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
     sm.create_hub_content_reference(HubName="fuzz-content-hub", SageMakerPublicHubContentArn=PUBLIC_HUB_MODEL,
                                     HubContentName="fuzz-reference-to-delete")
     _model_monitor_configs(sm, handles)
+    _leaderboards(sm, handles)
     return handles
 
 
@@ -274,3 +275,18 @@ DOCUMENTS = {
     "ResourcePolicy": [POLICY],
     "DataInputConfig": ['{"input0": [1, 3, 224, 224]}'],
 }
+
+
+#: A candidate of the fuzz world's leaderboard: one of your models, evaluated once.
+CANDIDATE = {"CandidateConfig": {"CustomerModelConfig": {"ModelRef": "fuzz-model", "EvalCriteriaArn": EVAL_CRITERIA}},
+             "EvaluationResults": [{"CriterionName": "quality", "Metrics": {"accuracy": 0.9},
+                                    "RecordedAt": "2024-01-01T00:00:00Z"}]}
+
+
+def _leaderboards(sm: Any, handles: dict[str, str]) -> None:
+    """A leaderboard with a candidate, and an empty one to delete."""
+    if "CreateLeaderboard" not in sm.meta.service_model.operation_names:
+        return  # an older model (botocore 1.35)
+    handles["leaderboard"] = sm.create_leaderboard(Name="fuzz-board", Type="CUSTOMER_MODEL")["Arn"]
+    handles["empty-leaderboard"] = sm.create_leaderboard(Name="fuzz-empty-board", Type="CUSTOMER_MODEL")["Arn"]
+    handles["candidate"] = sm.add_candidate(LeaderboardArn=handles["leaderboard"], **CANDIDATE)["CandidateId"]
