@@ -10,7 +10,7 @@ import importlib
 import pkgutil
 
 from sagemock import backends, diagrams, generate, rule_pages
-from sagemock.core import backend, lifecycle
+from sagemock.core import backend, lifecycle, resource
 
 STALE = f"out of date: run `{generate.COMMAND}` from the repository root"
 
@@ -39,7 +39,8 @@ def test_every_declared_resource_has_a_docs_page_for_its_rules():
     declared = set(rule_pages.resources())
     missing = declared - set(rule_pages.RESOURCE_PAGES)
     assert not missing, f"add these resources' docs pages to sagemock/rule_pages.py RESOURCE_PAGES: {sorted(missing)}"
-    assert set(rule_pages.RESOURCE_PAGES) <= declared, "RESOURCE_PAGES names a resource nobody declares"
+    newer = set(resource.NEWER)  # declared only where the installed model has them (`resource.NEWER`)
+    assert set(rule_pages.RESOURCE_PAGES) <= declared | newer, "RESOURCE_PAGES names a resource nobody declares"
 
 
 def test_a_family_page_lists_each_rule_with_its_source_and_each_waiver_with_its_reason():
@@ -78,8 +79,11 @@ def test_generate_check_reports_nothing_stale():
     def without_counts(text: str) -> str:
         return generate.COUNT.sub("", text)
 
+    # The rule ledger of a resource the installed model is too old for is written from a newer one.
+    rule_pages.resources()  # every family imported
+    newer = {rule_pages.RESOURCE_PAGES[noun] for noun in resource.NEWER}
     stale = [path.relative_to(generate.ROOT).as_posix() for path, wanted in generate.stale().items()
-             if path.name != "coverage.md"
+             if path.name != "coverage.md" and path.name not in newer
              and without_counts(wanted) != without_counts(path.read_text(encoding="utf-8"))]
     assert stale == [], STALE
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..core import service
 from ..core.backend import Backend, Params, operation
 from ..core.context import LOWER_ALNUM, Context
 from ..core.errors import ConflictError, ResourceNotFound
@@ -48,13 +47,6 @@ def _refusal(noun: str) -> Callable[[str, str, tuple[str, ...]], ConflictError]:
     def refuse(trigger: str, status: str, accepted: tuple[str, ...]) -> ConflictError:
         return ConflictError(f"Cannot {trigger} {noun} while it is in status {status}.")
     return refuse
-
-
-def _in_model(noun: str) -> bool:
-    """Whether the installed model has the resource (botocore 1.35 has neither): one it lacks is
-    declared but not registered, so what walks every declared resource (contract tests, the fuzz
-    world, the rule ledger) does not bind it against a model without it."""
-    return f"Describe{noun}" in service.operation_names()
 
 
 def _new_id(params: Params, ctx: Context) -> str:
@@ -147,7 +139,6 @@ def _declare(noun: str, versions: Versions, example: Params, cluster: str,
     return Resource(
         noun,
         kind=versions.kind,
-        registered=_in_model(noun),
         missing=not_found(noun + " {arn} not found."),
         duplicate=in_use(noun + " {arn} already exists."),
         lifecycle=_lifecycle(versions.kind),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tests.fuzz import world
 from tests.fuzz.world import (
     ACCOUNT,
     COGNITO,
@@ -25,6 +26,7 @@ from tests.fuzz.world import (
     PUBLIC_HUB_MODEL,
     ROLE,
 )
+from tests.model_support import fitted_name
 
 Params = dict[str, Any]
 
@@ -67,15 +69,13 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
 
     found: dict[str, Params] = {}
     for noun, declared in RESOURCES.items():
-        if not declared.in_model:  # newer than the installed model
-            continue
         bound = declared.bound
         example = json.loads(h[f"example:{noun}"]) if f"example:{noun}" in h else dict(declared.example)
         key = json.loads(h[f"key:{noun}"]) if f"key:{noun}" in h else bound.key_params(example)
         naming = declared.named_by or bound.name
         for verb, operation in bound.operations.items():
             if verb == "Create":
-                found[operation] = {**example, naming: f"{example[naming]}-new"}
+                found[operation] = {**example, naming: fitted_name(declared, f"{example[naming]}-new")}
             elif verb == "List":
                 found[operation] = {}
             elif verb in ("Stop", "Start"):
@@ -405,4 +405,32 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             "PropertyNameQuery": {"PropertyNameHint": "Model"}}},
         # -- Studio (the user profile the declared example made) -------------------------------------------
         "CreatePresignedDomainUrl": json.loads(h["key:UserProfile"]),
+        # -- MLflow and partner apps (the declared examples, made by world.build_declared) -----------------
+        "CreatePresignedMlflowAppUrl": {"Arn": h.get("MlflowApp", ""), "ExpiresInSeconds": 60},
+        "CreatePartnerAppPresignedUrl": {"Arn": h.get("PartnerApp", ""), "ExpiresInSeconds": 60},
+        # -- model monitor configurations (the world's "fuzz-monitor", which ran once) -----------------------
+        "CreateModelMonitorConfig": {**world.MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-new-monitor",
+                                     "Tags": [{"Key": "team", "Value": "ml"}]},
+        "GetModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor"},
+        "ListModelMonitorConfigs": {"TargetType": "SageMakerEndpoint", "TargetName": "fuzz-endpoint"},
+        "UpdateModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "Enabled": False,
+                                     "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}},
+        "DeleteModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor-to-delete"},
+        "GetModelMonitorExecution": {"ModelMonitorConfigNameOrArn": "fuzz-monitor",
+                                     "ScheduledAt": h.get("model-monitor-execution", "2024-01-01T00:00:00+00:00")},
+        "ListModelMonitorExecutions": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "StatusEquals": "Completed"},
+        # -- leaderboards (the world's "fuzz-board" with one candidate, and an empty board) -----------------
+        "CreateLeaderboard": {"Name": "fuzz-new-board", "Type": "CUSTOMER_MODEL", "Description": "new",
+                              "RequiredMetrics": [{"CriterionName": "quality", "MetricNames": ["accuracy"]}],
+                              "Tags": [{"Key": "team", "Value": "ml"}]},
+        "GetLeaderboard": {"Arn": h.get("leaderboard", "")},
+        "ListLeaderboards": {},
+        "DeleteLeaderboard": {"Arn": h.get("empty-leaderboard", "")},
+        "AddCandidate": {"LeaderboardArn": h.get("leaderboard", ""), **world.CANDIDATE, "DisplayName": "fuzz",
+                         "Labels": {"stage": "test"}},
+        "GetCandidate": {"LeaderboardArn": h.get("leaderboard", ""), "CandidateId": h.get("candidate", "none")},
+        "ListCandidates": {"LeaderboardArn": h.get("leaderboard", ""), "SortBy": "METRIC",
+                           "SortMetric": {"CriterionName": "quality", "MetricName": "accuracy"},
+                           "Filters": {"EvalCriteriaArn": world.EVAL_CRITERIA}},
+        "DeleteCandidate": {"LeaderboardArn": h.get("leaderboard", ""), "CandidateId": h.get("candidate", "none")},
     }

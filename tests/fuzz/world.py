@@ -168,7 +168,30 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
                                     HubContentName="fuzz-reference")
     sm.create_hub_content_reference(HubName="fuzz-content-hub", SageMakerPublicHubContentArn=PUBLIC_HUB_MODEL,
                                     HubContentName="fuzz-reference-to-delete")
+    _model_monitor_configs(sm, handles)
+    _leaderboards(sm, handles)
     return handles
+
+
+#: The fuzz world's model monitor configuration's Eval Criteria (a hub content ARN).
+EVAL_CRITERIA = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hub-content/fuzz-evals/JsonDoc/helpfulness/1.0.0"
+MONITOR_CONFIG = {"ModelMonitorConfigName": "fuzz-monitor",
+                  "MonitoringSource": {"SageMakerEndpoint": {"EndpointName": "fuzz-endpoint"}},
+                  "EvaluationConfig": {"EvalCriteria": {"EvalCriteriaArn": EVAL_CRITERIA,
+                                                        "Sampling": {"SamplingPercentage": 10.0}}},
+                  "ScheduleConfig": {"ScheduleExpression": "NOW"}, "RoleArn": ROLE}
+
+
+def _model_monitor_configs(sm: Any, handles: dict[str, str]) -> None:
+    """A model monitor configuration that ran once (NOW), and one to delete; the time its execution
+    was scheduled at."""
+    if "CreateModelMonitorConfig" not in sm.meta.service_model.operation_names:
+        return  # an older model (botocore 1.35)
+    sm.create_model_monitor_config(**MONITOR_CONFIG)
+    sm.create_model_monitor_config(**{**MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-monitor-to-delete"})
+    [execution] = sm.list_model_monitor_executions(ModelMonitorConfigNameOrArn="fuzz-monitor")[
+        "ModelMonitorExecutionSummaries"]
+    handles["model-monitor-execution"] = execution["ScheduledAt"].isoformat()
 
 
 def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
@@ -182,8 +205,6 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
     backend.load_all()
     held = {arns.kind(arn) for store in mock.state.stores.values() for arn in store.resources}
     for noun, declared in sorted(RESOURCES.items()):
-        if not declared.in_model:  # newer than the installed model
-            continue
         bound = declared.bound
         if bound.kind in held:
             continue
@@ -297,3 +318,18 @@ DOCUMENTS = {
     "ResourcePolicy": [POLICY],
     "DataInputConfig": ['{"input0": [1, 3, 224, 224]}'],
 }
+
+
+#: A candidate of the fuzz world's leaderboard: one of your models, evaluated once.
+CANDIDATE = {"CandidateConfig": {"CustomerModelConfig": {"ModelRef": "fuzz-model", "EvalCriteriaArn": EVAL_CRITERIA}},
+             "EvaluationResults": [{"CriterionName": "quality", "Metrics": {"accuracy": 0.9},
+                                    "RecordedAt": "2024-01-01T00:00:00Z"}]}
+
+
+def _leaderboards(sm: Any, handles: dict[str, str]) -> None:
+    """A leaderboard with a candidate, and an empty one to delete."""
+    if "CreateLeaderboard" not in sm.meta.service_model.operation_names:
+        return  # an older model (botocore 1.35)
+    handles["leaderboard"] = sm.create_leaderboard(Name="fuzz-board", Type="CUSTOMER_MODEL")["Arn"]
+    handles["empty-leaderboard"] = sm.create_leaderboard(Name="fuzz-empty-board", Type="CUSTOMER_MODEL")["Arn"]
+    handles["candidate"] = sm.add_candidate(LeaderboardArn=handles["leaderboard"], **CANDIDATE)["CandidateId"]
