@@ -130,6 +130,7 @@ OPERATIONS: dict[str, str] = {
     'describe_artifact': 'sagemock.backends.lineage',
     'describe_auto_ml_job': 'sagemock.backends.automl',
     'describe_auto_ml_job_v2': 'sagemock.backends.automl',
+    'describe_capacity_reservation': 'sagemock.backends.capacity_reservations',
     'describe_cluster': 'sagemock.backends.clusters',
     'describe_cluster_event': 'sagemock.backends.clusters',
     'describe_cluster_node': 'sagemock.backends.clusters',
@@ -190,6 +191,7 @@ OPERATIONS: dict[str, str] = {
     'get_app': 'sagemock.backends.studio',
     'get_app_image_config': 'sagemock.backends.images',
     'get_auto_ml_job': 'sagemock.backends.automl',
+    'get_capacity_reservation_usage': 'sagemock.backends.capacity_reservations',
     'get_cluster': 'sagemock.backends.clusters',
     'get_code_repository': 'sagemock.backends.code_repositories',
     'get_data_quality_job_definition': 'sagemock.backends.monitoring_job_definitions',
@@ -228,6 +230,7 @@ OPERATIONS: dict[str, str] = {
     'list_associations': 'sagemock.backends.lineage',
     'list_auto_ml_jobs': 'sagemock.backends.automl',
     'list_candidates_for_auto_ml_job': 'sagemock.backends.automl',
+    'list_capacity_reservations': 'sagemock.backends.capacity_reservations',
     'list_cluster_events': 'sagemock.backends.clusters',
     'list_cluster_nodes': 'sagemock.backends.clusters',
     'list_clusters': 'sagemock.backends.clusters',
@@ -437,6 +440,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.algorithms',
     'sagemock.backends.automl',
     'sagemock.backends.automl_candidates',
+    'sagemock.backends.capacity_reservations',
     'sagemock.backends.card_content',
     'sagemock.backends.cluster_nodes',
     'sagemock.backends.clusters',
@@ -487,6 +491,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.tuning_space',
     'sagemock.backends.validation_status',
     'sagemock.backends.workforces',
+    'sagemock.backends.zones',
 )
 
 #: Resource kind -> the module that declares its table (`core.table.spec_for`).
@@ -537,6 +542,7 @@ KINDS: dict[str, str] = {
     'pipeline/execution': 'sagemock.backends.pipelines',
     'processing-job': 'sagemock.backends.processing',
     'project': 'sagemock.backends.projects',
+    'sm-capacity-reservation': 'sagemock.backends.capacity_reservations',
     'space': 'sagemock.backends.studio',
     'studio-lifecycle-config': 'sagemock.backends.studio',
     'training-job': 'sagemock.backends.training',

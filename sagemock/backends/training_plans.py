@@ -35,6 +35,7 @@ from ..core.pagination import Listing, offset_page
 from ..core.resource import not_found
 from ..core.state import Store
 from ..core.table import Table
+from .zones import zone_id
 
 Document = dict[str, Any]
 KIND = "training-plan"
@@ -51,13 +52,10 @@ TIMED = ("Scheduled", "Active", "Expired")
 
 
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
-    """A plan just paid for is Scheduled, or already Active or Expired if its times say so; a
-    failed purchase fails its capacities."""
-    if status in TIMED:
-        tick(document, now)
-    elif status in ("Pending", "Failed"):
-        for capacity in document.get("ReservedCapacitySummaries", ()):
-            capacity["Status"] = status
+    """The plan's capacities are bought (or fail) with it; after payment each one's status, like the
+    plan's, is the clock's (`view`)."""
+    for capacity in document.get("ReservedCapacitySummaries", ()):
+        capacity["Status"] = status
 
 
 LIFECYCLE = Lifecycle(
@@ -76,6 +74,16 @@ LIFECYCLE = Lifecycle(
 
 def _timed_status(now: _dt.datetime, start: _dt.datetime, end: _dt.datetime) -> str:
     return "Scheduled" if now < start else "Active" if now < end else "Expired"
+
+
+def view(plan: Document, ctx: Context) -> Document:
+    """The plan as a request sees it now: a copy whose statuses are the clock's and whose counts are
+    the state's. The held document keeps only what writes set, so a read changes nothing."""
+    current = {**plan, "ReservedCapacitySummaries": [dict(capacity)
+                                                     for capacity in plan.get("ReservedCapacitySummaries") or ()]}
+    tick(current, ctx.now)
+    _counted(current, ctx)
+    return current
 
 
 def tick(document: Document, now: _dt.datetime) -> None:
@@ -100,14 +108,6 @@ def _days(hours: int | None) -> int:
 def _next_hour(moment: _dt.datetime) -> _dt.datetime:
     floor = moment.replace(minute=0, second=0, microsecond=0)
     return floor if floor == moment else floor + _dt.timedelta(hours=1)
-
-
-def zone_id(zone: str) -> str:
-    """An Availability Zone id in AWS's form (`use1-az1` for us-east-1a): the region's initials and
-    number, then the zone's letter as a number."""
-    parts = zone[:-1].split("-")
-    initials = (parts[0][:2] + "".join(part[0] for part in parts[1:-1]))[:3].ljust(3, "x")
-    return f"{initials}{parts[-1]}-az{ord(zone[-1]) - ord('a') + 1}"
 
 
 def ultra_server(ultra_type: str) -> tuple[str, int] | None:
@@ -296,10 +296,7 @@ class TrainingPlans(Backend):
                      missing=not_found("Training plan {arn} does not exist."), lifecycle=LIFECYCLE)
 
     def _plan(self, ctx: Context, name_or_arn: str) -> Document:
-        plan = self.plans.require(ctx, name_or_arn)
-        tick(plan, ctx.now)
-        _counted(plan, ctx)
-        return plan
+        return view(self.plans.require(ctx, name_or_arn), ctx)
 
     @operation
     def search_training_plan_offerings(self, params: Params, ctx: Context) -> Document:
@@ -365,9 +362,7 @@ class TrainingPlans(Backend):
     @operation
     def list_training_plans(self, params: Params, ctx: Context) -> Document:
         """Plans filtered by actual start time and Status filters, sorted by name, start time or status."""
-        plans = self.plans.live(ctx)
-        for plan in plans:
-            tick(plan, ctx.now)
+        plans = [view(plan, ctx) for plan in self.plans.live(ctx)]
         after, before = params.get("StartTimeAfter"), params.get("StartTimeBefore")
         wanted = [entry["Value"] for entry in params.get("Filters") or () if entry["Name"] == STATUS]
         chosen = [plan for plan in plans
@@ -375,11 +370,8 @@ class TrainingPlans(Backend):
                   and all(plan[STATUS] == value for value in wanted)]
         page, token = LISTING.run(chosen, params)
         summary = service.shape("TrainingPlanSummary").members
-        answers = []
-        for plan in page:
-            _counted(plan, ctx)
-            answers.append({key: value for key, value in plan.items() if key in summary})
-        return {"TrainingPlanSummaries": answers, "NextToken": token}
+        return {"TrainingPlanSummaries": [{key: value for key, value in plan.items() if key in summary}
+                                          for plan in page], "NextToken": token}
 
     @operation
     def extend_training_plan(self, params: Params, ctx: Context) -> Document:
@@ -407,7 +399,6 @@ class TrainingPlans(Backend):
             "AvailabilityZone": offering["AvailabilityZone"],
             "AvailabilityZoneId": zone_id(offering["AvailabilityZone"]), "DurationHours": hours,
             "UpfrontFee": offering["UpfrontFee"], "CurrencyCode": offering["CurrencyCode"]})
-        tick(plan, ctx.now)
         return {"TrainingPlanExtensions": self._extensions(plan, ctx)}
 
     def _extensions(self, plan: Document, ctx: Context) -> list[Document]:
@@ -427,12 +418,10 @@ class TrainingPlans(Backend):
         parsed = arns.parse(arn)
         if parsed is not None and parsed.account == ctx.account and parsed.region == ctx.region:
             plan_name = parsed.resource.rsplit("-rc", 1)[0]
-            plan = self.plans.find(ctx, plan_name)
-            for capacity in (plan or {}).get("ReservedCapacitySummaries", ()):
+            held = self.plans.find(ctx, plan_name)
+            plan = view(held, ctx) if held is not None else {}
+            for capacity in plan.get("ReservedCapacitySummaries", ()):
                 if capacity["ReservedCapacityArn"] == arn:
-                    assert plan is not None
-                    tick(plan, ctx.now)
-                    _counted(plan, ctx)
                     return capacity, plan
         raise ResourceNotFound(f"Reserved capacity {arn} does not exist.")
 

@@ -201,3 +201,41 @@ def test_plans_take_tags(sagemaker_client):
     arn = sagemaker_client.create_training_plan(TrainingPlanName="tagged", Tags=[{"Key": "team", "Value": "ml"}],
                                                 TrainingPlanOfferingId=offering["TrainingPlanOfferingId"])["TrainingPlanArn"]
     assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
+
+
+@requires_operation("DescribeCapacityReservation")
+def test_capacity_reservations_are_given_by_aws_and_follow_the_clock(sagemaker_mock, sagemaker_client, frozen):
+    start = NOW + dt.timedelta(days=1)
+    arn = sagemaker_mock.add_capacity_reservation("ml.p5.48xlarge", 4, start, start + dt.timedelta(days=7),
+                                                  availability_zone="us-east-1b")
+    described = sagemaker_client.describe_capacity_reservation(SMCapacityReservationArn=arn)["CapacityReservation"]
+    assert described["SMCapacityReservationArn"] == arn and arn.endswith(described["SMCapacityReservationId"])
+    assert (described["Status"], described["Owner"], described["AvailabilityZoneId"]) == \
+        ("Scheduled", "123456789012", "use1-az2")
+    other = sagemaker_mock.add_capacity_reservation("ml.trn1.32xlarge", 2, NOW - dt.timedelta(days=1))
+    listed = sagemaker_client.list_capacity_reservations()["CapacityReservationSummaries"]
+    assert [summary["SMCapacityReservationArn"] for summary in listed] == [arn, other]
+    active = sagemaker_client.list_capacity_reservations(Filters=[{"Name": "Status", "Values": ["Active"]}])
+    assert [summary["SMCapacityReservationArn"] for summary in active["CapacityReservationSummaries"]] == [other]
+    frozen.move_to(start + dt.timedelta(days=8))
+    assert sagemaker_client.describe_capacity_reservation(SMCapacityReservationArn=arn)[
+        "CapacityReservation"]["Status"] == "Expired"
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.describe_capacity_reservation(
+            SMCapacityReservationArn="arn:aws:sagemaker:us-east-1:123456789012:sm-capacity-reservation/smcr-000000000000")
+    assert code_of(refused) == "ResourceNotFound"
+
+
+@requires_operation("GetCapacityReservationUsage")
+def test_capacity_reservation_usage_counts_hyperpod_instances_of_its_type(sagemaker_mock, sagemaker_client):
+    arn = sagemaker_mock.add_capacity_reservation("ml.p5.48xlarge", 4, NOW - dt.timedelta(hours=1))
+    idle = sagemaker_client.get_capacity_reservation_usage(SMCapacityReservationArn=arn)
+    assert (idle["TotalInstanceCount"], idle["AvailableInstanceCount"], idle["InstanceUsageSet"]) == (4, 4, [])
+    assert idle["LastRefreshTime"] == NOW
+    sagemaker_client.create_cluster(ClusterName="pod", InstanceGroups=[{
+        "InstanceGroupName": "gpus", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 3, "ExecutionRole": ROLE,
+        "LifeCycleConfig": {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}}])
+    used = sagemaker_client.get_capacity_reservation_usage(SMCapacityReservationArn=arn)
+    assert used["AvailableInstanceCount"] == 1
+    assert used["InstanceUsageSet"] == [{"AccountId": "123456789012", "InUseInstanceCount": 3, "ResourcesUsage": [
+        {"ResourceType": "HyperPodClusters", "InUseInstanceCount": 3}]}]

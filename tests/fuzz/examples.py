@@ -346,4 +346,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "ListTrainingSessions": {},
         "StopTrainingSession": {"TrainingSessionName": "fuzz-session"},
         "DeleteTrainingSession": {"TrainingSessionName": "fuzz-session-stopped"},
+        "DescribeCapacityReservation": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
+        "ListCapacityReservations": {},
+        "GetCapacityReservationUsage": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
     }

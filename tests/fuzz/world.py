@@ -145,7 +145,7 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
     handles["workteam"] = sm.create_workteam(WorkteamName="fuzz-team", Description="fuzz labelers",
                                              MemberDefinitions=MEMBERS)["WorkteamArn"]
     build_declared(sm, mock, handles)
-    _training_plans(sm, handles)
+    _training_plans(sm, mock, handles)
     # The declared monitoring schedule's default alert, raised by a failed execution.
     mock.fail_next("processing-job", "planned by the fuzz world")
     handles["monitoring-execution"] = mock.run_monitoring_schedule(handles["MonitoringSchedule"])
@@ -223,10 +223,15 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
     handles["cluster-event"] = sm.list_cluster_events(ClusterName="fuzz-eks")["Events"][0]["EventId"]
 
 
-def _training_plans(sm: Any, handles: dict[str, str]) -> None:
+def _training_plans(sm: Any, mock: Any, handles: dict[str, str]) -> None:
     """A training plan bought from a searched offering (with an extension offering to buy, and a
-    fresh offering for a new plan), and training sessions: one running, one stopped to delete."""
-    if "CreateTrainingPlan" not in sm.meta.service_model.operation_names:
+    fresh offering for a new plan), training sessions (one running, one stopped to delete), and a
+    SageMaker Capacity Reservation AWS gave the account."""
+    operations = sm.meta.service_model.operation_names
+    if "DescribeCapacityReservation" in operations:
+        handles["capacity-reservation"] = mock.add_capacity_reservation(
+            "ml.p5.48xlarge", 2, mock.state.clock.now(), None)
+    if "CreateTrainingPlan" not in operations:
         return  # an older model (botocore 1.35): no training plans, no training sessions
     search = {"InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "TargetResources": ["training-job"]}
     offering = sm.search_training_plan_offerings(**search)["TrainingPlanOfferings"][0]["TrainingPlanOfferingId"]
