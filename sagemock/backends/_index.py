@@ -474,6 +474,7 @@ MODULES: tuple[str, ...] = (
     'sagemock.backends.package_lineage',
     'sagemock.backends.pipeline_steps',
     'sagemock.backends.pipelines',
+    'sagemock.backends.plan_use',
     'sagemock.backends.processing',
     'sagemock.backends.projects',
     'sagemock.backends.registry',

@@ -144,7 +144,7 @@ def test_an_extension_offering_extends_the_plan_once(sagemaker_client):
 
 
 def test_usage_is_counted_from_training_jobs_and_clusters_on_the_plan(sagemaker_mock, sagemaker_client, frozen):
-    arn = buy(sagemaker_client, InstanceCount=8)
+    arn = buy(sagemaker_client, InstanceCount=8, TargetResources=["training-job", "hyperpod-cluster"])
     frozen.move_to(NOW + dt.timedelta(hours=1))
     job = sagemaker_client.create_training_job(
         TrainingJobName="on-plan", RoleArn=ROLE,
@@ -239,3 +239,30 @@ def test_capacity_reservation_usage_counts_hyperpod_instances_of_its_type(sagema
     assert used["AvailableInstanceCount"] == 1
     assert used["InstanceUsageSet"] == [{"AccountId": "123456789012", "InUseInstanceCount": 3, "ResourcesUsage": [
         {"ResourceType": "HyperPodClusters", "InUseInstanceCount": 3}]}]
+
+
+def test_a_plan_serves_only_its_target_resources(sagemaker_client):
+    cluster_plan = buy(sagemaker_client, "for-clusters", TargetResources=["hyperpod-cluster"])
+    job_plan = buy(sagemaker_client, "for-jobs")
+    job = {"RoleArn": ROLE, "OutputDataConfig": {"S3OutputPath": "s3://bucket/out"},
+           "AlgorithmSpecification": {"TrainingImage": "123456789012.dkr.ecr.us-east-1.amazonaws.com/train:1",
+                                      "TrainingInputMode": "File"},
+           "StoppingCondition": {"MaxRuntimeInSeconds": 3600}}
+    resources = {"InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50}
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.create_training_job(TrainingJobName="wrong", **job,
+                                             ResourceConfig={**resources, "TrainingPlanArn": cluster_plan})
+    assert code_of(refused) == "ValidationException" and "hyperpod-cluster" in str(refused.value)
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.create_training_job(TrainingJobName="missing", **job, ResourceConfig={
+            **resources, "TrainingPlanArn": cluster_plan.replace("for-clusters", "nope")})
+    assert code_of(refused) == "ResourceNotFound"
+    assert sagemaker_client.list_training_jobs()["TrainingJobSummaries"] == []
+    sagemaker_client.create_training_job(TrainingJobName="right", **job,
+                                         ResourceConfig={**resources, "TrainingPlanArn": job_plan})
+    group = {"InstanceGroupName": "gpus", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "ExecutionRole": ROLE,
+             "LifeCycleConfig": {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}}
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.create_cluster(ClusterName="pod", InstanceGroups=[{**group, "TrainingPlanArn": job_plan}])
+    assert code_of(refused) == "ValidationException"
+    sagemaker_client.create_cluster(ClusterName="pod", InstanceGroups=[{**group, "TrainingPlanArn": cluster_plan}])
