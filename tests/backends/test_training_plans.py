@@ -266,3 +266,28 @@ def test_a_plan_serves_only_its_target_resources(sagemaker_client):
         sagemaker_client.create_cluster(ClusterName="pod", InstanceGroups=[{**group, "TrainingPlanArn": job_plan}])
     assert code_of(refused) == "ValidationException"
     sagemaker_client.create_cluster(ClusterName="pod", InstanceGroups=[{**group, "TrainingPlanArn": cluster_plan}])
+
+
+def test_botocore_paginators_walk_every_list(sagemaker_mock, sagemaker_client):
+    offering = offerings(sagemaker_client, UltraServerType="ml.u-p6e-gb200x72", UltraServerCount=3,
+                         TargetResources=["hyperpod-cluster"])[0]
+    sagemaker_client.create_training_plan(TrainingPlanName="ultra",
+                                          TrainingPlanOfferingId=offering["TrainingPlanOfferingId"])
+    plan = sagemaker_client.describe_training_plan(TrainingPlanName="ultra")
+    capacity = plan["ReservedCapacitySummaries"][0]["ReservedCapacityArn"]
+    for _ in range(2):
+        extension = sagemaker_client.search_training_plan_offerings(TrainingPlanArn=plan["TrainingPlanArn"])[
+            "TrainingPlanExtensionOfferings"][0]
+        sagemaker_client.extend_training_plan(TrainingPlanExtensionOfferingId=extension["TrainingPlanExtensionOfferingId"])
+    if "ListCapacityReservations" in sagemaker_client.meta.service_model.operation_names:
+        for count in (1, 2, 3):
+            sagemaker_mock.add_capacity_reservation("ml.p5.48xlarge", count, NOW)
+    walks = {"list_ultra_servers_by_reserved_capacity": ({"ReservedCapacityArn": capacity}, "UltraServers", 3),
+             "describe_training_plan_extension_history": ({"TrainingPlanArn": plan["TrainingPlanArn"]},
+                                                          "TrainingPlanExtensions", 2),
+             "list_capacity_reservations": ({}, "CapacityReservationSummaries", 3)}
+    for name, (params, member, expected) in walks.items():
+        if not sagemaker_client.can_paginate(name):
+            continue
+        pages = list(sagemaker_client.get_paginator(name).paginate(**params, PaginationConfig={"PageSize": 1}))
+        assert len(pages) == expected and sum(len(page[member]) for page in pages) == expected, name
