@@ -7,12 +7,12 @@ between discontinuous capacities). ExtendTrainingPlan buys an extension offering
 `TrainingPlanArn` answered.
 
 No capacity market exists behind a mock, so offerings are computed from the request alone, the same
-request always answering the same offerings (ids are digests of what they offer, as AWS's `tpo-`
-ids are SHA-256 values): the duration is rounded up to whole days (AWS sells 1 to 182 days), the
-instance count up to AWS's quantity options (1, 2, 4 ... 64), the start is the first whole hour not
-before both now and `StartTimeAfter`, and a second offering starts a day later, each only if it
-ends by `EndTimeBefore`. The offerings a search answered are kept, so Create and Extend accept
-exactly those ids.
+request always answering the same offerings: the duration is rounded up to whole days (AWS sells 1
+to 182 days), the instance count up to AWS's quantity options (1, 2, 4 ... 64), the start is the
+first whole hour not before both now and `StartTimeAfter`, and a second offering starts a day
+later, each only if it ends by `EndTimeBefore`. An offering's id carries its terms, signed for the
+account and region, so a search changes nothing (it is a read) and Create and Extend know exactly
+what an id offers.
 
 A plan's status after payment follows the clock from its capacities' start and end times, at every
 request; how many instances are in use is counted from the training jobs (InProgress) and HyperPod
@@ -47,6 +47,8 @@ MAX_DAYS = 182
 QUANTITIES = (1, 2, 4, 8, 16, 32, 64)
 #: sagemock's price (not AWS's): USD per instance-hour, so fees grow with what is reserved.
 RATE = 1.0
+#: Target resources as an offering id writes them (by position, to keep ids within 256 characters).
+TARGETS = ("training-job", "hyperpod-cluster", "endpoint", "studio-apps")
 #: The statuses a paid plan (or capacity) moves between with the clock.
 TIMED = ("Scheduled", "Active", "Expired")
 
@@ -163,7 +165,8 @@ def _offering(ctx: Context, instance_type: str, count: int, ultra_type: str, ser
                           "DurationHours": hours, "DurationMinutes": 0, "StartTime": start, "EndTime": end}
     if ultra_type:
         capacity.update(UltraServerType=ultra_type, UltraServerCount=servers)
-    fields = [instance_type, count, ultra_type, servers, int(start.timestamp()), hours, ",".join(targets), zone]
+    fields = [instance_type, count, ultra_type, servers, int(start.timestamp()), hours,
+              ",".join(str(TARGETS.index(target)) if target in TARGETS else target for target in targets), zone]
     return {"TrainingPlanOfferingId": _encode("tpo-", ctx, fields), "TargetResources": list(targets),
             "DurationHours": hours, "DurationMinutes": 0, "UpfrontFee": _fee(count, hours), "CurrencyCode": "USD",
             "ReservedCapacityOfferings": [capacity]}
@@ -176,7 +179,7 @@ def offered(ctx: Context, offering_id: str) -> Document | None:
         return None
     instance_type, count, ultra_type, servers, start, hours, targets, zone = fields
     return _offering(ctx, instance_type, int(count), ultra_type, int(servers), _moment(start), int(hours),
-                     targets.split(","), zone)
+                     [TARGETS[int(target)] if target.isdigit() else target for target in targets.split(",")], zone)
 
 
 def plan_offerings(params: Params, ctx: Context) -> list[Document]:
