@@ -248,14 +248,17 @@ def extended(ctx: Context, offering_id: str) -> tuple[str, Document] | None:
 # -- usage ----------------------------------------------------------------------------------------
 
 def in_use(plan_arn: str, ctx: Context) -> int:
-    """Instances the plan's capacity runs now: those of its InProgress training jobs and of the
-    instance groups of HyperPod clusters that name it."""
+    """Instances the plan's capacity runs now: those of its InProgress training jobs, of its InService
+    Studio apps (one each) and of the instance groups of HyperPod clusters that name it."""
     used = 0
     for job in ctx.store.table("training-job").values():
         config = job.get("ResourceConfig") or {}
         if config.get("TrainingPlanArn") == plan_arn and job.get("TrainingJobStatus") == "InProgress":
             used += config.get("InstanceCount") or sum(group.get("InstanceCount", 0)
                                                        for group in config.get("InstanceGroups") or ())
+    for app in ctx.store.table("app").values():  # a Studio app on the plan runs one instance
+        if app.get("Status") == "InService" and (app.get("ResourceSpec") or {}).get("TrainingPlanArn") == plan_arn:
+            used += 1
     for cluster in ctx.store.table("cluster").values():
         if cluster.get("ClusterStatus") in ("Failed", "Deleting"):
             continue

@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
-from tests.model_support import requires_operation
+from tests.model_support import requires_operation, requires_shape_member
 
 pytestmark = requires_operation("CreateTrainingPlan")
 
@@ -291,3 +291,26 @@ def test_botocore_paginators_walk_every_list(sagemaker_mock, sagemaker_client):
             continue
         pages = list(sagemaker_client.get_paginator(name).paginate(**params, PaginationConfig={"PageSize": 1}))
         assert len(pages) == expected and sum(len(page[member]) for page in pages) == expected, name
+
+
+@requires_shape_member("ResourceSpec", "TrainingPlanArn")
+def test_studio_apps_run_on_plans_for_studio_apps(sagemaker_client, frozen):
+    plan = buy(sagemaker_client, "studio", TargetResources=["studio-apps"])
+    domain = sagemaker_client.create_domain(
+        DomainName="studio", AuthMode="IAM", DefaultUserSettings={"ExecutionRole": ROLE},
+        SubnetIds=["subnet-0123456789abcdef0"], VpcId="vpc-0123456789abcdef0")["DomainArn"].rsplit("/", 1)[-1]
+    sagemaker_client.create_user_profile(DomainId=domain, UserProfileName="alice")
+    app = {"DomainId": domain, "UserProfileName": "alice"}
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.create_app(**app, AppType="KernelGateway", AppName="kernel",
+                                    ResourceSpec={"InstanceType": "ml.p5.48xlarge", "TrainingPlanArn": plan})
+    assert code_of(refused) == "ValidationException"
+    job_plan = buy(sagemaker_client, "jobs")
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.create_app(**app, AppType="JupyterLab", AppName="default",
+                                    ResourceSpec={"InstanceType": "ml.p5.48xlarge", "TrainingPlanArn": job_plan})
+    assert code_of(refused) == "ValidationException"
+    sagemaker_client.create_app(**app, AppType="JupyterLab", AppName="default",
+                                ResourceSpec={"InstanceType": "ml.p5.48xlarge", "TrainingPlanArn": plan})
+    frozen.move_to(NOW + dt.timedelta(hours=1))
+    assert sagemaker_client.describe_training_plan(TrainingPlanName="studio")["InUseInstanceCount"] == 1
