@@ -27,6 +27,7 @@ RESOURCE_PAGES: dict[str, str] = {
     "Model": "models-and-endpoint-configs.md",
     "ProcessingJob": "processing.md", "OptimizationJob": "optimization.md",
     "TransformJob": "transform.md",
+    "DeviceFleet": "edge.md", "EdgePackagingJob": "edge.md", "EdgeDeploymentPlan": "edge.md",
     "DataQualityJobDefinition": "monitoring.md",
     "ModelQualityJobDefinition": "monitoring.md",
     "ModelBiasJobDefinition": "monitoring.md",

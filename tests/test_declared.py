@@ -128,11 +128,13 @@ def test_create_then_describe_returns_what_was_given(noun, sagemaker_client):
         described = describe(sagemaker_client, declared, key)
     assert described[bound.arn] == answer.get(bound.arn, described[bound.arn])
     by_key = arns.build(REGION, ACCOUNT, bound.kind, bound.ident(key))
-    pattern = service.operation(bound.operations["Create"]).output_shape.members.get(bound.arn)
+    output = service.operation(bound.operations["Create"]).output_shape  # None: CreateDeviceFleet answers nothing
+    pattern = output.members.get(bound.arn) if output is not None else None
     if pattern is None or re.fullmatch(pattern.metadata.get("pattern", ".*"), by_key):
         assert described[bound.arn] == by_key
-    else:  # an ARN that ends in an id SageMaker generates (a HyperPod cluster's), not in the name
-        assert re.fullmatch(pattern.metadata["pattern"], described[bound.arn])
+    else:  # an ARN that ends in an id SageMaker generates (a HyperPod cluster's), not in the name, or
+        # one the model's pattern gets wrong (an edge deployment plan's admits no digit in a region)
+        assert described[bound.arn] == by_key or re.fullmatch(pattern.metadata["pattern"], described[bound.arn])
     for member in bound.echoed:
         if member in given:
             assert _same(described[member], given[member]), member

@@ -108,6 +108,8 @@ def test_every_operation_says_how_deeply_it_is_modelled():
     assert coverage.fidelity("CreateTrainingJob") == coverage.HAND_WRITTEN
     assert coverage.fidelity("CreateProcessingJob") == coverage.DECLARED_WITH_RULES  # AWS's rules, with sources
     assert coverage.fidelity("DeleteProcessingJob") == coverage.DECLARED_WITH_RULES  # terminal statuses only
+    # a rule declared for Delete (`Rule.on`): a definition a schedule still uses is refused
+    assert coverage.fidelity("DeleteDataQualityJobDefinition") == coverage.DECLARED_WITH_RULES
     assert coverage.fidelity("DescribeModel") == coverage.DECLARED
     table = (generate.ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
     assert "| `CreateProcessingJob` | `processing` | declared, with rules |" in table

@@ -52,10 +52,13 @@ _MEMBERS = {
 }
 
 
-#: Per store: SourceUri -> the ARN of the first artifact with it, with the stamp (the artifact table's
-#: identity and the store's change count of artifacts) it is good for. Outside the family's attributes,
-#: so snapshots never see it; any change of artifacts but `track_artifact`'s own makes it again.
-_BY_SOURCE: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], dict[str, str]]] = weakref.WeakKeyDictionary()
+#: Per store and kind of entity: what SageMaker's automatic tracking finds an entity by (an
+#: artifact's SourceUri; a context's or action's SourceUri and type) -> the ARN of the first entity
+#: with it, with the stamp (the table's identity and the store's change count of that kind) it is
+#: good for. Outside the family's attributes, so snapshots never see it; any change of the kind but
+#: the tracking's own makes it again.
+_BY_SOURCE: weakref.WeakKeyDictionary[Any, dict[str, tuple[tuple[int, int], dict[Any, str]]]] = \
+    weakref.WeakKeyDictionary()
 _BY_SOURCE_LOCK = threading.Lock()
 
 
@@ -139,7 +142,7 @@ class Lineage(Backend):
         writes: the existing one with that SourceUri ("SageMaker AI reuses any existing entities
         rather than creating new ones. For example, there can be only one artifact with a unique
         SourceUri", Lineage Tracking Entities), else a new one of `artifact_type`."""
-        by_source = self._by_source()
+        by_source = self._by_source("artifact")
         found = by_source.get(source_uri)
         if found is not None:
             return found
@@ -155,36 +158,38 @@ class Lineage(Backend):
             "LastModifiedBy": user,
             "LineageGroupArn": self.default_group_at(now, user),
         })
-        by_source[source_uri] = arn  # still good: the only change since is this artifact
-        with _BY_SOURCE_LOCK:
-            _BY_SOURCE[self.store] = (self._source_stamp(), by_source)
+        self._remember("artifact", source_uri, arn, by_source)
         return arn
 
-    def _source_stamp(self) -> tuple[int, int]:
-        return id(self.artifacts.documents), self.store.version("artifact")[0]
+    def _source_stamp(self, kind: str) -> tuple[int, int]:
+        return id(self._tracked(kind).documents), self.store.version(kind)[0]
 
-    def _by_source(self) -> dict[str, str]:
-        """SourceUri -> the ARN of the first artifact with it (in creation order): kept from one
-        `track_artifact` to the next, so that a job or registration does not read every artifact."""
-        stamp = self._source_stamp()
-        found = _BY_SOURCE.get(self.store)
+    def _tracked(self, kind: str) -> Any:
+        return self.artifacts if kind == "artifact" else self.contexts if kind == "context" else self.actions
+
+    def _by_source(self, kind: str) -> dict[Any, str]:
+        """What tracking finds an entity of `kind` by -> the ARN of the first one (in creation
+        order): kept from one tracked entity to the next, so that a job, registration or deployment
+        does not read every entity."""
+        stamp = self._source_stamp(kind)
+        found = _BY_SOURCE.get(self.store, {}).get(kind)
         if found is not None and found[0] == stamp:
             return found[1]
-        by_source: dict[str, str] = {}
-        for document in self.artifacts.values():
-            by_source.setdefault(document["Source"]["SourceUri"], str(document["ArtifactArn"]))
+        type_key = _MEMBERS[kind][1] if kind != "artifact" else None
+        by_source: dict[Any, str] = {}
+        for document in self._tracked(kind).values():
+            uri = document["Source"]["SourceUri"]
+            key = uri if type_key is None else (uri, document.get(str(type_key)))
+            by_source.setdefault(key, str(document[f"{kind.capitalize()}Arn"]))
         with _BY_SOURCE_LOCK:
-            _BY_SOURCE[self.store] = (stamp, by_source)
+            _BY_SOURCE.setdefault(self.store, {})[kind] = (stamp, by_source)
         return by_source
 
-    def link(self, source: str, destination: str, association_type: str, now: _dt.datetime,
-             user: Document) -> None:
-        """An association SageMaker creates itself (both ends exist); an existing pair is kept."""
-        if (source, destination) not in self.associations:
-            self.associations[(source, destination)] = {
-                "SourceArn": source, "DestinationArn": destination, "AssociationType": association_type,
-                "CreationTime": now, "CreatedBy": user, "_seq": next_sequence(),
-            }
+    def _remember(self, kind: str, key: Any, arn: str, by_source: dict[Any, str]) -> None:
+        """File the entity tracking just made: the index is still good, its only change since."""
+        by_source[key] = arn
+        with _BY_SOURCE_LOCK:
+            _BY_SOURCE.setdefault(self.store, {})[kind] = (self._source_stamp(kind), by_source)
 
     def track_entity(self, kind: str, name: str, source: Document, entity_type: str, now: _dt.datetime,
                      user: Document) -> str:
@@ -194,9 +199,10 @@ class Lineage(Backend):
         numeric suffix if the name is taken)."""
         table = self.contexts if kind == "context" else self.actions
         name_key, type_key = _MEMBERS[kind][0], str(_MEMBERS[kind][1])
-        for document in table.values():
-            if document["Source"]["SourceUri"] == source["SourceUri"] and document[type_key] == entity_type:
-                return str(document[f"{kind.capitalize()}Arn"])
+        by_source = self._by_source(kind)
+        found = by_source.get((source["SourceUri"], entity_type))
+        if found is not None:
+            return found
         unique, suffix = name, 1
         while unique in table:
             suffix += 1
@@ -208,7 +214,17 @@ class Lineage(Backend):
             "CreationTime": now, "CreatedBy": user, "LastModifiedTime": now, "LastModifiedBy": user,
             "LineageGroupArn": self.default_group_at(now, user),
         })
+        self._remember(kind, (source["SourceUri"], entity_type), arn, by_source)
         return arn
+
+    def link(self, source: str, destination: str, association_type: str, now: _dt.datetime,
+             user: Document) -> None:
+        """An association SageMaker creates itself (both ends exist); an existing pair is kept."""
+        if (source, destination) not in self.associations:
+            self.associations[(source, destination)] = {
+                "SourceArn": source, "DestinationArn": destination, "AssociationType": association_type,
+                "CreationTime": now, "CreatedBy": user, "_seq": next_sequence(),
+            }
 
     def forget(self, arn: str) -> None:
         """Drop every association of `arn` (a family calls this when it deletes the resource)."""

@@ -301,7 +301,6 @@ USER_PROFILE = Resource(
     duplicate=in_use("User profile {arn} already exists."),
     lifecycle=USER_PROFILE_LIFECYCLE,
     references={"DomainId": "domain"},
-    filters={"UserProfileNameContains": lambda document, value: value.lower() in document["UserProfileName"].lower()},
     rules=(
         Rule(_sso_user, "CreateUserProfile.SingleSignOnUserIdentifier", claims=(
             "If the Domain's AuthMode is IAM Identity Center, this field is required",
@@ -379,7 +378,6 @@ SPACE = Resource(
     duplicate=in_use("Space {arn} already exists."),
     lifecycle=SPACE_LIFECYCLE,
     references={"DomainId": "domain"},
-    filters={"SpaceNameContains": lambda document, value: value.lower() in document["SpaceName"].lower()},
     summary={
         "SpaceSettingsSummary": _space_summary("SpaceSettingsSummary", "SpaceSettings",
                                                ("AppType", "RemoteAccess", "SpaceStorageSettings")),

@@ -17,7 +17,6 @@ archive (a gzip'ed tar with one small text file naming the job), which the SDK c
 """
 from __future__ import annotations
 
-import functools
 import io
 import sys
 import tarfile
@@ -64,13 +63,6 @@ def moto_serves_s3() -> bool:
     return bool(getattr(stubber, "enabled", False))
 
 
-@functools.cache
-def _client(region: str) -> Any:
-    """One S3 client per region, made once moto is loaded (moto answers through a handler every
-    client made after its import carries), so a job does not pay for a new client."""
-    return s3.client(region)
-
-
 def read(region: str, uri: str) -> bytes | None:
     """An object a job wrote (a processing job's property file), or None when moto does not serve
     S3 or holds no such object."""
@@ -78,7 +70,7 @@ def read(region: str, uri: str) -> bytes | None:
         return None
     bucket, key = s3.split(uri)
     try:
-        body: bytes = s3.call(_client(region), "get_object", Bucket=bucket, Key=key)["Body"].read()
+        body: bytes = s3.call(s3.client(region), "get_object", Bucket=bucket, Key=key)["Body"].read()
     except (s3.NothingServesS3, s3.S3Error):
         return None
     return body
@@ -92,7 +84,7 @@ def _registered(store: Any, kind: str, name: str) -> Any:
 def _put(store: Any, uri: str, body: bytes) -> bool:
     bucket, key = s3.split(uri)
     try:
-        s3.call(_client(store.region), "put_object", Bucket=bucket, Key=key, Body=body)
+        s3.call(s3.client(store.region), "put_object", Bucket=bucket, Key=key, Body=body)
     except (s3.NothingServesS3, s3.S3Error):
         return False
     return True
@@ -158,7 +150,7 @@ def write_results(store: Any, name: str, document: Document) -> int:
     were written."""
     if not moto_serves_s3():
         return 0
-    client = _client(store.region)
+    client = s3.client(store.region)
     source = document["TransformInput"]["DataSource"].get("S3DataSource")
     try:
         inputs = _inputs(client, source) if source else []

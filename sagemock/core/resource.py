@@ -17,8 +17,8 @@ resource is first used (`Resource.bound`), never at import:
   the ARN's resource type from that member's pattern, and the status member;
 * the members Describe echoes from Create, CreationTime/LastModifiedTime, CreatedBy/LastModifiedBy;
 * the List operation's filters (`NameContains`, `StatusEquals`, the time windows, `<Member>Equals`,
-  members that name a Describe member), its `SortBy` values and the defaults its documentation
-  states, its summary shape;
+  `<Member>Contains` (the text in any case), members that name a Describe member), its `SortBy`
+  values and the defaults its documentation states, its summary shape;
 * the members an Update sets.
 
 What the model cannot give is declared: messages, a lifecycle, references to other resources, the
@@ -416,6 +416,8 @@ class Bound:
                 filters[member] = functools.partial(_equals, member)
             elif member.endswith("Equals") and member[:-len("Equals")] in described:
                 filters[member] = functools.partial(_equals, member[:-len("Equals")])
+            elif member.endswith("Contains") and member[:-len("Contains")] in described:
+                filters[member] = functools.partial(_contains, member[:-len("Contains")])
             elif member not in resource.ignores.get(operation, {}):
                 raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
                                    "declare filters= (or ignores=)")
@@ -474,6 +476,11 @@ def _equals(member: str, document: Document, value: Any) -> bool:
     return bool(document.get(member) == value)
 
 
+def _contains(member: str, document: Document, value: Any) -> bool:
+    """`<Member>Contains`: the member holds the text, in any case, as `NameContains` is matched."""
+    return str(value).lower() in str(document.get(member) or "").lower()
+
+
 def _documented_defaults(inputs: Mapping[str, Shape]) -> tuple[str | None, str | None]:
     """The SortBy and SortOrder defaults List documentation states ("The default is CreationTime")."""
     found: list[str | None] = []
@@ -490,15 +497,17 @@ def _documented_defaults(inputs: Mapping[str, Shape]) -> tuple[str | None, str |
 def checks_beyond_shapes(resource: Resource, verb: str) -> bool:
     """Whether a generated operation enforces rules of its own beyond the input shape's
     constraints and the mechanics every declared resource shares (names, ARNs, tags, paging):
-    Create with rules, references or a hook; Update with a hook, references or a status guard;
-    Delete, Stop and Start with a status guard. docs/coverage.md reports it per operation."""
+    Create with rules, references or a hook; Update with a hook, references, a status guard or
+    rules declared for it; Delete, Stop and Start with a status guard or rules declared for them
+    (`Rule.on`). docs/coverage.md reports it per operation."""
     lifecycle = resource.lifecycle
     guarded = lifecycle is not None and verb in lifecycle.accepts
+    ruled = any(verb in rule.on for rule in resource.rules)
     if verb == "create":
         return bool(resource.rules or resource.references or resource.on_create)
     if verb == "update":
-        return bool(resource.on_update or resource.references or guarded)
-    return verb in ("delete", "stop", "start") and guarded
+        return bool(resource.on_update or resource.references or guarded or ruled)
+    return verb in ("delete", "stop", "start") and (guarded or ruled)
 
 
 def generated_methods(resource: Resource, attribute: str) -> dict[str, Callable[..., Any]]:

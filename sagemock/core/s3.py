@@ -8,7 +8,9 @@ nothing is ever sent on the wire, and the caller learns that nothing serves S3 (
 """
 from __future__ import annotations
 
+import functools
 import io
+import sys
 from typing import Any
 
 NOTHING_SERVES_S3 = "SagemockNothingServesS3"
@@ -39,7 +41,17 @@ def _nothing_serves_s3(request: Any, **_kwargs: Any) -> Any:
 
 
 def client(region: str) -> Any:
-    """A fresh S3 client (a cached one would miss an S3 mock started after it was made)."""
+    """sagemock's S3 client for `region`, made once (a new client costs tens of milliseconds).
+
+    An S3 mock answers through a handler every client made after its import carries (moto's
+    `mock_aws` registers its stubber among botocore's built-in handlers), so the client is made
+    again once moto is imported: one made before would never reach it.
+    """
+    return _client(region, "moto.core.models" in sys.modules)
+
+
+@functools.cache
+def _client(region: str, _moto_imported: bool) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -66,20 +78,12 @@ def call(s3_client: Any, method: str, **request: Any) -> Any:
         raise S3Error(type(error).__name__, str(error)) from None
 
 
-def _call(region: str, method: str, **request: Any) -> Any:
-    made = client(region)
-    try:
-        return call(made, method, **request)
-    finally:
-        made.close()
-
-
 def get(bucket: str, key: str, region: str, version_id: str | None = None) -> bytes:
     """An object's bytes; `NothingServesS3` or `S3Error` when it cannot be read."""
     request = {"Bucket": bucket, "Key": key}
     if version_id:
         request["VersionId"] = version_id
-    body: bytes = _call(region, "get_object", **request)["Body"].read()
+    body: bytes = call(client(region), "get_object", **request)["Body"].read()
     return body
 
 
@@ -88,7 +92,7 @@ def put(bucket: str, key: str, body: bytes, region: str, content_type: str | Non
     request: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": body}
     if content_type:
         request["ContentType"] = content_type
-    _call(region, "put_object", **request)
+    call(client(region), "put_object", **request)
 
 
 def split(uri: str) -> tuple[str, str]:

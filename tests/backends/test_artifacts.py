@@ -74,13 +74,10 @@ def test_a_bucket_moto_does_not_hold_leaves_the_job_completed(s3, sagemaker_clie
 
 
 def test_without_moto_no_s3_client_is_even_made(monkeypatch, sagemaker_client):
-    from sagemock.core import artifacts
     from sagemock.core import s3 as sagemock_s3
 
-    artifacts._client.cache_clear()  # a client an earlier test made would hide one made here
-
     def refuse(region):
-        raise AssertionError("an S3 client was made with nothing serving S3")
+        raise AssertionError("an S3 client was asked for with nothing serving S3")
 
     monkeypatch.setattr(sagemock_s3, "client", refuse)
     assert train(sagemaker_client)["TrainingJobStatus"] == "Completed"

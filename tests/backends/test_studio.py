@@ -193,6 +193,8 @@ def test_updates_walk_updating_to_in_service_and_keep_aws_limits(sagemaker_clien
     assert summary["SpaceDisplayName"] == "Lab"
     assert summary["OwnershipSettingsSummary"] == {"OwnerUserProfileName": "alice"}
     assert summary["SpaceSettingsSummary"] == {"AppType": "JupyterLab"}
+    assert [space["SpaceName"] for space in sagemaker_client.list_spaces(SpaceNameContains="LA")["Spaces"]] == ["lab"]
+    assert sagemaker_client.list_spaces(SpaceNameContains="notebook")["Spaces"] == []
 
 
 def test_statuses_walk_on_reads_in_reads_mode():

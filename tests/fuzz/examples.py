@@ -124,6 +124,23 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "UpdateEndpointWeightsAndCapacities": {"EndpointName": "fuzz-endpoint", "DesiredWeightsAndCapacities": [
             {"VariantName": "AllTraffic", "DesiredWeight": 0.5}]},
         "DeleteEndpoint": {"EndpointName": "fuzz-endpoint"},
+        # -- Edge Manager: devices and deployment stages (world._edge) -------------------------------------
+        "RegisterDevices": {"DeviceFleetName": "fleet-for-plans", "Devices": [{"DeviceName": "fuzz-new-device"}]},
+        "DeregisterDevices": {"DeviceFleetName": "fleet-for-plans", "DeviceNames": ["fuzz-device-2"]},
+        "DescribeDevice": {"DeviceFleetName": "fleet-for-plans", "DeviceName": "fuzz-device-1"},
+        "ListDevices": {},
+        "UpdateDevices": {"DeviceFleetName": "fleet-for-plans",
+                          "Devices": [{"DeviceName": "fuzz-device-1", "Description": "updated"}]},
+        "GetDeviceFleetReport": {"DeviceFleetName": "fleet-for-plans"},
+        "UpdateDeviceFleet": {"DeviceFleetName": "cameras", "Description": "updated",
+                              "OutputConfig": {"S3OutputLocation": "s3://bucket/edge-2"}},
+        "CreateEdgeDeploymentStage": {"EdgeDeploymentPlanName": "rollout", "Stages": [{
+            "StageName": "fuzz-new-stage",
+            "DeviceSelectionConfig": {"DeviceSubsetType": "SELECTION", "DeviceNames": ["fuzz-device-1"]}}]},
+        "DeleteEdgeDeploymentStage": {"EdgeDeploymentPlanName": "rollout", "StageName": "fuzz-stage"},
+        "StartEdgeDeploymentStage": {"EdgeDeploymentPlanName": "rollout", "StageName": "fuzz-stage"},
+        "StopEdgeDeploymentStage": {"EdgeDeploymentPlanName": "rollout", "StageName": "canary"},
+        "ListStageDevices": {"EdgeDeploymentPlanName": "rollout", "StageName": "canary"},
         # -- training and compilation ---------------------------------------------------------------------
         "CreateTrainingJob": {"TrainingJobName": "fuzz-new-training", "RoleArn": ROLE,
                               "AlgorithmSpecification": {"TrainingImage": IMAGE, "TrainingInputMode": "File"},

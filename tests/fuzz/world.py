@@ -207,6 +207,18 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
             handles[f"key:{noun}:{trigger}"] = json.dumps(made_key)
             mock.set_status(_arn_of(sm, declared, made_key), lifecycle.accepts[trigger][0])
     _clusters(sm, handles)
+    _edge(sm)
+
+
+def _edge(sm: Any) -> None:
+    """Devices in the declared deployment plan's fleet, the plan's example stage deployed (to stop),
+    and a stage ready to deploy (to start and delete)."""
+    sm.register_devices(DeviceFleetName="fleet-for-plans", Devices=[
+        {"DeviceName": "fuzz-device-1"}, {"DeviceName": "fuzz-device-2", "Description": "second"}])
+    sm.create_edge_deployment_stage(EdgeDeploymentPlanName="rollout", Stages=[
+        {"StageName": "fuzz-stage", "DeviceSelectionConfig": {"DeviceSubsetType": "NAMECONTAINS",
+                                                             "DeviceNameContains": "device"}}])
+    sm.start_edge_deployment_stage(EdgeDeploymentPlanName="rollout", StageName="canary")
 
 
 def _clusters(sm: Any, handles: dict[str, str]) -> None:
