@@ -287,10 +287,6 @@ def _answer(plan: Document) -> Document:
     return {key: value for key, value in plan.items() if key in members}
 
 
-def _not_found_plan(arn: str) -> ResourceNotFound:
-    return ResourceNotFound(f"Training plan {arn} does not exist.")
-
-
 LISTING = Listing(sort_keys={"TrainingPlanName": "TrainingPlanName", "StartTime": "StartTime", "Status": STATUS},
                   # ListTrainingPlans states no defaults: newest start first, as most SageMaker lists sort.
                   default_sort="StartTime", default_order="Descending", id_key="TrainingPlanArn",
