@@ -420,6 +420,26 @@ class MockSageMaker:
         finally:
             state.studio_user = before
 
+    def add_capacity_reservation(self, instance_type: str, instance_count: int, start_time: Any,
+                                 end_time: Any = None, *, availability_zone: str | None = None,
+                                 account_id: str | None = None, region: str | None = None) -> str:
+        """Give the account a SageMaker Capacity Reservation, as AWS does outside the API (no operation
+        creates one): `instance_count` instances of `instance_type` from `start_time` (a timezone-aware
+        datetime) until `end_time` (None: no end), in `availability_zone` (default the region's "a").
+        DescribeCapacityReservation, ListCapacityReservations and GetCapacityReservationUsage then
+        answer it, its status following the clock. Returns its `SMCapacityReservationArn`.
+        """
+        from .core.context import Context
+
+        state = self.state
+        store = state.store(account_id or state.config.account_id, region or state.config.region)
+        with store.lock:
+            ctx = Context(state=state, store=store, operation="", access_key=None, headers={},
+                          now=state.clock.now())
+            arn: str = store.owner("sm-capacity-reservation").add(ctx, instance_type, instance_count, start_time,
+                                                                  end_time, availability_zone)
+            return arn
+
     def put_trial_component_metrics(self, trial_component_arn: str, metrics: dict[str, list[float]]) -> None:
         """Log metric values on a trial component, as SageMaker's metrics service would.
 

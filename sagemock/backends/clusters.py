@@ -26,7 +26,7 @@ from ..core.lifecycle import GONE, Lifecycle
 from ..core.pagination import Listing
 from ..core.resource import Resource, Rule, in_use, not_found
 from ..core.state import Store
-from . import cluster_actions, cluster_nodes
+from . import cluster_actions, cluster_nodes, plan_use
 from .cluster_nodes import GROUP_LISTS, HEX, PENDING, RUNNING
 
 Document = dict[str, Any]
@@ -175,6 +175,13 @@ def find(table: Any, ctx: Context, name_or_arn: str) -> Document | None:
                  if document["ClusterName"] == name_or_arn and LIFECYCLE.observe(document, ctx)), None)
 
 
+def _plans_bought_for_clusters(params: Params, ctx: Context) -> None:
+    """A group's TrainingPlanArn names a plan bought for HyperPod clusters (`plan_use`)."""
+    for spec in _specs(params):
+        if spec.get("TrainingPlanArn"):
+            plan_use.require(ctx, spec["TrainingPlanArn"], "hyperpod-cluster")
+
+
 def _refused(document: Document, doing: str) -> ConflictError:
     return ConflictError(f"Cannot {doing} cluster {document['ClusterArn']} while it is in status "
                          f"{document[STATUS]}.")
@@ -228,6 +235,9 @@ CLUSTER = Resource(
              "either Eks or Slurm'; NodeProvisioningMode: 'This mode is only supported for EKS orchestrated "
              "clusters'",
              claims=("you must provide exactly one orchestrator configuration",), on=("create", "update")),
+        Rule(_plans_bought_for_clusters, "DescribeTrainingPlan.TargetResources: 'A training plan for HyperPod "
+             "clusters can be used exclusively to provide compute resources to a cluster's instance group'",
+             on=("create", "update")),
         Rule(_role_kept, "UpdateCluster.ClusterRole: 'Cannot be updated while autoscaling is enabled'",
              claims=("Cannot be updated while autoscaling is enabled",), on=("update",)),
     ),

@@ -27,6 +27,7 @@ from ..core.context import LOWER_ALNUM, Context
 from ..core.errors import ResourceInUse, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
 from ..core.resource import Answer, Resource, Rule, in_use, not_found
+from . import plan_use
 
 Document = dict[str, Any]
 Params = dict[str, Any]
@@ -407,6 +408,18 @@ SPACE = Resource(
 
 # -- apps -------------------------------------------------------------------------------------------
 
+def _app_plan(params: Params, ctx: Context) -> None:
+    """ResourceSpec.TrainingPlanArn: "This field is supported for JupyterLab and CodeEditor app
+    types"; the plan must be one bought for Studio apps (`plan_use`)."""
+    plan = (params.get("ResourceSpec") or {}).get("TrainingPlanArn")
+    if not plan:
+        return
+    if params["AppType"] not in ("JupyterLab", "CodeEditor"):
+        raise ValidationError(f"A training plan is supported for JupyterLab and CodeEditor apps, not for a "
+                              f"{params['AppType']} app.")
+    plan_use.require(ctx, plan, "studio-apps")
+
+
 def _app_owner(params: Params, ctx: Context) -> None:
     """UserProfileName: 'If this value is not set, then SpaceName must be set.' The owner must exist."""
     user, space = params.get("UserProfileName"), params.get("SpaceName")
@@ -445,6 +458,9 @@ APP = Resource(
         Rule(_app_owner, "CreateApp.UserProfileName: 'If this value is not set, then SpaceName must be set.'",
              claims=("If this value is not set, then SpaceName must be set",
                      "If this value is not set, then UserProfileName must be set")),
+        Rule(_app_plan, "ResourceSpec.TrainingPlanArn: 'This field is supported for JupyterLab and CodeEditor app "
+             "types'; DescribeTrainingPlan.TargetResources: 'A training plan for Studio apps can be used to launch "
+             "JupyterLab and Code Editor apps on reserved training plan capacity'"),
         Rule(_app_owner_named, "DeleteApp.UserProfileName: 'If this value is not set, then SpaceName must be set.'",
              on=("delete",)),
         Rule(_app_list_owner, "ListApps.UserProfileNameEquals and SpaceNameEquals", on=("list",), claims=(

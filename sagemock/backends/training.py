@@ -57,7 +57,7 @@ from ..core.pagination import Listing
 from ..core.searchable import Provider, own_tags, provide
 from ..core.state import Store
 from ..core.table import Table
-from . import job_tracking
+from . import job_tracking, plan_use
 
 Document = dict[str, Any]
 
@@ -186,6 +186,9 @@ class Training(Backend):
             raise ResourceInUse("Training job names must be unique within an AWS account and region, and a training "
                                 f"job with this name already exists ({existing['TrainingJobArn']})")
         tags.check(params.get("Tags"))
+        plan = (params.get("ResourceConfig") or {}).get("TrainingPlanArn")
+        if plan:
+            plan_use.require(ctx, plan, "training-job")
         algorithm = self._check_algorithm(params, ctx)
         channels = _check_channels(params)
         stopping = _stopping_condition(params)

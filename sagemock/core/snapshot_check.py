@@ -273,8 +273,9 @@ def _output_shape(noun: str) -> Shape | None:
     if name not in service.operation_names():
         return None
     shape = service.operation(name).output_shape
-    # DescribeWorkforce and DescribeWorkteam answer the resource inside a member named after it.
-    wrapped = shape.members.get(noun) if shape is not None else None
+    # DescribeWorkforce and DescribeWorkteam answer the resource inside a member named after it,
+    # DescribeTrainingSession inside `TrainingSessionDetail`.
+    wrapped = (shape.members.get(noun) or shape.members.get(f"{noun}Detail")) if shape is not None else None
     return wrapped if wrapped is not None and wrapped.type_name == "structure" else shape
 
 

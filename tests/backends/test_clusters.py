@@ -151,7 +151,10 @@ def test_orchestrator_takes_exactly_one_and_continuous_needs_eks(sagemaker_clien
 
 @requires_shape_member("ClusterInstanceGroupSpecification", "TrainingPlanArn")
 def test_list_clusters_sorts_filters_and_summarises_training_plans(sagemaker_client):
-    plan = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:training-plan/reserved-p5"
+    offering = sagemaker_client.search_training_plan_offerings(  # a group runs on a plan bought for clusters
+        InstanceType="ml.p5.48xlarge", InstanceCount=1, TargetResources=["hyperpod-cluster"])["TrainingPlanOfferings"][0]
+    plan = sagemaker_client.create_training_plan(TrainingPlanName="reserved-p5", TrainingPlanOfferingId=offering[
+        "TrainingPlanOfferingId"])["TrainingPlanArn"]
     create(sagemaker_client, "beta")
     create(sagemaker_client, "alpha", groups=[group(TrainingPlanArn=plan)])
     listed = sagemaker_client.list_clusters()["ClusterSummaries"]

@@ -150,6 +150,7 @@ def build(sm: Any, mock: Any) -> dict[str, str]:
     handles["workteam"] = sm.create_workteam(WorkteamName="fuzz-team", Description="fuzz labelers",
                                              MemberDefinitions=MEMBERS)["WorkteamArn"]
     build_declared(sm, mock, handles)
+    _training_plans(sm, mock, handles)
     # The declared monitoring schedule's default alert, raised by a failed execution.
     mock.fail_next("processing-job", "planned by the fuzz world")
     handles["monitoring-execution"] = mock.run_monitoring_schedule(handles["MonitoringSchedule"])
@@ -286,6 +287,32 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
     if "CreateClusterExtension" in sm.meta.service_model.operation_names:
         handles["extension"] = sm.create_cluster_extension(ClusterArn=eks, ExtensionName="sagemaker-observability",
                                                            ConfigurationValues='{"level": "BASIC"}')["ExtensionArn"]
+
+
+def _training_plans(sm: Any, mock: Any, handles: dict[str, str]) -> None:
+    """A training plan bought from a searched offering (with an extension offering to buy, and a
+    fresh offering for a new plan), training sessions (one running, one stopped to delete), and a
+    SageMaker Capacity Reservation AWS gave the account."""
+    operations = sm.meta.service_model.operation_names
+    if "DescribeCapacityReservation" in operations:
+        handles["capacity-reservation"] = mock.add_capacity_reservation(
+            "ml.p5.48xlarge", 2, mock.state.clock.now(), None)
+    if "CreateTrainingPlan" not in operations:
+        return  # an older model (botocore 1.35): no training plans, no training sessions
+    search = {"InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "TargetResources": ["training-job"]}
+    offering = sm.search_training_plan_offerings(**search)["TrainingPlanOfferings"][0]["TrainingPlanOfferingId"]
+    handles["plan-offering"] = offering
+    handles["plan"] = sm.create_training_plan(TrainingPlanName="fuzz-plan",
+                                              TrainingPlanOfferingId=offering)["TrainingPlanArn"]
+    plan = sm.describe_training_plan(TrainingPlanName="fuzz-plan")
+    handles["reserved-capacity"] = plan["ReservedCapacitySummaries"][0]["ReservedCapacityArn"]
+    handles["extension-offering"] = sm.search_training_plan_offerings(TrainingPlanArn=handles["plan"])[
+        "TrainingPlanExtensionOfferings"][0]["TrainingPlanExtensionOfferingId"]
+    session = {"RoleArn": ROLE, "LoraConfig": {"Rank": 8, "Alpha": 16},
+               "ModelConfig": {"BaseModelArn": PUBLIC_HUB_MODEL}, "OutputConfig": {"S3Location": {"Path": DATA}}}
+    for name in ("fuzz-session", "fuzz-session-stopped"):
+        sm.create_training_session(TrainingSessionName=name, **session)
+    sm.stop_training_session(TrainingSessionName="fuzz-session-stopped")
 
 
 def _arn_of(sm: Any, declared: Any, key: dict[str, Any]) -> str:
