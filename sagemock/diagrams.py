@@ -26,6 +26,7 @@ DOCS_PAGES: dict[str, str] = {
     "model-package": "registry.md",
     "model-card/export-job": "model-cards.md",
     "compilation-job": "compilation.md", "optimization-job": "optimization.md",
+    "ai-benchmark-job": "ai-jobs.md", "ai-recommendation-job": "ai-jobs.md", "job": "jobs.md",
     "notebook-instance": "notebooks.md",
     "endpoint": "endpoints.md",
     "inference-component": "endpoints.md",

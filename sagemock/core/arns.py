@@ -55,7 +55,7 @@ CASE_INSENSITIVE = LOWER_CASE | {
 #: `user-profile/<domain-id>/<name>`, `space/<domain-id>/<name>`,
 #: `app/<domain-id>/<user-profile-or-space>/<app-type>/<name>` (declared with `Resource.scope`),
 #: `hub-content/<hub>/<content-type>/<name>/<version>`, `workteam/private-crowd/<name>`.
-COMPOSITE = frozenset({"user-profile", "space", "app", "hub-content", "workteam"})
+COMPOSITE = frozenset({"user-profile", "space", "app", "hub-content", "workteam", "job"})
 
 
 def key(resource_type: str, name: str) -> str:
