@@ -129,7 +129,10 @@ def main() -> None:
                                               run.canned(run.capture(client, operation, describe)))
             floor = functools.partial(getattr(floor_client, xform_name(operation)), **describe.keywords)
             listing = getattr(client, xform_name(resource.list_operation or f"List{noun}s"))
-            declared = functools.partial(listing, MaxResults=run.PAGE)
+            # A List that requires the scope (ListJobs' JobCategory) lists within the example's.
+            scoped = {member: resource.example[member] for member in resource.scope
+                      if member in service.operation(resource.bound.operations["List"]).input_shape.required_members}
+            declared = functools.partial(listing, MaxResults=run.PAGE, **scoped)
             assert len(declared()[resource.bound.list_member]) == run.PAGE
             run.log(f"timing {noun} ...")
             described = run.measure({"floor": floor, "sagemock": describe}, plan)

@@ -27,6 +27,7 @@ DOCS_PAGES: dict[str, str] = {
     "model-card/export-job": "model-cards.md",
     "compilation-job": "compilation.md", "optimization-job": "optimization.md",
     "edge-packaging-job": "edge.md", "edge-deployment/stage": "edge.md",
+    "ai-benchmark-job": "ai-jobs.md", "ai-recommendation-job": "ai-jobs.md", "job": "jobs.md",
     "notebook-instance": "notebooks.md",
     "endpoint": "endpoints.md",
     "inference-component": "endpoints.md",

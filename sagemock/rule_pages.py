@@ -26,6 +26,8 @@ RESOURCE_PAGES: dict[str, str] = {
     "MlflowTrackingServer": "mlflow.md",
     "Model": "models-and-endpoint-configs.md",
     "ProcessingJob": "processing.md", "OptimizationJob": "optimization.md",
+    "AIWorkloadConfig": "ai-jobs.md", "AIBenchmarkJob": "ai-jobs.md", "AIRecommendationJob": "ai-jobs.md",
+    "Job": "jobs.md",
     "TransformJob": "transform.md",
     "DeviceFleet": "edge.md", "EdgePackagingJob": "edge.md", "EdgeDeploymentPlan": "edge.md",
     "DataQualityJobDefinition": "monitoring.md",

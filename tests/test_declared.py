@@ -169,7 +169,10 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
     for name in names:
         create(sagemaker_client, declared, answers, name)
     operation = bound.operations["List"]
-    listed = call(sagemaker_client, operation)[bound.list_member]
+    # A List that requires the scope (ListJobs' JobCategory) lists within the example's.
+    scoped = {member: declared.example[member] for member in declared.scope
+              if member in service.operation(operation).input_shape.required_members}
+    listed = call(sagemaker_client, operation, **scoped)[bound.list_member]
     named = listed_name(declared)  # the summary member holding the name
     assert sorted(summary[named] for summary in listed if summary.get(named) in names) == sorted(names)
     inputs = service.operation(operation).input_shape.members
@@ -178,19 +181,19 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
         fits = matcher(inputs["NameContains"].metadata.get("pattern") or ".*") or bool
         needle, wanted = next((needle, wanted) for needle, wanted in ((f"{base}-", names[:2]), (f"{base}-a", names[:1]))
                               if fits(needle.upper()))
-        found = call(sagemaker_client, operation, NameContains=needle.upper())[bound.list_member]
+        found = call(sagemaker_client, operation, NameContains=needle.upper(), **scoped)[bound.list_member]
         assert sorted(summary[named] for summary in found) == sorted(wanted)
     orders = inputs["SortOrder"].enum if "SortOrder" in inputs else ("Ascending", "Descending")
     for sort_by in (inputs["SortBy"].enum if "SortBy" in inputs else ()):
         for order in orders:
-            page = call(sagemaker_client, operation, SortBy=sort_by, SortOrder=order)[bound.list_member]
+            page = call(sagemaker_client, operation, SortBy=sort_by, SortOrder=order, **scoped)[bound.list_member]
             assert len(page) == len(listed)
     if "CreationTimeAfter" in inputs:
         future = dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)
-        assert call(sagemaker_client, operation, CreationTimeAfter=future)[bound.list_member] == []
+        assert call(sagemaker_client, operation, CreationTimeAfter=future, **scoped)[bound.list_member] == []
     if sagemaker_client.can_paginate(xform_name(operation)):
         walked = sagemaker_client.get_paginator(xform_name(operation)).paginate(
-            PaginationConfig={"PageSize": 1}).build_full_result()[bound.list_member]
+            PaginationConfig={"PageSize": 1}, **scoped).build_full_result()[bound.list_member]
         assert walked == listed
 
 
@@ -314,12 +317,14 @@ def list_all(client: Any, bound: Any) -> list[dict[str, Any]]:
     """Every summary the List answers, page after page (by botocore's paginator where the model
     has one: ListHubs has none)."""
     operation = bound.operations["List"]
+    scoped = {member: bound.resource.example[member] for member in bound.resource.scope
+              if member in service.operation(operation).input_shape.required_members}
     if client.can_paginate(xform_name(operation)):
-        return client.get_paginator(xform_name(operation)).paginate().build_full_result()[bound.list_member]
+        return client.get_paginator(xform_name(operation)).paginate(**scoped).build_full_result()[bound.list_member]
     listed: list[dict[str, Any]] = []
     token = None
     while True:
-        page = call(client, operation, **({"NextToken": token} if token else {}))
+        page = call(client, operation, **scoped, **({"NextToken": token} if token else {}))
         listed += page[bound.list_member]
         token = page.get("NextToken")
         if not token:

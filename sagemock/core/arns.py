@@ -55,8 +55,8 @@ CASE_INSENSITIVE = LOWER_CASE | {
 #: `user-profile/<domain-id>/<name>`, `space/<domain-id>/<name>`,
 #: `app/<domain-id>/<user-profile-or-space>/<app-type>/<name>` (declared with `Resource.scope`),
 #: `hub-content/<hub>/<content-type>/<name>/<version>`, `workteam/private-crowd/<name>`,
-#: `extension/<extension name>/<cluster id>/<id>`.
-COMPOSITE = frozenset({"user-profile", "space", "app", "hub-content", "workteam", "extension"})
+#: `extension/<extension name>/<cluster id>/<id>`, `job/<JobCategory>/<JobName>`.
+COMPOSITE = frozenset({"user-profile", "space", "app", "hub-content", "workteam", "extension", "job"})
 
 
 def key(resource_type: str, name: str) -> str:

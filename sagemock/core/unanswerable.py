@@ -16,4 +16,13 @@ REASONS: dict[str, str] = {
         "it describes a vendor work team the account subscribed to through AWS Marketplace; a mock account has "
         "no Marketplace subscriptions (ListSubscribedWorkteams answers none), so every answer would be a refusal "
         "whose wording AWS does not publish"),
+    "DescribeJobSchemaVersion": (
+        "it answers the JSON schema AWS publishes for a model customization job category (CreateJob's "
+        "JobConfigDocument must conform to it); the schemas and their versions are AWS's own catalog, which AWS "
+        "documents nowhere but in these answers, so any schema sagemock wrote would be made up (CreateJob takes any "
+        "JSON document)"),
+    "ListJobSchemaVersions": (
+        "it lists the versions of AWS's configuration schemas for a job category, a catalog AWS documents nowhere "
+        "but in its answers: any list would be made up, and an empty one would claim a category has no schema "
+        "(CreateJob takes any well-formed JobConfigSchemaVersion)"),
 }

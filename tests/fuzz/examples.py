@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sagemock.core import service
 from tests.fuzz import world
 from tests.fuzz.world import (
     ACCOUNT,
@@ -76,8 +77,9 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
         for verb, operation in bound.operations.items():
             if verb == "Create":
                 found[operation] = {**example, naming: fitted_name(declared, f"{example[naming]}-new")}
-            elif verb == "List":
-                found[operation] = {}
+            elif verb == "List":  # within the example's scope where the List requires it (ListJobs' JobCategory)
+                required = service.operation(operation).input_shape.required_members
+                found[operation] = {member: example[member] for member in declared.scope if member in required}
             elif verb in ("Stop", "Start"):
                 stoppable = h.get(f"key:{noun}:{verb.lower()}")
                 found[operation] = json.loads(stoppable) if stoppable else \
