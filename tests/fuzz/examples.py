@@ -326,4 +326,17 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             "PropertyNameQuery": {"PropertyNameHint": "Model"}}},
         # -- Studio (the user profile the declared example made) -------------------------------------------
         "CreatePresignedDomainUrl": json.loads(h["key:UserProfile"]),
+        # -- Inference Recommender (the declared example's job "xgb-instances", completed) ------------------
+        "ListInferenceRecommendationsJobSteps": {"JobName": "xgb-instances", "Status": "COMPLETED",
+                                                 "StepType": "BENCHMARK"},
+        "GetScalingConfigurationRecommendation": {"InferenceRecommendationsJobName": "xgb-instances",
+                                                  "EndpointName": "xgb-instances-1", "TargetCpuUtilizationPerCore": 60,
+                                                  "ScalingPolicyObjective": {"MinInvocationsPerMinute": 100,
+                                                                             "MaxInvocationsPerMinute": 5000}},
+        # -- inference experiments (the declared example's, and the one the world left Created) -----------
+        "StopInferenceExperiment": {"Name": "shadow-candidate-stop", "ModelVariantActions": {
+            "shadow": "Promote", "production": "Remove"}, "DesiredState": "Cancelled", "Reason": "fuzz",
+            "DesiredModelVariants": [{"ModelName": "shadow-new", "VariantName": "shadow", "InfrastructureConfig": {
+                "InfrastructureType": "RealTimeInference",
+                "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2}}}]},
     }
