@@ -16,4 +16,10 @@ REASONS: dict[str, str] = {
         "it describes a vendor work team the account subscribed to through AWS Marketplace; a mock account has "
         "no Marketplace subscriptions (ListSubscribedWorkteams answers none), so every answer would be a refusal "
         "whose wording AWS does not publish"),
+    "ListModelMetadata": (
+        "it lists AWS's catalogue of the pre-trained models Inference Recommender has benchmarked, each with its "
+        "domain, framework, framework version and task; AWS publishes only the models' names (the valid values of "
+        "RecommendationJobContainerConfig.NearestModelName) and the domains, frameworks and tasks in general, not "
+        "which model has which framework version or task, so a catalogue sagemock wrote would make up most of every "
+        "entry, and the account's own state holds nothing it could be computed from"),
 }

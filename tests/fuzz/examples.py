@@ -339,4 +339,11 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
             "DesiredModelVariants": [{"ModelName": "shadow-new", "VariantName": "shadow", "InfrastructureConfig": {
                 "InfrastructureType": "RealTimeInference",
                 "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2}}}]},
+        # -- worker templates, the Service Catalog portfolio flag, resource catalogs ------------------------
+        "RenderUiTemplate": {"UiTemplate": {"Content": "<p>{{ task.input.text }}</p>"}, "RoleArn": ROLE,
+                             "Task": {"Input": '{"text": "hello"}'}},
+        "EnableSagemakerServicecatalogPortfolio": {},
+        "DisableSagemakerServicecatalogPortfolio": {},
+        "GetSagemakerServicecatalogPortfolioStatus": {},
+        "ListResourceCatalogs": {"NameContains": "Default", "SortBy": "CreationTime", "SortOrder": "Ascending"},
     }
