@@ -82,7 +82,11 @@ LIFECYCLE = Lifecycle(
     # UpdateInferenceExperiment: "The status of the inference experiment has to be either Created,
     # Running"; Start runs a Created experiment; Delete waits for the operation at work to end.
     accepts={"update": ("Created", "Running"), "start": ("Created",), "stop": ("Created", "Running"),
-             "delete": ("Created", "Running", "Completed", "Cancelled")},
+             "delete": ("Created", "Running", "Completed", "Cancelled"),
+             # Where each routed path starts (drawn in the status diagram; `route` picks them).
+             "update-created": ("Created",), "update-running": ("Running",), "run": ("Created",),
+             "complete": ("Running",), "stop-completed": ("Created", "Running"),
+             "stop-cancelled": ("Created", "Running")},
     stamps_modified=True,
     on_enter=_entered,
     route=_route,
@@ -137,6 +141,8 @@ def _schedule(params: Params, ctx: Context) -> None:
 
 
 def _endpoint(params: Params, ctx: Context) -> None:
+    """The endpoint the experiment runs on exists (ValidationException, as CreateEndpointConfig's
+    and UpdateEndpoint's missing endpoint)."""
     ctx.store.table("endpoint").require(ctx, params["EndpointName"])
 
 
@@ -220,10 +226,10 @@ INFERENCE_EXPERIMENT = Resource(
         "ModelVariants": [
             {"ModelName": "shadow-prod", "VariantName": "production", "InfrastructureConfig": {
                 "InfrastructureType": "RealTimeInference",
-                "RealTimeInferenceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1}}},
+                "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}}},
             {"ModelName": "shadow-new", "VariantName": "shadow", "InfrastructureConfig": {
                 "InfrastructureType": "RealTimeInference",
-                "RealTimeInferenceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1}}}],
+                "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}}}],
         "ShadowModeConfig": {"SourceModelVariantName": "production",
                              "ShadowModelVariants": [{"ShadowModelVariantName": "shadow", "SamplingPercentage": 50}]},
     },

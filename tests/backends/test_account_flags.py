@@ -1,6 +1,8 @@
 """The Service Catalog portfolio flag and the default resource catalog, per account and Region."""
 from __future__ import annotations
 
+import datetime as dt
+
 import boto3
 
 
@@ -28,4 +30,6 @@ def test_the_default_feature_group_catalog_is_listed(sagemaker_client):
     assert catalog["CreationTime"] == created  # its first entity's (AWS's own is not published)
     assert sagemaker_client.list_resource_catalogs(NameContains="Default")["ResourceCatalogs"] == [catalog]
     assert sagemaker_client.list_resource_catalogs(NameContains="absent")["ResourceCatalogs"] == []
-    assert sagemaker_client.list_resource_catalogs(CreationTimeAfter=created)["ResourceCatalogs"] == []
+    second = dt.timedelta(seconds=1)  # (older botocore sends times to the second)
+    assert sagemaker_client.list_resource_catalogs(CreationTimeAfter=created + second)["ResourceCatalogs"] == []
+    assert sagemaker_client.list_resource_catalogs(CreationTimeBefore=created + second)["ResourceCatalogs"] == [catalog]

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 ROLE = "arn:aws:iam::123456789012:role/experiments"
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/shadow:1"
 INFRA = {"InfrastructureType": "RealTimeInference",
-         "RealTimeInferenceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1}}
+         "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 1}}
 VARIANTS = [{"ModelName": "prod", "VariantName": "production", "InfrastructureConfig": INFRA},
             {"ModelName": "candidate", "VariantName": "shadow", "InfrastructureConfig": INFRA}]
 SHADOW = {"SourceModelVariantName": "production",
