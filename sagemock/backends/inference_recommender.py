@@ -94,10 +94,12 @@ def performance(instance_type: str | None, serverless: Document | None = None) -
     return metrics
 
 
-def _stable_id(*parts: str) -> str:
-    """An id the same job always gets (hooks that enter a status have no random source)."""
-    digest = hashlib.sha256("/".join(parts).encode()).hexdigest()
-    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+def _recommendation_id(job_name: str, *parts: str) -> str:
+    """`<job name>/<8 characters>`, the form AWS answers: the SageMaker Python SDK's
+    `deploy(inference_recommendation_id=...)` accepts only `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}/\\w{8}` and
+    reads the job's name before the slash. The same job always gets the same ids (hooks that enter
+    a status have no random source)."""
+    return f"{job_name}/{hashlib.sha256('/'.join(parts).encode()).hexdigest()[:8]}"
 
 
 # -- the benchmarks a job runs ----------------------------------------------------------------
@@ -145,7 +147,7 @@ def _benchmark(document: Document, index: int, planned: Document) -> Document:
     for member in ("InferenceSpecificationName", "EnvironmentParameters"):
         if planned.get(member):
             model[member] = planned[member]
-    return {"RecommendationId": _stable_id(document["JobArn"], str(index)),
+    return {"RecommendationId": _recommendation_id(name, document["JobArn"], str(index)),
             "Metrics": performance(planned.get("InstanceType"), planned.get("ServerlessConfig")),
             "EndpointConfiguration": endpoint, "ModelConfiguration": model}
 

@@ -3,6 +3,8 @@ model it names, the steps, Stop, the list filters, and the scaling recommendatio
 completed job."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -44,6 +46,8 @@ def test_a_default_job_on_a_package_benchmarks_its_supported_instance_types(sage
     recommendations = described["InferenceRecommendations"]
     assert sorted(item["EndpointConfiguration"]["InstanceType"] for item in recommendations) == [
         "ml.c5.xlarge", "ml.m5.large"]
+    # "<job name>/<8 characters>", the form the SageMaker Python SDK's deploy(inference_recommendation_id=) reads
+    assert all(re.fullmatch(r"recommend/\w{8}", item["RecommendationId"]) for item in recommendations)
     costs = [item["Metrics"]["CostPerInference"] for item in recommendations]
     assert costs == sorted(costs)  # cheapest per inference first
     # The larger instance serves more invocations at a lower latency, for more per hour.
