@@ -15,6 +15,7 @@ keep it InService (the endpoint itself is not redeployed: see docs/inference-exp
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from typing import Any
 
@@ -181,7 +182,10 @@ def _prepare(backend: Any, params: Params, ctx: Context) -> None:
     """What SageMaker does on the schedule between requests: a Created experiment runs once its
     StartTime passes, a Running one completes once its EndTime passes."""
     table = backend.experiments
-    for document in table.live(ctx):
+    # Looking at every experiment's schedule is SageMaker's work, not the request's reads: in "reads"
+    # mode only the request's own read walks an experiment on (as monitoring schedules do).
+    aside = dataclasses.replace(ctx, operation="") if ctx.state.config.transitions == "reads" else ctx
+    for document in table.live(aside):
         schedule = document.get("Schedule") or {}
         status = document["Status"]
         if LIFECYCLE.in_transition(document):

@@ -147,3 +147,13 @@ def test_a_planned_failure_cancels_the_experiment_with_its_reason(sagemaker_mock
     create(sagemaker_client)
     described = sagemaker_client.describe_inference_experiment(Name="shadow-test")
     assert described["Status"] == "Cancelled" and described["StatusReason"] == "shadow variant failed to deploy"
+
+
+@pytest.mark.sagemock(transitions="reads", transition_reads=1)
+def test_on_reads_the_experiment_walks_creating_created_starting_running(sagemaker_client, endpoint):
+    create(sagemaker_client)
+    create(sagemaker_client, "other")
+    seen = [sagemaker_client.describe_inference_experiment(Name="shadow-test")["Status"] for _ in range(4)]
+    assert seen == ["Creating", "Created", "Starting", "Running"]
+    # Reading one experiment does not walk the other on.
+    assert sagemaker_client.describe_inference_experiment(Name="other")["Status"] == "Creating"
