@@ -141,14 +141,15 @@ def _benchmark(document: Document, index: int, planned: Document) -> Document:
     if planned.get("InstanceType"):
         endpoint["InstanceType"] = planned["InstanceType"]
         endpoint["InitialInstanceCount"] = 1
-    if planned.get("ServerlessConfig"):
+    elif planned.get("ServerlessConfig"):
         endpoint["ServerlessConfig"] = planned["ServerlessConfig"]
     model: Document = {}
     for member in ("InferenceSpecificationName", "EnvironmentParameters"):
         if planned.get(member):
             model[member] = planned[member]
     return {"RecommendationId": _recommendation_id(name, document["JobArn"], str(index)),
-            "Metrics": performance(planned.get("InstanceType"), planned.get("ServerlessConfig")),
+            "Metrics": performance(planned.get("InstanceType"),
+                                   None if planned.get("InstanceType") else planned.get("ServerlessConfig")),
             "EndpointConfiguration": endpoint, "ModelConfiguration": model}
 
 
@@ -222,10 +223,12 @@ def _endpoints(params: Params, ctx: Context) -> None:
 
 
 def _configurations(params: Params, ctx: Context) -> None:
-    """EndpointInputConfiguration: an instance type or a serverless configuration (one, not both)."""
+    """EndpointInputConfiguration: what to benchmark, an instance type or a serverless configuration
+    (a configuration with neither names no endpoint; AWS does not say it refuses both, so both are
+    kept, and the instance type is benchmarked)."""
     for index, item in enumerate(params["InputConfig"].get("EndpointConfigurations") or (), start=1):
-        if (item.get("InstanceType") is None) == (item.get("ServerlessConfig") is None):
-            raise ValidationError(f"InputConfig.EndpointConfigurations.{index}: specify either InstanceType or "
+        if item.get("InstanceType") is None and item.get("ServerlessConfig") is None:
+            raise ValidationError(f"InputConfig.EndpointConfigurations.{index}: specify InstanceType or "
                                   "ServerlessConfig.")
 
 
