@@ -133,12 +133,53 @@ def _variants(params: Params, ctx: Context) -> None:
         raise ValidationError(f"ShadowModeConfig: the variant {source} cannot be both the source and a shadow.")
 
 
+#: "The default duration is 7 days and the maximum is 30 days." (Create a shadow test, in the
+#: SageMaker developer guide)
+MAX_DURATION = _dt.timedelta(days=30)
+
+
 def _schedule(params: Params, ctx: Context) -> None:
-    """InferenceExperimentSchedule: the experiment ends after it starts."""
+    """InferenceExperimentSchedule: the experiment ends after it starts, 30 days later at most."""
     schedule = params.get("Schedule") or {}
     start, end = schedule.get("StartTime"), schedule.get("EndTime")
     if start is not None and end is not None and end <= start:
         raise ValidationError("Schedule.EndTime must be after Schedule.StartTime.")
+    if end is not None and end - (start if start is not None else ctx.now) > MAX_DURATION:
+        raise ValidationError("An inference experiment runs for 30 days at most: Schedule.EndTime is more than 30 "
+                              "days after its start.")
+
+
+def _compatible(params: Params, ctx: Context) -> None:
+    """The developer guide's Exclusions of shadow tests: "If your endpoint uses any of the following
+    features you cannot use shadow tests on your endpoint, and your request to setup shadow tests will
+    lead to validation errors": serverless inference, asynchronous inference, multiple-container and
+    multi-model endpoints, Inf1 instances, Elastic Inference (Marketplace containers are not known
+    to the mock)."""
+    found: list[str] = []
+    endpoint = ctx.store.table("endpoint").find(ctx, params["EndpointName"]) if params.get("EndpointName") else None
+    config = ctx.store.table("endpoint-config").find(ctx, endpoint.get("EndpointConfigName", "")) if endpoint else None
+    for variant in (config or {}).get("ProductionVariants") or ():
+        if variant.get("ServerlessConfig"):
+            found.append("serverless inference")
+        if variant.get("AcceleratorType"):
+            found.append("Elastic Inference")
+        if str(variant.get("InstanceType", "")).startswith("ml.inf1."):
+            found.append("Inf1 instances")
+    if (config or {}).get("AsyncInferenceConfig"):
+        found.append("asynchronous inference")
+    for variant in params.get("ModelVariants") or ():
+        instance = variant["InfrastructureConfig"]["RealTimeInferenceConfig"]["InstanceType"]
+        if instance.startswith("ml.inf1."):
+            found.append("Inf1 instances")
+        model = ctx.store.table("model").find(ctx, variant["ModelName"]) or {}
+        containers = model.get("Containers") or [model.get("PrimaryContainer") or {}]
+        if len(containers) > 1:
+            found.append("multiple containers")
+        if any(container.get("Mode") == "MultiModel" for container in containers):
+            found.append("a multi-model endpoint")
+    if found:
+        raise ValidationError("Shadow tests are not supported on endpoints that use "
+                              f"{', '.join(dict.fromkeys(found))}.")
 
 
 def _endpoint(params: Params, ctx: Context) -> None:
@@ -213,7 +254,10 @@ INFERENCE_EXPERIMENT = Resource(
              "you want to run the inference experiment\""),
         Rule(_variants, "ModelVariants and ShadowModeConfig (SourceModelVariantName, ShadowModelVariantName)",
              on=("create", "update")),
-        Rule(_schedule, "InferenceExperimentSchedule (StartTime, EndTime)", on=("create", "update")),
+        Rule(_schedule, "InferenceExperimentSchedule (StartTime, EndTime); docs.aws.amazon.com/sagemaker/latest/dg/"
+             "shadow-tests-create.html: \"the maximum is 30 days\"", on=("create", "update")),
+        Rule(_compatible, "docs.aws.amazon.com/sagemaker/latest/dg/shadow-tests-exclusions.html (the features that "
+             "make an endpoint incompatible with shadow tests)", on=("create", "update")),
     ),
     on_create=_created,
     on_update=_updated,

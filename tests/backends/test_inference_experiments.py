@@ -157,3 +157,26 @@ def test_on_reads_the_experiment_walks_creating_created_starting_running(sagemak
     assert seen == ["Creating", "Created", "Starting", "Running"]
     # Reading one experiment does not walk the other on.
     assert sagemaker_client.describe_inference_experiment(Name="other")["Status"] == "Creating"
+
+
+def test_a_schedule_runs_thirty_days_at_most(sagemaker_client, endpoint):
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    code, message = refusal(create, sm=sagemaker_client,
+                            Schedule={"StartTime": start, "EndTime": start + dt.timedelta(days=31)})
+    assert code == "ValidationException" and "30 days" in message
+    create(sagemaker_client, Schedule={"StartTime": start, "EndTime": start + dt.timedelta(days=30)})
+
+
+def test_endpoints_with_excluded_features_refuse_shadow_tests(sagemaker_client, endpoint):
+    sagemaker_client.create_endpoint_config(EndpointConfigName="serverless", ProductionVariants=[{
+        "VariantName": "production", "ModelName": "prod",
+        "ServerlessConfig": {"MemorySizeInMB": 2048, "MaxConcurrency": 5}}])
+    sagemaker_client.create_endpoint(EndpointName="serverless", EndpointConfigName="serverless")
+    code, message = refusal(create, sm=sagemaker_client, EndpointName="serverless")
+    assert code == "ValidationException" and "serverless inference" in message
+    sagemaker_client.create_model(ModelName="multi", ExecutionRoleArn=ROLE,
+                                  PrimaryContainer={"Image": IMAGE, "Mode": "MultiModel"})
+    code, message = refusal(create, sm=sagemaker_client,
+                            ModelVariants=[VARIANTS[0], {**VARIANTS[1], "ModelName": "multi"}])
+    assert code == "ValidationException" and "multi-model" in message
+    assert sagemaker_client.list_inference_experiments()["InferenceExperiments"] == []
