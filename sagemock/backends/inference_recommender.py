@@ -121,7 +121,9 @@ def _plan(document: Document, params: Params, ctx: Context) -> None:
         planned.append({"InstanceType": given.get("InstanceType"), "ServerlessConfig": given.get("ServerlessConfig"),
                         "InferenceSpecificationName": given.get("InferenceSpecificationName"),
                         "EnvironmentParameters": _environment(given)})
-    if not planned:
+    if not planned and config.get("Endpoints"):
+        planned = []  # a job on existing endpoints benchmarks those (EndpointPerformances) alone
+    elif not planned:
         types: list[str] = []
         arn = config.get("ModelPackageVersionArn")
         if arn:
@@ -171,7 +173,7 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
             {"Metrics": {key: performance(document.get("_endpoint_types", {}).get(item["EndpointName"]))[key]
                          for key in ("MaxInvocations", "ModelLatency")},
              "EndpointInfo": {"EndpointName": item["EndpointName"]}} for item in endpoints]
-    if benchmarks and not (endpoints and not document["InputConfig"].get("EndpointConfigurations")):
+    if benchmarks:
         document["InferenceRecommendations"] = sorted(
             benchmarks, key=lambda found: (found["Metrics"]["CostPerInference"], found["RecommendationId"]))
     document["_results"] = benchmarks

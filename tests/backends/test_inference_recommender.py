@@ -108,6 +108,8 @@ def test_a_job_on_an_existing_endpoint_reports_its_performance(sagemaker_client)
     [performance] = described["EndpointPerformances"]
     assert performance["EndpointInfo"] == {"EndpointName": "live"}
     assert performance["Metrics"]["MaxInvocations"] > 0 and performance["Metrics"]["ModelLatency"] > 0
+    assert "InferenceRecommendations" not in described  # only the endpoint was benchmarked
+    assert sagemaker_client.list_inference_recommendations_job_steps(JobName="recommend")["Steps"] == []
     code, message = refusal(sagemaker_client.create_inference_recommendations_job, JobName="nowhere",
                             JobType="Advanced", RoleArn=ROLE,
                             InputConfig={"ModelName": "xgb", "Endpoints": [{"EndpointName": "absent"}]})
