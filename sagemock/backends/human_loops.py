@@ -50,6 +50,7 @@ def _template(document: Document, params: Params, ctx: Context) -> None:
                "template.liquid",
         "ContentSha256": hashlib.sha256(content.encode("utf-8")).hexdigest(),
     }
+    document["_content"] = content  # what RenderUiTemplate renders for the UI's HumanTaskUiArn
 
 
 HUMAN_TASK_UI = Resource(

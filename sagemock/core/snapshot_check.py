@@ -256,7 +256,13 @@ def _resource(arn: Any, document: Any, account: str, region: str, held: set[int]
     own = [member for member, value in document.items() if value == arn and member.endswith("Arn")]
     if not own:
         raise SnapshotError(f"{where}: the document indexed as {arn} does not hold that ARN")
-    shape = next((found for found in map(_output_shape, (member[: -len("Arn")] for member in own)) if found), None)
+    # The noun the ARN's resource type names, where its Describe answers the ARN (an inference
+    # recommendations job's `JobArn` is not DescribeJob's), else the nouns of the members holding it.
+    by_kind = _output_shape("".join(part.capitalize() for part in parsed.resource_type.split("-")))
+    if by_kind is not None and any(member in by_kind.members for member in own):
+        shape: Shape | None = by_kind
+    else:
+        shape = next((found for found in map(_output_shape, (member[: -len("Arn")] for member in own)) if found), None)
     if shape is not None:
         missing = [name for name in shape.required_members if document.get(name) is None]
         if missing:

@@ -25,4 +25,10 @@ REASONS: dict[str, str] = {
         "it lists the versions of AWS's configuration schemas for a job category, a catalog AWS documents nowhere "
         "but in its answers: any list would be made up, and an empty one would claim a category has no schema "
         "(CreateJob takes any well-formed JobConfigSchemaVersion)"),
+    "ListModelMetadata": (
+        "it lists AWS's catalogue of the pre-trained models Inference Recommender has benchmarked, each with its "
+        "domain, framework, framework version and task; AWS publishes only the models' names (the valid values of "
+        "RecommendationJobContainerConfig.NearestModelName) and the domains, frameworks and tasks in general, not "
+        "which model has which framework version or task, so a catalogue sagemock wrote would make up most of every "
+        "entry, and the account's own state holds nothing it could be computed from"),
 }

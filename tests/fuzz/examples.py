@@ -458,4 +458,24 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "DescribeCapacityReservation": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
         "ListCapacityReservations": {},
         "GetCapacityReservationUsage": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
+        # -- Inference Recommender (the declared example's job "xgb-instances", completed) ------------------
+        "ListInferenceRecommendationsJobSteps": {"JobName": "xgb-instances", "Status": "COMPLETED",
+                                                 "StepType": "BENCHMARK"},
+        "GetScalingConfigurationRecommendation": {"InferenceRecommendationsJobName": "xgb-instances",
+                                                  "EndpointName": "xgb-instances-1", "TargetCpuUtilizationPerCore": 60,
+                                                  "ScalingPolicyObjective": {"MinInvocationsPerMinute": 100,
+                                                                             "MaxInvocationsPerMinute": 5000}},
+        # -- inference experiments (the declared example's, and the one the world left Created) -----------
+        "StopInferenceExperiment": {"Name": "shadow-candidate-stop", "ModelVariantActions": {
+            "shadow": "Promote", "production": "Remove"}, "DesiredState": "Cancelled", "Reason": "fuzz",
+            "DesiredModelVariants": [{"ModelName": "shadow-new", "VariantName": "shadow", "InfrastructureConfig": {
+                "InfrastructureType": "RealTimeInference",
+                "RealTimeInferenceConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": 2}}}]},
+        # -- worker templates, the Service Catalog portfolio flag, resource catalogs ------------------------
+        "RenderUiTemplate": {"UiTemplate": {"Content": "<p>{{ task.input.text }}</p>"}, "RoleArn": ROLE,
+                             "Task": {"Input": '{"text": "hello"}'}},
+        "EnableSagemakerServicecatalogPortfolio": {},
+        "DisableSagemakerServicecatalogPortfolio": {},
+        "GetSagemakerServicecatalogPortfolioStatus": {},
+        "ListResourceCatalogs": {"NameContains": "Default", "SortBy": "CreationTime", "SortOrder": "Ascending"},
     }
