@@ -422,12 +422,15 @@ class MockSageMaker:
 
     def add_capacity_reservation(self, instance_type: str, instance_count: int, start_time: Any,
                                  end_time: Any = None, *, availability_zone: str | None = None,
-                                 account_id: str | None = None, region: str | None = None) -> str:
+                                 hyperpod_clusters: bool = True, account_id: str | None = None,
+                                 region: str | None = None) -> str:
         """Give the account a SageMaker Capacity Reservation, as AWS does outside the API (no operation
         creates one): `instance_count` instances of `instance_type` from `start_time` (a timezone-aware
-        datetime) until `end_time` (None: no end), in `availability_zone` (default the region's "a").
-        DescribeCapacityReservation, ListCapacityReservations and GetCapacityReservationUsage then
-        answer it, its status following the clock. Returns its `SMCapacityReservationArn`.
+        datetime) until `end_time` (None: no end), in `availability_zone` (default the region's "a"),
+        associated with the account's HyperPod clusters unless `hyperpod_clusters` is False.
+        DescribeCapacityReservation, ListCapacityReservations, GetCapacityReservationUsage and
+        DescribeResourceAssociations then answer it, its status following the clock. Returns its
+        `SMCapacityReservationArn`.
         """
         from .core.context import Context
 
@@ -437,7 +440,7 @@ class MockSageMaker:
             ctx = Context(state=state, store=store, operation="", access_key=None, headers={},
                           now=state.clock.now())
             arn: str = store.owner("sm-capacity-reservation").add(ctx, instance_type, instance_count, start_time,
-                                                                  end_time, availability_zone)
+                                                                  end_time, availability_zone, hyperpod_clusters)
             return arn
 
     def put_trial_component_metrics(self, trial_component_arn: str, metrics: dict[str, list[float]]) -> None:

@@ -238,6 +238,7 @@ OPERATIONS: dict[str, str] = {
     'describe_processing_job': 'sagemock.backends.processing',
     'describe_project': 'sagemock.backends.projects',
     'describe_reserved_capacity': 'sagemock.backends.training_plans',
+    'describe_resource_associations': 'sagemock.backends.capacity_reservations',
     'describe_space': 'sagemock.backends.studio',
     'describe_studio_lifecycle_config': 'sagemock.backends.studio',
     'describe_training_job': 'sagemock.backends.training',

@@ -9,8 +9,13 @@ times of the reservation" (Scheduled before StartTime, Active until EndTime, Exp
 
 Usage is counted from the state at each request (so `LastRefreshTime` is the request's time): the
 reserved instance type's instances that the account's HyperPod clusters run while the reservation
-is Active ("The association applies to all HyperPod clusters in your account", the API reference
-of CapacityReservationHyperPodClustersAssociation), at most the reservation's instances.
+is Active and associated with them ("The association applies to all HyperPod clusters in your
+account", the API reference of CapacityReservationHyperPodClustersAssociation), at most the
+reservation's instances. DescribeResourceAssociations answers that association: AWS makes it with
+the reservation (the control's `hyperpod_clusters`), Active from the time it was made. Endpoints
+reach a reservation through ML capacity reservations, which nothing in the API makes either and the
+mock does not hold, so no endpoint association is ever listed ("The list is empty when your account
+has no associations with the reservation").
 """
 from __future__ import annotations
 
@@ -36,9 +41,15 @@ def status_at(document: Document, now: _dt.datetime) -> str:
     return "Active" if end is None or now < end else "Expired"
 
 
+#: The private member holding the HyperPod clusters' association, as DescribeResourceAssociations
+#: answers it (absent: the account's clusters are not associated).
+HYPERPOD = "_HyperPodClusters"
+
+
 def in_use(document: Document, ctx: Context) -> int:
-    """Instances of the reserved type the account's HyperPod clusters run now (none unless Active)."""
-    if document["Status"] != "Active":
+    """Instances of the reserved type the account's HyperPod clusters run now (none unless Active
+    and associated with the clusters)."""
+    if document["Status"] != "Active" or (document.get(HYPERPOD) or {}).get("Status") != "Active":
         return 0
     used = 0
     for cluster in ctx.store.table("cluster").values():
@@ -57,7 +68,7 @@ class CapacityReservations(Backend):
                             taggable=False)
 
     def add(self, ctx: Context, instance_type: str, instance_count: int, start_time: _dt.datetime,
-            end_time: _dt.datetime | None, availability_zone: str | None) -> str:
+            end_time: _dt.datetime | None, availability_zone: str | None, hyperpod_clusters: bool = True) -> str:
         """Hold a reservation AWS made for the account (the mock control `add_capacity_reservation`)."""
         reservation_id = f"smcr-{ctx.random_id(12)}"
         zone = availability_zone or f"{ctx.region}a"
@@ -69,6 +80,8 @@ class CapacityReservations(Backend):
             "CreationTime": ctx.now}
         if end_time is not None:
             document["EndTime"] = end_time
+        if hyperpod_clusters:
+            document[HYPERPOD] = {"Status": "Active", "AssociatedTime": ctx.now}
         document["Status"] = status_at(document, ctx.now)
         self.reservations.put(document)
         return arn
@@ -108,3 +121,14 @@ class CapacityReservations(Backend):
                 "TotalInstanceCount": current["TotalInstanceCount"],
                 "AvailableInstanceCount": current["TotalInstanceCount"] - used, "LastRefreshTime": ctx.now,
                 "InstanceUsageSet": page, "NextToken": token}
+
+    @operation
+    def describe_resource_associations(self, params: Params, ctx: Context) -> Document:
+        """The account's resources associated with the reservation: its HyperPod clusters, where AWS
+        associated them (the only association the mock holds; see the module's docstring)."""
+        document = self.reservations.require(ctx, params["SMCapacityReservationArn"])
+        associations = [{"HyperPodClusters": dict(document[HYPERPOD])}] if document.get(HYPERPOD) else []
+        page, token = offset_page(associations, params, 100, document["SMCapacityReservationArn"])
+        return {"SMCapacityReservationArn": document["SMCapacityReservationArn"],
+                "SMCapacityReservationId": document["SMCapacityReservationId"],
+                "ResourceAssociations": page, "NextToken": token}

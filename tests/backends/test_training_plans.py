@@ -314,3 +314,23 @@ def test_studio_apps_run_on_plans_for_studio_apps(sagemaker_client, frozen):
                                 ResourceSpec={"InstanceType": "ml.p5.48xlarge", "TrainingPlanArn": plan})
     frozen.move_to(NOW + dt.timedelta(hours=1))
     assert sagemaker_client.describe_training_plan(TrainingPlanName="studio")["InUseInstanceCount"] == 1
+
+
+@requires_operation("DescribeResourceAssociations")
+def test_a_reservation_answers_its_association_with_the_accounts_hyperpod_clusters(sagemaker_mock, sagemaker_client):
+    group = {"InstanceGroupName": "gpus", "InstanceType": "ml.p5.48xlarge", "InstanceCount": 2, "ExecutionRole": ROLE,
+             "LifeCycleConfig": {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}}
+    associated = sagemaker_mock.add_capacity_reservation("ml.p5.48xlarge", 4, NOW - dt.timedelta(hours=1))
+    apart = sagemaker_mock.add_capacity_reservation("ml.p5.48xlarge", 4, NOW - dt.timedelta(hours=1),
+                                                    hyperpod_clusters=False)
+    answer = sagemaker_client.describe_resource_associations(SMCapacityReservationArn=associated)
+    assert answer["SMCapacityReservationId"] == associated.rsplit("/", 1)[1]
+    assert answer["ResourceAssociations"] == [{"HyperPodClusters": {"Status": "Active", "AssociatedTime": NOW}}]
+    assert sagemaker_client.describe_resource_associations(SMCapacityReservationArn=apart)["ResourceAssociations"] == []
+    sagemaker_client.create_cluster(ClusterName="pod", InstanceGroups=[group])
+    usage = {arn: sagemaker_client.get_capacity_reservation_usage(SMCapacityReservationArn=arn)["AvailableInstanceCount"]
+             for arn in (associated, apart)}
+    assert usage == {associated: 2, apart: 4}  # only an associated reservation serves the clusters
+    with pytest.raises(ClientError) as refused:
+        sagemaker_client.describe_resource_associations(SMCapacityReservationArn=associated[:-12] + "0" * 12)
+    assert code_of(refused) == "ResourceNotFound"

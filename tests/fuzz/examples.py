@@ -458,6 +458,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "DescribeCapacityReservation": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
         "ListCapacityReservations": {},
         "GetCapacityReservationUsage": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
+        "DescribeResourceAssociations": {"SMCapacityReservationArn": h.get("capacity-reservation", "")},
         # -- Inference Recommender (the declared example's job "xgb-instances", completed) ------------------
         "ListInferenceRecommendationsJobSteps": {"JobName": "xgb-instances", "Status": "COMPLETED",
                                                  "StepType": "BENCHMARK"},
