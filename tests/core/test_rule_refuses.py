@@ -1,5 +1,5 @@
 """`Rule.refuses`: the request members a declared rule refuses in the input validator's words, which
-the fuzz tests read instead of a table of their own (tests/fuzz/test_operations.py)."""
+the fuzz tests read instead of a table of their own (tests/fuzz/harness.py)."""
 from __future__ import annotations
 
 import pytest
