@@ -12,6 +12,7 @@ operation on a resource a family covers (`DeleteTrainingJob`) is listed under th
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import botocore
 from botocore import xform_name
@@ -217,3 +218,54 @@ def text() -> str:
 
 __all__ = ["DECLARED", "DECLARED_WITH_RULES", "HAND_WRITTEN", "REGENERATE", "all_by_family", "family_of", "fidelity",
            "implemented_by_family", "markdown", "resource_of", "text"]
+
+
+def _source_lines(path: Path) -> int:
+    """A module's lines that hold something (code, docstrings, comments): blank lines not counted."""
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def cost_table() -> str:
+    """What breadth costs in source: lines per operation, for the families whose operations are all
+    generated from declarations and for those with hand-written ones (the table
+    docs/adding-a-family.md carries between `<!-- sagemock:cost -->` markers, kept current by
+    `python -m sagemock.generate`)."""
+    from .backends import _index
+
+    package = Path(__file__).resolve().parent
+    operations: dict[str, list[str]] = {}
+    for operation in backend.implemented():
+        operations.setdefault(_index.OPERATIONS[xform_name(operation)], []).append(operation)
+    rows = {"declared": [0, 0, 0], "hand": [0, 0, 0], "helpers": [0, 0, 0]}
+    for path in sorted((package / "backends").glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        answered = operations.get(f"sagemock.backends.{path.stem}", [])
+        kind = "helpers" if not answered else \
+            "hand" if any(fidelity(operation) == HAND_WRITTEN for operation in answered) else "declared"
+        row = rows[kind]
+        row[0] += 1
+        row[1] += _source_lines(path)
+        row[2] += len(answered)
+    core = [path for path in sorted((package / "core").glob("*.py"))]
+    everything = [sum(row[column] for row in rows.values()) for column in range(3)]
+
+    def per(row: list[int]) -> str:
+        return f"{row[1] / row[2]:.0f}" if row[2] else "n/a"
+
+    lines = [
+        "| sagemock/backends | modules | source lines | operations | lines per operation |",
+        "|---|---:|---:|---:|---:|",
+        f"| families whose every operation is generated from declarations | {rows['declared'][0]} | "
+        f"{rows['declared'][1]:,} | {rows['declared'][2]} | {per(rows['declared'])} |",
+        f"| families with hand-written operations | {rows['hand'][0]} | {rows['hand'][1]:,} | {rows['hand'][2]} | "
+        f"{per(rows['hand'])} |",
+        f"| modules the families share (no operations of their own) | {rows['helpers'][0]} | "
+        f"{rows['helpers'][1]:,} | | |",
+        f"| all of them | {everything[0]} | {everything[1]:,} | {everything[2]} | {per(everything)} |",
+        "",
+        f"The engine and the other shared mechanics (`sagemock/core`): {len(core)} modules, "
+        f"{sum(_source_lines(path) for path in core):,} source lines. Source lines are the lines that hold "
+        "anything (code, docstrings, comments); a family counts as hand-written where any of its operations is.",
+    ]
+    return "\n".join(lines)

@@ -15,7 +15,9 @@ Run it from a source checkout after adding a family, an operation or a lifecycle
   docs/adding-a-family.md;
 * the operation counts docs pages quote, between `<!-- sagemock:count -->` and
   `<!-- /sagemock:count -->` (`coverage.count_phrase()`), so every page agrees with
-  docs/coverage.md.
+  docs/coverage.md;
+* the source lines per operation docs/adding-a-family.md reports, between `<!-- sagemock:cost -->`
+  markers (`coverage.cost_table()`), so the cost of breadth stays in view.
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 INDEX = Path(__file__).resolve().parent / "backends" / "_index.py"
 COMMAND = "python -m sagemock.generate"
 COUNT = re.compile(r"(<!-- sagemock:count -->)(.*?)(<!-- /sagemock:count -->)", re.S)
+#: The source lines per operation docs/adding-a-family.md reports (`coverage.cost_table`).
+COST = re.compile(r"(<!-- sagemock:cost -->\n)(.*?)(<!-- /sagemock:cost -->)", re.S)
 
 
 def family_modules() -> list[str]:
@@ -106,7 +110,16 @@ def targets() -> dict[Path, Callable[[str], str]]:
         if COUNT.search(path.read_text(encoding="utf-8")):
             previous = found.get(path)
             found[path] = functools.partial(_counted, then=previous)
+    cost_page = ROOT / "docs" / "adding-a-family.md"
+    found[cost_page] = functools.partial(_costed, then=found.get(cost_page))
     return found
+
+
+def _costed(current: str, then: Callable[[str], str] | None = None) -> str:
+    from . import coverage
+
+    text = then(current) if then is not None else current
+    return COST.sub(lambda match: match.group(1) + coverage.cost_table() + "\n" + match.group(3), text)
 
 
 def _counted(current: str, then: Callable[[str], str] | None = None) -> str:

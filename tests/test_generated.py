@@ -75,9 +75,10 @@ def test_a_status_machine_is_drawn_from_its_declaration():
 
 def test_generate_check_reports_nothing_stale():
     """Nothing the generator writes is stale, but for what depends on the installed botocore's
-    model: docs/coverage.md and the counts pages quote (checked against it above)."""
+    model: docs/coverage.md, the counts pages quote (checked against it above) and the source lines
+    per operation (which count the operations the model has)."""
     def without_counts(text: str) -> str:
-        return generate.COUNT.sub("", text)
+        return generate.COST.sub("", generate.COUNT.sub("", text))
 
     # The rule ledger of a resource the installed model is too old for is written from a newer one.
     rule_pages.resources()  # every family imported
@@ -120,3 +121,19 @@ def test_every_operation_says_how_deeply_it_is_modelled():
     for operation in backend.implemented():
         assert coverage.fidelity(operation) in (coverage.HAND_WRITTEN, coverage.DECLARED_WITH_RULES,
                                                 coverage.DECLARED)
+
+
+def test_the_cost_of_breadth_counts_every_operation_and_family_module():
+    """docs/adding-a-family.md's source lines per operation cover every implemented operation and
+    every module of sagemock/backends."""
+    import re
+
+    from sagemock import coverage
+
+    table = coverage.cost_table()
+    [(modules, lines, operations)] = re.findall(r"\| all of them \| (\d+) \| ([\d,]+) \| (\d+) \|", table)
+    assert int(operations) == len(backend.implemented())
+    family_files = [path for path in (generate.ROOT / "sagemock" / "backends").glob("*.py")
+                    if not path.name.startswith("_")]
+    assert int(modules) == len(family_files)
+    assert int(lines.replace(",", "")) > 10 * int(operations)  # nothing is free: each operation has its code
