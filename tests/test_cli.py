@@ -54,7 +54,7 @@ def test_the_table_lists_every_operation_of_the_model_once():
     not_implemented = text.split(coverage.NOT_IMPLEMENTED_HEADING, 1)[1]
     for operation in set(service.operation_names()) - implemented:
         assert f"`{operation}`" in text
-    missing = sorted(set(service.operation_names()) - implemented)[0]
+    missing = _on_an_uncovered_resource()
     assert f"`{missing}`" in not_implemented and "`CreateModelPackageGroup`" not in not_implemented
 
 
@@ -76,8 +76,15 @@ def _unimplemented() -> list[str]:
     return found
 
 
+def _on_an_uncovered_resource() -> str:
+    """An unimplemented operation on a resource no family answers for (one on a covered resource,
+    as DescribeSubscribedWorkteam beside ListSubscribedWorkteams, is listed with that family)."""
+    covered = {coverage.resource_of(operation) for operation in backend.implemented()}
+    return next(operation for operation in _unimplemented() if coverage.resource_of(operation) not in covered)
+
+
 def test_an_unimplemented_operation_is_listed_as_not_implemented():
-    operation = _unimplemented()[0]
+    operation = _on_an_uncovered_resource()
     groups = coverage.all_by_family()
     [(group, _operations)] = [(name, found) for name, found in groups.items() if (operation, False) in found]
     assert group == coverage.resource_of(operation)
