@@ -17,7 +17,8 @@ bench/run.py's method (interleaved rounds, medians in us):
                MaxResults=100, the first page among N versions of one group (a hand-written family)
                (target: at most 2x)
 
-Each resource gets a region of its own, so one resource's store never slows another's calls.
+Each resource gets a store of its own (a region, then the regions again in a second account), so one
+resource's store never slows another's calls.
 """
 from __future__ import annotations
 
@@ -49,6 +50,9 @@ COUNT, COUNT_QUICK = 10_000, 500
 #: the installed botocore knows SageMaker in, us-east-1 aside, so the list grows with the model.
 REGIONS = tuple(region for region in boto3.session.Session().get_available_regions("sagemaker")
                 if region != "us-east-1")
+#: Where each resource is seeded: a region of its own, then the regions again in a second account
+#: (a 12-digit access key names the mock's account), so the places grow with the model's regions.
+PLACES = tuple((region, None) for region in REGIONS[1:]) + tuple((region, "210987654321") for region in REGIONS[1:])
 
 
 def _named(resource: Resource, index: int, answers: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -89,8 +93,8 @@ def main() -> None:
     count = COUNT_QUICK if args.quick else COUNT
     backend.load_all()
     nouns = sorted(args.only or RESOURCES)
-    if len(nouns) > len(REGIONS) - 1:
-        raise SystemExit(f"bench/declared.py: {len(nouns)} resources but {len(REGIONS) - 1} regions: add regions")
+    if len(nouns) > len(PLACES):
+        raise SystemExit(f"bench/declared.py: {len(nouns)} resources but {len(PLACES)} places: add an account")
     setups = run.Setups(use_moto=False)
     report: dict[str, Any] = {"count": count, "resources": {}}
     with mock_sagemaker(strict=False):
@@ -113,9 +117,9 @@ def main() -> None:
         report["hand-written describe"] = {
             **measured, "operation": "DescribeModelPackageGroup",
             "ratio": round(measured["sagemock"]["median_us"] / measured["floor"]["median_us"], 2)}
-        for noun, region in zip(nouns, REGIONS[1:len(nouns) + 1], strict=True):
+        for noun, (region, account) in zip(nouns, PLACES[:len(nouns)], strict=True):
             resource = RESOURCES[noun]
-            client = setups.client(region, "sagemock")
+            client = setups.client(region, "sagemock", account)
             run.log(f"seeding {count} of {noun} ...")
             try:
                 describe = _seed(client, resource, count)
@@ -124,7 +128,7 @@ def main() -> None:
                 run.log(f"skipped {noun}: its example cannot be made in {region}: {error}")
                 continue
             operation = resource.bound.operations.get("Describe") or resource.bound.operations["Get"]
-            floor_client = setups.client(region, "floor")
+            floor_client = setups.client(region, "floor", account)
             floor_client.meta.events.register(f"before-send.sagemaker.{operation}",
                                               run.canned(run.capture(client, operation, describe)))
             floor = functools.partial(getattr(floor_client, xform_name(operation)), **describe.keywords)

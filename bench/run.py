@@ -234,8 +234,11 @@ class Setups:
         # One boto3 session (made after every library is imported, so it carries their hooks).
         self.session = boto3.session.Session(region_name=READ_REGION, **CREDENTIALS)
 
-    def client(self, region: str, keep: str) -> Any:
-        client = self.session.client("sagemaker", region_name=region)
+    def client(self, region: str, keep: str, account: str | None = None) -> Any:
+        """A client of one setup (`keep`: "sagemock", "moto" or "floor"); in `account`, where given (a
+        12-digit access key names the mock's account), else the session's."""
+        keys = {"aws_access_key_id": account, "aws_secret_access_key": "bench"} if account else {}
+        client = self.session.client("sagemaker", region_name=region, **keys)
         events = client.meta.events
         if keep != "sagemock":
             for event, handler in getattr(intercept, "HANDLERS", ((SAGEMOCK_EVENT, intercept.before_send),)):

@@ -26,3 +26,23 @@ def test_the_declared_resources_benchmark_reports_every_figure():
             assert figures[figure]["ratio"] > 0
     reference = report["hand-written describe"]
     assert reference["operation"] == "DescribeModelPackageGroup" and reference["ratio"] > 0
+
+
+def test_every_declared_resource_has_a_store_of_its_own():
+    """The benchmark seeds each declared resource in a place of its own: there are enough places for
+    all of them (it once ran out of regions as resources were declared)."""
+    import importlib.util
+
+    from sagemock.core import backend
+    from sagemock.core.resource import RESOURCES
+
+    spec = importlib.util.spec_from_file_location("bench_declared", ROOT / "bench" / "declared.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    backend.load_all()
+    assert len(set(bench.PLACES)) == len(bench.PLACES) >= len(RESOURCES)
