@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import threading
+import weakref
 from typing import Any
 
 from ..core.backend import Backend, Params, operation
@@ -219,10 +221,31 @@ def _updated(document: Document, params: Params, ctx: Context) -> None:
         document["ModelVariants"] = [{**variant, "Status": "Updating"} for variant in params["ModelVariants"]]
 
 
+#: Per store: what the last walk of the experiments saw (the tables and the change counts of the
+#: experiments and endpoints) and the earliest time a schedule then fell due. A request that finds
+#: both unchanged, no experiment or endpoint in transition, and that time not yet come, has nothing
+#: to walk: a Describe costs what one experiment does, not what all of them do. Outside the family's
+#: attributes, so snapshots never see it.
+_QUIET: weakref.WeakKeyDictionary[Store, tuple[tuple[Any, ...], _dt.datetime | None]] = weakref.WeakKeyDictionary()
+_QUIET_LOCK = threading.Lock()
+
+
+def _seen(table: Any, store: Store) -> tuple[Any, ...]:
+    endpoints = store.table("endpoint")
+    return (id(table.documents), id(endpoints.documents),
+            store.version(KIND, "endpoint", "InferenceExperiments", "Endpoints"))
+
+
 def _prepare(backend: Any, params: Params, ctx: Context) -> None:
     """What SageMaker does on the schedule between requests: a Created experiment runs once its
-    StartTime passes, a Running one completes once its EndTime passes."""
+    StartTime passes, a Running one completes once its EndTime passes (and EndpointMetadata follows
+    the endpoint). Nothing to do while nothing changed and no schedule fell due (`_QUIET`)."""
     table = backend.experiments
+    store = ctx.store
+    quiet = _QUIET.get(store)
+    if (quiet is not None and quiet[0] == _seen(table, store) and not table.moving
+            and not store.table("endpoint").moving and (quiet[1] is None or ctx.now < quiet[1])):
+        return
     # Looking at every experiment's schedule is SageMaker's work, not the request's reads: in "reads"
     # mode only the request's own read walks an experiment on (as monitoring schedules do).
     aside = dataclasses.replace(ctx, operation="") if ctx.state.config.transitions == "reads" else ctx
@@ -238,6 +261,20 @@ def _prepare(backend: Any, params: Params, ctx: Context) -> None:
         if status == "Running" and schedule.get("EndTime") is not None and schedule["EndTime"] <= ctx.now:
             LIFECYCLE.begin(document, "complete", ctx)
         _metadata(document, ctx.store, ctx)
+    due = [moment for document in table.values() for moment in _next_due(document)]
+    with _QUIET_LOCK:
+        _QUIET[store] = (_seen(table, store), min(due) if due else None)
+
+
+def _next_due(document: Document) -> list[_dt.datetime]:
+    """When the experiment's schedule next moves it: its start (Created, scheduled) or its end
+    (Running)."""
+    schedule = document.get("Schedule") or {}
+    if document["Status"] == "Created" and document.get("_scheduled"):
+        return [schedule["StartTime"]]
+    if document["Status"] == "Running" and schedule.get("EndTime") is not None:
+        return [schedule["EndTime"]]
+    return []
 
 
 INFERENCE_EXPERIMENT = Resource(
