@@ -41,7 +41,6 @@ from botocore.exceptions import ClientError  # noqa: E402
 
 from sagemock import mock_sagemaker  # noqa: E402
 from sagemock.core import backend, service  # noqa: E402
-from sagemock.core.patterns import matcher  # noqa: E402
 from sagemock.core.resource import RESOURCES, Resource, resolve  # noqa: E402
 
 DESCRIBE_TARGET = 1.15
@@ -62,9 +61,7 @@ def _named(resource: Resource, index: int, answers: dict[str, dict[str, Any]]) -
     name = resource.named_by or resource.bound.name
     member = service.operation(resource.bound.operations["Create"]).input_shape.members[name]
     longest = member.metadata.get("max", 63)  # a tuning job's name is at most 32 characters
-    named = f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}"
-    fits = matcher(member.metadata.get("pattern") or ".*")
-    request[name] = named if fits is None or fits(named) else named.replace("-", "")  # a partner app's [a-zA-Z0-9]+
+    request[name] = resource.fitted_name(f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}")
     return request
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
@@ -89,14 +90,6 @@ def requires_waiter_success_on(waiter: str, error_code: str) -> pytest.MarkDecor
                                                    f"{error_code}, the error AWS answers")
 
 
-def fitted_name(declared_resource: object, name: str) -> str:
-    """`name` as the declared resource's Create takes it: without hyphens where the naming member's
-    pattern admits none (a partner app's `Name` is `[a-zA-Z0-9]+`), so the generated tests' names
-    (`<example>-a`, `<example>-new`) fit every resource."""
-    from sagemock.core.patterns import matcher
-
-    bound = declared_resource.bound  # type: ignore[attr-defined]
-    member = getattr(declared_resource, "named_by", None) or bound.name
-    shape = service.operation(bound.operations["Create"]).input_shape.members[member]
-    fits = matcher(shape.metadata.get("pattern") or ".*")
-    return name if fits is None or fits(name) else name.replace("-", "")
+def fitted_name(declared_resource: Any, name: str) -> str:
+    """`name` as the declared resource's Create takes it (`Resource.fitted_name`)."""
+    return str(declared_resource.fitted_name(name))

@@ -264,6 +264,17 @@ class Resource:
     def bound(self) -> Bound:
         return Bound.of(self)
 
+    def fitted_name(self, name: str) -> str:
+        """`name` as Create takes it: without hyphens where the naming member's pattern admits none
+        (a partner app's `Name` is `[a-zA-Z0-9]+`), so names made from the example (`<example>-a`
+        in the contract tests, `<example>-000123` in the benchmark) fit every resource."""
+        from .patterns import matcher
+
+        bound = self.bound
+        member = service.operation(bound.operations["Create"]).input_shape.members[self.named_by or bound.name]
+        fits = matcher(member.metadata.get("pattern") or ".*")
+        return name if fits is None or fits(name) else name.replace("-", "")
+
     @property
     def in_model(self) -> bool:
         """Whether the installed botocore model has the resource (its Describe or Get operation): one
