@@ -63,6 +63,10 @@ def main() -> None:
     canned = run.capture(read, "DescribeModelPackageGroup", describe)
     floor_client.meta.events.register("before-send.sagemaker.DescribeModelPackageGroup", run.canned(canned))
     floor = lambda: floor_client.describe_model_package_group(ModelPackageGroupName=run.GROUP)  # noqa: E731
+    # sagemock's requests are not signed: the same floor without a signature shows the mock's own cost.
+    unsigned_client = setups.client(run.READ_REGION, "unsigned floor")
+    unsigned_client.meta.events.register("before-send.sagemaker.DescribeModelPackageGroup", run.canned(canned))
+    unsigned = lambda: unsigned_client.describe_model_package_group(ModelPackageGroupName=run.GROUP)  # noqa: E731
 
     # The request exactly as botocore hands it to the hook.
     seen: dict[str, Any] = {}
@@ -93,9 +97,11 @@ def main() -> None:
     rendered = protocol.render(out, rid)
 
     print(f"end to end, median of {n} calls (us):")
-    e2e_mock, e2e_floor = median_us(describe, n), median_us(floor, n)
+    e2e_mock, e2e_floor, e2e_unsigned = median_us(describe, n), median_us(floor, n), median_us(unsigned, n)
     print(f"  sagemock {e2e_mock:8.1f}   floor {e2e_floor:8.1f}   difference {e2e_mock - e2e_floor:6.1f}"
           f"   ratio {e2e_mock / e2e_floor:.2f}x")
+    print(f"  against the unsigned floor {e2e_unsigned:8.1f} (sagemock's own cost)   difference "
+          f"{e2e_mock - e2e_unsigned:6.1f}   ratio {e2e_mock / e2e_unsigned:.2f}x")
 
     def hook_body() -> None:  # what intercept.before_send does, minus dispatch
         response = AWSResponse(url, 200, rendered[1], run._Body(rendered[2]))

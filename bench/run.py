@@ -82,6 +82,7 @@ except ImportError:  # run from a checkout without installing
 import boto3
 import botocore
 from botocore.awsrequest import AWSResponse
+from botocore.config import Config
 from botocore.stub import Stubber
 
 from sagemock import mock_sagemaker
@@ -235,9 +236,13 @@ class Setups:
         self.session = boto3.session.Session(region_name=READ_REGION, **CREDENTIALS)
 
     def client(self, region: str, keep: str, account: str | None = None) -> Any:
-        """A client of one setup (`keep`: "sagemock", "moto" or "floor"); in `account`, where given (a
-        12-digit access key names the mock's account), else the session's."""
-        keys = {"aws_access_key_id": account, "aws_secret_access_key": "bench"} if account else {}
+        """A client of one setup (`keep`: "sagemock", "moto", "floor", or "unsigned floor": the floor
+        of a client that signs nothing, as sagemock's requests are not signed, so that the mock's own
+        cost can be told from the signature it spares); in `account`, where given (a 12-digit access
+        key names the mock's account), else the session's."""
+        keys: dict[str, Any] = {"aws_access_key_id": account, "aws_secret_access_key": "bench"} if account else {}
+        if keep == "unsigned floor":
+            keys["config"] = Config(signature_version=botocore.UNSIGNED)
         client = self.session.client("sagemaker", region_name=region, **keys)
         events = client.meta.events
         if keep != "sagemock":

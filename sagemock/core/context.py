@@ -62,7 +62,7 @@ class Context:
     def user(self) -> dict[str, Any]:
         """The caller as a `UserContext` with its `IamIdentity` (see `user_for`)."""
         if self._user is None:
-            temporary = "X-Amz-Security-Token" in self.headers  # a session token: temporary credentials
+            temporary = temporary_credentials(self.headers)
             self._user = _user_context(self.access_key, self.account, self.region, temporary,
                                        self.state.config.identity_arn)
         return self._user
@@ -77,8 +77,25 @@ def _user_context(access_key: str | None, account: str, region: str, temporary: 
     return {"IamIdentity": iam}
 
 
+#: The header that carries the caller of an unsigned in-process request (`intercept.before_sign`):
+#: `<access key id>/<region>/<temporary or permanent>`, the access key id empty when the client had
+#: none it could use.
+CALLER_HEADER = "X-Sagemock-Caller"
+
+
+def caller_header(access_key: str | None, region: str | None, temporary: bool) -> str:
+    return f"{access_key or ''}/{region or ''}/{'temporary' if temporary else 'permanent'}"
+
+
 def credential_scope(headers: Headers) -> tuple[str | None, str | None]:
-    """(access key id, region) from a SigV4 Authorization header, if the request is signed."""
+    """(access key id, region) of the caller: from the caller header of an in-process request,
+    else from a SigV4 Authorization header (a request to the server), else (None, None)."""
+    caller = headers.get(CALLER_HEADER)
+    if caller:
+        if isinstance(caller, bytes):
+            caller = caller.decode()
+        access_key, region, _ = caller.split("/", 2)
+        return access_key or None, region or None
     auth = headers.get("Authorization")
     if not auth:
         return None, None
@@ -90,6 +107,14 @@ def credential_scope(headers: Headers) -> tuple[str | None, str | None]:
     end = auth.find(",", start)
     scope = auth[start + 11:end if end > 0 else None].split("/")
     return scope[0], (scope[2] if len(scope) > 2 else None)
+
+
+def temporary_credentials(headers: Headers) -> bool:
+    """Whether the caller signed with temporary credentials (a session token)."""
+    caller = headers.get(CALLER_HEADER)
+    if caller:
+        return bool(caller.endswith(b"/temporary" if isinstance(caller, bytes) else "/temporary"))
+    return "X-Amz-Security-Token" in headers
 
 
 def region_from_host(url_or_host: str) -> str | None:

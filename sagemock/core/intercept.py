@@ -9,6 +9,15 @@ serialised and signed exactly as for AWS and is about to go on the wire. Returni
 botocore session created after sagemock is imported, and is added once to the sessions and
 SageMaker clients that already existed, so clients made before the mock started are intercepted
 too. While no mock is active it returns None and costs one list check.
+
+While a mock is active, its requests are not signed. A SigV4 signature (a canonical request, four
+HMACs, a payload hash) is about a third of what botocore spends on a call, and nothing checks it: the
+request never leaves the process. botocore lets a `choose-signer` handler answer `UNSIGNED`, as it
+does for a client configured so; what the mock reads from a signature, the caller's access key id,
+the region it signed for and whether its credentials are temporary, travels instead in one
+`X-Sagemock-Caller` header written at `before-sign` (`caller_header`; `context.credential_scope`
+reads it). A request to the sagemock server from another process is signed as usual and read from
+its Authorization header.
 """
 from __future__ import annotations
 
@@ -22,8 +31,10 @@ import botocore.client
 import botocore.handlers
 import botocore.session
 from botocore.awsrequest import AWSResponse
+from botocore.credentials import RefreshableCredentials
 
 from . import dispatch, service
+from .context import CALLER_HEADER, caller_header
 
 if TYPE_CHECKING:
     from .state import State
@@ -32,7 +43,8 @@ EVENT = "before-send.sagemaker"
 #: Where the client's service model and credentials are seen (see `before_call`).
 CALL_EVENT = "before-call.sagemaker"
 SIGNER_EVENT = "choose-signer.sagemaker"
-UNSIGNED_KEY = "sagemock_unsigned"
+#: The request context's key for the caller `before_call` saw: (access key id or None, temporary).
+CALLER_KEY = "sagemock_caller"
 HANDLED_URL = "sagemock://handled"
 
 #: The states of the active mocks, outermost first; requests go to the outermost.
@@ -89,29 +101,51 @@ def before_send(request: Any, event_name: str = "", **_kwargs: Any) -> AWSRespon
 
 def before_call(model: Any = None, request_signer: Any = None, context: Any = None, **_kwargs: Any) -> None:
     """Hand the calling client's service model to `service` (once per service), and while a mock is
-    active mark a request unsigned when the client has no credentials it can use without the network."""
+    active note who calls (for `choose_signer` and `before_sign`)."""
     if model is not None and not service.adopted(model.service_model.service_name):
         service.adopt(model.service_model)
-    if active and context is not None and not _usable_credentials(request_signer):
-        context[UNSIGNED_KEY] = True
+    if active and context is not None:
+        context[CALLER_KEY] = _caller(request_signer)
 
 
-def _usable_credentials(request_signer: Any) -> bool:
-    """Whether a client holds credentials that sign without a network call: none at all (no
-    credentials configured) or refreshable ones that are due (an expired SSO or assumed-role
-    session would reach AWS to refresh) are not."""
+def _caller(request_signer: Any) -> tuple[str | None, bool]:
+    """(access key id, temporary) of the client's credentials, read without refreshing them.
+
+    None for a client with no credentials it can use without the network: none at all, or
+    refreshable ones that are due (an expired SSO or assumed-role session would reach AWS to
+    refresh); its requests are answered in the mock's account. aiobotocore's refreshable
+    credentials refuse a synchronous read, so those are read from the fields they refresh.
+    """
     credentials = getattr(request_signer, "_credentials", None)
     if credentials is None:
-        return False
-    refresh_needed = getattr(credentials, "refresh_needed", None)
-    return not (callable(refresh_needed) and refresh_needed())
+        return None, False
+    if isinstance(credentials, RefreshableCredentials):
+        if credentials.refresh_needed():
+            return None, False
+        return credentials._access_key, bool(credentials._token)
+    return getattr(credentials, "access_key", None), bool(getattr(credentials, "token", None))
 
 
 def choose_signer(context: Any = None, **_kwargs: Any) -> Any:
-    """Send a request `before_call` marked without a signature (it never leaves the process)."""
-    if context is not None and context.get(UNSIGNED_KEY) and active:
+    """Leave unsigned a request `before_call` saw while a mock is active (it never leaves the process)."""
+    if active and context is not None and CALLER_KEY in context:
         return botocore.UNSIGNED
     return None
+
+
+def before_sign(request: Any = None, region_name: str | None = None, **_kwargs: Any) -> None:
+    """Write the caller `before_call` saw into the request, where a signature would have carried it."""
+    if not active or request is None:
+        return
+    caller = request.context.get(CALLER_KEY)
+    if caller is None:
+        return
+    signing = request.context.get("signing")
+    region = (signing.get("region") if signing else None) or region_name
+    headers = request.headers
+    if CALLER_HEADER in headers:  # a retry re-signs the same request
+        del headers[CALLER_HEADER]
+    headers[CALLER_HEADER] = caller_header(caller[0], region, caller[1])
 
 
 _installed = False
@@ -137,7 +171,7 @@ def install() -> None:
 #: (event, handler) for every served service: SageMaker's events and each data-plane service's.
 HANDLERS = tuple((f"{prefix}.{name}", handler) for name in service.SERVICES
                  for prefix, handler in (("before-send", before_send), ("before-call", before_call),
-                                         ("choose-signer", choose_signer)))
+                                         ("choose-signer", choose_signer), ("before-sign", before_sign)))
 
 
 def _register_everywhere() -> None:

@@ -88,3 +88,47 @@ def test_arns_of_some_types_lower_case_the_name():
     assert arns.build("us-east-1", "123456789012", "notebook-instance", "AKing-Service").endswith("/AKing-Service")
     assert arns.build("us-east-1", "123456789012", "model-package-group", "MixedCase").endswith("/MixedCase")
     assert arns.key("endpoint-config", "Prod-Config") == "prod-config"
+
+
+@mock_sagemaker
+def test_the_region_is_the_clients_even_behind_an_endpoint_url_that_names_none():
+    """The region travels with the caller, not in the host: a custom endpoint URL changes nothing."""
+    c = boto3.client("sagemaker", region_name="ap-southeast-2", endpoint_url="http://localhost:4566",
+                     aws_access_key_id="210987654321", aws_secret_access_key="s")
+    arn = c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    assert arn == "arn:aws:sagemaker:ap-southeast-2:210987654321:model-package-group/g"
+
+
+@mock_sagemaker
+def test_refreshable_credentials_that_are_not_due_select_their_account():
+    from botocore.credentials import RefreshableCredentials
+    from botocore.session import get_session
+
+    calls = []
+
+    def refresh():
+        calls.append(1)
+        return {"access_key": "333333333333", "secret_key": "s", "token": "t", "expiry_time": "2999-01-01T00:00:00Z"}
+
+    session = get_session()
+    session._credentials = RefreshableCredentials.create_from_metadata(refresh(), refresh, "test")
+    c = session.create_client("sagemaker", region_name="us-east-1")
+    arn = c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    assert ":333333333333:" in arn
+    iam = c.describe_model_package_group(ModelPackageGroupName="g")["CreatedBy"]["IamIdentity"]
+    assert iam["Arn"].startswith("arn:aws:sts::333333333333:assumed-role/")  # its token makes them temporary
+    assert calls == [1]  # read, never refreshed
+
+
+def test_requests_under_the_mock_are_not_signed_and_a_retry_keeps_the_caller():
+    """Nothing checks a signature in the process, so none is computed (docs/activation.md); the
+    caller a signature would carry is kept through botocore's retries."""
+    seen = []
+    with mock_sagemaker() as mock:
+        c = client("444444444444", region="eu-central-1")
+        c.meta.events.register_first("before-send.sagemaker", lambda request, **_: seen.append(request.headers))
+        mock.fail("CreateModelPackageGroup", "ThrottlingException", times=2)
+        arn = c.create_model_package_group(ModelPackageGroupName="g")["ModelPackageGroupArn"]
+    assert arn == "arn:aws:sagemaker:eu-central-1:444444444444:model-package-group/g"
+    assert len(seen) == 3  # two throttled attempts, then the one that went through
+    assert all("Authorization" not in headers for headers in seen)
