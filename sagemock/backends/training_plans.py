@@ -132,7 +132,7 @@ def tick(document: Document, now: _dt.datetime) -> None:
         status, statuses = forced[0], [forced[0]] * len(statuses)
     else:
         document.pop("_forced", None)
-    for capacity, current in zip(document.get("ReservedCapacitySummaries") or (), statuses):
+    for capacity, current in zip(document.get("ReservedCapacitySummaries") or (), statuses, strict=True):
         capacity["Status"] = current
     document[STATUS] = status
 
@@ -416,9 +416,9 @@ TRAINING_PLAN = Resource(
     filters={"StartTimeAfter": _started_after, "StartTimeBefore": _started_before, "Filters": _filtered},
     prepare=_prepare,
     rules=(
-        Rule(_offering_exists, "CreateTrainingPlan.TrainingPlanOfferingId: \"The unique identifier of the training "
-             "plan offering to use for creating this plan\" (an id SearchTrainingPlanOfferings answered); "
-             "docs.aws.amazon.com/sagemaker/latest/dg/training-plan-creation-api-cli-sdk.html"),
+        Rule(_offering_exists, "CreateTrainingPlan (plan creation workflow): \"Users search for available plan "
+             "offerings ... using the SearchTrainingPlanOfferings API operation. They create a plan that best matches "
+             "their needs using the ID of the plan offering they want to use.\""),
     ),
     on_create=_bought,
     example={"TrainingPlanName": "pretraining",
