@@ -41,6 +41,7 @@ from ..core.context import Context
 from ..core.errors import ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import offset_page
+from ..core.quiet import Quiet
 from ..core.resource import Answer, Resource, Rule, in_use, not_found
 from ..core.state import Store
 from .zones import zone_id
@@ -323,22 +324,34 @@ def _counted(plan: Document, used: dict[str, int]) -> None:
 
 # -- the declared resource ------------------------------------------------------------------------
 
+#: A pass over every plan holds while the plans are as they were, their usage is the same and the
+#: clock reached no plan's start or end.
+QUIET = Quiet(KIND)
+
+
 def _prepare(backend: TrainingPlans, params: Params, ctx: Context) -> None:
     """Bring the plans a request reads up to the clock and the state: the one it names (Describe,
-    and Create's duplicate), or every plan (List). Looked up without reading through the lifecycle,
-    which the operation itself does once."""
-    table = backend.plans
+    and Create's duplicate), or every plan (List). The usage is counted afresh (other families'
+    documents change in place); nothing more to do while it and the plans are as the last pass
+    over them all left them and the clock has reached no plan's start or end since (`QUIET`). A
+    plan is looked up here without reading it through its lifecycle, which the operation itself
+    does, once."""
+    table, store = backend.plans, ctx.store
+    used = usage(store)
+    if QUIET.holds(store, ctx.now, used):
+        return
     name = params.get("TrainingPlanName")
-    if name is None:
-        plans = list(table.values())
-    else:
+    if name is not None:
         resource = arns.resolve(name, KIND, ctx.region, ctx.account)
         held = table.get(table.key(resource)) if resource else None
-        plans = [held] if held is not None else []
-    if plans:
-        used = usage(ctx.store)
-        for plan in plans:
-            refresh(plan, ctx.now, used)
+        if held is not None:
+            refresh(held, ctx.now, used)
+        return
+    for plan in table.values():
+        refresh(plan, ctx.now, used)
+    QUIET.keep(store, [moment for plan in table.values() if plan[STATUS] in TIMED
+                       for capacity in plan.get("ReservedCapacitySummaries") or ()
+                       for moment in (capacity["StartTime"], capacity["EndTime"])], ctx.now, used)
 
 
 def _offering_exists(params: Params, ctx: Context) -> None:
