@@ -66,12 +66,10 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
     """The plan's capacities are bought (or fail) with it; after payment each one's status, like the
     plan's, is the clock's, and its counts the state's (`refresh`).
 
-    A status the clock sets that is entered other than by payment (Pending, then Scheduled) was set
-    by the test (`mock.set_status`): it holds, for the plan and its capacities, until the clock
-    moves the plan on (`tick`)."""
-    paid = document.pop("_paying", False)
-    if status == "Pending":
-        document["_paying"] = True
+    A status the clock sets that is entered other than by payment (the status after Pending that
+    a new plan, `_paying`, enters) was set by the test (`mock.set_status`): it holds, for the plan
+    and its capacities, until the clock moves the plan on (`tick`)."""
+    paid = status != "Pending" and document.pop("_paying", False)
     document.pop("_forced", None)
     if status in TIMED and not paid:
         document["_forced"] = [status, _by_clock(document, now)[0]]
@@ -394,7 +392,7 @@ def _bought(plan: Document, params: Params, ctx: Context) -> None:
         "TotalInstanceCount": total, "AvailableInstanceCount": 0, "InUseInstanceCount": 0,
         "UnhealthyInstanceCount": 0, "TargetResources": list(offering["TargetResources"]),
         "ReservedCapacitySummaries": capacities, "_offering": offering["TrainingPlanOfferingId"],
-        "_extensions": []})
+        "_extensions": [], "_paying": True})
     if servers:
         plan.update(TotalUltraServerCount=servers, AvailableSpareInstanceCount=spare, _spare_each=spare_each)
 

@@ -220,6 +220,9 @@ def test_a_status_the_test_sets_holds_until_the_clock_moves_the_plan_on(sagemake
     assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Expired"
     sagemaker_mock.set_status(arn, "Scheduled")
     assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Scheduled"
+    sagemaker_mock.set_status(arn, "Pending")
+    sagemaker_mock.set_status(arn, "Active")
+    assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Active"
 
 
 @requires_operation("DescribeCapacityReservation")
