@@ -1,11 +1,26 @@
 """HyperPod cluster extensions: software SageMaker HyperPod installs on every node of a cluster
 (`sagemaker-observability`, ...).
 
-Hand-written: an extension is named by its ARN alone (`extension/<name>/<cluster id>/<id>`, the
-model's pattern `extension/(sagemaker|eks|pcs)-[a-z0-9-]+/[a-z0-9-]+/[a-z0-9]+`), always beside the
-ARN of its cluster, which the engine's one-name key does not fit. The cluster is read through the
-store (`store.table("cluster")`), never by importing its family; an extension whose cluster is gone
-is gone with it.
+Hand-written, not declared: the extension differs from the engine's pattern in more places than
+one small engine feature would cover, each of them a feature of its own:
+
+* it is named by its ARN alone (`extension/<name>/<cluster id>/<id>`, the model's pattern
+  `extension/(sagemaker|eks|pcs)-[a-z0-9-]+/[a-z0-9-]+/[a-z0-9]+`), an id SageMaker makes, always
+  beside the ARN of its cluster: every operation takes the cluster's whole ARN, which must name a
+  cluster that exists (`Cluster ... not found.`) and the extension's. The engine's `scope=` members
+  are segments of the resource's own ARN path, not another resource's ARN checked for existence;
+* a name is unique within its cluster ("can have only one extension with a given name"), not as a
+  key: the engine refuses duplicates of the key alone, and none where SageMaker makes the id;
+* DescribeClusterExtension answers the extension wrapped in `ExtensionDetails`, beside
+  `NodeSummary` and `Health` computed from the cluster's nodes at the read;
+* ListClusterExtensions requires the cluster and lists its extensions only, both time bounds
+  inclusive ("at or before" CreationTimeBefore, where the engine's bound is exclusive);
+* UpdateClusterExtension merges `ConfigurationValues`, a JSON object in a string, as a merge patch
+  into the current settings (the engine replaces a member, or merges a structure), and keeps every
+  version installed for ListClusterExtensionVersions, which no noun's pattern answers.
+
+The cluster is read through the store (`store.table("cluster")`), never by importing its family; an
+extension whose cluster is gone is gone with it.
 
 The versions ListClusterExtensionVersions offers are what SageMaker HyperPod publishes, which a mock
 cannot know: sagemock offers `sagemaker-observability` 1.0.0 (the API reference's example name and

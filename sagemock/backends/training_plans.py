@@ -15,8 +15,17 @@ account and region, so a search changes nothing (it is a read) and Create and Ex
 what an id offers.
 
 A plan's status after payment follows the clock from its capacities' start and end times, at every
-request; how many instances are in use is counted from the training jobs (InProgress) and HyperPod
-cluster instance groups that name the plan, read through the store (never importing those families).
+request; how many instances are in use is counted from the training jobs (InProgress), Studio apps
+and HyperPod cluster instance groups that name the plan, read through the store (never importing
+those families).
+
+The plan is a declared resource (`TRAINING_PLAN`): the engine answers CreateTrainingPlan,
+DescribeTrainingPlan and ListTrainingPlans. What the declaration adds: the offering a Create names
+must be one a search answered (a rule), the plan is built from it (`on_create`), and before each of
+those operations the plans it reads are brought up to the clock and the state (`prepare`), as a
+lifecycle brings a resource in transition up to date when it is read. The search, the extensions
+and the reserved capacities are not one noun's Create/Describe/List, so they are written by hand;
+they read a plan as `view` makes it, a copy brought up to date, changing nothing held.
 """
 from __future__ import annotations
 
@@ -26,15 +35,15 @@ import hashlib
 import math
 from typing import Any
 
-from ..core import arns, service, tags
+from ..core import arns
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
-from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
+from ..core.errors import ResourceNotFound, ValidationError
 from ..core.lifecycle import Lifecycle
-from ..core.pagination import Listing, offset_page
-from ..core.resource import not_found
+from ..core.pagination import offset_page
+from ..core.quiet import Quiet
+from ..core.resource import Answer, Resource, Rule, in_use, not_found
 from ..core.state import Store
-from ..core.table import Table
 from .zones import zone_id
 
 Document = dict[str, Any]
@@ -55,9 +64,18 @@ TIMED = ("Scheduled", "Active", "Expired")
 
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
     """The plan's capacities are bought (or fail) with it; after payment each one's status, like the
-    plan's, is the clock's (`view`)."""
+    plan's, is the clock's, and its counts the state's (`refresh`).
+
+    A status the clock sets that is entered other than by payment (the status after Pending that
+    a new plan, `_paying`, enters) was set by the test (`mock.set_status`): it holds, for the plan
+    and its capacities, until the clock moves the plan on (`tick`)."""
+    paid = status != "Pending" and document.pop("_paying", False)
+    document.pop("_forced", None)
+    if status in TIMED and not paid:
+        document["_forced"] = [status, _by_clock(document, now)[0]]
     for capacity in document.get("ReservedCapacitySummaries", ()):
         capacity["Status"] = status
+    refresh(document, now, usage(store))
 
 
 LIFECYCLE = Lifecycle(
@@ -79,25 +97,43 @@ def _timed_status(now: _dt.datetime, start: _dt.datetime, end: _dt.datetime) -> 
 
 
 def view(plan: Document, ctx: Context) -> Document:
-    """The plan as a request sees it now: a copy whose statuses are the clock's and whose counts are
-    the state's. The held document keeps only what writes set, so a read changes nothing."""
+    """The plan as a hand-written request sees it now: a copy whose statuses are the clock's and whose
+    counts are the state's, so reading a capacity changes nothing held."""
     current = {**plan, "ReservedCapacitySummaries": [dict(capacity)
                                                      for capacity in plan.get("ReservedCapacitySummaries") or ()]}
-    tick(current, ctx.now)
-    _counted(current, ctx)
+    refresh(current, ctx.now, usage(ctx.store))
     return current
 
 
+def refresh(plan: Document, now: _dt.datetime, used: dict[str, int]) -> None:
+    """Bring a plan's statuses up to the clock and its counts up to `used` (`usage`)."""
+    tick(plan, now)
+    _counted(plan, used)
+
+
+def _by_clock(document: Document, now: _dt.datetime) -> tuple[str, list[str]]:
+    """The plan's status by the clock and its capacities': Active while any capacity runs, Expired
+    after the last ends, Scheduled before and between them."""
+    statuses = [_timed_status(now, capacity["StartTime"], capacity["EndTime"])
+                for capacity in document.get("ReservedCapacitySummaries") or ()]
+    found = set(statuses)
+    return "Active" if "Active" in found else "Expired" if found == {"Expired"} else "Scheduled", statuses
+
+
 def tick(document: Document, now: _dt.datetime) -> None:
-    """Bring a paid plan's status and its capacities' up to the clock: Active while any capacity
-    runs, Expired after the last ends, Scheduled before and between them."""
+    """Bring a paid plan's status and its capacities' up to the clock (`_by_clock`), unless the
+    test set it and the clock has not moved the plan on since (`_entered`)."""
     if document[STATUS] not in TIMED:
         return
-    capacities = document.get("ReservedCapacitySummaries") or []
-    for capacity in capacities:
-        capacity["Status"] = _timed_status(now, capacity["StartTime"], capacity["EndTime"])
-    statuses = {capacity["Status"] for capacity in capacities}
-    document[STATUS] = "Active" if "Active" in statuses else "Expired" if statuses == {"Expired"} else "Scheduled"
+    status, statuses = _by_clock(document, now)
+    forced = document.get("_forced")
+    if forced is not None and forced[1] == status:
+        status, statuses = forced[0], [forced[0]] * len(statuses)
+    else:
+        document.pop("_forced", None)
+    for capacity, current in zip(document.get("ReservedCapacitySummaries") or (), statuses, strict=True):
+        capacity["Status"] = current
+    document[STATUS] = status
 
 
 # -- offerings ------------------------------------------------------------------------------------
@@ -247,55 +283,164 @@ def extended(ctx: Context, offering_id: str) -> tuple[str, Document] | None:
 
 # -- usage ----------------------------------------------------------------------------------------
 
-def in_use(plan_arn: str, ctx: Context) -> int:
-    """Instances the plan's capacity runs now: those of its InProgress training jobs, of its InService
-    Studio apps (one each) and of the instance groups of HyperPod clusters that name it."""
-    used = 0
-    for job in ctx.store.table("training-job").values():
+def usage(store: Store) -> dict[str, int]:
+    """Plan ARN -> the instances its capacity runs now: those of its InProgress training jobs, of its
+    InService Studio apps (one each) and of the instance groups of HyperPod clusters that name it
+    (one pass over each family's table, for every plan at once)."""
+    used: dict[str, int] = {}
+    for job in store.table("training-job").values():
         config = job.get("ResourceConfig") or {}
-        if config.get("TrainingPlanArn") == plan_arn and job.get("TrainingJobStatus") == "InProgress":
-            used += config.get("InstanceCount") or sum(group.get("InstanceCount", 0)
-                                                       for group in config.get("InstanceGroups") or ())
-    for app in ctx.store.table("app").values():  # a Studio app on the plan runs one instance
-        if app.get("Status") == "InService" and (app.get("ResourceSpec") or {}).get("TrainingPlanArn") == plan_arn:
-            used += 1
-    for cluster in ctx.store.table("cluster").values():
+        plan_arn = config.get("TrainingPlanArn")
+        if plan_arn and job.get("TrainingJobStatus") == "InProgress":
+            used[plan_arn] = used.get(plan_arn, 0) + (config.get("InstanceCount") or sum(
+                group.get("InstanceCount", 0) for group in config.get("InstanceGroups") or ()))
+    for app in store.table("app").values():  # a Studio app on the plan runs one instance
+        plan_arn = (app.get("ResourceSpec") or {}).get("TrainingPlanArn")
+        if plan_arn and app.get("Status") == "InService":
+            used[plan_arn] = used.get(plan_arn, 0) + 1
+    for cluster in store.table("cluster").values():
         if cluster.get("ClusterStatus") in ("Failed", "Deleting"):
             continue
         for key in ("InstanceGroups", "RestrictedInstanceGroups"):
             for group in cluster.get(key) or ():
-                if group.get("TrainingPlanArn") == plan_arn:
-                    used += group.get("CurrentCount", group.get("TargetCount", 0)) or 0
+                plan_arn = group.get("TrainingPlanArn")
+                if plan_arn:
+                    used[plan_arn] = used.get(plan_arn, 0) + (group.get("CurrentCount",
+                                                                        group.get("TargetCount", 0)) or 0)
     return used
 
 
-def _counted(plan: Document, ctx: Context) -> None:
+def _counted(plan: Document, used: dict[str, int]) -> None:
     """The plan's instance counts as of now."""
     total = plan.get("TotalInstanceCount", 0)
     spare = plan.get("AvailableSpareInstanceCount", 0)
-    used = min(in_use(plan["TrainingPlanArn"], ctx), total) if plan[STATUS] == "Active" else 0
-    plan["InUseInstanceCount"] = used
-    plan["AvailableInstanceCount"] = max(0, total - spare - used) if plan[STATUS] in ("Active", "Scheduled") else 0
+    running = min(used.get(plan["TrainingPlanArn"], 0), total) if plan[STATUS] == "Active" else 0
+    plan["InUseInstanceCount"] = running
+    plan["AvailableInstanceCount"] = max(0, total - spare - running) if plan[STATUS] in ("Active", "Scheduled") \
+        else 0
 
 
-_DESCRIBED = "DescribeTrainingPlanResponse"
+# -- the declared resource ------------------------------------------------------------------------
+
+#: A pass over every plan holds while the plans are as they were, their usage is the same and the
+#: clock reached no plan's start or end.
+QUIET = Quiet(KIND)
 
 
-def _answer(plan: Document) -> Document:
-    """The plan as Describe answers it: the members the installed model has."""
-    members = service.shape(_DESCRIBED).members
-    return {key: value for key, value in plan.items() if key in members}
+def _prepare(backend: TrainingPlans, params: Params, ctx: Context) -> None:
+    """Bring the plans a request reads up to the clock and the state: the one it names (Describe,
+    and Create's duplicate), or every plan (List). The usage is counted afresh (other families'
+    documents change in place); nothing more to do while it and the plans are as the last pass
+    over them all left them and the clock has reached no plan's start or end since (`QUIET`). A
+    plan is looked up here without reading it through its lifecycle, which the operation itself
+    does, once."""
+    table, store = backend.plans, ctx.store
+    used = usage(store)
+    if QUIET.holds(store, ctx.now, used):
+        return
+    name = params.get("TrainingPlanName")
+    if name is not None:
+        resource = arns.resolve(name, KIND, ctx.region, ctx.account)
+        held = table.get(table.key(resource)) if resource else None
+        if held is not None:
+            refresh(held, ctx.now, used)
+        return
+    for plan in table.values():
+        refresh(plan, ctx.now, used)
+    QUIET.keep(store, [moment for plan in table.values() if plan[STATUS] in TIMED
+                       for capacity in plan.get("ReservedCapacitySummaries") or ()
+                       for moment in (capacity["StartTime"], capacity["EndTime"])], ctx.now, used)
 
 
-LISTING = Listing(sort_keys={"TrainingPlanName": "TrainingPlanName", "StartTime": "StartTime", "Status": STATUS},
-                  # ListTrainingPlans states no defaults: newest start first, as most SageMaker lists sort.
-                  default_sort="StartTime", default_order="Descending", id_key="TrainingPlanArn",
-                  default_max=10)
+def _offering_exists(params: Params, ctx: Context) -> None:
+    """CreateTrainingPlan buys an offering SearchTrainingPlanOfferings answered."""
+    if offered(ctx, params["TrainingPlanOfferingId"]) is None:
+        raise ResourceNotFound(f"Training plan offering {params['TrainingPlanOfferingId']} does not exist: "
+                               "use an id SearchTrainingPlanOfferings returned.")
+
+
+def _bought(plan: Document, params: Params, ctx: Context) -> None:
+    """A plan bought from an offering a search answered: its reserved capacities are the offering's
+    (named `<plan>-rc<n>`), Pending until paid."""
+    offering = offered(ctx, params["TrainingPlanOfferingId"])
+    assert offering is not None  # (`_offering_exists` refused any other)
+    name = plan["TrainingPlanName"]
+    spare_each = params.get("SpareInstanceCountPerUltraServer", 1)
+    capacities, total, servers, spare = [], 0, 0, 0
+    for index, given in enumerate(offering["ReservedCapacityOfferings"], start=1):
+        capacity: Document = {
+            "ReservedCapacityArn": ctx.arn(CAPACITY_KIND, f"{name}-rc{index}"),
+            "ReservedCapacityType": given["ReservedCapacityType"], "InstanceType": given["InstanceType"],
+            "TotalInstanceCount": given["InstanceCount"], "Status": "Pending",
+            "AvailabilityZone": given["AvailabilityZone"],
+            "AvailabilityZoneId": zone_id(given["AvailabilityZone"]),
+            "DurationHours": given["DurationHours"], "DurationMinutes": given["DurationMinutes"],
+            "StartTime": given["StartTime"], "EndTime": given["EndTime"]}
+        if given.get("UltraServerType"):
+            capacity.update(UltraServerType=given["UltraServerType"],
+                            UltraServerCount=given["UltraServerCount"])
+            servers += given["UltraServerCount"]
+            spare += spare_each * given["UltraServerCount"]
+        total += given["InstanceCount"]
+        capacities.append(capacity)
+    plan.update({
+        STATUS: "Pending",
+        "DurationHours": offering["DurationHours"], "DurationMinutes": offering["DurationMinutes"],
+        "StartTime": min(capacity["StartTime"] for capacity in capacities),
+        "EndTime": max(capacity["EndTime"] for capacity in capacities),
+        "UpfrontFee": offering["UpfrontFee"], "CurrencyCode": offering["CurrencyCode"],
+        "TotalInstanceCount": total, "AvailableInstanceCount": 0, "InUseInstanceCount": 0,
+        "UnhealthyInstanceCount": 0, "TargetResources": list(offering["TargetResources"]),
+        "ReservedCapacitySummaries": capacities, "_offering": offering["TrainingPlanOfferingId"],
+        "_extensions": [], "_paying": True})
+    if servers:
+        plan.update(TotalUltraServerCount=servers, AvailableSpareInstanceCount=spare, _spare_each=spare_each)
+
+
+def _started_after(plan: Document, after: _dt.datetime) -> bool:
+    """ListTrainingPlans' StartTimeAfter: "training plans with an actual start time after this date"."""
+    return bool(plan["StartTime"] > after)
+
+
+def _started_before(plan: Document, before: _dt.datetime) -> bool:
+    """StartTimeBefore: "training plans with an actual start time before this date"."""
+    return bool(plan["StartTime"] < before)
+
+
+def _filtered(plan: Document, filters: list[Document]) -> bool:
+    """Filters: each `Status` filter (the only name the model has) names the plan's status."""
+    return all(plan[STATUS] == entry["Value"] for entry in filters if entry["Name"] == STATUS)
+
+
+#: The search that answers the example's offering (the contract tests and the fuzz world buy it).
+EXAMPLE_SEARCH = {"InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "TargetResources": ["training-job"]}
+
+TRAINING_PLAN = Resource(
+    "TrainingPlan",
+    kind=KIND,
+    # AWS's wording is not published (docs/training-plans.md).
+    missing=not_found("Training plan {arn} does not exist."),
+    duplicate=in_use("Training plan {arn} already exists."),
+    lifecycle=LIFECYCLE,
+    # ListTrainingPlans states no defaults: newest start first, as most SageMaker lists sort.
+    default_sort=("StartTime", "Descending"),
+    filters={"StartTimeAfter": _started_after, "StartTimeBefore": _started_before, "Filters": _filtered},
+    prepare=_prepare,
+    rules=(
+        Rule(_offering_exists, "CreateTrainingPlan (plan creation workflow): \"Users search for available plan "
+             "offerings ... using the SearchTrainingPlanOfferings API operation. They create a plan that best matches "
+             "their needs using the ID of the plan offering they want to use.\""),
+    ),
+    on_create=_bought,
+    example={"TrainingPlanName": "pretraining",
+             "TrainingPlanOfferingId": Answer("SearchTrainingPlanOfferings", "TrainingPlanOfferings",
+                                              within=(0, "TrainingPlanOfferingId"))},
+    example_needs=(("SearchTrainingPlanOfferings", EXAMPLE_SEARCH),),
+)
 
 
 class TrainingPlans(Backend):
-    plans = Table.of(KIND, arn="TrainingPlanArn", name="TrainingPlanName",
-                     missing=not_found("Training plan {arn} does not exist."), lifecycle=LIFECYCLE)
+    plans = TRAINING_PLAN.table()
 
     def _plan(self, ctx: Context, name_or_arn: str) -> Document:
         return view(self.plans.require(ctx, name_or_arn), ctx)
@@ -309,71 +454,6 @@ class TrainingPlans(Backend):
             return {"TrainingPlanOfferings": [],
                     "TrainingPlanExtensionOfferings": [extension_offering(plan, params, ctx)]}
         return {"TrainingPlanOfferings": plan_offerings(params, ctx), "TrainingPlanExtensionOfferings": []}
-
-    @operation
-    def create_training_plan(self, params: Params, ctx: Context) -> Document:
-        """A plan bought from an offering a search answered: Pending, then Scheduled once paid."""
-        name = params["TrainingPlanName"]
-        existing = self.plans.find(ctx, name)
-        if existing is not None:
-            raise ResourceInUse(f"Training plan {existing['TrainingPlanArn']} already exists.")
-        offering = offered(ctx, params["TrainingPlanOfferingId"])
-        if offering is None:
-            raise ResourceNotFound(f"Training plan offering {params['TrainingPlanOfferingId']} does not exist: "
-                                   "use an id SearchTrainingPlanOfferings returned.")
-        tags.check(params.get("Tags"))
-        arn = ctx.arn(KIND, name)
-        spare_each = params.get("SpareInstanceCountPerUltraServer", 1)
-        capacities, total, servers, spare = [], 0, 0, 0
-        for index, given in enumerate(offering["ReservedCapacityOfferings"], start=1):
-            capacity: Document = {
-                "ReservedCapacityArn": ctx.arn(CAPACITY_KIND, f"{name}-rc{index}"),
-                "ReservedCapacityType": given["ReservedCapacityType"], "InstanceType": given["InstanceType"],
-                "TotalInstanceCount": given["InstanceCount"], "Status": "Pending",
-                "AvailabilityZone": given["AvailabilityZone"],
-                "AvailabilityZoneId": zone_id(given["AvailabilityZone"]),
-                "DurationHours": given["DurationHours"], "DurationMinutes": given["DurationMinutes"],
-                "StartTime": given["StartTime"], "EndTime": given["EndTime"]}
-            if given.get("UltraServerType"):
-                capacity.update(UltraServerType=given["UltraServerType"],
-                                UltraServerCount=given["UltraServerCount"])
-                servers += given["UltraServerCount"]
-                spare += spare_each * given["UltraServerCount"]
-            total += given["InstanceCount"]
-            capacities.append(capacity)
-        plan: Document = {
-            "TrainingPlanArn": arn, "TrainingPlanName": name, STATUS: "Pending",
-            "DurationHours": offering["DurationHours"], "DurationMinutes": offering["DurationMinutes"],
-            "StartTime": min(capacity["StartTime"] for capacity in capacities),
-            "EndTime": max(capacity["EndTime"] for capacity in capacities),
-            "UpfrontFee": offering["UpfrontFee"], "CurrencyCode": offering["CurrencyCode"],
-            "TotalInstanceCount": total, "AvailableInstanceCount": 0, "InUseInstanceCount": 0,
-            "UnhealthyInstanceCount": 0, "TargetResources": list(offering["TargetResources"]),
-            "ReservedCapacitySummaries": capacities, "_offering": offering["TrainingPlanOfferingId"],
-            "_extensions": []}
-        if servers:
-            plan.update(TotalUltraServerCount=servers, AvailableSpareInstanceCount=spare, _spare_each=spare_each)
-        self.plans.add(plan, params.get("Tags"))
-        LIFECYCLE.begin(plan, "create", ctx)
-        return {"TrainingPlanArn": arn}
-
-    @operation
-    def describe_training_plan(self, params: Params, ctx: Context) -> Document:
-        return _answer(self._plan(ctx, params["TrainingPlanName"]))
-
-    @operation
-    def list_training_plans(self, params: Params, ctx: Context) -> Document:
-        """Plans filtered by actual start time and Status filters, sorted by name, start time or status."""
-        plans = [view(plan, ctx) for plan in self.plans.live(ctx)]
-        after, before = params.get("StartTimeAfter"), params.get("StartTimeBefore")
-        wanted = [entry["Value"] for entry in params.get("Filters") or () if entry["Name"] == STATUS]
-        chosen = [plan for plan in plans
-                  if (after is None or plan["StartTime"] > after) and (before is None or plan["StartTime"] < before)
-                  and all(plan[STATUS] == value for value in wanted)]
-        page, token = LISTING.run(chosen, params)
-        summary = service.shape("TrainingPlanSummary").members
-        return {"TrainingPlanSummaries": [{key: value for key, value in plan.items() if key in summary}
-                                          for plan in page], "NextToken": token}
 
     @operation
     def extend_training_plan(self, params: Params, ctx: Context) -> Document:

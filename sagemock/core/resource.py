@@ -83,10 +83,17 @@ class Answer:
     #: Where an older model's answer lacks the member, the ARN member whose last segment is it
     #: (botocore 1.35's CreateDomain answers DomainArn and Url, not DomainId).
     from_arn: str | None = None
+    #: Where the value lies inside the member: list indexes and structure members, in turn (a
+    #: training plan's example buys the first offering a search answered:
+    #: `Answer("SearchTrainingPlanOfferings", "TrainingPlanOfferings", within=(0, "TrainingPlanOfferingId"))`).
+    within: tuple[int | str, ...] = ()
 
     def value(self, answer: Mapping[str, Any]) -> Any:
         if self.member in answer or self.from_arn is None:
-            return answer[self.member]
+            found = answer[self.member]
+            for step in self.within:
+                found = found[step]
+            return found
         return str(answer[self.from_arn]).rsplit("/", 1)[-1]
 
 

@@ -203,6 +203,28 @@ def test_plans_take_tags(sagemaker_client):
     assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]
 
 
+def test_a_status_the_test_sets_holds_until_the_clock_moves_the_plan_on(sagemaker_mock, sagemaker_client, frozen):
+    arn = buy(sagemaker_client, DurationHours=24)
+    sagemaker_mock.set_status(arn, "Active")
+    plan = sagemaker_client.describe_training_plan(TrainingPlanName="plan")
+    assert (plan["Status"], plan["ReservedCapacitySummaries"][0]["Status"]) == ("Active", "Active")
+    capacity = sagemaker_client.describe_reserved_capacity(
+        ReservedCapacityArn=plan["ReservedCapacitySummaries"][0]["ReservedCapacityArn"])
+    assert capacity["Status"] == "Active"
+    listed = sagemaker_client.list_training_plans(Filters=[{"Name": "Status", "Value": "Active"}])
+    assert [found["TrainingPlanName"] for found in listed["TrainingPlanSummaries"]] == ["plan"]
+    frozen.move_to(plan["StartTime"])  # Active by the clock too; then the clock's again
+    sagemaker_mock.set_status(arn, "Expired")
+    assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Expired"
+    frozen.move_to(plan["EndTime"])
+    assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Expired"
+    sagemaker_mock.set_status(arn, "Scheduled")
+    assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Scheduled"
+    sagemaker_mock.set_status(arn, "Pending")
+    sagemaker_mock.set_status(arn, "Active")
+    assert sagemaker_client.describe_training_plan(TrainingPlanName="plan")["Status"] == "Active"
+
+
 @requires_operation("DescribeCapacityReservation")
 def test_capacity_reservations_are_given_by_aws_and_follow_the_clock(sagemaker_mock, sagemaker_client, frozen):
     start = NOW + dt.timedelta(days=1)

@@ -436,13 +436,9 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
                            "Filters": {"EvalCriteriaArn": world.EVAL_CRITERIA}},
         "DeleteCandidate": {"LeaderboardArn": h.get("leaderboard", ""), "CandidateId": h.get("candidate", "none")},
         "StartSession": {"ResourceIdentifier": h["App"]},
-        # -- training plans and training sessions (world._training_plans) --------------------------------
+        # -- training plans (declared: their example) and training sessions (world._training_plans) ------
         "SearchTrainingPlanOfferings": {"InstanceType": "ml.p5.48xlarge", "InstanceCount": 2, "DurationHours": 48,
                                         "TargetResources": ["training-job"]},
-        "CreateTrainingPlan": {"TrainingPlanName": "fuzz-new-plan",
-                               "TrainingPlanOfferingId": h.get("plan-offering", "tpo-none")},
-        "DescribeTrainingPlan": {"TrainingPlanName": "fuzz-plan"},
-        "ListTrainingPlans": {},
         "ExtendTrainingPlan": {"TrainingPlanExtensionOfferingId": h.get("extension-offering", "tpeo-none")},
         "DescribeTrainingPlanExtensionHistory": {"TrainingPlanArn": h.get("plan", "")},
         "DescribeReservedCapacity": {"ReservedCapacityArn": h.get("reserved-capacity", "")},

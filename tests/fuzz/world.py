@@ -290,21 +290,17 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
 
 
 def _training_plans(sm: Any, mock: Any, handles: dict[str, str]) -> None:
-    """A training plan bought from a searched offering (with an extension offering to buy, and a
-    fresh offering for a new plan), training sessions (one running, one stopped to delete), and a
-    SageMaker Capacity Reservation AWS gave the account."""
+    """The declared training plan's reserved capacity and an extension offering to buy
+    (`build_declared` bought the plan from its example's offering), training sessions (one running,
+    one stopped to delete), and a SageMaker Capacity Reservation AWS gave the account."""
     operations = sm.meta.service_model.operation_names
     if "DescribeCapacityReservation" in operations:
         handles["capacity-reservation"] = mock.add_capacity_reservation(
             "ml.p5.48xlarge", 2, mock.state.clock.now(), None)
     if "CreateTrainingPlan" not in operations:
         return  # an older model (botocore 1.35): no training plans, no training sessions
-    search = {"InstanceType": "ml.p5.48xlarge", "InstanceCount": 1, "TargetResources": ["training-job"]}
-    offering = sm.search_training_plan_offerings(**search)["TrainingPlanOfferings"][0]["TrainingPlanOfferingId"]
-    handles["plan-offering"] = offering
-    handles["plan"] = sm.create_training_plan(TrainingPlanName="fuzz-plan",
-                                              TrainingPlanOfferingId=offering)["TrainingPlanArn"]
-    plan = sm.describe_training_plan(TrainingPlanName="fuzz-plan")
+    handles["plan"] = handles["TrainingPlan"]
+    plan = sm.describe_training_plan(TrainingPlanName=handles["plan"])
     handles["reserved-capacity"] = plan["ReservedCapacitySummaries"][0]["ReservedCapacityArn"]
     handles["extension-offering"] = sm.search_training_plan_offerings(TrainingPlanArn=handles["plan"])[
         "TrainingPlanExtensionOfferings"][0]["TrainingPlanExtensionOfferingId"]
