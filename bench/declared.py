@@ -77,7 +77,7 @@ def _seed(client: Any, resource: Resource, count: int) -> Callable[[], Any]:
         request = _named(resource, index, answers)
         answer = create(**request)
         if index == count // 2:
-            key = bound.created_key(answer) if resource.generated is not None else bound.key_params(request)
+            key = bound.made_key(request, answer)
     verb = "Describe" if "Describe" in bound.operations else "Get"
     describe = getattr(client, xform_name(bound.operations[verb]))
     return functools.partial(describe, **key)

@@ -92,9 +92,7 @@ def create(client: Any, declared: Resource, answers: dict[str, dict[str, Any]], 
     if name is not None:
         params[naming(declared)] = fitted_name(declared, name)
     answer = call(client, bound.operations["Create"], **params)
-    if declared.generated is not None:
-        return bound.created_key(answer)
-    return bound.key_params(params)
+    return bound.made_key(params, answer)
 
 
 def describe(client: Any, declared: Resource, key: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +103,14 @@ def describe(client: Any, declared: Resource, key: dict[str, Any]) -> dict[str, 
 def missing_key(declared: Resource, key: dict[str, Any]) -> dict[str, Any]:
     """The key of a resource that does not exist, beside `key`'s scope."""
     bound = declared.bound
-    return {**key, bound.name: "d-nosuchdomain1" if declared.generated is not None else "no-such-name"}
+    if declared.generated is not None:
+        return {**key, bound.name: "d-nosuchdomain1"}
+    read = bound.operations.get("Describe") or bound.operations["Get"]
+    fits = matcher(service.operation(read).input_shape.members[bound.name].metadata.get("pattern") or ".*")
+    # (An identifier that takes only an ARN, as GetLeaderboard's `Arn`, is given the ARN of the name.)
+    missing = "no-such-name" if fits is None or fits("no-such-name") else \
+        arns.build(REGION, ACCOUNT, bound.kind, "no-such-name")
+    return {**key, bound.name: missing}
 
 
 @pytest.mark.parametrize("noun", DECLARED)
@@ -125,7 +130,7 @@ def test_create_then_describe_returns_what_was_given(noun, sagemaker_client):
     given = example(declared, answers)
     with freeze_time("2024-06-01 12:00:00"):
         answer = call(sagemaker_client, bound.operations["Create"], **given)
-        key = bound.created_key(answer) if declared.generated is not None else bound.key_params(given)
+        key = bound.made_key(given, answer)
         described = describe(sagemaker_client, declared, key)
     assert described[bound.arn] == answer.get(bound.arn, described[bound.arn])
     # (Where the identifier is the ARN itself, as an MLflow app's, the key is the ARN.)
@@ -210,7 +215,7 @@ def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagem
         # The answer names the resource in use: by its ARN, or by its name where AWS's message does so.
         # (Or in AWS's own words where they name nothing: CreateAppImageConfig's "The ID or Name
         # specified is already in use.")
-        name = described[bound.name]
+        name = described[naming(declared) if bound.apart else bound.name]
         assert described[bound.arn] in message or f" {name}," in message or f" {name} " in message or \
             message == declared.duplicate(described[bound.arn]).message
     read = bound.operations.get("Describe") or bound.operations["Get"]

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 from botocore.model import Shape
 
-from . import service, shape, tags
+from . import arns, service, shape, tags
 from .errors import ResourceInUse, ResourceNotFound, ServiceError, ValidationError
 from .pagination import Listing
 from .table import TableSpec
@@ -220,9 +220,25 @@ class Resource:
     #: Makes the identifier of a resource whose Create request takes none (a domain's `d-` id),
     #: from the request and context; Create answers it. Such a resource has no duplicate names to refuse.
     generated: Callable[[Params, Context], str] | None = None
-    #: The Create member that names a resource whose identifier is generated (`DomainName`): what
+    #: The Create member that names a resource whose read operations do not take it: one whose
+    #: identifier is generated (`DomainName`), or, without `generated=`, one they read by its ARN or by
+    #: its name or ARN (a leaderboard's `Name`, read by `Arn`; a model monitor config's
+    #: `ModelMonitorConfigName`, read by `ModelMonitorConfigNameOrArn`): the key is then this member's
+    #: value, and the read operations' identifier is found as the table finds a name or an ARN. What
     #: the contract tests and the fuzz world vary to make several.
     named_by: str | None = None
+    #: The read operations' identifier may also be the `named_by` name of a resource whose identifier
+    #: is generated (GlobalInferenceGateway's `Identifier`: "The name, Amazon Resource Name (ARN), or
+    #: ID"): a value that is no key or ARN held is looked up by name, and Create refuses a name in use
+    #: (`duplicate`). The name must not take the form of a generated key (a rule of the declaration).
+    found_by_name: bool = False
+    #: The answer of a Delete of a resource that does not exist, where AWS's Delete succeeds for one:
+    #: (request, context) -> the answer (DeleteGlobalInferenceGateway echoes what the identifier says).
+    #: Declared with its AWS source beside it.
+    absent_delete: Callable[[Params, Context], Document] | None = None
+    #: The List's default page size where its documentation states one the engine does not read
+    #: (ListLeaderboards' MaxResults: "The default is 20"); 10 otherwise.
+    default_max: int | None = None
     #: Statuses in which a resource's key may be taken again by a Create (an app `Deleted` is listed
     #: for a while, and a new app of the same name replaces it).
     reusable: tuple[str, ...] = ()
@@ -302,6 +318,9 @@ class Bound:
     summary_shape: Shape | None
     list_filters: dict[str, Callable[[Document, Any], bool]]
     updated: tuple[str, ...]
+    #: The read operations' identifier is not a Create member, nor generated: Create names the
+    #: resource by `named_by` (see `Resource.named_by`).
+    apart: bool = False
 
     @classmethod
     def of(cls, resource: Resource) -> Bound:
@@ -332,6 +351,8 @@ class Bound:
         arn = next((candidate for candidate in (f"{stem}Arn", f"{noun}Arn") if candidate in described), None)
         if arn is None and name.endswith("Arn") and name in described:
             arn = name  # the ARN is the identifier (an MLflow app's `Arn`: its name need not be unique)
+        if arn is None and "Arn" in described:
+            arn = "Arn"  # read by an `Identifier` (a global inference gateway's name, ARN or id)
         if arn is None:
             raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn")
         kind = cls._kind(resource, described_shape.members[arn])
@@ -353,9 +374,12 @@ class Bound:
         created: tuple[str, ...] = ()
         if create is not None:
             create_input = service.operation(create).input_shape.members
-            if (resource.generated is None) == (name not in create_input):
-                raise BindingError(f"{noun}: {create} " + ("takes" if resource.generated else "does not take") +
-                                   f" {name}; declare generated= exactly for an identifier SageMaker makes")
+            apart = resource.generated is None and resource.named_by is not None
+            if (resource.generated is None and not apart) == (name not in create_input):
+                raise BindingError(f"{noun}: {create} " + ("does not take" if name not in create_input else "takes") +
+                                   f" {name}; declare generated= exactly for an identifier SageMaker makes, or "
+                                   f"named_by= for the {create} member that names a resource read by its ARN (or "
+                                   "name or ARN)")
             if resource.named_by is not None and resource.named_by not in create_input:
                 raise BindingError(f"{noun}: {create} does not take {resource.named_by} (named_by=)")
             exclude = (name, "Tags", *resource.not_echoed)
@@ -373,7 +397,9 @@ class Bound:
         listing, list_member, summary_shape, filters = cls._list(resource, operations.get("List"), name, arn,
                                                                   status, described)
         bound = cls(resource, operations, name, arn, kind, status, echoed, described, created, listing, list_member,
-                    summary_shape, filters, updated)
+                    summary_shape, filters, updated, resource.generated is None and resource.named_by is not None)
+        if resource.found_by_name and (resource.generated is None or resource.named_by is None):
+            raise BindingError(f"{noun}: found_by_name= needs generated= and named_by= (a name beside a generated id)")
         for rule_member, _kind in resource.references.items():
             if create is None or rule_member not in service.operation(create).input_shape.members:
                 raise BindingError(f"{noun}: references name {rule_member}, which Create{noun} does not take")
@@ -428,8 +454,8 @@ class Bound:
                     raise BindingError(f"{operation}: SortBy {value} names no member of the Describe answer; "
                                        "declare sort_members=")
                 sort_keys[value] = member
-        else:
-            sort_keys["CreationTime"] = "CreationTime"
+        else:  # (ListModelMonitorConfigs keeps its creation time as `CreatedAt`: sort_members=)
+            sort_keys["CreationTime"] = resource.sort_members.get("CreationTime", "CreationTime")
         default_sort, default_order = _documented_defaults(inputs) if resource.default_sort is None else \
             resource.default_sort
         if default_sort is None or default_order is None:
@@ -453,7 +479,7 @@ class Bound:
                 raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
                                    "declare filters= (or ignores=)")
         listing = Listing(sort_keys=sort_keys, default_sort=default_sort, id_key=arn,
-                          default_order=default_order, name_key=named,
+                          default_order=default_order, name_key=named, default_max=resource.default_max or 10,
                           status_key=status if "StatusEquals" in inputs else None,
                           time_keys=dict(resource.undescribed), inclusive_after=resource.inclusive_after)
         return listing, lists[0], summary_shape, filters
@@ -475,6 +501,14 @@ class Bound:
         if self.name in answer:
             return {self.name: answer[self.name]}
         return {self.name: str(answer[self.arn]).rsplit("/", 1)[-1]}
+
+    def made_key(self, params: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
+        """The members that name what a Create request (`params`) made to the read operation: from
+        its answer where SageMaker generates the identifier or the read operations take another
+        member than Create's (`created_key`), else from the request."""
+        if self.resource.generated is not None or self.apart:
+            return self.created_key(answer)
+        return self.key_params(params)
 
     def key_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The members of a request (or document) that name the resource to the read operation."""
@@ -570,6 +604,31 @@ class _Engine:
     def _table(self, backend: Any) -> Any:
         return getattr(backend, self.attribute)
 
+    def _named(self, table: Any, ctx: Context, name: str) -> Document | None:
+        """The live resource called `name` (`named_by`), for a resource `found_by_name`."""
+        named, lifecycle = self.resource.named_by, self.resource.lifecycle
+        for document in list(table.values()):
+            if document.get(named) == name and (lifecycle is None or lifecycle.observe(document, ctx)):
+                return document  # type: ignore[no-any-return]
+        return None
+
+    def _find(self, table: Any, ctx: Context, identifier: str) -> Document | None:
+        """The resource a request's identifier names: by key or ARN, or by name where the resource
+        is `found_by_name`."""
+        document = table.find(ctx, identifier)
+        if document is None and self.resource.found_by_name and not arns.is_arn(identifier):
+            document = self._named(table, ctx, identifier)
+        return document  # type: ignore[no-any-return]
+
+    def _require(self, backend: Any, params: Params, ctx: Context) -> Document:
+        table, identifier = self._table(backend), self.resource.bound.ident(params)
+        if not self.resource.found_by_name:
+            return table.require(ctx, identifier)  # type: ignore[no-any-return]
+        document = self._find(table, ctx, identifier)
+        if document is None:
+            raise self.resource.missing(ctx.arn_for(self.resource.bound.kind, identifier))
+        return document
+
     def _prepare(self, backend: Any, params: Params, ctx: Context) -> None:
         if self.resource.prepare is not None:
             self.resource.prepare(backend, params, ctx)
@@ -591,10 +650,16 @@ class _Engine:
         self._prepare(backend, params, ctx)
         table = self._table(backend)
         generated = resource.generated
-        key = bound.ident(params) if generated is None else ""
+        # The member naming the resource: its identifier, or `named_by` where the reads take another.
+        naming = (resource.named_by or bound.name) if bound.apart else bound.name
+        key = bound.ident({**params, bound.name: params[naming]}) if generated is None else ""
         existing = table.find(ctx, key) if generated is None else None
         if existing is not None and existing.get(bound.status or "") not in resource.reusable:
             raise resource.duplicate(existing[bound.arn])
+        if resource.found_by_name:  # a name beside a generated id: unique all the same
+            taken = self._named(table, ctx, params[resource.named_by or naming])
+            if taken is not None:
+                raise resource.duplicate(taken[bound.arn])
         tags.check(params.get("Tags"))
         for member, kind in resource.references.items():
             if params.get(member) is not None:
@@ -603,7 +668,7 @@ class _Engine:
         if generated is not None:
             name = key = generated(params, ctx)
         else:
-            name = params[bound.name]
+            name = params[naming]
         if existing is not None:  # a key taken again from a status that frees it
             table.remove(existing)
         arn = ctx.arn(bound.kind, key)
@@ -611,7 +676,7 @@ class _Engine:
         for member in resource.scope:
             if params.get(member) is not None and member in bound.described:
                 document[member] = params[member]
-        document[bound.name] = name
+        document[naming] = name
         document[bound.arn] = arn
         for stamp in ("CreationTime", "LastModifiedTime"):
             if stamp in bound.described:
@@ -630,7 +695,7 @@ class _Engine:
 
     def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
         self._prepare(backend, params, ctx)
-        return self._table(backend).require(ctx, self.resource.bound.ident(params))  # type: ignore[no-any-return]
+        return self._require(backend, params, ctx)
 
     def list(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound = self.resource.bound
@@ -645,7 +710,7 @@ class _Engine:
     def update(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, resource = self.resource.bound, self.resource
         self._prepare(backend, params, ctx)
-        document = self._table(backend).require(ctx, bound.ident(params))
+        document = self._require(backend, params, ctx)
         lifecycle = resource.lifecycle
         if lifecycle is not None and "update" in lifecycle.accepts:
             lifecycle.guard(document, "update", self._refuse("update", "updated"))
@@ -674,7 +739,12 @@ class _Engine:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
         self._prepare(backend, params, ctx)
         table = self._table(backend)
-        document = table.require(ctx, bound.ident(params))
+        absent = self.resource.absent_delete
+        if absent is not None:
+            found = self._find(table, ctx, bound.ident(params))
+            if found is None:
+                return absent(params, ctx)
+        document = self._require(backend, params, ctx)
         if lifecycle is not None and "delete" in lifecycle.accepts:
             lifecycle.guard(document, "delete", self._refuse("delete", "deleted"))
         self._check("delete", params, ctx)
@@ -690,7 +760,7 @@ class _Engine:
         if lifecycle is None or trigger not in lifecycle.paths:
             raise BindingError(f"{self.resource.noun}: {trigger} needs a lifecycle path of that name")
         self._prepare(backend, params, ctx)
-        document = self._table(backend).require(ctx, bound.ident(params))
+        document = self._require(backend, params, ctx)
         if trigger in lifecycle.accepts:
             lifecycle.guard(document, trigger, self._refuse(trigger, trigger + "ped" if trigger == "stop"
                                                             else trigger + "ed"))

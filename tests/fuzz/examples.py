@@ -421,13 +421,7 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         "GetModelMonitorExecution": {"ModelMonitorConfigNameOrArn": "fuzz-monitor",
                                      "ScheduledAt": h.get("model-monitor-execution", "2024-01-01T00:00:00+00:00")},
         "ListModelMonitorExecutions": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "StatusEquals": "Completed"},
-        # -- leaderboards (the world's "fuzz-board" with one candidate, and an empty board) -----------------
-        "CreateLeaderboard": {"Name": "fuzz-new-board", "Type": "CUSTOMER_MODEL", "Description": "new",
-                              "RequiredMetrics": [{"CriterionName": "quality", "MetricNames": ["accuracy"]}],
-                              "Tags": [{"Key": "team", "Value": "ml"}]},
-        "GetLeaderboard": {"Arn": h.get("leaderboard", "")},
-        "ListLeaderboards": {},
-        "DeleteLeaderboard": {"Arn": h.get("empty-leaderboard", "")},
+        # -- candidates of the world's "fuzz-board" (the leaderboards' own: the declared example) -----------
         "AddCandidate": {"LeaderboardArn": h.get("leaderboard", ""), **world.CANDIDATE, "DisplayName": "fuzz",
                          "Labels": {"stage": "test"}},
         "GetCandidate": {"LeaderboardArn": h.get("leaderboard", ""), "CandidateId": h.get("candidate", "none")},
