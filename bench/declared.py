@@ -134,8 +134,7 @@ def main() -> None:
             floor = functools.partial(getattr(floor_client, xform_name(operation)), **describe.keywords)
             listing = getattr(client, xform_name(resource.list_operation or f"List{noun}s"))
             # A List that requires the scope (ListJobs' JobCategory) lists within the example's.
-            scoped = {member: resource.example[member] for member in resource.scope
-                      if member in service.operation(resource.bound.operations["List"]).input_shape.required_members}
+            scoped = resource.bound.list_request(resource.example)
             declared = functools.partial(listing, MaxResults=run.PAGE, **scoped)
             assert len(declared()[resource.bound.list_member]) == run.PAGE
             run.log(f"timing {noun} ...")

@@ -175,8 +175,7 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
         create(sagemaker_client, declared, answers, name)
     operation = bound.operations["List"]
     # A List that requires the scope (ListJobs' JobCategory) lists within the example's.
-    scoped = {member: declared.example[member] for member in declared.scope
-              if member in service.operation(operation).input_shape.required_members}
+    scoped = bound.list_request(declared.example)
     listed = call(sagemaker_client, operation, **scoped)[bound.list_member]
     named = listed_name(declared)  # the summary member holding the name
     assert sorted(summary[named] for summary in listed if summary.get(named) in names) == sorted(names)
@@ -322,8 +321,7 @@ def list_all(client: Any, bound: Any) -> list[dict[str, Any]]:
     """Every summary the List answers, page after page (by botocore's paginator where the model
     has one: ListHubs has none)."""
     operation = bound.operations["List"]
-    scoped = {member: bound.resource.example[member] for member in bound.resource.scope
-              if member in service.operation(operation).input_shape.required_members}
+    scoped = bound.list_request(bound.resource.example)
     if client.can_paginate(xform_name(operation)):
         return client.get_paginator(xform_name(operation)).paginate(**scoped).build_full_result()[bound.list_member]
     listed: list[dict[str, Any]] = []

@@ -204,6 +204,9 @@ class Resource:
     example: Mapping[str, Any] = field(default_factory=dict)
     #: Requests (operation, params) that make what the example refers to.
     example_needs: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    #: Members a List request requires beyond the scope, that list what the example made
+    #: (ListModelMonitorConfigs' TargetType and TargetName: the configurations of one target).
+    list_example: Mapping[str, Any] = field(default_factory=dict)
     #: Create members Describe returns under the same name that AWS does not echo.
     not_echoed: tuple[str, ...] = ()
     #: AWS's words for an operation the resource's status does not accept: (trigger, status,
@@ -509,6 +512,14 @@ class Bound:
         if self.resource.generated is not None or self.apart:
             return self.created_key(answer)
         return self.key_params(params)
+
+    def list_request(self, example: Mapping[str, Any]) -> dict[str, Any]:
+        """The members of a List request that lists what `example` made: the scope members the
+        List requires (ListJobs' JobCategory), and `list_example`."""
+        assert "List" in self.operations
+        required = service.operation(self.operations["List"]).input_shape.required_members
+        return {**{member: example[member] for member in self.resource.scope if member in required},
+                **self.resource.list_example}
 
     def key_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The members of a request (or document) that name the resource to the read operation."""

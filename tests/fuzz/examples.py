@@ -78,8 +78,7 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
             if verb == "Create":
                 found[operation] = {**example, naming: fitted_name(declared, f"{example[naming]}-new")}
             elif verb == "List":  # within the example's scope where the List requires it (ListJobs' JobCategory)
-                required = service.operation(operation).input_shape.required_members
-                found[operation] = {member: example[member] for member in declared.scope if member in required}
+                found[operation] = bound.list_request(example)
             elif verb in ("Stop", "Start"):
                 stoppable = h.get(f"key:{noun}:{verb.lower()}")
                 found[operation] = json.loads(stoppable) if stoppable else \
@@ -410,14 +409,10 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         # -- MLflow and partner apps (the declared examples, made by world.build_declared) -----------------
         "CreatePresignedMlflowAppUrl": {"Arn": h.get("MlflowApp", ""), "ExpiresInSeconds": 60},
         "CreatePartnerAppPresignedUrl": {"Arn": h.get("PartnerApp", ""), "ExpiresInSeconds": 60},
-        # -- model monitor configurations (the world's "fuzz-monitor", which ran once) -----------------------
-        "CreateModelMonitorConfig": {**world.MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-new-monitor",
-                                     "Tags": [{"Key": "team", "Value": "ml"}]},
-        "GetModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor"},
-        "ListModelMonitorConfigs": {"TargetType": "SageMakerEndpoint", "TargetName": "fuzz-endpoint"},
+        # -- model monitor configurations (the world's "fuzz-monitor", which ran once; the others are the
+        # declared example's, but for a pause, which the example does not make) ----------------------------
         "UpdateModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "Enabled": False,
                                      "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}},
-        "DeleteModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor-to-delete"},
         "GetModelMonitorExecution": {"ModelMonitorConfigNameOrArn": "fuzz-monitor",
                                      "ScheduledAt": h.get("model-monitor-execution", "2024-01-01T00:00:00+00:00")},
         "ListModelMonitorExecutions": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "StatusEquals": "Completed"},

@@ -184,12 +184,11 @@ MONITOR_CONFIG = {"ModelMonitorConfigName": "fuzz-monitor",
 
 
 def _model_monitor_configs(sm: Any, handles: dict[str, str]) -> None:
-    """A model monitor configuration that ran once (NOW), and one to delete; the time its execution
-    was scheduled at."""
+    """A model monitor configuration that ran once (NOW); the time its execution was scheduled at
+    (the declared example, made by `build_declared`, is the one to delete)."""
     if "CreateModelMonitorConfig" not in sm.meta.service_model.operation_names:
         return  # an older model (botocore 1.35)
     sm.create_model_monitor_config(**MONITOR_CONFIG)
-    sm.create_model_monitor_config(**{**MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-monitor-to-delete"})
     [execution] = sm.list_model_monitor_executions(ModelMonitorConfigNameOrArn="fuzz-monitor")[
         "ModelMonitorExecutionSummaries"]
     handles["model-monitor-execution"] = execution["ScheduledAt"].isoformat()
