@@ -61,8 +61,7 @@ def _named(resource: Resource, index: int, answers: dict[str, dict[str, Any]]) -
     name = resource.named_by or resource.bound.name
     member = service.operation(resource.bound.operations["Create"]).input_shape.members[name]
     longest = member.metadata.get("max", 63)  # a tuning job's name is at most 32 characters
-    request[name] = resource.fitted_name(f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}")
-    return request
+    return resource.renamed(request, f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}")
 
 
 def _seed(client: Any, resource: Resource, count: int) -> Callable[[], Any]:

@@ -90,7 +90,7 @@ def create(client: Any, declared: Resource, answers: dict[str, dict[str, Any]], 
     bound = declared.bound
     params = {**example(declared, answers), **extra}
     if name is not None:
-        params[naming(declared)] = fitted_name(declared, name)
+        params = declared.renamed(params, name)
     answer = call(client, bound.operations["Create"], **params)
     return bound.made_key(params, answer)
 

@@ -197,6 +197,7 @@ def _target(config: Document) -> Document:
     return {"TargetType": source, "TargetName": config["MonitoringSource"][source][TARGETS[source]]}
 
 
+_EXAMPLE_CRITERIA = "arn:aws:sagemaker:us-east-1:123456789012:hub-content/evals/JsonDoc/helpfulness/1.0.0"
 _EXACTLY_ONE = "MonitoringSource and EvaluationConfig: 'Specify exactly one member' (the model's union shapes)"
 _CONFLICT = ("UpdateModelMonitorConfig: 'You can enable or disable a configuration only when its status is Active or "
              "Inactive. Otherwise, you get a ConflictException.'")
@@ -232,9 +233,8 @@ MODEL_MONITOR_CONFIG = Resource(
     on_create=_created,
     on_update=_updated,
     example={NAME: "quality", "MonitoringSource": {"SageMakerEndpoint": {"EndpointName": "chat"}},
-             "EvaluationConfig": {"EvalCriteria": {
-                 "EvalCriteriaArn": "arn:aws:sagemaker:us-east-1:123456789012:hub-content/evals/JsonDoc/helpfulness/1.0.0",
-                 "Sampling": {"SamplingPercentage": 10.0}}},
+             "EvaluationConfig": {"EvalCriteria": {"EvalCriteriaArn": _EXAMPLE_CRITERIA,
+                                                   "Sampling": {"SamplingPercentage": 10.0}}},
              "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
              "RoleArn": "arn:aws:iam::123456789012:role/monitor"},
 )

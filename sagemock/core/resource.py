@@ -101,6 +101,15 @@ def resolve(params: Any, answers: Mapping[str, Mapping[str, Any]]) -> Any:
     return params
 
 
+def _with(value: Any, path: list[str], new: str) -> Any:
+    """`value` (a request, a list, a structure) with the member at `path` set to `new`, copied."""
+    if isinstance(value, list):
+        return [_with(item, path, new) for item in value]
+    if not isinstance(value, dict) or path[0] not in value:
+        return value
+    return {**value, path[0]: new if len(path) == 1 else _with(value[path[0]], path[1:], new)}
+
+
 class BindingError(RuntimeError):
     """The model does not fit a declaration in a way the engine refuses to guess at."""
 
@@ -156,7 +165,8 @@ class Resource:
     """One resource noun's declaration: only what the botocore model cannot say."""
 
     noun: str
-    #: The error AWS answers for a resource that does not exist, given the ARN asked for.
+    #: The error AWS answers for a resource that does not exist, given the ARN asked for (the
+    #: identifier as given, for a resource `found_by_name`: a name, an ARN or an id).
     missing: Callable[[str], ServiceError]
     #: The error AWS answers for a name in use, given the existing resource's ARN.
     duplicate: Callable[[str], ServiceError]
@@ -204,6 +214,11 @@ class Resource:
     example: Mapping[str, Any] = field(default_factory=dict)
     #: Requests (operation, params) that make what the example refers to.
     example_needs: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    #: Example members (dotted paths, through a list's every item) that must differ from one resource
+    #: to the next as the name does, since AWS refuses a second resource with the same (an in-cluster
+    #: inference gateway belongs to one global inference gateway: `Gateways.Name`): `renamed` makes
+    #: them from the name.
+    follows_name: tuple[str, ...] = ()
     #: Members a List request requires beyond the scope, that list what the example made
     #: (ListModelMonitorConfigs' TargetType and TargetName: the configurations of one target).
     list_example: Mapping[str, Any] = field(default_factory=dict)
@@ -235,10 +250,6 @@ class Resource:
     #: ID"): a value that is no key or ARN held is looked up by name, and Create refuses a name in use
     #: (`duplicate`). The name must not take the form of a generated key (a rule of the declaration).
     found_by_name: bool = False
-    #: The answer of a Delete of a resource that does not exist, where AWS's Delete succeeds for one:
-    #: (request, context) -> the answer (DeleteGlobalInferenceGateway echoes what the identifier says).
-    #: Declared with its AWS source beside it.
-    absent_delete: Callable[[Params, Context], Document] | None = None
     #: The List's default page size where its documentation states one the engine does not read
     #: (ListLeaderboards' MaxResults: "The default is 20"); 10 otherwise.
     default_max: int | None = None
@@ -293,6 +304,16 @@ class Resource:
         member = service.operation(bound.operations["Create"]).input_shape.members[self.named_by or bound.name]
         fits = matcher(member.metadata.get("pattern") or ".*")
         return name if fits is None or fits(name) else name.replace("-", "")
+
+    def renamed(self, request: Mapping[str, Any], name: str) -> dict[str, Any]:
+        """`request` (the example, resolved) naming another resource `name` (`fitted_name`), with
+        the members that follow the name (`follows_name`) made from it: how the contract tests, the
+        fuzz world and the benchmark make several resources from one example."""
+        renamed = dict(request)
+        fitted = renamed[self.named_by or self.bound.name] = self.fitted_name(name)
+        for path in self.follows_name:
+            renamed = _with(renamed, path.split("."), fitted)
+        return renamed
 
     @property
     def in_model(self) -> bool:
@@ -505,6 +526,19 @@ class Bound:
             return {self.name: answer[self.name]}
         return {self.name: str(answer[self.arn]).rsplit("/", 1)[-1]}
 
+    @property
+    def key_member(self) -> str:
+        """The document member that holds what Create names the resource by: the identifier; the
+        `named_by` member where the reads take another (a leaderboard's `Name`); the id member where
+        the identifier is generated and Describe does not answer it (a global inference gateway's
+        `Id`, read by `Identifier`)."""
+        named_by = self.resource.named_by
+        if self.apart and named_by is not None:
+            return named_by
+        if self.name in self.described or self.resource.generated is None:
+            return self.name
+        return next((member for member in (f"{self.resource.noun}Id", "Id") if member in self.described), self.name)
+
     def made_key(self, params: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
         """The members that name what a Create request (`params`) made to the read operation: from
         its answer where SageMaker generates the identifier or the read operations take another
@@ -637,7 +671,7 @@ class _Engine:
             return table.require(ctx, identifier)  # type: ignore[no-any-return]
         document = self._find(table, ctx, identifier)
         if document is None:
-            raise self.resource.missing(ctx.arn_for(self.resource.bound.kind, identifier))
+            raise self.resource.missing(identifier)
         return document
 
     def _prepare(self, backend: Any, params: Params, ctx: Context) -> None:
@@ -687,7 +721,7 @@ class _Engine:
         for member in resource.scope:
             if params.get(member) is not None and member in bound.described:
                 document[member] = params[member]
-        document[naming] = name
+        document[bound.key_member] = name
         document[bound.arn] = arn
         for stamp in ("CreationTime", "LastModifiedTime"):
             if stamp in bound.described:
@@ -702,7 +736,10 @@ class _Engine:
         table.add(document, params.get("Tags"))
         if resource.lifecycle is not None:
             resource.lifecycle.begin(document, "create", ctx)
-        return {member: document.get(member) for member in bound.created}
+        # A member Create answers and Describe does not (CreateGlobalInferenceGateway's Gateways) is
+        # what the request gave.
+        return {member: document.get(member) if member in bound.described else params.get(member)
+                for member in bound.created}
 
     def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
         self._prepare(backend, params, ctx)
@@ -750,11 +787,6 @@ class _Engine:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
         self._prepare(backend, params, ctx)
         table = self._table(backend)
-        absent = self.resource.absent_delete
-        if absent is not None:
-            found = self._find(table, ctx, bound.ident(params))
-            if found is None:
-                return absent(params, ctx)
         document = self._require(backend, params, ctx)
         if lifecycle is not None and "delete" in lifecycle.accepts:
             lifecycle.guard(document, "delete", self._refuse("delete", "deleted"))

@@ -228,8 +228,8 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
         for trigger in ("stop", "start"):
             if lifecycle is None or trigger not in lifecycle.accepts or trigger.capitalize() not in bound.operations:
                 continue
-            made = create(**{**example, naming: f"{name}-{trigger}"})
-            made_key = bound.made_key({**example, naming: f"{name}-{trigger}"}, made)
+            made = create(**declared.renamed(example, f"{name}-{trigger}"))
+            made_key = bound.made_key(declared.renamed(example, f"{name}-{trigger}"), made)
             handles[f"key:{noun}:{trigger}"] = json.dumps(made_key)
             mock.set_status(_arn_of(sm, declared, made_key), lifecycle.accepts[trigger][0])
     _clusters(sm, handles)
