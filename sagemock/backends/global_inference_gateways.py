@@ -139,6 +139,7 @@ def _new_id(params: Params, ctx: Context) -> str:
 
 
 def _not_id_shaped(params: Params, ctx: Context) -> None:
+    """A gateway's name is not 12 lowercase letters or digits, the form of its id."""
     name = params["Name"]
     if ID.fullmatch(name):
         raise ValidationError(f"The name {name} is not valid: a global inference gateway's name can't be exactly "

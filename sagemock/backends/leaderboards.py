@@ -106,7 +106,7 @@ def _metric(candidate: Document, criterion: str, metric: str) -> float | None:
 
 
 def _empty(params: Params, ctx: Context) -> None:
-    """DeleteLeaderboard: "You can't delete a leaderboard that has candidates."."""
+    """A leaderboard with candidates is not deleted (ConflictException)."""
     board = ctx.store.table(KIND).require(ctx, params["Arn"])
     if board[CANDIDATES]:
         raise ConflictError(f"Leaderboard {board['Arn']} has {len(board[CANDIDATES])} candidates: delete its "

@@ -129,6 +129,7 @@ def executions(config: Document, now: _dt.datetime) -> list[Document]:
 
 
 def _source(params: Params, ctx: Context) -> None:
+    """MonitoringSource names exactly one endpoint or Bedrock model."""
     _exactly_one(params, "MonitoringSource")
 
 
@@ -139,21 +140,24 @@ def _evaluation_given(params: Params, ctx: Context) -> None:
 
 
 def _evaluation(params: Params, ctx: Context) -> None:
+    """EvaluationConfig, where given, names exactly one Eval Criteria or list of them."""
     if params.get("EvaluationConfig") is not None:
         _exactly_one(params, "EvaluationConfig")
 
 
 def _held(params: Params, ctx: Context) -> Document:
-    return ctx.store.table(KIND).require(ctx, params["ModelMonitorConfigNameOrArn"])  # type: ignore[no-any-return]
+    return ctx.store.table(KIND).require(ctx, params["ModelMonitorConfigNameOrArn"])
 
 
 def _not_deleting(params: Params, ctx: Context) -> None:
+    """A configuration being deleted is not updated (ConflictException)."""
     config = _held(params, ctx)
     if config["Status"] == "Deleting":
         raise ConflictError(f"Model monitor config {config[ARN]} is being deleted.")
 
 
 def _switchable(params: Params, ctx: Context) -> None:
+    """Enabled pauses or resumes only an Active or Inactive configuration (ConflictException)."""
     config = _held(params, ctx)
     if params.get("Enabled") is not None and config["Status"] not in ("Active", "Inactive"):
         raise ConflictError(f"You can enable or disable a configuration only when its status is Active or "
@@ -161,6 +165,7 @@ def _switchable(params: Params, ctx: Context) -> None:
 
 
 def _not_deleted_twice(params: Params, ctx: Context) -> None:
+    """A configuration being deleted is not deleted again (ConflictException)."""
     config = _held(params, ctx)
     if config["Status"] == "Deleting":
         raise ConflictError(f"Model monitor config {config[ARN]} is already being deleted.")
