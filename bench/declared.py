@@ -61,8 +61,7 @@ def _named(resource: Resource, index: int, answers: dict[str, dict[str, Any]]) -
     name = resource.named_by or resource.bound.name
     member = service.operation(resource.bound.operations["Create"]).input_shape.members[name]
     longest = member.metadata.get("max", 63)  # a tuning job's name is at most 32 characters
-    request[name] = resource.fitted_name(f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}")
-    return request
+    return resource.renamed(request, f"{str(request[name])[:min(40, longest - 7)]}-{index:06d}")
 
 
 def _seed(client: Any, resource: Resource, count: int) -> Callable[[], Any]:
@@ -77,7 +76,7 @@ def _seed(client: Any, resource: Resource, count: int) -> Callable[[], Any]:
         request = _named(resource, index, answers)
         answer = create(**request)
         if index == count // 2:
-            key = bound.created_key(answer) if resource.generated is not None else bound.key_params(request)
+            key = bound.made_key(request, answer)
     verb = "Describe" if "Describe" in bound.operations else "Get"
     describe = getattr(client, xform_name(bound.operations[verb]))
     return functools.partial(describe, **key)
@@ -140,8 +139,7 @@ def main() -> None:
             floor = functools.partial(getattr(floor_client, xform_name(operation)), **describe.keywords)
             listing = getattr(client, xform_name(resource.list_operation or f"List{noun}s"))
             # A List that requires the scope (ListJobs' JobCategory) lists within the example's.
-            scoped = {member: resource.example[member] for member in resource.scope
-                      if member in service.operation(resource.bound.operations["List"]).input_shape.required_members}
+            scoped = resource.bound.list_request(resource.example)
             declared = functools.partial(listing, MaxResults=run.PAGE, **scoped)
             assert len(declared()[resource.bound.list_member]) == run.PAGE
             run.log(f"timing {noun} ...")

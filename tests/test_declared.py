@@ -90,11 +90,9 @@ def create(client: Any, declared: Resource, answers: dict[str, dict[str, Any]], 
     bound = declared.bound
     params = {**example(declared, answers), **extra}
     if name is not None:
-        params[naming(declared)] = fitted_name(declared, name)
+        params = declared.renamed(params, name)
     answer = call(client, bound.operations["Create"], **params)
-    if declared.generated is not None:
-        return bound.created_key(answer)
-    return bound.key_params(params)
+    return bound.made_key(params, answer)
 
 
 def describe(client: Any, declared: Resource, key: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +103,14 @@ def describe(client: Any, declared: Resource, key: dict[str, Any]) -> dict[str, 
 def missing_key(declared: Resource, key: dict[str, Any]) -> dict[str, Any]:
     """The key of a resource that does not exist, beside `key`'s scope."""
     bound = declared.bound
-    return {**key, bound.name: "d-nosuchdomain1" if declared.generated is not None else "no-such-name"}
+    if declared.generated is not None:
+        return {**key, bound.name: "d-nosuchdomain1"}
+    read = bound.operations.get("Describe") or bound.operations["Get"]
+    fits = matcher(service.operation(read).input_shape.members[bound.name].metadata.get("pattern") or ".*")
+    # (An identifier that takes only an ARN, as GetLeaderboard's `Arn`, is given the ARN of the name.)
+    missing = "no-such-name" if fits is None or fits("no-such-name") else \
+        arns.build(REGION, ACCOUNT, bound.kind, "no-such-name")
+    return {**key, bound.name: missing}
 
 
 @pytest.mark.parametrize("noun", DECLARED)
@@ -125,7 +130,7 @@ def test_create_then_describe_returns_what_was_given(noun, sagemaker_client):
     given = example(declared, answers)
     with freeze_time("2024-06-01 12:00:00"):
         answer = call(sagemaker_client, bound.operations["Create"], **given)
-        key = bound.created_key(answer) if declared.generated is not None else bound.key_params(given)
+        key = bound.made_key(given, answer)
         described = describe(sagemaker_client, declared, key)
     assert described[bound.arn] == answer.get(bound.arn, described[bound.arn])
     # (Where the identifier is the ARN itself, as an MLflow app's, the key is the ARN.)
@@ -170,8 +175,7 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
         create(sagemaker_client, declared, answers, name)
     operation = bound.operations["List"]
     # A List that requires the scope (ListJobs' JobCategory) lists within the example's.
-    scoped = {member: declared.example[member] for member in declared.scope
-              if member in service.operation(operation).input_shape.required_members}
+    scoped = bound.list_request(declared.example)
     listed = call(sagemaker_client, operation, **scoped)[bound.list_member]
     named = listed_name(declared)  # the summary member holding the name
     assert sorted(summary[named] for summary in listed if summary.get(named) in names) == sorted(names)
@@ -210,7 +214,7 @@ def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagem
         # The answer names the resource in use: by its ARN, or by its name where AWS's message does so.
         # (Or in AWS's own words where they name nothing: CreateAppImageConfig's "The ID or Name
         # specified is already in use.")
-        name = described[bound.name]
+        name = described[naming(declared) if bound.apart else bound.name]
         assert described[bound.arn] in message or f" {name}," in message or f" {name} " in message or \
             message == declared.duplicate(described[bound.arn]).message
     read = bound.operations.get("Describe") or bound.operations["Get"]
@@ -317,8 +321,7 @@ def list_all(client: Any, bound: Any) -> list[dict[str, Any]]:
     """Every summary the List answers, page after page (by botocore's paginator where the model
     has one: ListHubs has none)."""
     operation = bound.operations["List"]
-    scoped = {member: bound.resource.example[member] for member in bound.resource.scope
-              if member in service.operation(operation).input_shape.required_members}
+    scoped = bound.list_request(bound.resource.example)
     if client.can_paginate(xform_name(operation)):
         return client.get_paginator(xform_name(operation)).paginate(**scoped).build_full_result()[bound.list_member]
     listed: list[dict[str, Any]] = []

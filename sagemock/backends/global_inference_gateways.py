@@ -1,18 +1,22 @@
 """Global inference gateways: one managed HTTPS endpoint in front of the in-cluster inference
 gateways of several SageMaker HyperPod clusters (its members), in one or more Regions.
 
-Written by hand, on the core's tables, lifecycles and listings: the model does not fit the
-declared-resource engine (the read operations take an `Identifier` that is a name, an ARN or a
-12-character id; the ARN member is `Arn`; DeleteGlobalInferenceGateway succeeds for a gateway
-that does not exist). A gateway walks CREATING -> ACTIVE, UPDATING -> ACTIVE and DELETING -> gone;
-a planned failure (`mock.fail_next("global-inference-gateway")`) ends its creation in FAILED with
-its FailureReason. Its members are kept on its document (ListInferenceGateways lists them, in the
-order they were added; Describe does not answer them), each with a status machine of its own
-(ADDING -> ACTIVE, REMOVING -> gone; `mock.fail_next("global-inference-gateway/member")` fails the
-next addition), moved wherever the gateway is read. An in-cluster gateway (cluster ARN, namespace,
-name) belongs to at most one global gateway. The clusters are not looked at: HyperPod is reached
-with the gateway's role, which the mock does not model. The rules, each with its source, and the
-choices made where AWS is silent are in docs/inference-gateways.md.
+A declared resource (`core.resource`): Create, Describe and List are generated from the model; the
+read operations take an `Identifier` that is a name, an ARN or the 12-character id SageMaker makes
+(`generated=`, `named_by=`, `found_by_name=`), and the ARN member is `Arn`. Update and Delete are
+written here, since the pattern cannot express them: an update of a gateway that failed to create
+keeps its status (FAILED) and reason, a busy member refuses both, and DeleteGlobalInferenceGateway
+succeeds for a gateway that does not exist and for one being deleted.
+
+A gateway walks CREATING -> ACTIVE, UPDATING -> ACTIVE and DELETING -> gone; a planned failure
+(`mock.fail_next("global-inference-gateway")`) ends its creation in FAILED with its FailureReason.
+Its members are kept on its document (ListInferenceGateways lists them, in the order they were
+added; Describe does not answer them), each with a status machine of its own (ADDING -> ACTIVE,
+REMOVING -> gone; `mock.fail_next("global-inference-gateway/member")` fails the next addition),
+moved wherever the gateway is read. An in-cluster gateway (cluster ARN, namespace, name) belongs to
+at most one global gateway. The clusters are not looked at: HyperPod is reached with the gateway's
+role, which the mock does not model. The rules, each with its source, and the choices made where AWS
+is silent are in docs/inference-gateways.md.
 
 The data plane (the SageMaker Gateway Runtime's InvokeGlobalInferenceGateway) is a service botocore
 does not ship, so nothing is invoked through a gateway.
@@ -24,14 +28,13 @@ import functools
 import re
 from typing import Any
 
-from ..core import arns, pagination, tags
+from ..core import arns, pagination
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ResourceInUse, ResourceLimitExceeded, ResourceNotFound, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.pagination import Listing
+from ..core.resource import Resource, Rule, in_use
 from ..core.state import Store
-from ..core.table import Table
 
 Document = dict[str, Any]
 KIND = "global-inference-gateway"
@@ -103,10 +106,6 @@ MEMBER_LIFECYCLE = Lifecycle(
     accepts={"remove": ("ACTIVE", "FAILED")},
 )
 
-LISTING = Listing(sort_keys={"CreationTime": "CreationTime"}, default_sort="CreationTime",
-                  default_order="Ascending", id_key="Arn", name_key="Name", default_max=DEFAULT_MAX)
-
-
 def _missing(arn: str) -> ResourceNotFound:
     # The operations declare ResourceNotFound; AWS's wording is not published.
     return ResourceNotFound(f"Global inference gateway {arn} does not exist.")
@@ -130,8 +129,115 @@ def _public(member: Document) -> Document:
     return {key: value for key, value in member.items() if not key.startswith("_")}
 
 
+def _new_id(params: Params, ctx: Context) -> str:
+    """The gateway's id (GlobalInferenceGatewayId: 12 lowercase letters or digits), one no gateway has."""
+    held = ctx.store.table(KIND)
+    gateway_id = ctx.random_id(12)
+    while gateway_id in held:
+        gateway_id = ctx.random_id(12)
+    return gateway_id
+
+
+def _not_id_shaped(params: Params, ctx: Context) -> None:
+    """A gateway's name is not 12 lowercase letters or digits, the form of its id."""
+    name = params["Name"]
+    if ID.fullmatch(name):
+        raise ValidationError(f"The name {name} is not valid: a global inference gateway's name can't be exactly "
+                              "12 lowercase letters or digits, because the global inference gateway ID uses "
+                              "that format.")
+
+
+def _members_free(params: Params, ctx: Context) -> None:
+    """Each in-cluster gateway of the request: in the gateway's account and partition, listed once,
+    and not a member of another global inference gateway."""
+    seen: set[tuple[str, str, str]] = set()
+    for member in (_member(given) for given in params["Gateways"]):
+        _check_cluster(ctx, member["ClusterArn"])
+        key = _member_key(member)
+        if key in seen:
+            raise ValidationError(f"The in-cluster inference gateway {member['Namespace']}/{member['Name']} of "
+                                  f"cluster {member['ClusterArn']} is listed more than once in Gateways.")
+        seen.add(key)
+        _unclaimed(ctx, member, None)
+
+
+def _created(document: Document, params: Params, ctx: Context) -> None:
+    """The VPC endpoint service the gateway will answer at, and its members on their way in."""
+    document["_service"] = f"vpce-svc-{ctx.random_id(17, '0123456789abcdef')}"
+    document[MEMBERS] = [_added(_member(given), ctx) for given in params["Gateways"]]
+
+
+def _added(member: Document, ctx: Context) -> Document:
+    """A member on its way in: ADDING, then ACTIVE (or FAILED, where a test planned it)."""
+    MEMBER_LIFECYCLE.begin(member, "add", ctx)
+    return member
+
+
+def _unclaimed(ctx: Context, wanted: Document, besides: Document | None) -> None:
+    """ResourceInUse where the in-cluster gateway belongs to a global gateway (other than `besides`)."""
+    key = _member_key(wanted)
+    for document in ctx.store.table(KIND).live(ctx):
+        if document is not besides and any(_member_key(member) == key for member in document.get(MEMBERS, ())):
+            raise ResourceInUse(f"The in-cluster inference gateway {wanted['Namespace']}/{wanted['Name']} of "
+                                f"cluster {wanted['ClusterArn']} already belongs to global inference gateway "
+                                f"{document['Arn']}.")
+
+
+def _check_cluster(ctx: Context, cluster_arn: str) -> None:
+    """ClusterArn: "The cluster must be in the same account and partition as the global
+    inference gateway. It can be in a different Region"."""
+    parsed = arns.parse(cluster_arn)
+    if parsed is not None and (parsed.account != ctx.account or parsed.partition != arns.partition(ctx.region)):
+        raise ValidationError(f"The cluster {cluster_arn} must be in the same account and partition as the "
+                              "global inference gateway.")
+
+
+def _status_filters(document: Document, filters: list[Document]) -> bool:
+    """ListGlobalInferenceGateways' Filters (by Status): "Multiple filters are combined with a logical AND"."""
+    return all(_has(flt["Name"], flt["Value"], document) for flt in filters)
+
+
+GLOBAL_INFERENCE_GATEWAY = Resource(
+    "GlobalInferenceGateway",
+    kind=KIND,
+    missing=_missing,
+    # CreateGlobalInferenceGateway declares ResourceInUse; AWS's wording is not published.
+    duplicate=in_use("The name of global inference gateway {arn} is already in use."),
+    lifecycle=LIFECYCLE,
+    generated=_new_id,
+    named_by="Name",
+    found_by_name=True,  # Identifier: "The name, Amazon Resource Name (ARN), or ID of the global inference gateway"
+    # ListGlobalInferenceGateways has no SortBy and states no order, nor a default page size: the oldest
+    # first, as created, 10 a page (sagemock's choices, as most SageMaker Lists page).
+    default_sort=("CreationTime", "Ascending"),
+    filters={"Filters": _status_filters},
+    rules=(Rule(_not_id_shaped, "CreateGlobalInferenceGateway.Name: 'The name can't be exactly 12 lowercase letters "
+                "or digits, because the global inference gateway ID uses that format.'",
+                claims=("can't be exactly 12 lowercase letters or digits",)),
+           Rule(_members_free, "InferenceGatewayMember.ClusterArn: 'The cluster must be in the same account and "
+                "partition as the global inference gateway'; an in-cluster inference gateway belongs to at most one "
+                "global inference gateway (docs/inference-gateways.md)",
+                claims=("must be in the same account and partition",))),
+    waivers={"must be unique in your account in the current Region, and is case-sensitive": "claimed by the "
+             "engine's name check of a resource found by name (found_by_name=): ResourceInUse; names are compared "
+             "as given",
+             "You can't change the role after you create": "UpdateGlobalInferenceGateway takes only Routing: nothing "
+             "can change it",
+             "RemoveInferenceGateway can't remove the last one": "enforced by RemoveInferenceGateway (written here); "
+             "Create's Gateways holds at least one by the model's own constraint",
+             "completes no more than one time": "core.idempotency answers a repeated ClientToken as the first request "
+             "was answered, for every operation"},
+    on_create=_created,
+    follows_name=("Gateways.Name",),  # an in-cluster inference gateway belongs to one global inference gateway
+    example={"Name": "chat", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/gateway",
+             "Gateways": [{"Name": "chat-igw", "Namespace": "default",
+                           "ClusterArn": "arn:aws:sagemaker:us-east-1:123456789012:cluster/abcdefghijkl"}],
+             "Routing": {"Weights": {"KVHeadroom": 0.4, "QueueDepth": 0.6}}},
+)
+
+
 class GlobalInferenceGateways(Backend):
-    gateways = Table.of(KIND, arn="Arn", name="Name", missing=_missing, lifecycle=LIFECYCLE)
+    gateways = GLOBAL_INFERENCE_GATEWAY.table()
 
     # -- finding -----------------------------------------------------------------------------------
 
@@ -151,15 +257,6 @@ class GlobalInferenceGateways(Backend):
             raise _missing(identifier)
         return document
 
-    def _unclaimed(self, ctx: Context, wanted: Document, besides: Document | None) -> None:
-        """ResourceInUse where the in-cluster gateway belongs to a global gateway (other than `besides`)."""
-        key = _member_key(wanted)
-        for document in self.gateways.live(ctx):
-            if document is not besides and any(_member_key(member) == key for member in document.get(MEMBERS, ())):
-                raise ResourceInUse(f"The in-cluster inference gateway {wanted['Namespace']}/{wanted['Name']} of "
-                                    f"cluster {wanted['ClusterArn']} already belongs to global inference gateway "
-                                    f"{document['Arn']}.")
-
     @staticmethod
     def _idle(document: Document, action: str) -> None:
         """ConflictException "while another operation is in progress on the global inference gateway"."""
@@ -170,77 +267,7 @@ class GlobalInferenceGateways(Backend):
             raise ConflictError(f"Cannot {action} global inference gateway {document['Arn']} while another "
                                 f"operation is in progress on it ({doing}).")
 
-    @staticmethod
-    def _check_cluster(ctx: Context, cluster_arn: str) -> None:
-        """ClusterArn: "The cluster must be in the same account and partition as the global
-        inference gateway. It can be in a different Region"."""
-        parsed = arns.parse(cluster_arn)
-        if parsed is not None and (parsed.account != ctx.account or parsed.partition != arns.partition(ctx.region)):
-            raise ValidationError(f"The cluster {cluster_arn} must be in the same account and partition as the "
-                                  "global inference gateway.")
-
     # -- the gateway -------------------------------------------------------------------------------
-
-    @operation
-    def create_global_inference_gateway(self, params: Params, ctx: Context) -> Document:
-        name = params["Name"]
-        if ID.fullmatch(name):
-            raise ValidationError(f"The name {name} is not valid: a global inference gateway's name can't be exactly "
-                                  "12 lowercase letters or digits, because the global inference gateway ID uses "
-                                  "that format.")
-        existing = self._find(ctx, name)
-        if existing is not None:
-            raise ResourceInUse(f"Global inference gateway name {name} is already in use ({existing['Arn']}).")
-        tags.check(params.get("Tags"))
-        members = [_member(given) for given in params["Gateways"]]
-        seen: set[tuple[str, str, str]] = set()
-        for member in members:
-            self._check_cluster(ctx, member["ClusterArn"])
-            key = _member_key(member)
-            if key in seen:
-                raise ValidationError(f"The in-cluster inference gateway {member['Namespace']}/{member['Name']} of "
-                                      f"cluster {member['ClusterArn']} is listed more than once in Gateways.")
-            seen.add(key)
-            self._unclaimed(ctx, member, None)
-        gateway_id = ctx.random_id(12)
-        while gateway_id in self.gateways:
-            gateway_id = ctx.random_id(12)
-        document: Document = {
-            "Arn": ctx.arn(KIND, gateway_id),
-            "Id": gateway_id,
-            "Name": name,
-            "ExecutionRoleArn": params["ExecutionRoleArn"],
-            "CreationTime": ctx.now,
-            "_service": f"vpce-svc-{ctx.random_id(17, '0123456789abcdef')}",
-        }
-        if params.get("Routing") is not None:
-            document["Routing"] = params["Routing"]
-        LIFECYCLE.begin(document, "create", ctx)
-        document[MEMBERS] = [self._added(member, ctx) for member in members]
-        self.gateways.add(document, params.get("Tags"))
-        answer = {key: document[key] for key in ("Arn", "Id", "Name", "Status", "ExecutionRoleArn")}
-        if "Routing" in document:
-            answer["Routing"] = document["Routing"]
-        answer["Gateways"] = [_member(member) for member in params["Gateways"]]
-        return answer
-
-    @staticmethod
-    def _added(member: Document, ctx: Context) -> Document:
-        """A member on its way in: ADDING, then ACTIVE (or FAILED, where a test planned it)."""
-        MEMBER_LIFECYCLE.begin(member, "add", ctx)
-        return member
-
-    @operation
-    def describe_global_inference_gateway(self, params: Params, ctx: Context) -> Document:
-        return self._require(ctx, params["Identifier"])
-
-    @operation
-    def list_global_inference_gateways(self, params: Params, ctx: Context) -> Document:
-        where = [functools.partial(_has, "Status", flt["Value"]) for flt in params.get("Filters") or ()]
-        page, token = LISTING.walk(self.gateways, ctx, params, where, filters={})
-        keys = ("Arn", "Id", "Name", "Status", "CreationTime")
-        return {"GlobalInferenceGatewaySummaries": [{key: document[key] for key in keys} for document in page],
-                "NextToken": token}
 
     @operation
     def update_global_inference_gateway(self, params: Params, ctx: Context) -> Document:
@@ -292,12 +319,12 @@ class GlobalInferenceGateways(Backend):
             raise ConflictError(f"Cannot add an in-cluster inference gateway to global inference gateway "
                                 f"{document['Arn']}: it failed to create.")
         self._idle(document, "add an in-cluster inference gateway to")
-        self._check_cluster(ctx, wanted["ClusterArn"])
-        self._unclaimed(ctx, wanted, document)
+        _check_cluster(ctx, wanted["ClusterArn"])
+        _unclaimed(ctx, wanted, document)
         if len(document[MEMBERS]) >= MAX_MEMBERS:
             raise ResourceLimitExceeded(f"Global inference gateway {document['Arn']} already has {MAX_MEMBERS} "
                                         "in-cluster inference gateways, the most it can have.")
-        member = self._added(dict(wanted), ctx)
+        member = _added(dict(wanted), ctx)
         document[MEMBERS] = [*document[MEMBERS], member]
         if MEMBER_LIFECYCLE.in_transition(member):
             self.gateways.note_moving(document)

@@ -9,6 +9,11 @@ name. ListCandidates shows, per criterion, "the metrics from the candidate's mos
 run" (the latest `RecordedAt`) and sorts by creation time, by one of those metrics, or by default
 by CandidateId. A leaderboard with candidates is not deleted ("DeleteLeaderboard returns a
 ConflictException error"). Candidates are kept in their leaderboard's document (`_candidates`).
+
+The leaderboard is a declared resource (`core.resource`): Create, List and Delete are generated
+from the model, named by `Name` and read by `Arn` (`named_by=`). GetLeaderboard is written here,
+since it answers the leaderboard's tags as they are now; the candidates' operations are written
+here too: they are not the pattern of one noun.
 """
 from __future__ import annotations
 
@@ -21,17 +26,14 @@ from ..core import tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ResourceLimitExceeded, ResourceNotFound, ServiceError, ValidationError
-from ..core.pagination import Listing, digest, offset_page
-from ..core.resource import not_found
-from ..core.table import Table
+from ..core.pagination import digest, offset_page
+from ..core.resource import Resource, Rule, not_found
 
 Document = dict[str, Any]
 KIND = "leaderboard"
 CANDIDATES = "_candidates"
 #: The most results a candidate holds: GetCandidate's `EvaluationResults` is at most 100 long.
 MAX_RESULTS = 100
-LISTING = Listing(sort_keys={"CreationTime": "CreationTime"}, default_sort="CreationTime", id_key="Arn",
-                  default_order="Ascending", default_max=20)  # "The default is 20"
 #: The Dimensions keys LeaderboardCustomerModelConfig supports -> the form of their values.
 _KNOWLEDGE_BASE = re.compile(r"arn:(aws|aws-cn|aws-us-gov):bedrock:[a-z0-9-]+:[0-9]{12}:knowledge-base/[A-Za-z0-9]{10}"
                              r"(:[0-9a-f]{12})?")
@@ -103,46 +105,55 @@ def _metric(candidate: Document, criterion: str, metric: str) -> float | None:
     return None
 
 
+def _empty(params: Params, ctx: Context) -> None:
+    """A leaderboard with candidates is not deleted (ConflictException)."""
+    board = ctx.store.table(KIND).require(ctx, params["Arn"])
+    if board[CANDIDATES]:
+        raise ConflictError(f"Leaderboard {board['Arn']} has {len(board[CANDIDATES])} candidates: delete its "
+                            "candidates first with DeleteCandidate.")
+
+
+def _no_candidates(document: Document, params: Params, ctx: Context) -> None:
+    document[CANDIDATES] = {}
+
+
+LEADERBOARD = Resource(
+    "Leaderboard",
+    kind=KIND,
+    # The operations declare ResourceNotFound; AWS's wording is not published.
+    missing=not_found("Leaderboard {arn} does not exist."),
+    # "If a leaderboard with the same name already exists, CreateLeaderboard returns a
+    # ResourceAlreadyExists error." (CreateLeaderboard); the wording is sagemock's.
+    duplicate=lambda arn: ResourceAlreadyExists(f"Leaderboard {arn} already exists."),
+    named_by="Name",
+    # ListLeaderboards has no SortBy and states no order: the oldest first, as created (sagemock's).
+    default_sort=("CreationTime", "Ascending"),
+    default_max=20,  # ListLeaderboards.MaxResults: "The default is 20."
+    # ListLeaderboards' LastModifiedTime: the last time a candidate was added, changed or deleted.
+    undescribed={"LastModifiedTime": "_LastModifiedTime"},
+    rules=(Rule(_empty, "DeleteLeaderboard: 'You can't delete a leaderboard that has candidates. [...] If the "
+                "leaderboard still has candidates, DeleteLeaderboard returns a ConflictException error.'",
+                claims=("You can't delete a leaderboard that has candidates",), on=("delete",)),),
+    waivers={"must be unique in your account in the current Region": "claimed by the engine's duplicate check "
+             "(ResourceAlreadyExists)",
+             "You can't change the list after you create the leaderboard": "the model has no UpdateLeaderboard: "
+             "nothing can change it"},
+    on_create=_no_candidates,
+    example={"Name": "chat-models", "Type": "CUSTOMER_MODEL", "Description": "chat models",
+             "RequiredMetrics": [{"CriterionName": "quality", "MetricNames": ["accuracy"]}]},
+)
+
+
 class Leaderboards(Backend):
-    boards = Table.of(KIND, arn="Arn", name="Name",
-                      # The operations declare ResourceNotFound; AWS's wording is not published.
-                      missing=not_found("Leaderboard {arn} does not exist."))
+    boards = LEADERBOARD.table()
 
     # -- leaderboards -----------------------------------------------------------------------------
 
     @operation
-    def create_leaderboard(self, params: Params, ctx: Context) -> Document:
-        existing = self.boards.find(ctx, params["Name"])
-        if existing is not None:
-            raise ResourceAlreadyExists(f"Leaderboard {existing['Arn']} already exists.")
-        tags.check(params.get("Tags"))
-        board: Document = {"Arn": ctx.arn(KIND, params["Name"]), "Name": params["Name"], "Type": params["Type"],
-                           "CreationTime": ctx.now, "_LastModifiedTime": ctx.now, CANDIDATES: {}}
-        for member in ("Description", "RequiredMetrics"):
-            if params.get(member) is not None:
-                board[member] = params[member]
-        self.boards.add(board, params.get("Tags"))
-        return {"Arn": board["Arn"]}
-
-    @operation
     def get_leaderboard(self, params: Params, ctx: Context) -> Document:
+        """Written here: GetLeaderboard answers the leaderboard's tags as they are now."""
         board = self.boards.require(ctx, params["Arn"])
         return {**board, "Tags": tags.as_list(ctx.store, board["Arn"])}
-
-    @operation
-    def list_leaderboards(self, params: Params, ctx: Context) -> Document:
-        page, token = LISTING.page(self.boards.live(ctx), params)
-        return {"Items": [{"Arn": board["Arn"], "Name": board["Name"], "CreationTime": board["CreationTime"],
-                           "LastModifiedTime": board["_LastModifiedTime"]} for board in page], "NextToken": token}
-
-    @operation
-    def delete_leaderboard(self, params: Params, ctx: Context) -> Document:
-        board = self.boards.require(ctx, params["Arn"])
-        if board[CANDIDATES]:
-            raise ConflictError(f"Leaderboard {board['Arn']} has {len(board[CANDIDATES])} candidates: delete its "
-                                "candidates first with DeleteCandidate.")
-        self.boards.remove(board)
-        return {}
 
     # -- candidates -------------------------------------------------------------------------------
 

@@ -12,20 +12,24 @@ the configuration's history (`_periods`, when it was enabled, and `_versions`): 
 each time its schedule names while it was enabled (the schedule is read by `schedule_expressions`,
 as a monitoring schedule's is; `NOW` runs once, when the configuration is enabled). The mock sees no
 traces, so each execution completes with `ReasonCode` NoTraffic and no trace read.
+
+The configuration is a declared resource (`core.resource`): Create, Get, List, Update and Delete
+are generated from the model, named by `ModelMonitorConfigName` and read by
+`ModelMonitorConfigNameOrArn` (`named_by=`). The executions are written here: a view, not a noun
+of their own.
 """
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
 
-from ..core import tags
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
-from ..core.errors import ConflictError, ResourceInUse, ResourceNotFound, ValidationError
+from ..core.errors import ConflictError, ResourceNotFound, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.pagination import Listing, digest, offset_page
-from ..core.resource import not_found
-from ..core.table import Table
+from ..core.pagination import digest, offset_page
+from ..core.resource import Resource, Rule, in_use, not_found
+from ..core.state import Store
 from . import schedule_expressions
 
 Document = dict[str, Any]
@@ -39,6 +43,17 @@ def _gone(document: Document, status: str, store: Any, now: Any) -> None:
     store.table(KIND).remove(document)
 
 
+def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
+    """The enabled periods the executions are a view of: one opens when the configuration becomes
+    Active ("Create ... runs synchronously"), and the open one ends when its deletion starts."""
+    periods = document.setdefault("_periods", [])
+    is_open = bool(periods) and periods[-1][1] is None
+    if status == "Active" and not is_open:
+        periods.append([now, None])
+    elif status == "Deleting" and is_open:
+        periods[-1][1] = now
+
+
 LIFECYCLE = Lifecycle(
     resource_type=KIND,
     status_key="Status",
@@ -47,10 +62,9 @@ LIFECYCLE = Lifecycle(
     failure_paths={"create": ("Failed",)},
     failure_key="StatusReason",
     name_key=NAME,
+    on_enter=_entered,
     on_gone=_gone,
 )
-LISTING = Listing(sort_keys={"CreatedAt": "CreatedAt"}, default_sort="CreatedAt", id_key=ARN,
-                  default_order="Descending")
 #: ListModelMonitorConfigs' TargetType -> the MonitoringSource member and the member naming the target.
 TARGETS = {"SageMakerEndpoint": "EndpointName", "BedrockModel": "ModelId"}
 
@@ -114,89 +128,125 @@ def executions(config: Document, now: _dt.datetime) -> list[Document]:
     return found
 
 
-class ModelMonitorConfigs(Backend):
-    configs = Table.of(KIND, arn=ARN, name=NAME, lifecycle=LIFECYCLE,
-                       # The operations declare ResourceNotFound; AWS's wording is not published.
-                       missing=not_found("Model monitor config {arn} does not exist."))
+def _source(params: Params, ctx: Context) -> None:
+    """MonitoringSource names exactly one endpoint or Bedrock model."""
+    _exactly_one(params, "MonitoringSource")
 
-    @operation
-    def create_model_monitor_config(self, params: Params, ctx: Context) -> Document:
-        name = params[NAME]
-        existing = self.configs.find(ctx, name)
-        if existing is not None:
-            raise ResourceInUse(f"Model monitor config {existing[ARN]} already exists.")
-        _exactly_one(params, "MonitoringSource")
-        if params.get("EvaluationConfig") is None:
-            raise ValidationError("EvaluationConfig is required: specify the Eval Criteria to evaluate with.")
+
+def _evaluation_given(params: Params, ctx: Context) -> None:
+    """Create: "Specify EvaluationConfig." (the model marks it optional)."""
+    if params.get("EvaluationConfig") is None:
+        raise ValidationError("EvaluationConfig is required: specify the Eval Criteria to evaluate with.")
+
+
+def _evaluation(params: Params, ctx: Context) -> None:
+    """EvaluationConfig, where given, names exactly one Eval Criteria or list of them."""
+    if params.get("EvaluationConfig") is not None:
         _exactly_one(params, "EvaluationConfig")
-        tags.check(params.get("Tags"))
-        now = ctx.now
-        config: Document = {
-            ARN: ctx.arn(KIND, name), NAME: name, "MonitoringSource": params["MonitoringSource"],
-            "EvaluationConfig": params["EvaluationConfig"], "ScheduleConfig": params["ScheduleConfig"],
-            "RoleArn": params["RoleArn"], "Version": 1, "CreatedAt": now, "UpdatedAt": now,
-        }
-        config["_versions"] = [[now, 1, _scorers(config), _criteria_version(config)]]
-        self.configs.add(config, params.get("Tags"))
-        LIFECYCLE.begin(config, "create", ctx)
-        config["_periods"] = [[now, None]] if config["Status"] == "Active" else []
-        return {ARN: config[ARN]}
 
-    @operation
-    def get_model_monitor_config(self, params: Params, ctx: Context) -> Document:
-        return self.configs.require(ctx, params["ModelMonitorConfigNameOrArn"])
 
-    @operation
-    def list_model_monitor_configs(self, params: Params, ctx: Context) -> Document:
-        member, target = TARGETS[params["TargetType"]], params["TargetName"]
-        source = params["TargetType"]
-        attached = [config for config in self.configs.live(ctx)
-                    if (config["MonitoringSource"].get(source) or {}).get(member) == target]
-        page, token = LISTING.page(attached, {key: params.get(key) for key in ("NextToken", "MaxResults")} |
-                                   {"_target": [source, target]})
-        return {"ModelMonitorConfigSummaries": [
-            {ARN: config[ARN], NAME: config[NAME], "Status": config["Status"], "CreatedAt": config["CreatedAt"],
-             "Target": {"TargetType": source, "TargetName": target}} for config in page], "NextToken": token}
+def _held(params: Params, ctx: Context) -> Document:
+    return ctx.store.table(KIND).require(ctx, params["ModelMonitorConfigNameOrArn"])
 
-    @operation
-    def update_model_monitor_config(self, params: Params, ctx: Context) -> Document:
-        config = self.configs.require(ctx, params["ModelMonitorConfigNameOrArn"])
-        status = config["Status"]
-        if status == "Deleting":
-            raise ConflictError(f"Model monitor config {config[ARN]} is being deleted.")
-        enabled = params.get("Enabled")
-        if enabled is not None and status not in ("Active", "Inactive"):
-            raise ConflictError(f"You can enable or disable a configuration only when its status is Active or "
-                                f"Inactive; {config[ARN]} is {status}.")
-        if params.get("EvaluationConfig") is not None:
-            _exactly_one(params, "EvaluationConfig")
-        now = ctx.now
-        for member in ("EvaluationConfig", "ScheduleConfig", "RoleArn"):
-            if params.get(member) is not None:
-                config[member] = params[member]
-        periods = config.setdefault("_periods", [])
-        if enabled is True and status == "Inactive":
-            config["Status"] = "Active"
-            periods.append([now, None])
-        elif enabled is False and status == "Active":
-            config["Status"] = "Inactive"
-            if periods and periods[-1][1] is None:
-                periods[-1][1] = now
-        config["Version"] += 1
-        config["UpdatedAt"] = now
-        config.setdefault("_versions", []).append([now, config["Version"], _scorers(config), _criteria_version(config)])
-        return {ARN: config[ARN], "Version": config["Version"], "Status": config["Status"]}
 
-    @operation
-    def delete_model_monitor_config(self, params: Params, ctx: Context) -> Document:
-        config = self.configs.require(ctx, params["ModelMonitorConfigNameOrArn"])
-        if config["Status"] == "Deleting":
-            raise ConflictError(f"Model monitor config {config[ARN]} is already being deleted.")
-        periods = config.get("_periods") or []
+def _not_deleting(params: Params, ctx: Context) -> None:
+    """A configuration being deleted is not updated (ConflictException)."""
+    config = _held(params, ctx)
+    if config["Status"] == "Deleting":
+        raise ConflictError(f"Model monitor config {config[ARN]} is being deleted.")
+
+
+def _switchable(params: Params, ctx: Context) -> None:
+    """Enabled pauses or resumes only an Active or Inactive configuration (ConflictException)."""
+    config = _held(params, ctx)
+    if params.get("Enabled") is not None and config["Status"] not in ("Active", "Inactive"):
+        raise ConflictError(f"You can enable or disable a configuration only when its status is Active or "
+                            f"Inactive; {config[ARN]} is {config['Status']}.")
+
+
+def _not_deleted_twice(params: Params, ctx: Context) -> None:
+    """A configuration being deleted is not deleted again (ConflictException)."""
+    config = _held(params, ctx)
+    if config["Status"] == "Deleting":
+        raise ConflictError(f"Model monitor config {config[ARN]} is already being deleted.")
+
+
+def _created(config: Document, params: Params, ctx: Context) -> None:
+    """Version 1, CreatedAt and UpdatedAt, and the history the executions are a view of (the
+    enabled periods open as the lifecycle enters Active: `_entered`)."""
+    now = ctx.now
+    config.update({"Version": 1, "CreatedAt": now, "UpdatedAt": now})
+    config["_versions"] = [[now, 1, _scorers(config), _criteria_version(config)]]
+    config["_periods"] = []
+
+
+def _updated(config: Document, params: Params, ctx: Context) -> None:
+    """`Enabled` pauses (Inactive) or resumes (Active); every update counts a version."""
+    now, enabled, status = ctx.now, params.get("Enabled"), config["Status"]
+    periods = config.setdefault("_periods", [])
+    if enabled is True and status == "Inactive":
+        config["Status"] = "Active"
+        periods.append([now, None])
+    elif enabled is False and status == "Active":
+        config["Status"] = "Inactive"
         if periods and periods[-1][1] is None:
-            periods[-1][1] = ctx.now
-        LIFECYCLE.begin(config, "delete", ctx)
-        return {}
+            periods[-1][1] = now
+    config["Version"] += 1
+    config["UpdatedAt"] = now
+    config.setdefault("_versions", []).append([now, config["Version"], _scorers(config), _criteria_version(config)])
+
+
+def _target(config: Document) -> Document:
+    """The summary's Target: the one member of MonitoringSource, and the name of what it monitors."""
+    source = next(member for member in TARGETS if config["MonitoringSource"].get(member))
+    return {"TargetType": source, "TargetName": config["MonitoringSource"][source][TARGETS[source]]}
+
+
+_EXAMPLE_CRITERIA = "arn:aws:sagemaker:us-east-1:123456789012:hub-content/evals/JsonDoc/helpfulness/1.0.0"
+_EXACTLY_ONE = "MonitoringSource and EvaluationConfig: 'Specify exactly one member' (the model's union shapes)"
+_CONFLICT = ("UpdateModelMonitorConfig: 'You can enable or disable a configuration only when its status is Active or "
+             "Inactive. Otherwise, you get a ConflictException.'")
+MODEL_MONITOR_CONFIG = Resource(
+    "ModelMonitorConfig",
+    kind=KIND,
+    # The operations declare ResourceNotFound; AWS's wording is not published.
+    missing=not_found("Model monitor config {arn} does not exist."),
+    duplicate=in_use("Model monitor config {arn} already exists."),  # CreateModelMonitorConfig declares ResourceInUse
+    lifecycle=LIFECYCLE,
+    named_by=NAME,
+    # ListModelMonitorConfigs: "newest first"; it has no SortBy, and keeps the creation time as CreatedAt.
+    sort_members={"CreationTime": "CreatedAt"},
+    default_sort=("CreationTime", "Descending"),
+    # "attached to a single target": the TargetType and TargetName a configuration's MonitoringSource names.
+    filters={"TargetType": lambda config, value: bool(config["MonitoringSource"].get(value)),
+             "TargetName": lambda config, value: _target(config)["TargetName"] == value},
+    summary={"Target": _target},
+    list_example={"TargetType": "SageMakerEndpoint", "TargetName": "chat"},
+    # (In the order the checks run: a request breaking two rules is answered by the first.)
+    rules=(Rule(_source, _EXACTLY_ONE),
+           Rule(_evaluation_given, "CreateModelMonitorConfig.EvaluationConfig: 'Specify EvaluationConfig.' (the "
+                "model marks it optional: see docs/model-monitor-configs.md)"),
+           Rule(_not_deleting, "DeleteModelMonitorConfig: 'the status of the configuration changes to Deleting' "
+                "(UpdateModelMonitorConfig declares ConflictException)", on=("update",)),
+           Rule(_switchable, _CONFLICT, claims=("You can enable or disable a configuration only when",),
+                on=("update",)),
+           Rule(_evaluation, _EXACTLY_ONE, on=("create", "update")),
+           Rule(_not_deleted_twice, "DeleteModelMonitorConfig: 'the status of the configuration changes to Deleting' "
+                "(DeleteModelMonitorConfig declares ConflictException)", on=("delete",))),
+    waivers={"completes no more than one time": "core.idempotency answers a repeated ClientToken as the first "
+             "request was answered, for every operation"},
+    on_create=_created,
+    on_update=_updated,
+    example={NAME: "quality", "MonitoringSource": {"SageMakerEndpoint": {"EndpointName": "chat"}},
+             "EvaluationConfig": {"EvalCriteria": {"EvalCriteriaArn": _EXAMPLE_CRITERIA,
+                                                   "Sampling": {"SamplingPercentage": 10.0}}},
+             "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"},
+             "RoleArn": "arn:aws:iam::123456789012:role/monitor"},
+)
+
+
+class ModelMonitorConfigs(Backend):
+    configs = MODEL_MONITOR_CONFIG.table()
 
     @operation
     def get_model_monitor_execution(self, params: Params, ctx: Context) -> Document:

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from botocore import xform_name
 from botocore.model import Shape
 
-from . import service, shape, tags
+from . import arns, service, shape, tags
 from .errors import ResourceInUse, ResourceNotFound, ServiceError, ValidationError
 from .pagination import Listing
 from .table import TableSpec
@@ -108,6 +108,15 @@ def resolve(params: Any, answers: Mapping[str, Mapping[str, Any]]) -> Any:
     return params
 
 
+def _with(value: Any, path: list[str], new: str) -> Any:
+    """`value` (a request, a list, a structure) with the member at `path` set to `new`, copied."""
+    if isinstance(value, list):
+        return [_with(item, path, new) for item in value]
+    if not isinstance(value, dict) or path[0] not in value:
+        return value
+    return {**value, path[0]: new if len(path) == 1 else _with(value[path[0]], path[1:], new)}
+
+
 class BindingError(RuntimeError):
     """The model does not fit a declaration in a way the engine refuses to guess at."""
 
@@ -163,7 +172,8 @@ class Resource:
     """One resource noun's declaration: only what the botocore model cannot say."""
 
     noun: str
-    #: The error AWS answers for a resource that does not exist, given the ARN asked for.
+    #: The error AWS answers for a resource that does not exist, given the ARN asked for (the
+    #: identifier as given, for a resource `found_by_name`: a name, an ARN or an id).
     missing: Callable[[str], ServiceError]
     #: The error AWS answers for a name in use, given the existing resource's ARN.
     duplicate: Callable[[str], ServiceError]
@@ -211,6 +221,14 @@ class Resource:
     example: Mapping[str, Any] = field(default_factory=dict)
     #: Requests (operation, params) that make what the example refers to.
     example_needs: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    #: Example members (dotted paths, through a list's every item) that must differ from one resource
+    #: to the next as the name does, since AWS refuses a second resource with the same (an in-cluster
+    #: inference gateway belongs to one global inference gateway: `Gateways.Name`): `renamed` makes
+    #: them from the name.
+    follows_name: tuple[str, ...] = ()
+    #: Members a List request requires beyond the scope, that list what the example made
+    #: (ListModelMonitorConfigs' TargetType and TargetName: the configurations of one target).
+    list_example: Mapping[str, Any] = field(default_factory=dict)
     #: Create members Describe returns under the same name that AWS does not echo.
     not_echoed: tuple[str, ...] = ()
     #: AWS's words for an operation the resource's status does not accept: (trigger, status,
@@ -227,9 +245,21 @@ class Resource:
     #: Makes the identifier of a resource whose Create request takes none (a domain's `d-` id),
     #: from the request and context; Create answers it. Such a resource has no duplicate names to refuse.
     generated: Callable[[Params, Context], str] | None = None
-    #: The Create member that names a resource whose identifier is generated (`DomainName`): what
+    #: The Create member that names a resource whose read operations do not take it: one whose
+    #: identifier is generated (`DomainName`), or, without `generated=`, one they read by its ARN or by
+    #: its name or ARN (a leaderboard's `Name`, read by `Arn`; a model monitor config's
+    #: `ModelMonitorConfigName`, read by `ModelMonitorConfigNameOrArn`): the key is then this member's
+    #: value, and the read operations' identifier is found as the table finds a name or an ARN. What
     #: the contract tests and the fuzz world vary to make several.
     named_by: str | None = None
+    #: The read operations' identifier may also be the `named_by` name of a resource whose identifier
+    #: is generated (GlobalInferenceGateway's `Identifier`: "The name, Amazon Resource Name (ARN), or
+    #: ID"): a value that is no key or ARN held is looked up by name, and Create refuses a name in use
+    #: (`duplicate`). The name must not take the form of a generated key (a rule of the declaration).
+    found_by_name: bool = False
+    #: The List's default page size where its documentation states one the engine does not read
+    #: (ListLeaderboards' MaxResults: "The default is 20"); 10 otherwise.
+    default_max: int | None = None
     #: Statuses in which a resource's key may be taken again by a Create (an app `Deleted` is listed
     #: for a while, and a new app of the same name replaces it).
     reusable: tuple[str, ...] = ()
@@ -282,6 +312,16 @@ class Resource:
         fits = matcher(member.metadata.get("pattern") or ".*")
         return name if fits is None or fits(name) else name.replace("-", "")
 
+    def renamed(self, request: Mapping[str, Any], name: str) -> dict[str, Any]:
+        """`request` (the example, resolved) naming another resource `name` (`fitted_name`), with
+        the members that follow the name (`follows_name`) made from it: how the contract tests, the
+        fuzz world and the benchmark make several resources from one example."""
+        renamed = dict(request)
+        fitted = renamed[self.named_by or self.bound.name] = self.fitted_name(name)
+        for path in self.follows_name:
+            renamed = _with(renamed, path.split("."), fitted)
+        return renamed
+
     @property
     def in_model(self) -> bool:
         """Whether the installed botocore model has the resource (its Describe or Get operation): one
@@ -309,6 +349,9 @@ class Bound:
     summary_shape: Shape | None
     list_filters: dict[str, Callable[[Document, Any], bool]]
     updated: tuple[str, ...]
+    #: The read operations' identifier is not a Create member, nor generated: Create names the
+    #: resource by `named_by` (see `Resource.named_by`).
+    apart: bool = False
 
     @classmethod
     def of(cls, resource: Resource) -> Bound:
@@ -339,6 +382,8 @@ class Bound:
         arn = next((candidate for candidate in (f"{stem}Arn", f"{noun}Arn") if candidate in described), None)
         if arn is None and name.endswith("Arn") and name in described:
             arn = name  # the ARN is the identifier (an MLflow app's `Arn`: its name need not be unique)
+        if arn is None and "Arn" in described:
+            arn = "Arn"  # read by an `Identifier` (a global inference gateway's name, ARN or id)
         if arn is None:
             raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn")
         kind = cls._kind(resource, described_shape.members[arn])
@@ -360,9 +405,12 @@ class Bound:
         created: tuple[str, ...] = ()
         if create is not None:
             create_input = service.operation(create).input_shape.members
-            if (resource.generated is None) == (name not in create_input):
-                raise BindingError(f"{noun}: {create} " + ("takes" if resource.generated else "does not take") +
-                                   f" {name}; declare generated= exactly for an identifier SageMaker makes")
+            apart = resource.generated is None and resource.named_by is not None
+            if (resource.generated is None and not apart) == (name not in create_input):
+                raise BindingError(f"{noun}: {create} " + ("does not take" if name not in create_input else "takes") +
+                                   f" {name}; declare generated= exactly for an identifier SageMaker makes, or "
+                                   f"named_by= for the {create} member that names a resource read by its ARN (or "
+                                   "name or ARN)")
             if resource.named_by is not None and resource.named_by not in create_input:
                 raise BindingError(f"{noun}: {create} does not take {resource.named_by} (named_by=)")
             exclude = (name, "Tags", *resource.not_echoed)
@@ -380,7 +428,9 @@ class Bound:
         listing, list_member, summary_shape, filters = cls._list(resource, operations.get("List"), name, arn,
                                                                   status, described)
         bound = cls(resource, operations, name, arn, kind, status, echoed, described, created, listing, list_member,
-                    summary_shape, filters, updated)
+                    summary_shape, filters, updated, resource.generated is None and resource.named_by is not None)
+        if resource.found_by_name and (resource.generated is None or resource.named_by is None):
+            raise BindingError(f"{noun}: found_by_name= needs generated= and named_by= (a name beside a generated id)")
         for rule_member, _kind in resource.references.items():
             if create is None or rule_member not in service.operation(create).input_shape.members:
                 raise BindingError(f"{noun}: references name {rule_member}, which Create{noun} does not take")
@@ -435,8 +485,8 @@ class Bound:
                     raise BindingError(f"{operation}: SortBy {value} names no member of the Describe answer; "
                                        "declare sort_members=")
                 sort_keys[value] = member
-        else:
-            sort_keys["CreationTime"] = "CreationTime"
+        else:  # (ListModelMonitorConfigs keeps its creation time as `CreatedAt`: sort_members=)
+            sort_keys["CreationTime"] = resource.sort_members.get("CreationTime", "CreationTime")
         default_sort, default_order = _documented_defaults(inputs) if resource.default_sort is None else \
             resource.default_sort
         if default_sort is None or default_order is None:
@@ -460,7 +510,7 @@ class Bound:
                 raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
                                    "declare filters= (or ignores=)")
         listing = Listing(sort_keys=sort_keys, default_sort=default_sort, id_key=arn,
-                          default_order=default_order, name_key=named,
+                          default_order=default_order, name_key=named, default_max=resource.default_max or 10,
                           status_key=status if "StatusEquals" in inputs else None,
                           time_keys=dict(resource.undescribed), inclusive_after=resource.inclusive_after)
         return listing, lists[0], summary_shape, filters
@@ -482,6 +532,35 @@ class Bound:
         if self.name in answer:
             return {self.name: answer[self.name]}
         return {self.name: str(answer[self.arn]).rsplit("/", 1)[-1]}
+
+    @property
+    def key_member(self) -> str:
+        """The document member that holds what Create names the resource by: the identifier; the
+        `named_by` member where the reads take another (a leaderboard's `Name`); the id member where
+        the identifier is generated and Describe does not answer it (a global inference gateway's
+        `Id`, read by `Identifier`)."""
+        named_by = self.resource.named_by
+        if self.apart and named_by is not None:
+            return named_by
+        if self.name in self.described or self.resource.generated is None:
+            return self.name
+        return next((member for member in (f"{self.resource.noun}Id", "Id") if member in self.described), self.name)
+
+    def made_key(self, params: Mapping[str, Any], answer: Mapping[str, Any]) -> dict[str, Any]:
+        """The members that name what a Create request (`params`) made to the read operation: from
+        its answer where SageMaker generates the identifier or the read operations take another
+        member than Create's (`created_key`), else from the request."""
+        if self.resource.generated is not None or self.apart:
+            return self.created_key(answer)
+        return self.key_params(params)
+
+    def list_request(self, example: Mapping[str, Any]) -> dict[str, Any]:
+        """The members of a List request that lists what `example` made: the scope members the
+        List requires (ListJobs' JobCategory), and `list_example`."""
+        assert "List" in self.operations
+        required = service.operation(self.operations["List"]).input_shape.required_members
+        return {**{member: example[member] for member in self.resource.scope if member in required},
+                **self.resource.list_example}
 
     def key_params(self, params: Mapping[str, Any]) -> dict[str, Any]:
         """The members of a request (or document) that name the resource to the read operation."""
@@ -577,6 +656,31 @@ class _Engine:
     def _table(self, backend: Any) -> Any:
         return getattr(backend, self.attribute)
 
+    def _named(self, table: Any, ctx: Context, name: str) -> Document | None:
+        """The live resource called `name` (`named_by`), for a resource `found_by_name`."""
+        named, lifecycle = self.resource.named_by, self.resource.lifecycle
+        for document in list(table.values()):
+            if document.get(named) == name and (lifecycle is None or lifecycle.observe(document, ctx)):
+                return document  # type: ignore[no-any-return]
+        return None
+
+    def _find(self, table: Any, ctx: Context, identifier: str) -> Document | None:
+        """The resource a request's identifier names: by key or ARN, or by name where the resource
+        is `found_by_name`."""
+        document = table.find(ctx, identifier)
+        if document is None and self.resource.found_by_name and not arns.is_arn(identifier):
+            document = self._named(table, ctx, identifier)
+        return document  # type: ignore[no-any-return]
+
+    def _require(self, backend: Any, params: Params, ctx: Context) -> Document:
+        table, identifier = self._table(backend), self.resource.bound.ident(params)
+        if not self.resource.found_by_name:
+            return table.require(ctx, identifier)  # type: ignore[no-any-return]
+        document = self._find(table, ctx, identifier)
+        if document is None:
+            raise self.resource.missing(identifier)
+        return document
+
     def _prepare(self, backend: Any, params: Params, ctx: Context) -> None:
         if self.resource.prepare is not None:
             self.resource.prepare(backend, params, ctx)
@@ -598,10 +702,16 @@ class _Engine:
         self._prepare(backend, params, ctx)
         table = self._table(backend)
         generated = resource.generated
-        key = bound.ident(params) if generated is None else ""
+        # The member naming the resource: its identifier, or `named_by` where the reads take another.
+        naming = (resource.named_by or bound.name) if bound.apart else bound.name
+        key = bound.ident({**params, bound.name: params[naming]}) if generated is None else ""
         existing = table.find(ctx, key) if generated is None else None
         if existing is not None and existing.get(bound.status or "") not in resource.reusable:
             raise resource.duplicate(existing[bound.arn])
+        if resource.found_by_name:  # a name beside a generated id: unique all the same
+            taken = self._named(table, ctx, params[resource.named_by or naming])
+            if taken is not None:
+                raise resource.duplicate(taken[bound.arn])
         tags.check(params.get("Tags"))
         for member, kind in resource.references.items():
             if params.get(member) is not None:
@@ -610,7 +720,7 @@ class _Engine:
         if generated is not None:
             name = key = generated(params, ctx)
         else:
-            name = params[bound.name]
+            name = params[naming]
         if existing is not None:  # a key taken again from a status that frees it
             table.remove(existing)
         arn = ctx.arn(bound.kind, key)
@@ -618,7 +728,7 @@ class _Engine:
         for member in resource.scope:
             if params.get(member) is not None and member in bound.described:
                 document[member] = params[member]
-        document[bound.name] = name
+        document[bound.key_member] = name
         document[bound.arn] = arn
         for stamp in ("CreationTime", "LastModifiedTime"):
             if stamp in bound.described:
@@ -633,11 +743,14 @@ class _Engine:
         table.add(document, params.get("Tags"))
         if resource.lifecycle is not None:
             resource.lifecycle.begin(document, "create", ctx)
-        return {member: document.get(member) for member in bound.created}
+        # A member Create answers and Describe does not (CreateGlobalInferenceGateway's Gateways) is
+        # what the request gave.
+        return {member: document.get(member) if member in bound.described else params.get(member)
+                for member in bound.created}
 
     def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
         self._prepare(backend, params, ctx)
-        return self._table(backend).require(ctx, self.resource.bound.ident(params))  # type: ignore[no-any-return]
+        return self._require(backend, params, ctx)
 
     def list(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound = self.resource.bound
@@ -652,7 +765,7 @@ class _Engine:
     def update(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, resource = self.resource.bound, self.resource
         self._prepare(backend, params, ctx)
-        document = self._table(backend).require(ctx, bound.ident(params))
+        document = self._require(backend, params, ctx)
         lifecycle = resource.lifecycle
         if lifecycle is not None and "update" in lifecycle.accepts:
             lifecycle.guard(document, "update", self._refuse("update", "updated"))
@@ -681,7 +794,7 @@ class _Engine:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
         self._prepare(backend, params, ctx)
         table = self._table(backend)
-        document = table.require(ctx, bound.ident(params))
+        document = self._require(backend, params, ctx)
         if lifecycle is not None and "delete" in lifecycle.accepts:
             lifecycle.guard(document, "delete", self._refuse("delete", "deleted"))
         self._check("delete", params, ctx)
@@ -697,7 +810,7 @@ class _Engine:
         if lifecycle is None or trigger not in lifecycle.paths:
             raise BindingError(f"{self.resource.noun}: {trigger} needs a lifecycle path of that name")
         self._prepare(backend, params, ctx)
-        document = self._table(backend).require(ctx, bound.ident(params))
+        document = self._require(backend, params, ctx)
         if trigger in lifecycle.accepts:
             lifecycle.guard(document, trigger, self._refuse(trigger, trigger + "ped" if trigger == "stop"
                                                             else trigger + "ed"))

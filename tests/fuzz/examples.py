@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sagemock.core import service
 from tests.fuzz import world
 from tests.fuzz.world import (
     ACCOUNT,
@@ -27,7 +26,6 @@ from tests.fuzz.world import (
     PUBLIC_HUB_MODEL,
     ROLE,
 )
-from tests.model_support import fitted_name
 
 Params = dict[str, Any]
 
@@ -76,10 +74,9 @@ def declared_examples(h: dict[str, str]) -> dict[str, Params]:
         naming = declared.named_by or bound.name
         for verb, operation in bound.operations.items():
             if verb == "Create":
-                found[operation] = {**example, naming: fitted_name(declared, f"{example[naming]}-new")}
+                found[operation] = declared.renamed(example, f"{example[naming]}-new")
             elif verb == "List":  # within the example's scope where the List requires it (ListJobs' JobCategory)
-                required = service.operation(operation).input_shape.required_members
-                found[operation] = {member: example[member] for member in declared.scope if member in required}
+                found[operation] = bound.list_request(example)
             elif verb in ("Stop", "Start"):
                 stoppable = h.get(f"key:{noun}:{verb.lower()}")
                 found[operation] = json.loads(stoppable) if stoppable else \
@@ -380,15 +377,9 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
                                       "HubContentName": "fuzz-reference", "MinVersion": "1.1.0"},
         "DeleteHubContentReference": {"HubName": "fuzz-content-hub", "HubContentType": "ModelReference",
                                       "HubContentName": "fuzz-reference-to-delete"},
-        # -- global inference gateways (the world's "fuzz-gateway") and endpoint policies -----------------
-        "CreateGlobalInferenceGateway": {"Name": "fuzz-new-gateway", "ExecutionRoleArn": ROLE,
-                                         "Routing": {"Weights": {"KVHeadroom": 0.4, "QueueDepth": 0.6}},
-                                         "Gateways": [{**GATEWAY_MEMBER, "Name": "fuzz-new-igw"}],
-                                         "Tags": [{"Key": "team", "Value": "ml"}]},
-        "DescribeGlobalInferenceGateway": {"Identifier": "fuzz-gateway"},
-        "ListGlobalInferenceGateways": {"Filters": [{"Name": "Status", "Value": "ACTIVE"}]},
+        # -- global inference gateways (the world's "fuzz-gateway"; Create, Describe, List and Delete are the
+        # declared example's, but Update, which requires Routing) and endpoint policies ---------------------
         "UpdateGlobalInferenceGateway": {"Identifier": "fuzz-gateway", "Routing": {"Weights": {"ErrorRate": 0.5}}},
-        "DeleteGlobalInferenceGateway": {"Identifier": "fuzz-gateway"},
         "AddInferenceGateway": {"Identifier": "fuzz-gateway", **GATEWAY_MEMBER, "Name": "fuzz-igw-3"},
         "RemoveInferenceGateway": {"Identifier": "fuzz-gateway", **GATEWAY_MEMBER, "Name": "fuzz-igw-2"},
         "ListInferenceGateways": {"Identifier": "fuzz-gateway", "Filters": [{"Name": "Status", "Value": "ACTIVE"}]},
@@ -410,24 +401,14 @@ def hand_written(h: dict[str, str]) -> dict[str, Params]:
         # -- MLflow and partner apps (the declared examples, made by world.build_declared) -----------------
         "CreatePresignedMlflowAppUrl": {"Arn": h.get("MlflowApp", ""), "ExpiresInSeconds": 60},
         "CreatePartnerAppPresignedUrl": {"Arn": h.get("PartnerApp", ""), "ExpiresInSeconds": 60},
-        # -- model monitor configurations (the world's "fuzz-monitor", which ran once) -----------------------
-        "CreateModelMonitorConfig": {**world.MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-new-monitor",
-                                     "Tags": [{"Key": "team", "Value": "ml"}]},
-        "GetModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor"},
-        "ListModelMonitorConfigs": {"TargetType": "SageMakerEndpoint", "TargetName": "fuzz-endpoint"},
+        # -- model monitor configurations (the world's "fuzz-monitor", which ran once; the others are the
+        # declared example's, but for a pause, which the example does not make) ----------------------------
         "UpdateModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "Enabled": False,
                                      "ScheduleConfig": {"ScheduleExpression": "cron(0 * ? * * *)"}},
-        "DeleteModelMonitorConfig": {"ModelMonitorConfigNameOrArn": "fuzz-monitor-to-delete"},
         "GetModelMonitorExecution": {"ModelMonitorConfigNameOrArn": "fuzz-monitor",
                                      "ScheduledAt": h.get("model-monitor-execution", "2024-01-01T00:00:00+00:00")},
         "ListModelMonitorExecutions": {"ModelMonitorConfigNameOrArn": "fuzz-monitor", "StatusEquals": "Completed"},
-        # -- leaderboards (the world's "fuzz-board" with one candidate, and an empty board) -----------------
-        "CreateLeaderboard": {"Name": "fuzz-new-board", "Type": "CUSTOMER_MODEL", "Description": "new",
-                              "RequiredMetrics": [{"CriterionName": "quality", "MetricNames": ["accuracy"]}],
-                              "Tags": [{"Key": "team", "Value": "ml"}]},
-        "GetLeaderboard": {"Arn": h.get("leaderboard", "")},
-        "ListLeaderboards": {},
-        "DeleteLeaderboard": {"Arn": h.get("empty-leaderboard", "")},
+        # -- candidates of the world's "fuzz-board" (the leaderboards' own: the declared example) -----------
         "AddCandidate": {"LeaderboardArn": h.get("leaderboard", ""), **world.CANDIDATE, "DisplayName": "fuzz",
                          "Labels": {"stage": "test"}},
         "GetCandidate": {"LeaderboardArn": h.get("leaderboard", ""), "CandidateId": h.get("candidate", "none")},

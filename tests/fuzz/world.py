@@ -184,12 +184,11 @@ MONITOR_CONFIG = {"ModelMonitorConfigName": "fuzz-monitor",
 
 
 def _model_monitor_configs(sm: Any, handles: dict[str, str]) -> None:
-    """A model monitor configuration that ran once (NOW), and one to delete; the time its execution
-    was scheduled at."""
+    """A model monitor configuration that ran once (NOW); the time its execution was scheduled at
+    (the declared example, made by `build_declared`, is the one to delete)."""
     if "CreateModelMonitorConfig" not in sm.meta.service_model.operation_names:
         return  # an older model (botocore 1.35)
     sm.create_model_monitor_config(**MONITOR_CONFIG)
-    sm.create_model_monitor_config(**{**MONITOR_CONFIG, "ModelMonitorConfigName": "fuzz-monitor-to-delete"})
     [execution] = sm.list_model_monitor_executions(ModelMonitorConfigNameOrArn="fuzz-monitor")[
         "ModelMonitorExecutionSummaries"]
     handles["model-monitor-execution"] = execution["ScheduledAt"].isoformat()
@@ -220,7 +219,7 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
         name = example[naming]
         create = getattr(sm, xform_name(bound.operations["Create"]))
         answer = create(**example)
-        key = bound.created_key(answer) if declared.generated is not None else bound.key_params(example)
+        key = bound.made_key(example, answer)
         handles[noun] = _arn_of(sm, declared, key)
         # The example as sent, and the key of what it made, for `examples.declared_examples`.
         handles[f"example:{noun}"] = json.dumps(example)
@@ -229,9 +228,8 @@ def build_declared(sm: Any, mock: Any, handles: dict[str, str]) -> None:
         for trigger in ("stop", "start"):
             if lifecycle is None or trigger not in lifecycle.accepts or trigger.capitalize() not in bound.operations:
                 continue
-            made = create(**{**example, naming: f"{name}-{trigger}"})
-            made_key = bound.created_key(made) if declared.generated is not None else \
-                bound.key_params({**example, naming: f"{name}-{trigger}"})
+            made = create(**declared.renamed(example, f"{name}-{trigger}"))
+            made_key = bound.made_key(declared.renamed(example, f"{name}-{trigger}"), made)
             handles[f"key:{noun}:{trigger}"] = json.dumps(made_key)
             mock.set_status(_arn_of(sm, declared, made_key), lifecycle.accepts[trigger][0])
     _clusters(sm, handles)
@@ -350,9 +348,9 @@ CANDIDATE = {"CandidateConfig": {"CustomerModelConfig": {"ModelRef": "fuzz-model
 
 
 def _leaderboards(sm: Any, handles: dict[str, str]) -> None:
-    """A leaderboard with a candidate, and an empty one to delete."""
+    """A leaderboard with a candidate (the declared example, made by `build_declared`, is the empty one
+    to delete)."""
     if "CreateLeaderboard" not in sm.meta.service_model.operation_names:
         return  # an older model (botocore 1.35)
     handles["leaderboard"] = sm.create_leaderboard(Name="fuzz-board", Type="CUSTOMER_MODEL")["Arn"]
-    handles["empty-leaderboard"] = sm.create_leaderboard(Name="fuzz-empty-board", Type="CUSTOMER_MODEL")["Arn"]
     handles["candidate"] = sm.add_candidate(LeaderboardArn=handles["leaderboard"], **CANDIDATE)["CandidateId"]
