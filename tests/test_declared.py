@@ -201,6 +201,27 @@ def test_list_filters_sorts_and_pages(noun, sagemaker_client):
         assert walked == listed
 
 
+#: Declared resources whose List documents a page size other than 10 (ListJobs: "The default value
+#: is 50"), read from the installed model.
+DOCUMENTED_PAGES = [noun for noun in DECLARED if "List" in resource(noun).bound.operations
+                    and service.documented_page_size(resource(noun).bound.operations["List"]) not in (None, 10)]
+
+
+@pytest.mark.parametrize("noun", DOCUMENTED_PAGES)
+def test_a_list_without_max_results_answers_the_page_its_documentation_states(noun, sagemaker_client):
+    declared = resource(noun)
+    bound = declared.bound
+    operation = bound.operations["List"]
+    size = service.documented_page_size(operation)
+    answers = prepare(sagemaker_client, declared)
+    base = declared.example[naming(declared)]
+    for index in range(size + 1):
+        create(sagemaker_client, declared, answers, fitted_name(declared, f"{base}-{index}"))
+    answer = call(sagemaker_client, operation, **bound.list_request(declared.example))
+    assert len(answer[bound.list_member]) == size
+    assert answer.get("NextToken")
+
+
 @pytest.mark.parametrize("noun", DECLARED)
 def test_duplicates_and_missing_names_are_refused_and_change_nothing(noun, sagemaker_client, sagemaker_mock):
     declared = resource(noun)

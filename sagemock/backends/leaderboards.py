@@ -128,7 +128,6 @@ LEADERBOARD = Resource(
     named_by="Name",
     # ListLeaderboards has no SortBy and states no order: the oldest first, as created (sagemock's).
     default_sort=("CreationTime", "Ascending"),
-    default_max=20,  # ListLeaderboards.MaxResults: "The default is 20."
     # ListLeaderboards' LastModifiedTime: the last time a candidate was added, changed or deleted.
     undescribed={"LastModifiedTime": "_LastModifiedTime"},
     rules=(Rule(_empty, "DeleteLeaderboard: 'You can't delete a leaderboard that has candidates. [...] If the "

@@ -510,7 +510,8 @@ class Bound:
                 raise BindingError(f"{operation}: the filter {member} names no member of the Describe answer; "
                                    "declare filters= (or ignores=)")
         listing = Listing(sort_keys=sort_keys, default_sort=default_sort, id_key=arn,
-                          default_order=default_order, name_key=named, default_max=resource.default_max or 10,
+                          default_order=default_order, name_key=named,
+                          default_max=resource.default_max or service.documented_page_size(operation) or 10,
                           status_key=status if "StatusEquals" in inputs else None,
                           time_keys=dict(resource.undescribed), inclusive_after=resource.inclusive_after)
         return listing, lists[0], summary_shape, filters

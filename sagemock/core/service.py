@@ -163,6 +163,19 @@ def documents_default(operation_name: str, member: str) -> bool:
     return found is not None and _DEFAULT.search(found.documentation or "") is not None
 
 
+#: How a List's MaxResults states its page size: "The default value is 10", "The default is 20",
+#: "This value defaults to 10", "(50 by default)".
+_PAGE_SIZE = re.compile(r"(?:[Dd]efault(?: value)? is|defaults to) (\d+)\b|\((\d+) by default\)")
+
+
+@functools.cache
+def documented_page_size(operation_name: str) -> int | None:
+    """The page a List answers when MaxResults is not given, where its documentation states one."""
+    found = operation(operation_name).input_shape.members.get("MaxResults")
+    match = _PAGE_SIZE.search(found.documentation or "") if found is not None else None
+    return int(match.group(1) or match.group(2)) if match is not None else None
+
+
 def documented_default(operation_name: str, member: str) -> str:
     """The default an input member's documentation states ("The default value is X").
 
