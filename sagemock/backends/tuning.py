@@ -926,8 +926,8 @@ class Tuning(Backend):
         summaries = []
         for document in page:
             launched = advanced.get(id(document))
-            if launched is None:
-                launched = self._advance(document, ctx)  # a listed job's training jobs are read, as a Describe reads them
+            if launched is None:  # a listed job's training jobs are read, as a Describe reads them
+                launched = self._advance(document, ctx)
             document.update(counters(launched))  # (kept in the document, as `refresh` keeps them)
             summaries.append(bound.summarize(document))
         return {bound.list_member: summaries, "NextToken": token}
