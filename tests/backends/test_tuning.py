@@ -713,10 +713,11 @@ def test_list_answers_each_listed_jobs_counters_as_its_training_jobs_now_are(sag
     create(sagemaker_client, tuning=config(jobs=2, parallel=1))
     first = children(sagemaker_client)[0]
     report(sagemaker_mock, first, 0.7)
-    sagemaker_client.delete_training_job(TrainingJobName=children(sagemaker_client)[1]["TrainingJobName"])
+    sagemaker_mock.set_status(children(sagemaker_client)[1]["TrainingJobArn"], "Stopped")
     listed = _listed(sagemaker_client)["churn"]
-    assert listed["ObjectiveStatusCounters"] == {"Succeeded": 1, "Pending": 0, "Failed": 0}
-    assert listed["TrainingJobStatusCounters"]["Completed"] == 1
+    assert listed["ObjectiveStatusCounters"] == {"Succeeded": 1, "Pending": 0, "Failed": 1}
+    assert listed["TrainingJobStatusCounters"] == {"Completed": 1, "InProgress": 0, "RetryableError": 0,
+                                                   "NonRetryableError": 0, "Stopped": 1}
     assert {member: describe(sagemaker_client)[member] for member in (
         "TrainingJobStatusCounters", "ObjectiveStatusCounters")} == {
         member: listed[member] for member in ("TrainingJobStatusCounters", "ObjectiveStatusCounters")}
