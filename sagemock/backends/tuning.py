@@ -108,7 +108,17 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
         document["_running"] = False
 
 
-LIFECYCLE = Lifecycle(
+class TuningLifecycle(Lifecycle):
+    """The tuning job's status machine. A running job (`_running`) is moved on by its reads even
+    while its status stays InProgress (each read reads its training jobs and launches more), so its
+    table counts it among the documents a read can move (`Table.moving`): List brings those up to
+    date, not every job it holds."""
+
+    def unsettled(self, document: Document) -> bool:
+        return super().unsettled(document) or bool(document.get("_running"))
+
+
+LIFECYCLE = TuningLifecycle(
     resource_type=KIND,
     status_key="HyperParameterTuningJobStatus",
     status_shape="HyperParameterTuningJobStatus",
@@ -788,15 +798,12 @@ def _not_improving(launched: list[Child]) -> int:
     return count
 
 
-def derived(document: Document, store: Store, now: _dt.datetime, launched: list[Child] | None = None) -> Document:
-    """The members a tuning job's Describe reads off its training jobs (`launched`, if just read), as
-    they are now."""
-    if launched is None:
-        launched = children(document, store)
-    name = document["HyperParameterTuningJobName"]
+def counters(launched: list[Child]) -> Document:
+    """TrainingJobStatusCounters and ObjectiveStatusCounters of the training jobs as read: all that a
+    List summary answers of them."""
     statuses = [child.status for child in launched]
     objectives = [child.objective_status for child in launched]
-    found: Document = {
+    return {
         "TrainingJobStatusCounters": {
             "Completed": statuses.count("Completed"),
             "InProgress": statuses.count("InProgress") + statuses.count("Stopping"),
@@ -807,6 +814,15 @@ def derived(document: Document, store: Store, now: _dt.datetime, launched: list[
         },
         "ObjectiveStatusCounters": {status: objectives.count(status) for status in ("Succeeded", "Pending", "Failed")},
     }
+
+
+def derived(document: Document, store: Store, now: _dt.datetime, launched: list[Child] | None = None) -> Document:
+    """The members a tuning job's Describe reads off its training jobs (`launched`, if just read), as
+    they are now."""
+    if launched is None:
+        launched = children(document, store)
+    name = document["HyperParameterTuningJobName"]
+    found = counters(launched)
     best = _best(launched)
     if best is not None:
         found["BestTrainingJob"] = _public(best.summary(name))
@@ -837,6 +853,11 @@ def refresh(document: Document, store: Store, now: _dt.datetime, launched: list[
     for member in ("TrainingJobStatusCounters", "ObjectiveStatusCounters"):
         document[member] = found[member]
     return found
+
+
+def _launch_order(document: Document) -> int:
+    """Creation order (`_seq`, which the store stamps), in which running jobs are brought up to date."""
+    return int(document.get("_seq", 0))
 
 
 def _public(summary: Document) -> Document:
@@ -879,6 +900,7 @@ class Tuning(Backend):
         else:
             LIFECYCLE.begin(document, "launch", ctx)
             document["_running"] = True
+            self.jobs.note_moving(document)  # reads move it on from now (`TuningLifecycle`)
             self._advance(document, ctx)
         refresh(document, ctx.store, ctx.now)
         return {bound.arn: document[bound.arn]}
@@ -899,35 +921,35 @@ class Tuning(Backend):
     def list_hyper_parameter_tuning_jobs(self, params: Params, ctx: Context) -> Document:
         bound = TUNING_JOB.bound
         assert bound.listing is not None and bound.list_member is not None
-        advanced = self._brought_up_to_date(ctx)[1]
+        advanced = self._brought_up_to_date(ctx)
         page, token = bound.listing.cut(self.jobs, params)
         summaries = []
         for document in page:
-            if id(document) not in advanced:
-                self._advance(document, ctx)  # a listed job's training jobs are read, as a Describe reads them
-            summary = bound.summarize(document)
-            counted = refresh(document, ctx.store, ctx.now)
-            for member in ("TrainingJobStatusCounters", "ObjectiveStatusCounters"):
-                summary[member] = counted[member]
-            summaries.append(summary)
+            launched = advanced.get(id(document))
+            if launched is None:  # a listed job's training jobs are read, as a Describe reads them
+                launched = self._advance(document, ctx)
+            document.update(counters(launched))  # (kept in the document, as `refresh` keeps them)
+            summaries.append(bound.summarize(document))
         return {bound.list_member: summaries, "NextToken": token}
 
     def live(self, ctx: Context) -> list[Document]:
-        """Every tuning job, brought up to date as a read brings it (for List and Search).
+        """Every tuning job, brought up to date as a read brings it (for Search)."""
+        self._brought_up_to_date(ctx)
+        return self.jobs.live(ctx)
 
-        Only a running job can change its own status, times or best training job, which List
-        filters and sorts on: the others are left as they are (List reads the training jobs of
-        the jobs on its page only), so a List among 10,000 finished jobs costs what its page does."""
-        return self._brought_up_to_date(ctx)[0]
-
-    def _brought_up_to_date(self, ctx: Context) -> tuple[list[Document], set[int]]:
-        documents = self.jobs.live(ctx)
-        advanced = set()
-        for document in documents:
+    def _brought_up_to_date(self, ctx: Context) -> dict[int, list[Child]]:
+        """Bring up to date the jobs a read can move, and only those: the jobs in transition, and the
+        running ones (which the table holds among them: `TuningLifecycle`). Only a running job can
+        change its own status, times or counters, which List filters and sorts on: the others are
+        left as they are (List reads the training jobs of the jobs on its page only), so a List
+        among 10,000 finished jobs costs what its page does. Returns the training jobs read, by
+        the tuning job's identity."""
+        self.jobs.settle(ctx)
+        advanced = {}
+        for document in sorted(self.jobs.moving.values(), key=_launch_order):
             if document.get("_running"):
-                self._advance(document, ctx)
-                advanced.add(id(document))
-        return documents, advanced
+                advanced[id(document)] = self._advance(document, ctx)
+        return advanced
 
     @operation
     def list_training_jobs_for_hyper_parameter_tuning_job(self, params: Params, ctx: Context) -> Document:

@@ -673,6 +673,56 @@ def test_list_tuning_jobs_sorts_by_name_by_default_and_filters(sagemaker_client,
     assert names == ["b-job", "a-job"]
 
 
+def _listed(client, **params):
+    return {summary["HyperParameterTuningJobName"]: summary for summary in client.list_hyper_parameter_tuning_jobs(
+        MaxResults=100, **params)["HyperParameterTuningJobSummaries"]}
+
+
+@pytest.mark.sagemock(transitions="seconds", transition_seconds=60)
+def test_list_shows_a_job_the_clock_moved_on_without_a_read_of_it(sagemaker_client, sagemaker_mock):
+    """List brings up to date only the running jobs, not every job it holds: a job whose training
+    jobs ended with the clock is listed as it now is, and a status filter finds it there."""
+    create(sagemaker_client, "quick", tuning=config(jobs=1, parallel=1))
+    create(sagemaker_client, "slow", tuning=config(jobs=3, parallel=1))
+    assert set(_listed(sagemaker_client, StatusEquals="InProgress")) == {"quick", "slow"}
+    sagemaker_mock.advance(4 * 60)  # the quick job's one training job is done; the slow job's first too
+    assert set(_listed(sagemaker_client, StatusEquals="Completed")) == {"quick"}
+    running = _listed(sagemaker_client, StatusEquals="InProgress")
+    assert set(running) == {"slow"}
+    assert running["slow"]["TrainingJobStatusCounters"] == {"Completed": 1, "InProgress": 1, "RetryableError": 0,
+                                                           "NonRetryableError": 0, "Stopped": 0}
+    sagemaker_mock.advance(4 * 60)  # the second done: a read launches the third
+    assert set(_listed(sagemaker_client, StatusEquals="Completed")) == {"quick"}
+    sagemaker_mock.advance(4 * 60)
+    listed = _listed(sagemaker_client, StatusEquals="Completed", SortBy="Status")
+    assert set(listed) == {"quick", "slow"}
+    assert listed["slow"]["TrainingJobStatusCounters"]["Completed"] == 3
+    assert describe(sagemaker_client, "slow")["HyperParameterTuningJobStatus"] == "Completed"
+
+
+@pytest.mark.sagemock(transitions="seconds", transition_seconds=60)
+def test_a_restored_running_job_is_still_brought_up_to_date_by_list(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client, tuning=config(jobs=1, parallel=1))
+    sagemaker_mock.restore(sagemaker_mock.snapshot())
+    sagemaker_mock.advance(10 * 60)
+    listed = _listed(sagemaker_client, StatusEquals="Completed")
+    assert listed["churn"]["TrainingJobStatusCounters"]["Completed"] == 1
+
+
+def test_list_answers_each_listed_jobs_counters_as_its_training_jobs_now_are(sagemaker_client, sagemaker_mock):
+    create(sagemaker_client, tuning=config(jobs=2, parallel=1))
+    first = children(sagemaker_client)[0]
+    report(sagemaker_mock, first, 0.7)
+    sagemaker_mock.set_status(children(sagemaker_client)[1]["TrainingJobArn"], "Stopped")
+    listed = _listed(sagemaker_client)["churn"]
+    assert listed["ObjectiveStatusCounters"] == {"Succeeded": 1, "Pending": 0, "Failed": 1}
+    assert listed["TrainingJobStatusCounters"] == {"Completed": 1, "InProgress": 0, "RetryableError": 0,
+                                                   "NonRetryableError": 0, "Stopped": 1}
+    assert {member: describe(sagemaker_client)[member] for member in (
+        "TrainingJobStatusCounters", "ObjectiveStatusCounters")} == {
+        member: listed[member] for member in ("TrainingJobStatusCounters", "ObjectiveStatusCounters")}
+
+
 def test_list_training_jobs_of_a_tuning_job_sorts_filters_and_pages(sagemaker_client, sagemaker_mock):
     create(sagemaker_client, tuning=config(jobs=4))
     launched = children(sagemaker_client)
