@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import threading
-import weakref
 from typing import Any
 
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ServiceError, ValidationError
 from ..core.lifecycle import Lifecycle
+from ..core.quiet import Quiet
 from ..core.resource import Resource, Rule, generated_methods, in_use, not_found
 from ..core.state import Store
 
@@ -221,19 +220,10 @@ def _updated(document: Document, params: Params, ctx: Context) -> None:
         document["ModelVariants"] = [{**variant, "Status": "Updating"} for variant in params["ModelVariants"]]
 
 
-#: Per store: what the last walk of the experiments saw (the tables and the change counts of the
-#: experiments and endpoints) and the earliest time a schedule then fell due. A request that finds
-#: both unchanged, no experiment or endpoint in transition, and that time not yet come, has nothing
-#: to walk: a Describe costs what one experiment does, not what all of them do. Outside the family's
-#: attributes, so snapshots never see it.
-_QUIET: weakref.WeakKeyDictionary[Store, tuple[tuple[Any, ...], _dt.datetime | None]] = weakref.WeakKeyDictionary()
-_QUIET_LOCK = threading.Lock()
-
-
-def _seen(table: Any, store: Store) -> tuple[Any, ...]:
-    endpoints = store.table("endpoint")
-    return (id(table.documents), id(endpoints.documents),
-            store.version(KIND, "endpoint", "InferenceExperiments", "Endpoints"))
+#: What the last walk of the experiments saw, per store (`core.quiet`): a request that finds the
+#: experiments and endpoints unchanged, none in transition, and no schedule fallen due since, has
+#: nothing to walk, so a Describe costs what one experiment does, not what all of them do.
+_QUIET = Quiet(KIND, "endpoint")
 
 
 def _prepare(backend: Any, params: Params, ctx: Context) -> None:
@@ -242,9 +232,7 @@ def _prepare(backend: Any, params: Params, ctx: Context) -> None:
     the endpoint). Nothing to do while nothing changed and no schedule fell due (`_QUIET`)."""
     table = backend.experiments
     store = ctx.store
-    quiet = _QUIET.get(store)
-    if (quiet is not None and quiet[0] == _seen(table, store) and not table.moving
-            and not store.table("endpoint").moving and (quiet[1] is None or ctx.now < quiet[1])):
+    if _QUIET.holds(store, ctx.now):
         return
     # Looking at every experiment's schedule is SageMaker's work, not the request's reads: in "reads"
     # mode only the request's own read walks an experiment on (as monitoring schedules do).
@@ -261,9 +249,7 @@ def _prepare(backend: Any, params: Params, ctx: Context) -> None:
         if status == "Running" and schedule.get("EndTime") is not None and schedule["EndTime"] <= ctx.now:
             LIFECYCLE.begin(document, "complete", ctx)
         _metadata(document, ctx.store, ctx)
-    due = [moment for document in table.values() for moment in _next_due(document)]
-    with _QUIET_LOCK:
-        _QUIET[store] = (_seen(table, store), min(due) if due else None)
+    _QUIET.keep(store, [moment for document in table.values() for moment in _next_due(document)], ctx.now)
 
 
 def _next_due(document: Document) -> list[_dt.datetime]:

@@ -2,7 +2,7 @@
 
 Some resources change between requests without a write to them: a training plan's status follows
 the clock from its capacities' start and end times, and its counts follow the training jobs and
-clusters that run on it. A hook that brings every one up to date before each List would cost, at
+clusters that run on it; an inference experiment runs once its schedule's start passes. A hook that brings every one up to date before each List would cost, at
 every page, what the table holds. Yet nothing can have moved while the tables it reads are the ones
 it last read, unchanged (no write reached their families, no status was set from outside, none is
 in transition), what it derived from elsewhere is the same (`given`: a plan's usage, counted afresh
