@@ -88,7 +88,7 @@ def _derive(args: argparse.Namespace) -> int:
         return ValidationError(arn)
 
     trial = Resource(args.noun, missing=error, duplicate=error, kind=args.kind, list_operation=args.list_operation,
-                     registered=False)
+                     wrapped=args.wrapped, registered=False)
     try:
         sys.stdout.write(describe_binding(trial.bound))
     except BindingError as refused:
@@ -197,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
     derive.add_argument("noun", metavar="NOUN", help="the resource noun, as operations name it (ProcessingJob)")
     derive.add_argument("--kind", default=None, help="the ARN resource type, where the ARN pattern names none")
     derive.add_argument("--list-operation", default=None, help="the List operation, where not List<Noun>s")
+    derive.add_argument("--wrapped", default=None, help="the member of the Describe answer that holds the resource, "
+                                                        "where Describe answers it inside one")
     derive.set_defaults(func=_derive)
 
     version = commands.add_parser("version", help="print the versions of sagemock, botocore and Python")

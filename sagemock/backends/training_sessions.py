@@ -7,23 +7,21 @@ status changes to Stopped"); DeleteTrainingSession refuses a running session ("Y
 running session before deleting it") and takes it through Deleting to gone. A planned failure
 (`fail_next("training-session")`) ends the creation in Failed with its reason as `ErrorDetails`.
 
-Written by hand rather than declared: DescribeTrainingSession answers the session inside
-`TrainingSessionDetail`, where the engine reads a Describe answer's top-level members.
+A declared resource: DescribeTrainingSession answers the session inside `TrainingSessionDetail`
+(`wrapped=`), with its tags.
 """
 from __future__ import annotations
 
 import datetime as _dt
 from typing import Any
 
-from ..core import arns, service, tags
-from ..core.backend import Backend, Params, operation
+from ..core import arns
+from ..core.backend import Backend, Params
 from ..core.context import Context
-from ..core.errors import ResourceInUse, ResourceNotFound, ValidationError
+from ..core.errors import ResourceNotFound, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.pagination import Listing
-from ..core.resource import not_found
+from ..core.resource import Resource, Rule, in_use, not_found
 from ..core.state import Store
-from ..core.table import Table
 
 Document = dict[str, Any]
 KIND = "training-session"
@@ -52,81 +50,58 @@ LIFECYCLE = Lifecycle(
     on_enter=_entered,
 )
 
-LISTING = Listing(sort_keys={"CreationTime": "CreationTime"}, default_sort="CreationTime",
-                  # ListTrainingSessions has no SortBy: newest first, as SageMaker's lists default.
-                  default_order="Descending", id_key="TrainingSessionArn", name_key="TrainingSessionName",
-                  status_key=STATUS, default_max=10)
+
+def _group_exists(params: Params, ctx: Context) -> None:
+    """Checkpoints are published to the group: one of this account's must exist (CreateTrainingSession
+    declares ResourceNotFound); another account's is taken on trust, as the mock cannot see it."""
+    group = params.get("ModelPackageGroupArn")
+    if group is None:
+        return
+    parsed = arns.parse(group)
+    own = parsed is None or parsed.account == ctx.account
+    if own and ctx.store.table("model-package-group").find(ctx, group) is None:
+        raise ResourceNotFound(f"Model package group {group} does not exist.")
+
+
+def _unused(document: Document, params: Params, ctx: Context) -> None:
+    """No runtime request reaches a mock session: nothing received, nothing billed."""
+    document["LastReceivedSequenceNumber"] = 0
+    document["BillableTokenUsage"] = {"PrefillTokenCount": 0, "SampleTokenCount": 0, "TrainingTokenCount": 0}
+
+
+def _refused(trigger: str, status: str, accepted: tuple[str, ...]) -> ValidationError:
+    done = "deleted" if trigger == "delete" else "stopped"
+    advice = " Stop the session first." if done == "deleted" and status in RUNNING else ""
+    return ValidationError(f"The training session is in status {status}: only a session that is "
+                           f"{' or '.join(accepted)} can be {done}.{advice}")
+
+
+TRAINING_SESSION = Resource(
+    "TrainingSession",
+    kind=KIND,
+    wrapped="TrainingSessionDetail",
+    missing=not_found("Training session {arn} does not exist."),
+    duplicate=in_use("Training session {arn} already exists."),
+    lifecycle=LIFECYCLE,
+    refusal=_refused,
+    # ListTrainingSessions has no SortBy: newest first, as SageMaker's lists default.
+    default_sort=("CreationTime", "Descending"),
+    on_create=_unused,
+    rules=(Rule(_group_exists, "CreateTrainingSession.ModelPackageGroupArn names the group checkpoints are "
+                "published to; the operation declares ResourceNotFound"),),
+    waivers={
+        "The role must have permissions": "IAM permissions are not modelled",
+        "You must stop a running session before deleting it": "claimed by the lifecycle: Delete is accepted from "
+                                                              "Stopped, Failed, Expired and DeletionFailed only "
+                                                              "(ValidationException otherwise, saying to stop it first)",
+    },
+    example={"TrainingSessionName": "tune", "RoleArn": "arn:aws:iam::123456789012:role/sessions",
+             "LoraConfig": {"Rank": 8, "Alpha": 16},
+             "ModelConfig": {"BaseModelArn": "arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/"
+                                             "huggingface-llm-mistral-7b"},
+             "OutputConfig": {"S3Location": {"Path": "s3://bucket/sessions"}}},
+)
 
 
 class TrainingSessions(Backend):
-    sessions = Table.of(KIND, arn="TrainingSessionArn", name="TrainingSessionName",
-                        missing=not_found("Training session {arn} does not exist."), lifecycle=LIFECYCLE)
-
-    @operation
-    def create_training_session(self, params: Params, ctx: Context) -> Document:
-        name = params["TrainingSessionName"]
-        existing = self.sessions.find(ctx, name)
-        if existing is not None:
-            raise ResourceInUse(f"Training session {existing['TrainingSessionArn']} already exists.")
-        tags.check(params.get("Tags"))
-        group = params.get("ModelPackageGroupArn")
-        if group is not None:
-            # Checkpoints are published to the group: one of this account's must exist (CreateTrainingSession
-            # declares ResourceNotFound); another account's is taken on trust, as the mock cannot see it.
-            parsed = arns.parse(group)
-            own = parsed is None or parsed.account == ctx.account
-            if own and ctx.store.table("model-package-group").find(ctx, group) is None:
-                raise ResourceNotFound(f"Model package group {group} does not exist.")
-        arn = ctx.arn(KIND, name)
-        document: Document = {
-            "TrainingSessionArn": arn, "TrainingSessionName": name, STATUS: "Created",
-            "CreationTime": ctx.now, "LastModifiedTime": ctx.now, "LastReceivedSequenceNumber": 0,
-            "BillableTokenUsage": {"PrefillTokenCount": 0, "SampleTokenCount": 0, "TrainingTokenCount": 0}}
-        for member in ("ModelPackageGroupArn", "VpcConfig", "RoleArn", "LoraConfig", "ModelConfig", "OutputConfig"):
-            if member in params:
-                document[member] = params[member]
-        self.sessions.add(document, params.get("Tags"))
-        LIFECYCLE.begin(document, "create", ctx)
-        return {"TrainingSessionArn": arn}
-
-    @operation
-    def describe_training_session(self, params: Params, ctx: Context) -> Document:
-        """The session, with its tags (the detail carries them)."""
-        document = self.sessions.require(ctx, params["TrainingSessionName"])
-        members = service.shape("TrainingSessionDetail").members
-        detail = {key: value for key, value in document.items() if key in members}
-        found = ctx.store.tags.get(document["TrainingSessionArn"])
-        if "Tags" in members and found:
-            detail["Tags"] = [{"Key": key, "Value": value} for key, value in found.items()]
-        return {"TrainingSessionDetail": detail}
-
-    @operation
-    def list_training_sessions(self, params: Params, ctx: Context) -> Document:
-        page, token = LISTING.walk(self.sessions, ctx, params)
-        members = service.shape("TrainingSessionSummary").members
-        return {"TrainingSessionSummaries": [{key: value for key, value in document.items() if key in members}
-                                             for document in page], "NextToken": token}
-
-    @operation
-    def stop_training_session(self, params: Params, ctx: Context) -> Document:
-        return self._move(params, ctx, "stop", "stopped")
-
-    @operation
-    def delete_training_session(self, params: Params, ctx: Context) -> Document:
-        return self._move(params, ctx, "delete", "deleted")
-
-    def _move(self, params: Params, ctx: Context, trigger: str, done: str) -> Document:
-        """Stop or Delete: refused unless the session's status accepts it, else its path begins."""
-        document = self.sessions.require(ctx, params["TrainingSessionName"])
-        LIFECYCLE.guard(document, trigger, _refused(done))
-        LIFECYCLE.begin(document, trigger, ctx)
-        return {}
-
-
-def _refused(done: str) -> Any:
-    def refuse(status: str, accepted: tuple[str, ...]) -> ValidationError:
-        advice = " Stop the session first." if done == "deleted" and status in RUNNING else ""
-        return ValidationError(f"The training session is in status {status}: only a session that is "
-                               f"{' or '.join(accepted)} can be {done}.{advice}")
-    return refuse
-
+    sessions = TRAINING_SESSION.table()

@@ -5,9 +5,10 @@ Cognito user pool (`CognitoConfig`) or the customer's own OIDC identity provider
 a work team is a group of its workers (Cognito user groups, or OIDC groups) that labeling jobs and
 flow definitions name by ARN (`workteam/private-crowd/<name>`).
 
-Written by hand rather than declared: DescribeWorkforce and DescribeWorkteam answer the resource
-inside a wrapper member (`{"Workforce": {...}}`), which the declared-resource engine does not
-model. The documents kept are those wrappers' contents; private fields start with `_`.
+Both are declared resources whose Describe answers the resource inside a member named after it
+(`{"Workforce": {...}}`, `wrapped=`); the documents kept are those members' contents, private
+fields start with `_`. Written by hand: DeleteWorkteam, which answers `Success`, not a member of
+the team, and ListSubscribedWorkteams.
 
 AWS's rules (docs/workforces.md gives each source):
 
@@ -38,14 +39,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import tags
+from ..core import dispatch
 from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ResourceLimitExceeded, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.pagination import Listing
-from ..core.state import Store
-from ..core.table import Table
+from ..core.resource import Resource, Rule, in_use
 
 Document = dict[str, Any]
 
@@ -58,38 +57,41 @@ PRIVATE = "private-crowd/"
 MAX_WORKTEAMS = 25
 #: The workforce a Cognito work team makes where the region has none (the console's name for it).
 DEFAULT_WORKFORCE = "default"
-
-
-def _gone(document: Document, _status: str, store: Store, _now: Any) -> None:
-    store.table(WORKFORCE).remove(document)
-
+#: The Cognito user pool and app client of the examples (the fuzz world's, and the flow definition's teams').
+_EXAMPLE_POOL = {"UserPool": "us-east-1_Example1", "ClientId": "client"}
 
 LIFECYCLE = Lifecycle(
     resource_type=WORKFORCE, status_key="Status", status_shape="WorkforceStatus",
     paths={"create": ("Initializing", "Active"), "update": ("Updating", "Active"), "delete": ("Deleting", GONE)},
     failure_paths={"create": ("Initializing", "Failed")},
     name_key="WorkforceName",
-    on_gone=_gone,
+    accepts={"update": ("Active", "Failed")},
 )
-
-WORKFORCE_LISTING = Listing(sort_keys={"Name": "WorkforceName", "CreateDate": "CreateDate"},
-                            default_sort="CreateDate", default_order="Ascending", id_key="WorkforceArn",
-                            name_key="WorkforceName")
-# ListWorkteams: "The default is CreationTime" (the SortBy enum's CreateDate) and "Ascending".
-WORKTEAM_LISTING = Listing(sort_keys={"Name": "WorkteamName", "CreateDate": "CreateDate"},
-                           default_sort="CreateDate", default_order="Ascending", id_key="WorkteamArn",
-                           name_key="WorkteamName")
 
 
 def _missing_workforce(arn: str) -> ServiceError:
     return ValidationError(f"Workforce {arn.rsplit('/', 1)[-1]} does not exist.")
 
 
-def _missing_workteam(arn: str) -> ServiceError:
-    return ValidationError(f"Workteam {arn} does not exist.")
+def _one_a_region(arn: str, name: str | None = None) -> ServiceError:
+    return ValidationError(f"You can only create one workforce in each region per account: workforce "
+                           f"{name or arn.rsplit('/', 1)[-1]} already exists ({arn}). Delete it with DeleteWorkforce "
+                           "to create a new one.")
 
 
-def _identity(params: Params) -> None:
+def _region_workforce(ctx: Context) -> Document | None:
+    """The account's one workforce in this region, if any."""
+    found = ctx.store.table(WORKFORCE).live(ctx)
+    return found[0] if found else None
+
+
+def _only_workforce(params: Params, ctx: Context) -> None:
+    existing = _region_workforce(ctx)
+    if existing is not None:
+        raise _one_a_region(existing["WorkforceArn"], existing["WorkforceName"])
+
+
+def _identity(params: Params, ctx: Context) -> None:
     """A workforce authenticates through Cognito or through OIDC, never both."""
     cognito, oidc = params.get("CognitoConfig"), params.get("OidcConfig")
     if cognito is not None and oidc is not None:
@@ -99,15 +101,116 @@ def _identity(params: Params) -> None:
         raise ValidationError("Specify exactly one of CognitoConfig and OidcConfig to create a private workforce.")
 
 
-def _vpc(config: Document | None, ctx: Context) -> Document | None:
-    """The VPC configuration as Describe answers it: VpcId, SecurityGroupIds and Subnets (each
-    required in the answer's shape), and the VPC endpoint SageMaker makes for the worker portal."""
-    if config is None:
-        return None
-    missing = [member for member in ("VpcId", "SecurityGroupIds", "Subnets") if not config.get(member)]
+def _vpc_complete(params: Params, ctx: Context) -> None:
+    """The VPC configuration names VpcId, SecurityGroupIds and Subnets (each required in the shape
+    Describe answers)."""
+    config = params.get("WorkforceVpcConfig")
+    missing = [member for member in ("VpcId", "SecurityGroupIds", "Subnets") if not config.get(member)] \
+        if config is not None else []
     if missing:
         raise ValidationError(f"WorkforceVpcConfig requires {', '.join(missing)}.")
-    return {**config, "VpcEndpointId": "vpce-" + ctx.random_id(17)}
+
+
+def _oidc_update(params: Params, ctx: Context) -> None:
+    """OidcConfig updates only an OIDC workforce, and only while no work team uses it."""
+    if params.get("OidcConfig") is None:
+        return
+    document = ctx.store.table(WORKFORCE).require(ctx, params["WorkforceName"])
+    if document.get("OidcConfig") is None:
+        raise ValidationError("OidcConfig updates only a workforce created using your own OIDC identity "
+                              f"provider; workforce {document['WorkforceName']} uses Amazon Cognito.")
+    teams = _teams_of(ctx, document)
+    if teams:
+        raise ConflictError("You can only update your OIDC IdP configuration when there are no work teams "
+                            f"associated with your workforce; {len(teams)} work teams use it.")
+
+
+def _no_teams(params: Params, ctx: Context) -> None:
+    document = ctx.store.table(WORKFORCE).require(ctx, params["WorkforceName"])
+    teams = _teams_of(ctx, document)
+    if teams:
+        # DeleteWorkforce declares no error, yet AWS names this one: "you will receive a
+        # ResourceInUse error".
+        raise ServiceError(f"Workforce {document['WorkforceName']} contains {len(teams)} work teams: delete them "
+                           "with DeleteWorkteam before you delete the workforce.", code="ResourceInUse")
+
+
+def _teams_of(ctx: Context, workforce: Document) -> list[Document]:
+    arn = workforce["WorkforceArn"]
+    return [team for team in ctx.store.table(WORKTEAM).values() if team.get("WorkforceArn") == arn]
+
+
+def _portal(document: Document, params: Params, ctx: Context) -> None:
+    """What AWS keeps of the identity provider and the VPC: the OIDC client secret is kept by AWS,
+    never answered (OidcConfigForResponse has none); SageMaker makes a VPC endpoint for the portal."""
+    if params.get("OidcConfig") is not None:
+        document["OidcConfig"] = {k: v for k, v in params["OidcConfig"].items() if k != "ClientSecret"}
+    if params.get("WorkforceVpcConfig") is not None:
+        document["WorkforceVpcConfig"] = {**params["WorkforceVpcConfig"], "VpcEndpointId": "vpce-" + ctx.random_id(17)}
+
+
+def _workforce_made(document: Document, params: Params, ctx: Context) -> None:
+    """The worker portal's subdomain, the allow-list ("By default, a workforce isn't restricted to
+    specific IP addresses"), the creation date."""
+    document["SourceIpConfig"] = params.get("SourceIpConfig") or {"Cidrs": []}
+    document["SubDomain"] = f"{ctx.random_id(10)}.labeling.sagemaker.aws"
+    document["CreateDate"] = ctx.now
+    _portal(document, params, ctx)
+
+
+def _workforce_updated(document: Document, params: Params, ctx: Context) -> None:
+    _portal(document, params, ctx)
+    document["LastUpdatedDate"] = ctx.now
+    document.pop("FailureReason", None)
+
+
+_ONE_A_REGION = ("CreateWorkforce: 'You can only create one workforce in each Amazon Web Services Region per Amazon Web "
+                 "Services account'")
+
+WORKFORCE_RESOURCE = Resource(
+    "Workforce",
+    kind=WORKFORCE,
+    wrapped="Workforce",
+    missing=_missing_workforce,
+    # The region's one workforce already has the name: the rule it breaks is one workforce a region.
+    duplicate=_one_a_region,
+    lifecycle=LIFECYCLE,
+    refusal=lambda _trigger, status, accepted: ConflictError(
+        f"The workforce is {status}: only a workforce that is {' or '.join(accepted)} can be updated."),
+    most=1,
+    # ListWorkforces states no default order: by creation date, ascending, as ListWorkteams documents.
+    default_sort=("CreateDate", "Ascending"),
+    # The client secret is kept, never answered (OidcConfigForResponse has none): `_portal` keeps the rest.
+    not_echoed=("OidcConfig",),
+    on_create=_workforce_made,
+    on_update=_workforce_updated,
+    rules=(
+        Rule(_only_workforce, _ONE_A_REGION, claims=("You can only create one workforce in each",
+                                                     "you can only have one private workforce per")),
+        Rule(_identity, "CreateWorkforce.CognitoConfig: 'Do not use OidcConfig if you specify values for "
+             "CognitoConfig' (and the reverse); the API reference documents only these two ways",
+             claims=("To create a private workforce using Amazon Cognito, you must specify a Cognito user pool",)),
+        Rule(_vpc_complete, "WorkforceVpcConfigResponse requires VpcId, SecurityGroupIds and Subnets",
+             on=("create", "update")),
+        Rule(_oidc_update, "UpdateWorkforce: 'You can only update your OIDC IdP configuration when there are no "
+             "work teams associated with your workforce'; 'Use OidcConfig to update the configuration of a "
+             "workforce created using your own OIDC IdP'", on=("update",),
+             claims=("You can only update your OIDC IdP configuration when there are no work teams",)),
+        Rule(_no_teams, "DeleteWorkforce: 'If you try to delete a workforce that contains one or more work teams, "
+             "you will receive a ResourceInUse error'", on=("delete",),
+             claims=("you must use the DeleteWorkteam operation to delete all work teams",)),
+    ),
+    waivers={
+        "Your OIDC IdP must support groups": "the identity provider is not reached: its groups are not known",
+        "The security groups must be for the same VPC as specified in the subnet": "EC2 is not modelled: a security "
+                                                                                   "group's or subnet's VPC is not known",
+        "WorkforceName is automatically set to default": "describes the console's workforce (the one a Cognito work "
+                                                         "team makes is named `default`); CreateWorkforce takes the "
+                                                         "name, and no operation renames a workforce",
+    },
+    example={"WorkforceName": "labelers", "CognitoConfig": _EXAMPLE_POOL,
+             "SourceIpConfig": {"Cidrs": ["10.0.0.0/16"]}},
+)
 
 
 def _member_kind(definitions: list[Document]) -> str:
@@ -148,184 +251,110 @@ def _fits(workforce: Document, definitions: list[Document], kind: str) -> None:
                               "CognitoMemberDefinition for its work teams.")
 
 
+def _team_workforce(params: Params, ctx: Context) -> Document | None:
+    """The workforce a new team belongs to: the one named, else the region's (None: none yet)."""
+    if params.get("WorkforceName") is not None:
+        return ctx.store.table(WORKFORCE).require(ctx, params["WorkforceName"])  # type: ignore[no-any-return]
+    return _region_workforce(ctx)
+
+
+def _members_fit(params: Params, ctx: Context) -> None:
+    """A new team's member definitions are of one kind, and come from its workforce."""
+    definitions = params["MemberDefinitions"]
+    kind = _member_kind(definitions)
+    workforce = _team_workforce(params, ctx)
+    if workforce is None and kind == "Oidc":
+        raise ValidationError("No workforce exists in this region: create one with CreateWorkforce "
+                              "(OidcConfig) before its OIDC work teams.")
+    if workforce is not None:
+        _fits(workforce, definitions, kind)
+
+
+def _new_members_fit(params: Params, ctx: Context) -> None:
+    """An update's member definitions, as a new team's, come from the team's workforce."""
+    definitions = params.get("MemberDefinitions")
+    if definitions is None:
+        return
+    kind = _member_kind(definitions)
+    team = ctx.store.table(WORKTEAM).require(ctx, PRIVATE + params["WorkteamName"])
+    workforce = ctx.store.table(WORKFORCE).find(ctx, team["WorkforceArn"])
+    if workforce is not None:
+        _fits(workforce, definitions, kind)
+
+
+def _room_for_a_team(params: Params, ctx: Context) -> None:
+    if len(ctx.store.table(WORKTEAM)) >= MAX_WORKTEAMS:
+        raise ResourceLimitExceeded(f"You cannot create more than {MAX_WORKTEAMS} work teams in an account and "
+                                    "region.")
+
+
+def _team_made(document: Document, params: Params, ctx: Context) -> None:
+    """The team's workforce (the region's private one, made from the team's user pool where there is
+    none yet), whose portal it shares; the dates."""
+    workforce = _team_workforce(params, ctx)
+    if workforce is None:
+        cognito = params["MemberDefinitions"][0]["CognitoMemberDefinition"]
+        dispatch.call(ctx, "CreateWorkforce", {"WorkforceName": DEFAULT_WORKFORCE, "CognitoConfig": {
+            "UserPool": cognito["UserPool"], "ClientId": cognito["ClientId"]}})
+        workforce = ctx.store.table(WORKFORCE).require(ctx, DEFAULT_WORKFORCE)
+    document["WorkforceArn"] = workforce["WorkforceArn"]
+    document["SubDomain"] = workforce["SubDomain"]
+    document["CreateDate"] = document["LastUpdatedDate"] = ctx.now
+
+
+def _team_updated(document: Document, params: Params, ctx: Context) -> None:
+    document["LastUpdatedDate"] = ctx.now
+
+
+WORKTEAM_RESOURCE = Resource(
+    "Workteam",
+    kind=WORKTEAM,
+    wrapped="Workteam",
+    id_prefix=PRIVATE,
+    missing=lambda arn: ValidationError(f"Workteam {arn} does not exist."),
+    duplicate=in_use("Workteam {arn} already exists."),
+    references={"WorkforceName": WORKFORCE},
+    most=MAX_WORKTEAMS,
+    # ListWorkteams: "The default is CreationTime" (the SortBy enum's CreateDate) and "Ascending".
+    default_sort=("CreateDate", "Ascending"),
+    on_create=_team_made,
+    on_update=_team_updated,
+    rules=(
+        Rule(_members_fit, "CreateWorkteam.MemberDefinitions: 'Do not provide input for both of these parameters in "
+             "a single request'; 'For private workforces created using Amazon Cognito use CognitoMemberDefinition. "
+             "For workforces created using your own OIDC identity provider (IdP) use OidcMemberDefinition'; the AWS "
+             "CLI reference: 'All of the CognitoMemberDefinition objects that make up the member definition must "
+             "have the same ClientId and UserPool values'",
+             claims=("must have the same ClientId and UserPool values",)),
+        Rule(_new_members_fit, "UpdateWorkteam.MemberDefinitions: as CreateWorkteam's (the same sentences)",
+             on=("update",)),
+        Rule(_room_for_a_team, "CreateWorkteam: 'You cannot create more than 25 work teams in an account and region'",
+             claims=("You cannot create more than 25 work teams",)),
+    ),
+    waivers={
+        "You must first create the user pools": "Amazon Cognito is not modelled: a user pool is not looked up (a "
+                                                "team's pool must be its workforce's, which is enforced)",
+        "You must create the app client ID using Amazon Cognito": "Amazon Cognito is not modelled",
+        "Possible sources are either SourceIp or VpcSourceIp": "describes the values the model's enum admits",
+        "checked by Amazon S3 and must match": "S3 is not read: the worker portal renders nothing",
+        "must also be listed in Groups when you make this request": "describes the update: MemberDefinitions replaces "
+                                                                    "the team's members, as sagemock does",
+        "This operation can't be undone": "describes the deletion: the team is gone",
+    },
+    example={"WorkteamName": "labelers", "Description": "Labels images",
+             "MemberDefinitions": [{"CognitoMemberDefinition": {**_EXAMPLE_POOL, "UserGroup": "labelers"}}],
+             "NotificationConfiguration": {"NotificationTopicArn": "arn:aws:sns:us-east-1:123456789012:labels"}},
+)
+
+
 class Workforces(Backend):
-    workforces = Table.of(WORKFORCE, arn="WorkforceArn", name="WorkforceName", missing=_missing_workforce,
-                          lifecycle=LIFECYCLE)
-    workteams = Table.of(WORKTEAM, arn="WorkteamArn", name="WorkteamName", missing=_missing_workteam)
-
-    # -- lookups ------------------------------------------------------------------------------
-
-    def _region_workforce(self, ctx: Context) -> Document | None:
-        """The account's one workforce in this region, if any."""
-        found = self.workforces.live(ctx)
-        return found[0] if found else None
-
-    def _workteam(self, ctx: Context, name: str) -> Document:
-        return self.workteams.require(ctx, PRIVATE + name)
-
-    def _teams_of(self, workforce: Document) -> list[Document]:
-        arn = workforce["WorkforceArn"]
-        return [team for team in self.workteams.values() if team.get("WorkforceArn") == arn]
-
-    def _new_workforce(self, ctx: Context, name: str, params: Params) -> Document:
-        """A workforce document, held and Initializing (its checks already passed)."""
-        document: Document = {
-            "WorkforceName": name,
-            "WorkforceArn": ctx.arn(WORKFORCE, name),
-            "SourceIpConfig": params.get("SourceIpConfig") or {"Cidrs": []},
-            "SubDomain": f"{ctx.random_id(10)}.labeling.sagemaker.aws",
-            "CreateDate": ctx.now,
-        }
-        if params.get("IpAddressType") is not None:
-            document["IpAddressType"] = params["IpAddressType"]
-        if params.get("CognitoConfig") is not None:
-            document["CognitoConfig"] = params["CognitoConfig"]
-        if params.get("OidcConfig") is not None:
-            # The client secret is kept by AWS, never answered (OidcConfigForResponse has none).
-            document["OidcConfig"] = {k: v for k, v in params["OidcConfig"].items() if k != "ClientSecret"}
-        vpc = _vpc(params.get("WorkforceVpcConfig"), ctx)
-        if vpc is not None:
-            document["WorkforceVpcConfig"] = vpc
-        self.workforces.add(document, params.get("Tags"))
-        LIFECYCLE.begin(document, "create", ctx)
-        return document
-
-    # -- workforces ---------------------------------------------------------------------------
-
-    @operation
-    def create_workforce(self, params: Params, ctx: Context) -> Document:
-        name = params["WorkforceName"]
-        existing = self._region_workforce(ctx)
-        if existing is not None:
-            raise ValidationError(f"You can only create one workforce in each region per account: workforce "
-                                  f"{existing['WorkforceName']} already exists ({existing['WorkforceArn']}). Delete "
-                                  "it with DeleteWorkforce to create a new one.")
-        _identity(params)
-        tags.check(params.get("Tags"))
-        document = self._new_workforce(ctx, name, params)
-        return {"WorkforceArn": document["WorkforceArn"]}
-
-    @operation
-    def describe_workforce(self, params: Params, ctx: Context) -> Document:
-        return {"Workforce": self.workforces.require(ctx, params["WorkforceName"])}
-
-    @operation
-    def list_workforces(self, params: Params, ctx: Context) -> Document:
-        page, token = WORKFORCE_LISTING.walk(self.workforces, ctx, params)
-        return {"Workforces": page, "NextToken": token}
-
-    @operation
-    def update_workforce(self, params: Params, ctx: Context) -> Document:
-        document = self.workforces.require(ctx, params["WorkforceName"])
-        if document["Status"] not in ("Active", "Failed"):
-            raise ConflictError(f"Workforce {document['WorkforceName']} is {document['Status']}: it can be updated "
-                                "once it is Active.")
-        oidc = params.get("OidcConfig")
-        if oidc is not None:
-            if document.get("OidcConfig") is None:
-                raise ValidationError("OidcConfig updates only a workforce created using your own OIDC identity "
-                                      f"provider; workforce {document['WorkforceName']} uses Amazon Cognito.")
-            teams = self._teams_of(document)
-            if teams:
-                raise ConflictError("You can only update your OIDC IdP configuration when there are no work teams "
-                                    f"associated with your workforce; {len(teams)} work teams use it.")
-        vpc = _vpc(params.get("WorkforceVpcConfig"), ctx)
-        if "SourceIpConfig" in params:
-            document["SourceIpConfig"] = params["SourceIpConfig"]
-        if oidc is not None:
-            document["OidcConfig"] = {k: v for k, v in oidc.items() if k != "ClientSecret"}
-        if vpc is not None:
-            document["WorkforceVpcConfig"] = vpc
-        if "IpAddressType" in params:
-            document["IpAddressType"] = params["IpAddressType"]
-        document["LastUpdatedDate"] = ctx.now
-        document.pop("FailureReason", None)
-        LIFECYCLE.begin(document, "update", ctx)
-        return {"Workforce": document}
-
-    @operation
-    def delete_workforce(self, params: Params, ctx: Context) -> Document:
-        document = self.workforces.require(ctx, params["WorkforceName"])
-        teams = self._teams_of(document)
-        if teams:
-            # DeleteWorkforce declares no error, yet AWS names this one: "you will receive a
-            # ResourceInUse error".
-            raise ServiceError(f"Workforce {document['WorkforceName']} contains {len(teams)} work teams: delete them "
-                               "with DeleteWorkteam before you delete the workforce.", code="ResourceInUse")
-        LIFECYCLE.begin(document, "delete", ctx)
-        return {}
-
-    # -- work teams ---------------------------------------------------------------------------
-
-    @operation
-    def create_workteam(self, params: Params, ctx: Context) -> Document:
-        name = params["WorkteamName"]
-        existing = self.workteams.find(ctx, PRIVATE + name)
-        if existing is not None:
-            raise ServiceError(f"Workteam {existing['WorkteamArn']} already exists.", code="ResourceInUse")
-        definitions = params["MemberDefinitions"]
-        kind = _member_kind(definitions)
-        tags.check(params.get("Tags"))
-        if params.get("WorkforceName") is not None:
-            workforce: Document | None = self.workforces.require(ctx, params["WorkforceName"])
-        else:
-            workforce = self._region_workforce(ctx)
-            if workforce is None and kind == "Oidc":
-                raise ValidationError("No workforce exists in this region: create one with CreateWorkforce "
-                                      "(OidcConfig) before its OIDC work teams.")
-        if workforce is not None:
-            _fits(workforce, definitions, kind)
-        if len(self.workteams) >= MAX_WORKTEAMS:
-            raise ResourceLimitExceeded(f"You cannot create more than {MAX_WORKTEAMS} work teams in an account and "
-                                        "region.")
-        if workforce is None:  # the region's private workforce, made from the team's user pool
-            cognito = definitions[0]["CognitoMemberDefinition"]
-            workforce = self._new_workforce(ctx, DEFAULT_WORKFORCE, {"CognitoConfig": {
-                "UserPool": cognito["UserPool"], "ClientId": cognito["ClientId"]}})
-        document: Document = {
-            "WorkteamName": name,
-            "MemberDefinitions": definitions,
-            "WorkteamArn": ctx.arn(WORKTEAM, PRIVATE + name),
-            "WorkforceArn": workforce["WorkforceArn"],
-            "Description": params["Description"],
-            "SubDomain": workforce["SubDomain"],
-            "CreateDate": ctx.now,
-            "LastUpdatedDate": ctx.now,
-        }
-        for member in ("NotificationConfiguration", "WorkerAccessConfiguration"):
-            if params.get(member) is not None:
-                document[member] = params[member]
-        self.workteams.add(document, params.get("Tags"))
-        return {"WorkteamArn": document["WorkteamArn"]}
-
-    @operation
-    def describe_workteam(self, params: Params, ctx: Context) -> Document:
-        return {"Workteam": self._workteam(ctx, params["WorkteamName"])}
-
-    @operation
-    def list_workteams(self, params: Params, ctx: Context) -> Document:
-        page, token = WORKTEAM_LISTING.walk(self.workteams, ctx, params)
-        return {"Workteams": page, "NextToken": token}
-
-    @operation
-    def update_workteam(self, params: Params, ctx: Context) -> Document:
-        document = self._workteam(ctx, params["WorkteamName"])
-        definitions = params.get("MemberDefinitions")
-        if definitions is not None:
-            kind = _member_kind(definitions)
-            workforce = self.workforces.find(ctx, document["WorkforceArn"])
-            if workforce is not None:
-                _fits(workforce, definitions, kind)
-            document["MemberDefinitions"] = definitions
-        for member in ("Description", "NotificationConfiguration", "WorkerAccessConfiguration"):
-            if params.get(member) is not None:
-                document[member] = params[member]
-        document["LastUpdatedDate"] = ctx.now
-        return {"Workteam": document}
+    workforces = WORKFORCE_RESOURCE.table()
+    workteams = WORKTEAM_RESOURCE.table()
 
     @operation
     def delete_workteam(self, params: Params, ctx: Context) -> Document:
-        self.workteams.remove(self._workteam(ctx, params["WorkteamName"]))
+        """DeleteWorkteam answers `Success`, which is no member of the team."""
+        self.workteams.remove(self.workteams.require(ctx, PRIVATE + params["WorkteamName"]))
         return {"Success": True}
 
     # -- vendor work teams (AWS Marketplace) --------------------------------------------------

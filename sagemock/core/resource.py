@@ -263,6 +263,17 @@ class Resource:
     #: Statuses in which a resource's key may be taken again by a Create (an app `Deleted` is listed
     #: for a while, and a new app of the same name replaces it).
     reusable: tuple[str, ...] = ()
+    #: The member of the Describe answer that holds the resource, where Describe answers it inside
+    #: one (`{"Workforce": {...}}`; DescribeTrainingSession's `TrainingSessionDetail`): everything the
+    #: engine reads from a Describe answer is read from that structure, and an Update answer that has
+    #: the member answers the resource in it.
+    wrapped: str | None = None
+    #: What the resource's id (its key, and its ARN's last part) holds before the name: a private
+    #: work team is `workteam/private-crowd/<name>`, named `<name>` in requests.
+    id_prefix: str = ""
+    #: The most resources of the noun an account holds in a region, where a rule refuses more (one
+    #: workforce a region): the contract tests and the fuzz world make no more.
+    most: int | None = None
     #: False for a declaration only looked at (`sagemock derive`), which answers no request.
     registered: bool = field(default=True, repr=False)
 
@@ -349,6 +360,8 @@ class Bound:
     summary_shape: Shape | None
     list_filters: dict[str, Callable[[Document, Any], bool]]
     updated: tuple[str, ...]
+    #: The structure the resource is described by: the Describe answer, or its `wrapped` member.
+    described_shape: Shape
     #: The read operations' identifier is not a Create member, nor generated: Create names the
     #: resource by `named_by` (see `Resource.named_by`).
     apart: bool = False
@@ -376,7 +389,7 @@ class Bound:
         missing_scope = [member for member in resource.scope if member not in read_input.members]
         if missing_scope:
             raise BindingError(f"{noun}: {read} does not take the scope members {missing_scope}")
-        described_shape = service.operation(read).output_shape
+        described_shape = cls._described(resource, read)
         described = frozenset(described_shape.members)
         stem = name[:-len("Name")] if name.endswith("Name") else noun
         arn = next((candidate for candidate in (f"{stem}Arn", f"{noun}Arn") if candidate in described), None)
@@ -385,7 +398,10 @@ class Bound:
         if arn is None and "Arn" in described:
             arn = "Arn"  # read by an `Identifier` (a global inference gateway's name, ARN or id)
         if arn is None:
-            raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn")
+            holders = [member for member, found in described_shape.members.items() if found.type_name == "structure"
+                       and any(candidate in found.members for candidate in (f"{stem}Arn", f"{noun}Arn"))]
+            hint = f"; it answers the resource inside {holders[0]}: declare wrapped={holders[0]!r}" if holders else ""
+            raise BindingError(f"{noun}: {read} answers neither {stem}Arn nor {noun}Arn{hint}")
         kind = cls._kind(resource, described_shape.members[arn])
         status = next((candidate for candidate in (f"{stem}Status", f"{noun}Status", "Status")
                        if candidate in described and described_shape.members[candidate].enum), None)
@@ -414,7 +430,7 @@ class Bound:
             if resource.named_by is not None and resource.named_by not in create_input:
                 raise BindingError(f"{noun}: {create} does not take {resource.named_by} (named_by=)")
             exclude = (name, "Tags", *resource.not_echoed)
-            echoed = service.echoed_members(create, read, exclude)
+            echoed = tuple(member for member in create_input if member in described and member not in exclude)
             output = service.operation(create).output_shape
             created = tuple(output.members) if output is not None else ()
         updated: tuple[str, ...] = ()
@@ -428,7 +444,8 @@ class Bound:
         listing, list_member, summary_shape, filters = cls._list(resource, operations.get("List"), name, arn,
                                                                   status, described)
         bound = cls(resource, operations, name, arn, kind, status, echoed, described, created, listing, list_member,
-                    summary_shape, filters, updated, resource.generated is None and resource.named_by is not None)
+                    summary_shape, filters, updated, described_shape,
+                    resource.generated is None and resource.named_by is not None)
         if resource.found_by_name and (resource.generated is None or resource.named_by is None):
             raise BindingError(f"{noun}: found_by_name= needs generated= and named_by= (a name beside a generated id)")
         for rule_member, _kind in resource.references.items():
@@ -443,6 +460,19 @@ class Bound:
                     raise BindingError(f"{noun}: a rule refuses {', '.join(missing)}, which {operation or verb} does "
                                        "not take")
         return bound
+
+    @staticmethod
+    def _described(resource: Resource, read: str) -> Shape:
+        """The structure that describes the resource: the read operation's answer, or the member of
+        it the declaration names (`wrapped=`), which must be a structure the answer has."""
+        answer = service.operation(read).output_shape
+        if resource.wrapped is None:
+            return answer
+        found = answer.members.get(resource.wrapped)
+        if found is None or found.type_name != "structure":
+            raise BindingError(f"{resource.noun}: declared wrapped={resource.wrapped!r}, but {read} answers no "
+                               f"structure of that name (it answers {', '.join(answer.members) or 'nothing'})")
+        return found
 
     @staticmethod
     def _kind(resource: Resource, arn_shape: Shape) -> str:
@@ -520,11 +550,26 @@ class Bound:
 
     def ident(self, params: Mapping[str, Any]) -> str:
         """The resource's key, as its ARN ends: the scope members a request gives, then the name
-        (`d-abc/alice` for a user profile; just the name where there is no scope)."""
-        scope = self.resource.scope
+        (`d-abc/alice` for a user profile; just the name where there is no scope), after the
+        declared `id_prefix` (`private-crowd/labelers` for a work team)."""
+        scope, prefix = self.resource.scope, self.resource.id_prefix
         if not scope:
-            return str(params[self.name])
-        return "/".join(str(params[member]) for member in (*scope, self.name) if params.get(member) is not None)
+            return prefix + str(params[self.name])
+        return prefix + "/".join(str(params[member]) for member in (*scope, self.name)
+                                 if params.get(member) is not None)
+
+    def unwrap(self, answer: Mapping[str, Any]) -> Any:
+        """The resource's document in a Describe answer (inside its `wrapped` member, if declared)."""
+        wrapper = self.resource.wrapped
+        return answer if wrapper is None else answer[wrapper]
+
+    def answer(self, operation: str, document: Document) -> Document:
+        """An operation's answer from the resource's document: the members its output shape has,
+        and the whole document in the member that wraps it (UpdateWorkforce answers `Workforce`)."""
+        output = service.operation(operation).output_shape
+        wrapper = self.resource.wrapped
+        return {member: document if member == wrapper else document.get(member)
+                for member in (output.members if output is not None else ())}
 
     def created_key(self, answer: Mapping[str, Any]) -> dict[str, Any]:
         """The key of a resource whose identifier SageMaker generates, from its Create answer: the
@@ -750,8 +795,14 @@ class _Engine:
                 for member in bound.created}
 
     def describe(self, backend: Any, params: Params, ctx: Context) -> Document:
+        bound = self.resource.bound
         self._prepare(backend, params, ctx)
-        return self._require(backend, params, ctx)
+        document: Document = self._require(backend, params, ctx)
+        if "Tags" in bound.described:  # a Describe that answers the resource's tags with it
+            found = ctx.store.tags.get(document[bound.arn])
+            if found:
+                document = {**document, "Tags": [{"Key": key, "Value": value} for key, value in found.items()]}
+        return document if self.resource.wrapped is None else {self.resource.wrapped: document}
 
     def list(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound = self.resource.bound
@@ -788,8 +839,7 @@ class _Engine:
             resource.on_update(document, params, ctx)
         if lifecycle is not None and "update" in lifecycle.paths:
             lifecycle.begin(document, "update", ctx)
-        output = service.operation(bound.operations["Update"]).output_shape
-        return {member: document.get(member) for member in (output.members if output is not None else ())}
+        return bound.answer(bound.operations["Update"], document)
 
     def delete(self, backend: Any, params: Params, ctx: Context) -> Document:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
@@ -803,8 +853,7 @@ class _Engine:
             lifecycle.begin(document, "delete", ctx)
         else:
             table.remove(document)
-        output = service.operation(bound.operations["Delete"]).output_shape
-        return {member: document.get(member) for member in (output.members if output is not None else ())}
+        return bound.answer(bound.operations["Delete"], document)
 
     def trigger(self, trigger: str, backend: Any, params: Params, ctx: Context) -> Document:
         bound, lifecycle = self.resource.bound, self.resource.lifecycle
@@ -816,9 +865,7 @@ class _Engine:
             lifecycle.guard(document, trigger, self._refuse(trigger, trigger + "ped" if trigger == "stop"
                                                             else trigger + "ed"))
         lifecycle.begin(document, trigger, ctx)
-        operation = bound.operations[trigger.capitalize()]
-        output = service.operation(operation).output_shape
-        return {member: document.get(member) for member in (output.members if output is not None else ())}
+        return bound.answer(bound.operations[trigger.capitalize()], document)
 
 
 def _refused(noun: str, done: str) -> Callable[[str, tuple[str, ...]], ServiceError]:
@@ -857,9 +904,10 @@ def describe_binding(bound: Bound) -> str:
     """What the model gives a declared resource, as `sagemock derive` prints it."""
     lines = [f"{bound.resource.noun}: kind {bound.kind}, identifier {bound.name}, ARN member {bound.arn}"]
     lines.append("operations: " + ", ".join(f"{verb} -> {name}" for verb, name in bound.operations.items()))
+    if bound.resource.wrapped is not None:
+        lines.append(f"described inside: {bound.resource.wrapped} ({bound.described_shape.name})")
     if bound.status is not None:
-        read = bound.operations.get("Describe") or bound.operations["Get"]
-        statuses = service.operation(read).output_shape.members[bound.status].enum
+        statuses = bound.described_shape.members[bound.status].enum
         lines.append(f"status: {bound.status} ({', '.join(statuses)})")
     lines.append("echoed from Create: " + (", ".join(bound.echoed) or "none"))
     lines.append("Create answers: " + (", ".join(bound.created) or "nothing"))
