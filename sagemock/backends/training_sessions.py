@@ -91,9 +91,9 @@ TRAINING_SESSION = Resource(
                 "published to; the operation declares ResourceNotFound"),),
     waivers={
         "The role must have permissions": "IAM permissions are not modelled",
-        "You must stop a running session before deleting it": "claimed by the lifecycle: Delete is accepted from "
-                                                              "Stopped, Failed, Expired and DeletionFailed only "
-                                                              "(ValidationException otherwise, saying to stop it first)",
+        "You must stop a running session before deleting it":
+            "claimed by the lifecycle: Delete is accepted from Stopped, Failed, Expired and DeletionFailed only "
+            "(ValidationException otherwise, saying to stop it first)",
     },
     example={"TrainingSessionName": "tune", "RoleArn": "arn:aws:iam::123456789012:role/sessions",
              "LoraConfig": {"Rank": 8, "Alpha": 16},

@@ -164,8 +164,8 @@ def _workforce_updated(document: Document, params: Params, ctx: Context) -> None
     document.pop("FailureReason", None)
 
 
-_ONE_A_REGION = ("CreateWorkforce: 'You can only create one workforce in each Amazon Web Services Region per Amazon Web "
-                 "Services account'")
+_ONE_A_REGION = ("CreateWorkforce: 'You can only create one workforce in each Amazon Web Services Region per "
+                 "Amazon Web Services account'")
 
 WORKFORCE_RESOURCE = Resource(
     "Workforce",
@@ -202,8 +202,8 @@ WORKFORCE_RESOURCE = Resource(
     ),
     waivers={
         "Your OIDC IdP must support groups": "the identity provider is not reached: its groups are not known",
-        "The security groups must be for the same VPC as specified in the subnet": "EC2 is not modelled: a security "
-                                                                                   "group's or subnet's VPC is not known",
+        "The security groups must be for the same VPC as specified in the subnet":
+            "EC2 is not modelled: a security group's or subnet's VPC is not known",
         "WorkforceName is automatically set to default": "describes the console's workforce (the one a Cognito work "
                                                          "team makes is named `default`); CreateWorkforce takes the "
                                                          "name, and no operation renames a workforce",

@@ -289,8 +289,8 @@ def _clusters(sm: Any, handles: dict[str, str]) -> None:
 
 def _training_plans(sm: Any, mock: Any, handles: dict[str, str]) -> None:
     """The declared training plan's reserved capacity and an extension offering to buy
-    (`build_declared` bought the plan from its example's offering), training sessions (one running,
-    one stopped to delete), and a SageMaker Capacity Reservation AWS gave the account."""
+    (`build_declared` bought the plan from its example's offering), a stopped training session to
+    delete (the declared example's runs), and a SageMaker Capacity Reservation AWS gave the account."""
     operations = sm.meta.service_model.operation_names
     if "DescribeCapacityReservation" in operations:
         handles["capacity-reservation"] = mock.add_capacity_reservation(
@@ -304,8 +304,7 @@ def _training_plans(sm: Any, mock: Any, handles: dict[str, str]) -> None:
         "TrainingPlanExtensionOfferings"][0]["TrainingPlanExtensionOfferingId"]
     session = {"RoleArn": ROLE, "LoraConfig": {"Rank": 8, "Alpha": 16},
                "ModelConfig": {"BaseModelArn": PUBLIC_HUB_MODEL}, "OutputConfig": {"S3Location": {"Path": DATA}}}
-    for name in ("fuzz-session", "fuzz-session-stopped"):
-        sm.create_training_session(TrainingSessionName=name, **session)
+    sm.create_training_session(TrainingSessionName="fuzz-session-stopped", **session)
     sm.stop_training_session(TrainingSessionName="fuzz-session-stopped")
 
 
@@ -314,7 +313,7 @@ def _arn_of(sm: Any, declared: Any, key: dict[str, Any]) -> str:
 
     bound = declared.bound
     read = bound.operations.get("Describe") or bound.operations["Get"]
-    return str(getattr(sm, xform_name(read))(**key)[bound.arn])
+    return str(bound.unwrap(getattr(sm, xform_name(read))(**key))[bound.arn])
 
 
 def identifiers(arns_held: Iterable[str]) -> dict[str, list[str]]:
