@@ -86,13 +86,14 @@ def _region_workforce(ctx: Context) -> Document | None:
 
 
 def _only_workforce(params: Params, ctx: Context) -> None:
+    """One workforce in each region of an account: another is refused until it is deleted."""
     existing = _region_workforce(ctx)
     if existing is not None:
         raise _one_a_region(existing["WorkforceArn"], existing["WorkforceName"])
 
 
 def _identity(params: Params, ctx: Context) -> None:
-    """A workforce authenticates through Cognito or through OIDC, never both."""
+    """A workforce authenticates through exactly one of Cognito (CognitoConfig) and OIDC (OidcConfig)."""
     cognito, oidc = params.get("CognitoConfig"), params.get("OidcConfig")
     if cognito is not None and oidc is not None:
         raise ValidationError("Do not use OidcConfig if you specify values for CognitoConfig: "
@@ -126,6 +127,7 @@ def _oidc_update(params: Params, ctx: Context) -> None:
 
 
 def _no_teams(params: Params, ctx: Context) -> None:
+    """A workforce that work teams use is not deleted (ResourceInUse)."""
     document = ctx.store.table(WORKFORCE).require(ctx, params["WorkforceName"])
     teams = _teams_of(ctx, document)
     if teams:
@@ -259,7 +261,8 @@ def _team_workforce(params: Params, ctx: Context) -> Document | None:
 
 
 def _members_fit(params: Params, ctx: Context) -> None:
-    """A new team's member definitions are of one kind, and come from its workforce."""
+    """A new team's member definitions are all Cognito (one user pool and app client: its
+    workforce's) or all OIDC (for an OIDC workforce); an OIDC team needs an existing workforce."""
     definitions = params["MemberDefinitions"]
     kind = _member_kind(definitions)
     workforce = _team_workforce(params, ctx)
@@ -283,6 +286,7 @@ def _new_members_fit(params: Params, ctx: Context) -> None:
 
 
 def _room_for_a_team(params: Params, ctx: Context) -> None:
+    """At most 25 work teams in an account and region (ResourceLimitExceeded)."""
     if len(ctx.store.table(WORKTEAM)) >= MAX_WORKTEAMS:
         raise ResourceLimitExceeded(f"You cannot create more than {MAX_WORKTEAMS} work teams in an account and "
                                     "region.")
