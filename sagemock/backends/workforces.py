@@ -10,26 +10,13 @@ Both are declared resources whose Describe answers the resource inside a member 
 fields start with `_`. Written by hand: DeleteWorkteam, which answers `Success`, not a member of
 the team, and ListSubscribedWorkteams.
 
-AWS's rules (docs/workforces.md gives each source):
-
-* "You can only create one workforce in each Amazon Web Services Region per Amazon Web Services
-  account" (CreateWorkforce): a second one is refused until the first is deleted.
-* A workforce uses Cognito or OIDC: "Do not use OidcConfig if you specify values for
-  CognitoConfig" (and the reverse); one of them is needed, the only two ways AWS documents.
-* A workforce walks Initializing -> Active, UpdateWorkforce Updating -> Active, DeleteWorkforce
-  Deleting -> gone; a planned failure ends creation in Failed with its reason.
-* "If you try to delete a workforce that contains one or more work teams, you will receive a
-  ResourceInUse error" (DeleteWorkforce).
-* "You can only update your OIDC IdP configuration when there are no work teams associated with
-  your workforce" (UpdateWorkforce), and OidcConfig updates only an OIDC workforce.
-* A work team's MemberDefinitions are all Cognito (for a Cognito workforce, from its user pool:
-  "private work teams correspond to Amazon Cognito user groups within the user pool used to create
-  a workforce") or all OIDC (for an OIDC workforce); "Do not provide input for both of these
-  parameters in a single request".
-* "You cannot create more than 25 work teams in an account and region" (CreateWorkteam:
-  ResourceLimitExceeded).
-* A work team made with no workforce in the region and Cognito members makes the region's private
-  workforce from that user pool, named `default`, as the console's "Create private team" does.
+AWS's rules are the declarations' rules, each with its source (docs/workforces.md lists them): one
+workforce a region, Cognito or OIDC, a workforce with work teams not deleted (ResourceInUse), its
+OIDC configuration changed only while no team uses it, a team's members all Cognito (from its
+workforce's user pool) or all OIDC, 25 teams at most. A workforce walks Initializing -> Active,
+UpdateWorkforce Updating -> Active, DeleteWorkforce Deleting -> gone. A work team made with no
+workforce in the region and Cognito members makes the region's private workforce from that user
+pool, named `default`, as the console's "Create private team" does.
 
 Vendor work teams (ListSubscribedWorkteams) come from AWS Marketplace subscriptions, which cannot
 be made through the SageMaker API: the list is empty, as for an account with no subscription.
@@ -256,7 +243,7 @@ def _fits(workforce: Document, definitions: list[Document], kind: str) -> None:
 def _team_workforce(params: Params, ctx: Context) -> Document | None:
     """The workforce a new team belongs to: the one named, else the region's (None: none yet)."""
     if params.get("WorkforceName") is not None:
-        return ctx.store.table(WORKFORCE).require(ctx, params["WorkforceName"])  # type: ignore[no-any-return]
+        return ctx.store.table(WORKFORCE).require(ctx, params["WorkforceName"])
     return _region_workforce(ctx)
 
 
