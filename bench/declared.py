@@ -133,6 +133,10 @@ def main() -> None:
             "own_ratio": round(measured["sagemock"]["median_us"] / measured["unsigned floor"]["median_us"], 2)}
         for noun, (region, account) in zip(nouns, PLACES[:len(nouns)], strict=True):
             resource = RESOURCES[noun]
+            if resource.most is not None and resource.most < count:  # one workforce a region, 25 work teams
+                report.setdefault("skipped", {})[noun] = f"a region holds at most {resource.most}"
+                run.log(f"skipped {noun}: a region holds at most {resource.most}, not {count}")
+                continue
             client = setups.client(region, "sagemock", account)
             run.log(f"seeding {count} of {noun} ...")
             try:

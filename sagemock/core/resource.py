@@ -272,7 +272,7 @@ class Resource:
     #: work team is `workteam/private-crowd/<name>`, named `<name>` in requests.
     id_prefix: str = ""
     #: The most resources of the noun an account holds in a region, where a rule refuses more (one
-    #: workforce a region): the contract tests make no more.
+    #: workforce a region): the contract tests and the benchmark make no more.
     most: int | None = None
     #: False for a declaration only looked at (`sagemock derive`), which answers no request.
     registered: bool = field(default=True, repr=False)
