@@ -24,9 +24,11 @@ resource is first used (`Resource.bound`), never at import:
 What the model cannot give is declared: messages, a lifecycle, references to other resources, the
 rules AWS states in prose (each with its source, for Create and, where AWS says so, Update and
 Delete), filters or summary members the model names differently, AWS's words for a refused status,
-hooks for members AWS computes, and what AWS does on its own between requests (`prepare`).
-Binding refuses to guess: a List operation that is not `List<Noun>s`, a summary member Describe does
-not have, a `SortBy` value that names no member, a default the documentation does not state, each
+hooks for members AWS computes, what AWS does on its own between requests (`prepare`), and the
+member a Describe answers the resource inside (`wrapped=`: DescribeWorkforce's `Workforce`), from
+which everything above is then read. Binding refuses to guess: a List operation that is not
+`List<Noun>s`, a summary member Describe does not have, a `SortBy` value that names no member, a
+default the documentation does not state, a Describe that wraps the resource undeclared, each
 fails loudly, in the test that binds every declaration rather than at a user's first request, until
 the declaration says what the model does not.
 """
