@@ -2,14 +2,14 @@
 
 Some resources change between requests without a write to them: a training plan's status follows
 the clock from its capacities' start and end times, and its counts follow the training jobs and
-clusters that run on it; an inference experiment runs once its schedule's start passes. A hook that brings every one up to date before each List would cost, at
-every page, what the table holds. Yet nothing can have moved while the tables it reads are the ones
-it last read, unchanged (no write reached their families, no status was set from outside, none is
-in transition), what it derived from elsewhere is the same (`given`: a plan's usage, counted afresh
-at each request, since other families' documents also change in place), and the clock is still in
-the window its last pass computed (before the next start or end time, not before the last).
-`Quiet` keeps, per store, what the last full pass saw and that window, and says whether it still
-holds.
+clusters that run on it; an inference experiment runs once its schedule's start passes. A hook that
+brings every one up to date before each List would cost, at every page, what the table holds. Yet
+nothing can have moved while the tables it reads are the ones it last read, unchanged (no write
+reached their families, no status was set from outside, none is in transition), what it derived
+from elsewhere is the same (`given`: a plan's usage, counted afresh at each request, since other
+families' documents also change in place), and the clock is still in the window its last pass
+computed (before the next start or end time, not before the last). `Quiet` keeps, per store, what
+the last full pass saw and that window, and says whether it still holds.
 """
 from __future__ import annotations
 
