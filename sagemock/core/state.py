@@ -163,10 +163,9 @@ class Store:
         """A document reached by ARN rather than through its table, which may be changed in place:
         its table's sorted indexes check it before their next use (`Table.note`)."""
         spec = SPECS.get(arns.kind(arn) or "")
-        backend = self.backends.get(spec.owner) if spec is not None and spec.owner is not None else None
-        if backend is None:
+        if spec is None or spec.owner is None or spec.owner not in self.backends:
             return  # no table of that kind in this store, so no index either
-        table = backend.__dict__.get(spec.attribute)  # type: ignore[union-attr]
+        table = self.backends[spec.owner].__dict__.get(spec.attribute)
         if isinstance(table, Table):
             table.note(document)
 

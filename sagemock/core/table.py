@@ -17,12 +17,13 @@ come and go, and bring up to date only the documents a read can move: those in t
 (`settle`), which the table knows since their lifecycle told it (`note_moving`).
 
 An index over a member that changes in place (a status, LastModifiedTime) is checked before use,
-but only for the documents that may have changed: a table notes the documents it hands out to a
-request that may change the state (`Store.changing`: a write, or any request where reads move
-lifecycles), as the incremental state file's log does (`changelog`: what a request *reaches*
-counts as changed), and the documents `settle` moved. A request that walks all the documents
-(`values`, `items`, `live`, an index) makes the next check a check of them all. A document
-reached another way (by ARN, through the store: `Store.note`) is noted there.
+but only for the documents that may have changed: once it has such an index, a table notes the
+documents it hands out to (or holds for) a request that may change the state (`Store.changing`: a
+write, or any request where reads move lifecycles), as the incremental state file's log does
+(`changelog`: what a request *reaches* counts as changed), and the documents `settle` moved. A
+request that walks all the documents (`values`, `items`, `live`, an index) makes the next check a
+check of them all. A document reached another way (by ARN, through the store: `State.locate`,
+`Store.note`) is noted there; a test's helper changes documents within `Store.altering`.
 """
 from __future__ import annotations
 
@@ -140,7 +141,7 @@ class Entries:
 class Table(Mapping[str, Document]):
     """The documents of one kind in one store, by key."""
 
-    __slots__ = ("spec", "store", "documents", "indexes", "moving", "reached", "reached_all")
+    __slots__ = ("spec", "store", "documents", "indexes", "moving", "watching", "reached", "reached_all")
 
     def __init__(self, spec: TableSpec, store: Store, documents: Mapping[str, Document] | None = None):
         self.spec = spec
@@ -150,6 +151,8 @@ class Table(Mapping[str, Document]):
         self.indexes: dict[tuple[str, str], SortedIndex] = {}
         #: The documents a read may still move (in transition), by identity; restored ones found here.
         self.moving: dict[int, Document] = {}
+        #: Whether an index is over a member that changes in place (only then are documents noted).
+        self.watching = False
         #: The documents handed out to requests that may change them since the indexes were last
         #: checked, by identity; or all of them (`reached_all`). See the module's docstring.
         self.reached: dict[int, Document] = {}
@@ -192,12 +195,12 @@ class Table(Mapping[str, Document]):
         return len(self.documents)
 
     def values(self) -> Any:
-        if self.store.changing:
+        if self.store.changing and self.watching:
             self.reached_all = True
         return self.documents.values()
 
     def items(self) -> Any:
-        if self.store.changing:
+        if self.store.changing and self.watching:
             self.reached_all = True
         return self.documents.items()
 
@@ -251,7 +254,7 @@ class Table(Mapping[str, Document]):
 
     def live(self, ctx: Context) -> list[Document]:
         """Every document a List reads, each brought up to date; those now gone left out."""
-        if self.store.changing:
+        if self.store.changing and self.watching:
             self.reached_all = True
         if self.spec.lifecycle is None:
             return list(self.documents.values())
@@ -279,7 +282,7 @@ class Table(Mapping[str, Document]):
 
     def note(self, document: Document) -> None:
         """A document that may change in place: the indexes check it before their next use."""
-        if not self.reached_all:
+        if self.watching and not self.reached_all:
             self.reached[id(document)] = document
 
     def ordered(self, member: str, id_key: str) -> SortedIndex:
@@ -293,7 +296,8 @@ class Table(Mapping[str, Document]):
             # What names a document is fixed where it is its key (an artifact's name can change).
             fixed = member in ("CreationTime", self.spec.arn) or member == self.spec.name and not self.spec.keyed_by_arn
             index = self.indexes[member, id_key] = SortedIndex(member, id_key, fixed, self.documents.values())
-        if self.store.changing:  # the request may change what the index hands it
+            self.watching = self.watching or not fixed
+        if self.store.changing and self.watching:  # the request may change what the index hands it
             self.reached_all = True
         return index
 
@@ -361,6 +365,8 @@ class Table(Mapping[str, Document]):
         self.documents[key] = document
         for index in self.indexes.values():
             index.add(document)
+        if self.store.changing:
+            self.note(document)  # (the request may go on to change it: a lifecycle's next status)
         lifecycle = self.spec.lifecycle
         if lifecycle is not None and lifecycle.unsettled(document):
             self.moving[id(document)] = document
