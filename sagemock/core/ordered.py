@@ -67,7 +67,7 @@ class SortedIndex:
         #: The value each document was filed under, beside it.
         self.values = [document.get(member) for document in documents]
         #: The same by document (its `id`), to find a document whose value moved (not where fixed).
-        self.filed: dict[int, Any] = {} if self.fixed else dict(zip(map(id, documents), self.values))
+        self.filed: dict[int, Any] = {} if self.fixed else dict(zip(map(id, documents), self.values, strict=True))
 
     def at(self, index: int) -> Position:
         """The position of the document filed at `index`, by the value it was filed under."""
