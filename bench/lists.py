@@ -18,7 +18,9 @@ in-process mock, then times, each through a boto3 client, in milliseconds per ca
                 page `--deep-page`
     after write the first page again, each call right after an UpdateModelPackage of a package
                 (the update's own cost is reported beside it, as "write")
-    search      Search(Resource=ModelPackage, MaxResults=100) right after an UpdateModelPackage
+    search      Search(Resource=ModelPackage, MaxResults=100) (its default sort: LastModifiedTime,
+                descending): the first page, the deep page (as above, via its NextToken), and the
+                first page right after an UpdateModelPackage
     models      ListModels(MaxResults=100) (a generated List, sorted by CreationTime descending):
                 the first page, the page at three quarters, and the first page right after a
                 CreateModel (models have no update)
@@ -135,8 +137,13 @@ def measure(resources: int, rounds: int, deep: int | None = None) -> dict[str, A
         report["deep"] = _timed(lambda: packages(NextToken=token), rounds)
         report["write"] = _timed(write, rounds)
         report["after_write"] = _timed(packages, rounds, before=write)
-        report["search_after_write"] = _timed(lambda: client.search(Resource="ModelPackage", MaxResults=PAGE),
-                                              rounds, before=write)
+        def search(**extra: Any) -> Any:
+            return client.search(Resource="ModelPackage", MaxResults=PAGE, **extra)
+
+        report["search_first"] = _timed(search, rounds)
+        search_token = _deep_token(search, deep)
+        report["search_deep"] = _timed(lambda: search(NextToken=search_token), rounds)
+        report["search_after_write"] = _timed(search, rounds, before=write)
         floor = _floor_client("Search", capture(client, "Search",
                                                 lambda: client.search(Resource="ModelPackage", MaxResults=PAGE)))
         report["search_floor"] = _timed(lambda: floor.search(Resource="ModelPackage", MaxResults=PAGE), rounds)
@@ -166,7 +173,8 @@ FIGURES = (("first", "ListModelPackages, first page"), ("deep", "ListModelPackag
            ("after_write", "ListModelPackages, first page after a write"),
            ("list_floor", "  its floor (botocore alone, same answer)"),
            ("write", "UpdateModelPackage (the write)"),
-           ("search_after_write", "Search ModelPackage after a write"),
+           ("search_first", "Search ModelPackage, first page"), ("search_deep", "Search ModelPackage, deep page"),
+           ("search_after_write", "Search ModelPackage, first page after a write"),
            ("search_floor", "  its floor (botocore alone, same answer)"),
            ("models_first", "ListModels, first page"), ("models_deep", "ListModels, deep page"),
            ("models_after_write", "ListModels, first page after a CreateModel"))

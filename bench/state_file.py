@@ -5,6 +5,8 @@ Usage:
     python bench/state_file.py                      # 10,000 and 100,000 model packages (about 15 min)
     python bench/state_file.py --packages 2000      # any sizes
     python bench/state_file.py --quick              # CI smoke run (a few seconds; figures are rough)
+    python bench/state_file.py --media sqlite       # one kind of state file only (a JSON save at 100,000
+                                                    # packages takes seconds per write)
     python bench/state_file.py --json               # the results as JSON on stdout
 
 For each size the state (one group holding that many model packages, created through boto3
@@ -113,7 +115,7 @@ def fsync_ms(directory: str, samples: int = 50) -> float:
     return statistics.median(times) * 1e3
 
 
-def run(sizes: list[int], json_writes: int, sqlite_writes: int) -> dict[str, Any]:
+def run(sizes: list[int], json_writes: int, sqlite_writes: int, media: tuple[str, ...] = MEDIA) -> dict[str, Any]:
     results: dict[str, Any] = {"fsync_ms": fsync_ms(tempfile.gettempdir()), "sizes": {}}
     for packages in sizes:
         with tempfile.TemporaryDirectory() as directory:
@@ -121,7 +123,7 @@ def run(sizes: list[int], json_writes: int, sqlite_writes: int) -> dict[str, Any
             began = time.perf_counter()
             subprocess.run([sys.executable, __file__, "--build", str(packages), str(built)], check=True)
             print(f"built {packages:,} packages in {time.perf_counter() - began:.0f} s", file=sys.stderr)
-            for medium in MEDIA:
+            for medium in media:
                 where = Path(directory) / medium
                 where.mkdir()
                 writes = json_writes if medium == "json" else sqlite_writes
@@ -146,13 +148,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packages", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--quick", action="store_true", help="a few seconds, rough figures (CI smoke)")
     parser.add_argument("--json", action="store_true", help="the results as JSON on stdout")
+    parser.add_argument("--media", nargs="+", choices=MEDIA, default=list(MEDIA), help="the kinds of state file")
     parser.add_argument("--build", nargs=2, metavar=("PACKAGES", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.build:
         _build(int(args.build[0]), args.build[1])
         return 0
     sizes = [200] if args.quick else args.packages
-    results = run(sizes, json_writes=3, sqlite_writes=10 if args.quick else 200)
+    results = run(sizes, json_writes=3, sqlite_writes=10 if args.quick else 200, media=tuple(args.media))
     print(json.dumps(results, indent=2) if args.json else _table(results))
     return 0
 

@@ -436,7 +436,7 @@ class MockSageMaker:
 
         state = self.state
         store = state.store(account_id or state.config.account_id, region or state.config.region)
-        with store.lock:
+        with store.altering():
             ctx = Context(state=state, store=store, operation="", access_key=None, headers={},
                           now=state.clock.now())
             arn: str = store.owner("sm-capacity-reservation").add(ctx, instance_type, instance_count, start_time,
@@ -453,7 +453,7 @@ class MockSageMaker:
         from .backends.experiments import Experiments
 
         store, document = self.state.locate(trial_component_arn)
-        with store.lock:
+        with store.altering(trial_component_arn, document):
             store.backend(Experiments).record_metrics(document, metrics, self.state.clock.now())
 
     def set_endpoint_response(self, endpoint_name: str, response: Any, *, variant: str | None = None,
@@ -513,7 +513,7 @@ class MockSageMaker:
         from .backends.experiments import Experiments
 
         store, document = self.state.locate(trial_component_arn)
-        with store.lock:
+        with store.altering(trial_component_arn, document):
             store.backend(Experiments).record_source(document, source_arn, source_type)
 
     def put_training_metrics(self, training_job_arn: str, metrics: dict[str, float]) -> None:
@@ -529,7 +529,7 @@ class MockSageMaker:
         if arns.kind(training_job_arn) != "training-job":
             raise ValueError(f"{training_job_arn!r} is not a training job ARN")
         store, document = self.state.locate(training_job_arn)
-        with store.lock:
+        with store.altering(training_job_arn, document):
             store.backend(Training).record_final_metrics(document, metrics, self.state.clock.now())
 
     def set_offline_store_status(self, feature_group_arn: str, status: str, *, reason: str | None = None) -> None:
@@ -552,7 +552,7 @@ class MockSageMaker:
         (docs/monitoring.md); this runs one in any mode.
         """
         store, ctx = self._monitoring_store(monitoring_schedule_arn)
-        with store.lock:
+        with store.altering():
             owner = store.owner("monitoring-schedule")
             document = owner.schedules.require(ctx, monitoring_schedule_arn)
             owner.catch_up(document, ctx)
@@ -576,7 +576,7 @@ class MockSageMaker:
         if isinstance(violations, bool) or not isinstance(violations, int) or violations < 1:
             raise ValueError(f"violations must be a whole number of at least 1, not {violations!r}")
         store, ctx = self._monitoring_store(arn, ("monitoring-schedule", "processing-job"))
-        with store.lock:
+        with store.altering():
             store.owner("monitoring-schedule").complete_with_violations(arn, violations, ctx)
 
     def _monitoring_store(self, arn: str, kinds: tuple[str, ...] = ("monitoring-schedule",)) -> tuple[Any, Any]:

@@ -153,7 +153,8 @@ def test_lists_benchmark_reports_every_page_and_the_memory_per_resource():
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout)
     assert report["resources"] == 1000
-    for figure in ("first", "deep", "after_write", "list_floor", "write", "search_after_write", "search_floor",
+    for figure in ("first", "deep", "after_write", "list_floor", "write", "search_first", "search_deep",
+                   "search_after_write", "search_floor",
                    "models_first", "models_deep", "models_after_write"):
         assert 0 < report[figure]["median_ms"] <= report[figure]["p90_ms"], figure
     assert report["package_kib"] > 0 and report["package_kib_indexed"] > 0

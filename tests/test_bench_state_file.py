@@ -22,3 +22,11 @@ def test_the_state_file_benchmark_reports_every_figure():
     for measured in media.values():
         assert measured["writes"] > 0 and 0 < measured["median_ms"] <= measured["p90_ms"]
         assert measured["start_s"] > 0 and measured["file_mib"] > 0
+
+
+def test_the_state_file_benchmark_runs_one_kind_of_state_file_alone():
+    completed = subprocess.run([sys.executable, str(ROOT / "bench" / "state_file.py"), "--quick", "--json",
+                                "--media", "sqlite"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    [media] = json.loads(completed.stdout)["sizes"].values()
+    assert set(media) == {"sqlite"} and media["sqlite"]["median_ms"] > 0

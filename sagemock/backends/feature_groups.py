@@ -304,7 +304,7 @@ def report_offline_store_status(state: State, arn: str, status: str, reason: str
     if status not in allowed:
         raise ValueError(f"{status!r} is not an OfflineStoreStatus: {', '.join(allowed)}")
     store, document = state.locate(arn)
-    with store.lock:
+    with store.altering(arn, document):
         if document.get("OfflineStoreConfig") is None:
             raise ValueError(f"{document['FeatureGroupName']} has no offline store")
         store.changed(KIND)  # outside any operation: Search's cached views are stale

@@ -135,7 +135,10 @@ class Lineage(Backend):
         """The live document of any resource an association may join, by ARN (in any case where
         the resource's name ignores case)."""
         canonical = self.store.canonical(arn)
-        return self.store.resources.get(canonical) if canonical else None
+        document = self.store.resources.get(canonical) if canonical else None
+        if document is not None and self.store.changing:
+            self.store.note(str(canonical), document)
+        return document
 
     def track_artifact(self, source_uri: str, artifact_type: str, now: _dt.datetime, user: Document) -> str:
         """The artifact SageMaker's automatic lineage tracking records for a URI a job reads or

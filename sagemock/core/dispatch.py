@@ -114,6 +114,7 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
     with store.lock:
         # An incremental state file saves what this request reaches (`changelog`).
         store.log.recording = changing and state.tracking
+        store.changing = changing  # (tables note what they hand out: `Table.note`)
         try:
             now = state.clock.now()
             if token is not None:
@@ -132,4 +133,4 @@ def _run(state: State, operation: str, body: bytes | str | None, headers: protoc
                 idempotency.record(store, operation, token, params, answer, now)
             return answer
         finally:
-            store.log.recording = False
+            store.log.recording = store.changing = False

@@ -222,7 +222,7 @@ def force(state: State, arn: str, status: str, reason: str | None = None) -> Non
     store, document = state.locate(arn)
     if status != GONE and status not in lifecycle.statuses:
         raise ValidationError(f"{status!r} is not a {lifecycle.status_shape}: {sorted(lifecycle.statuses)}")
-    with store.lock:
+    with store.altering(arn, document):
         store.changed(kind)  # a status changed outside any operation: derived views are stale
         document.pop(_KEY, None)
         if status in lifecycle.failure_statuses:

@@ -9,9 +9,11 @@ to the position its token names and walks from there until its page is full.
 A member a document keeps from its creation (CreationTime, its name, its ARN) never moves it, so an
 index over one changes only as documents come and go; documents made in creation order are
 appended. Other members (a status, LastModifiedTime) are written in place wherever a family or a
-lifecycle changes them, so an index over one is checked before each use: each document's value
-against the value it was filed under (a pass over references, no sorting), and the few that moved
-are filed again.
+lifecycle changes them, so an index over one is checked before use. Its table knows which
+documents a request that may change them reached since the last check (`Table.ordered`): the
+index checks those (`recheck`: each one's value against the value it was filed under, found by
+bisection), and files again the ones that moved. Where the table cannot say (a write walked all
+its documents), every document is checked (`refresh`: a pass over references, no sorting).
 """
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ def position(document: Document, member: str, id_key: str) -> Position:
 class SortedIndex:
     """One table's documents in the order of one member (see the module's docstring)."""
 
-    __slots__ = ("member", "id_key", "fixed", "documents", "values")
+    __slots__ = ("member", "id_key", "fixed", "documents", "values", "filed")
 
     def __init__(self, member: str, id_key: str, fixed: bool, documents: Iterable[Document]):
         self.member = member
@@ -64,6 +66,8 @@ class SortedIndex:
         self.documents = documents
         #: The value each document was filed under, beside it.
         self.values = [document.get(member) for document in documents]
+        #: The same by document (its `id`), to find a document whose value moved (not where fixed).
+        self.filed: dict[int, Any] = {} if self.fixed else dict(zip(map(id, documents), self.values, strict=True))
 
     def at(self, index: int) -> Position:
         """The position of the document filed at `index`, by the value it was filed under."""
@@ -82,6 +86,8 @@ class SortedIndex:
         value = document.get(self.member)
         wanted = sortable(value), document.get("_seq", 0), str(document.get(self.id_key) or "")
         documents = self.documents
+        if not self.fixed:
+            self.filed[id(document)] = value
         if not documents or self.at(len(documents) - 1) < wanted:  # the common case: made last
             documents.append(document)
             self.values.append(value)
@@ -95,11 +101,18 @@ class SortedIndex:
         if index is not None:
             del self.documents[index]
             del self.values[index]
+            self.filed.pop(id(document), None)
 
     def _find(self, document: Document) -> int | None:
-        """Where a document is filed: found by bisection under its value, unless the value moved
-        since it was filed (then by a pass over the index)."""
-        index = self.before(position(document, self.member, self.id_key))
+        """Where a document is filed: found by bisection under the value it was filed under (its
+        value now, where the member is fixed), else by a pass over the index."""
+        if self.fixed:
+            wanted = position(document, self.member, self.id_key)
+        elif id(document) in self.filed:
+            wanted = sortable(self.filed[id(document)]), document.get("_seq", 0), str(document.get(self.id_key) or "")
+        else:
+            return None  # not filed here
+        index = self.before(wanted)
         if index < len(self.documents) and self.documents[index] is document:
             return index
         for index, filed in enumerate(self.documents):
@@ -107,8 +120,20 @@ class SortedIndex:
                 return index
         return None
 
+    def recheck(self, documents: Iterable[Document]) -> None:
+        """File again those of `documents` whose member changed since they were filed (the ones a
+        request reached: a few, each found by bisection)."""
+        if self.fixed:
+            return
+        member, filed = self.member, self.filed
+        moved = [document for document in documents
+                 if id(document) in filed and document.get(member) != filed[id(document)]]
+        for document in moved:
+            self.remove(document)
+            self.add(document)
+
     def refresh(self) -> None:
-        """File again the documents whose member changed since they were filed."""
+        """File again the documents whose member changed since they were filed (all checked)."""
         if self.fixed:
             return
         # (In C, one pass: each document's value now, then where it is not the one filed.)

@@ -7,15 +7,17 @@ and the tags themselves.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import arns, changelog
 from .clock import Clock
-from .table import Table, spec_for
+from .table import SPECS, Table, spec_for
 
 if TYPE_CHECKING:
     from . import idempotency
@@ -75,6 +77,9 @@ class Store:
         self.account = account
         self.region = region
         self.lock = threading.RLock()
+        #: Whether the request holding the lock may change the state (set by `dispatch`): tables
+        #: then note the documents they hand out (`Table.note`).
+        self.changing = False
         #: What the requests changed since the state file's last save (`changelog`).
         self.log = changelog.Log()
         self.backends: dict[type, Backend] = {}
@@ -139,6 +144,30 @@ class Store:
         self.tags.pop(arn, None)
         if self.folded.get(arn.lower()) == arn:
             del self.folded[arn.lower()]
+
+    @contextlib.contextmanager
+    def altering(self, arn: str | None = None, document: dict[str, Any] | None = None) -> Iterator[None]:
+        """Hold the lock for a change made outside any request (a test's hand on the mock: metrics,
+        statuses, a monitoring run), as a request that may change the state holds it: what tables
+        hand out is noted, and `document` (found by `arn`) with it."""
+        with self.lock:
+            changing, self.changing = self.changing, True
+            try:
+                if arn is not None and document is not None:
+                    self.note(arn, document)
+                yield
+            finally:
+                self.changing = changing
+
+    def note(self, arn: str, document: dict[str, Any]) -> None:
+        """A document reached by ARN rather than through its table, which may be changed in place:
+        its table's sorted indexes check it before their next use (`Table.note`)."""
+        spec = SPECS.get(arns.kind(arn) or "")
+        if spec is None or spec.owner is None or spec.owner not in self.backends:
+            return  # no table of that kind in this store, so no index either
+        table = self.backends[spec.owner].__dict__.get(spec.attribute)
+        if isinstance(table, Table):
+            table.note(document)
 
     def canonical(self, arn: str) -> str | None:
         """The ARN under which a resource is indexed, for an ARN given in any case where the
@@ -221,7 +250,9 @@ class State:
                                                parsed.resource)) if store else None
         if store is None or canonical is None:
             raise LookupError(f"no resource {arn} in the mock")
-        return store, store.resources[canonical]
+        document = store.resources[canonical]
+        store.note(canonical, document)  # (a caller outside a request notes it again: `altering`)
+        return store, document
 
     def plan_failure(self, kind: str, name: str | None, reason: str) -> None:
         with self._lock:

@@ -15,6 +15,15 @@ A `Table` is a read-only mapping of key -> document, so code that only reads (`.
 Lists read a table through its sorted indexes (`ordered`, see `core.ordered`), kept as documents
 come and go, and bring up to date only the documents a read can move: those in transition
 (`settle`), which the table knows since their lifecycle told it (`note_moving`).
+
+An index over a member that changes in place (a status, LastModifiedTime) is checked before use,
+but only for the documents that may have changed: once it has such an index, a table notes the
+documents it hands out to (or holds for) a request that may change the state (`Store.changing`: a
+write, or any request where reads move lifecycles), as the incremental state file's log does
+(`changelog`: what a request *reaches* counts as changed), and the documents `settle` moved. A
+request that walks all the documents (`values`, `items`, `live`, an index) makes the next check a
+check of them all. A document reached another way (by ARN, through the store: `State.locate`,
+`Store.note`) is noted there; a test's helper changes documents within `Store.altering`.
 """
 from __future__ import annotations
 
@@ -132,7 +141,7 @@ class Entries:
 class Table(Mapping[str, Document]):
     """The documents of one kind in one store, by key."""
 
-    __slots__ = ("spec", "store", "documents", "indexes", "moving")
+    __slots__ = ("spec", "store", "documents", "indexes", "moving", "watching", "reached", "reached_all")
 
     def __init__(self, spec: TableSpec, store: Store, documents: Mapping[str, Document] | None = None):
         self.spec = spec
@@ -142,6 +151,12 @@ class Table(Mapping[str, Document]):
         self.indexes: dict[tuple[str, str], SortedIndex] = {}
         #: The documents a read may still move (in transition), by identity; restored ones found here.
         self.moving: dict[int, Document] = {}
+        #: Whether an index is over a member that changes in place (only then are documents noted).
+        self.watching = False
+        #: The documents handed out to requests that may change them since the indexes were last
+        #: checked, by identity; or all of them (`reached_all`). See the module's docstring.
+        self.reached: dict[int, Document] = {}
+        self.reached_all = False
         lifecycle = spec.lifecycle
         if lifecycle is not None:
             for document in self.documents.values():
@@ -157,10 +172,18 @@ class Table(Mapping[str, Document]):
     # -- the mapping a family reads ---------------------------------------------------------------
 
     def __getitem__(self, key: str) -> Document:
-        return self.documents[key]
+        document = self.documents[key]
+        if self.store.changing:
+            self.note(document)
+        return document
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.documents.get(key, default)
+        document = self.documents.get(key)
+        if document is None:
+            return default
+        if self.store.changing:
+            self.note(document)
+        return document
 
     def __contains__(self, key: object) -> bool:
         return key in self.documents
@@ -172,9 +195,13 @@ class Table(Mapping[str, Document]):
         return len(self.documents)
 
     def values(self) -> Any:
+        if self.store.changing and self.watching:
+            self.reached_all = True
         return self.documents.values()
 
     def items(self) -> Any:
+        if self.store.changing and self.watching:
+            self.reached_all = True
         return self.documents.items()
 
     def __repr__(self) -> str:
@@ -202,7 +229,11 @@ class Table(Mapping[str, Document]):
             document = self.documents.get(name_or_arn) if resource else None
         else:
             document = self.documents.get(arns.key(self.spec.kind, resource)) if resource else None
-        if document is None or (self.spec.lifecycle is not None and not self.spec.lifecycle.observe(document, ctx)):
+        if document is None:
+            return None
+        if self.store.changing:
+            self.note(document)
+        if self.spec.lifecycle is not None and not self.spec.lifecycle.observe(document, ctx):
             return None
         return document
 
@@ -223,6 +254,8 @@ class Table(Mapping[str, Document]):
 
     def live(self, ctx: Context) -> list[Document]:
         """Every document a List reads, each brought up to date; those now gone left out."""
+        if self.store.changing and self.watching:
+            self.reached_all = True
         if self.spec.lifecycle is None:
             return list(self.documents.values())
         self.settle(ctx)
@@ -239,6 +272,7 @@ class Table(Mapping[str, Document]):
                 self.moving.pop(id(document), None)
                 continue
             lifecycle.observe(document, ctx)
+            self.note(document)  # (its status, and what moves with it, may have changed)
             if not lifecycle.unsettled(document):
                 self.moving.pop(id(document), None)
 
@@ -246,17 +280,42 @@ class Table(Mapping[str, Document]):
         """A document set in transition (by its lifecycle): reads move it until it settles."""
         self.moving[id(document)] = document
 
+    def note(self, document: Document) -> None:
+        """A document that may change in place: the indexes check it before their next use."""
+        if self.watching and not self.reached_all:
+            self.reached[id(document)] = document
+
     def ordered(self, member: str, id_key: str) -> SortedIndex:
         """The documents in the order of `member` (then creation order, then `id_key`), kept from
-        one List to the next; checked first where the member can change in place."""
+        one List to the next; where members can change in place, the indexes are first checked for
+        the documents reached since they were last used (see the module's docstring)."""
+        if self.reached or self.reached_all:
+            self._check()
         index = self.indexes.get((member, id_key))
         if index is None:
             # What names a document is fixed where it is its key (an artifact's name can change).
             fixed = member in ("CreationTime", self.spec.arn) or member == self.spec.name and not self.spec.keyed_by_arn
             index = self.indexes[member, id_key] = SortedIndex(member, id_key, fixed, self.documents.values())
-        else:
-            index.refresh()
+            self.watching = self.watching or not fixed
+        if self.store.changing and self.watching:  # the request may change what the index hands it
+            self.reached_all = True
         return index
+
+    def _check(self) -> None:
+        """Bring every index up to date with the documents reached. Within a request that may still
+        change them, what was reached stays noted (it may be changed after this)."""
+        reached = list(self.reached.values())
+        everything = self.reached_all or len(reached) > len(self.documents) // 8
+        for index in self.indexes.values():
+            if everything:
+                index.refresh()
+            else:
+                index.recheck(reached)
+        if not self.store.changing:
+            self.reached.clear()
+            self.reached_all = False
+        elif self.reached_all:
+            self.reached.clear()  # (all will be checked again)
 
     # -- holding and dropping ---------------------------------------------------------------------
 
@@ -306,6 +365,8 @@ class Table(Mapping[str, Document]):
         self.documents[key] = document
         for index in self.indexes.values():
             index.add(document)
+        if self.store.changing:
+            self.note(document)  # (the request may go on to change it: a lifecycle's next status)
         lifecycle = self.spec.lifecycle
         if lifecycle is not None and lifecycle.unsettled(document):
             self.moving[id(document)] = document
@@ -316,6 +377,7 @@ class Table(Mapping[str, Document]):
         for index in self.indexes.values():
             index.remove(document)
         self.moving.pop(id(document), None)
+        self.reached.pop(id(document), None)
 
 
 _GONE = "_gone"
