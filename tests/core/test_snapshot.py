@@ -1,6 +1,7 @@
 """Snapshots: the whole state as a JSON document that outlives the process and the version."""
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -328,3 +329,24 @@ def test_the_streamed_text_is_the_document():
         client(region="eu-west-1").create_model_package_group(ModelPackageGroupName="away")
         text = "".join(snapshot.chunks(mock.state))
         assert text == json.dumps(mock.snapshot(), separators=(",", ":"), allow_nan=False)
+
+
+def test_live_contents_tell_a_change_from_none_as_a_snapshot_would():
+    """The fuzz tests' check that a refusal or a read changes nothing compares these structures with
+    a deep copy taken before (far cheaper than two snapshots): it must see what a snapshot sees."""
+    with mock_sagemaker() as mock:
+        sm = boto3.client("sagemaker", region_name="us-east-1")
+        sm.create_model_package_group(ModelPackageGroupName="g", Tags=[{"Key": "k", "Value": "v"}])
+        before, dumped = copy.deepcopy(snapshot.live_contents(mock.state)), mock.snapshot()
+        sm.describe_model_package_group(ModelPackageGroupName="g")
+        assert snapshot.live_contents(mock.state) == before and mock.snapshot() == dumped
+        with pytest.raises(ClientError):
+            sm.create_model_package_group(ModelPackageGroupName="g")
+        assert snapshot.live_contents(mock.state) == before
+        store = next(iter(mock.state.stores.values()))
+        (document,) = store.table("model-package-group").values()
+        document["ModelPackageGroupDescription"] = "changed in place"  # as a faulty read would
+        assert snapshot.live_contents(mock.state) != before and mock.snapshot() != dumped
+        del document["ModelPackageGroupDescription"]
+        sm.add_tags(ResourceArn=document["ModelPackageGroupArn"], Tags=[{"Key": "k2", "Value": "v"}])
+        assert snapshot.live_contents(mock.state) != before

@@ -7,7 +7,9 @@ so the mock's own server-side rules answer, inside a mock holding a small world 
 resources (`world.py`) that the drawn names and ARNs sometimes hit. Every answer is checked:
 
 - a refusal is a code the operation may answer (one it declares, or `ValidationException`) and
-  leaves the state as it was (`mock.snapshot()`), as does a successful read;
+  leaves the state as it was, as does a successful read (the stores' structures compared with a
+  deep copy of them from before, `snapshot.live_contents`: the same test as comparing snapshots,
+  at a fraction of the cost, since no JSON document is made);
 - the state a successful write leaves goes through a JSON snapshot and back unchanged.
 """
 from __future__ import annotations
@@ -59,6 +61,8 @@ class World:
         self.strategies = ShapeStrategies(world.identifiers(names), world.DOCUMENTS)
         mock.restore(self.snapshot)
         assert mock.snapshot() == self.snapshot  # so each example compares with this document
+        #: The world's state as the stores hold it (a deep copy, so the mock's changes leave it be).
+        self.contents = copy.deepcopy(snapshot.live_contents(mock.state))
         #: Whether the mock is known to hold the world as it is (an example compared its state with
         #: the world's snapshot and found them equal): the next example then need not restore it.
         self.pristine = True
@@ -79,23 +83,23 @@ def call(fuzz_world: World, operation: str, params: dict[str, Any]) -> ClientErr
     """Send the request against the world; the error it was refused with, or None."""
     mock = fuzz_world.mock
     fuzz_world.reset()
-    before = fuzz_world.snapshot
+    before = fuzz_world.contents
     if operation in examples.SETUP:  # the world as this operation's example needs it
         for needed, needed_params in examples.SETUP[operation]:
             getattr(fuzz_world.client, xform_name(needed))(**needed_params)
-        before = mock.snapshot()
+        before = copy.deepcopy(snapshot.live_contents(mock.state))
     try:
         getattr(fuzz_world.client, xform_name(operation))(**params)
     except ClientError as error:
         assert error.response["Error"]["Code"] in allowed_codes(operation), error.response["Error"]
-        assert mock.snapshot() == before, f"{operation} was refused but changed the state"
-        fuzz_world.pristine = before is fuzz_world.snapshot
+        assert snapshot.live_contents(mock.state) == before, f"{operation} was refused but changed the state"
+        fuzz_world.pristine = before is fuzz_world.contents
         return error
-    after = mock.snapshot()
     if operation.startswith(READING):
-        assert after == before, f"{operation} reads, yet changed the state"
-        fuzz_world.pristine = before is fuzz_world.snapshot
+        assert snapshot.live_contents(mock.state) == before, f"{operation} reads, yet changed the state"
+        fuzz_world.pristine = before is fuzz_world.contents
     else:  # what the request wrote survives a snapshot through JSON and back
+        after = mock.snapshot()
         text = json.dumps(after, allow_nan=False)
         rebuilt = State(mock.config)
         snapshot.load(rebuilt, json.loads(text))
