@@ -4,6 +4,9 @@
 examples (hypothesis derives them from each test's name), with no example database and no
 deadline. The whole directory runs in about 30-35 s on two cores.
 
+`compat` is `ci` with a quarter of the examples, for the CI job on the oldest supported botocore
+(`.ci/run`): there the point is the older model, not the exploring.
+
 `long` explores: random draws (a new seed every run), 300 examples per operation test and 300
 sequences of up to 80 steps per family; fifteen to twenty minutes. Select it with an environment
 variable:
@@ -25,6 +28,11 @@ _CHECKS_OFF = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.fil
                HealthCheck.function_scoped_fixture]
 
 settings.register_profile("ci", max_examples=12, stateful_step_count=30, deadline=None, derandomize=True,
+                          database=None, print_blob=True, suppress_health_check=_CHECKS_OFF)
+#: The oldest-botocore CI job's: the same reproducible draws as `ci`, a quarter as many. That job
+#: checks that an older model's differences break nothing (every operation's example still runs);
+#: the main job fuzzes at full count.
+settings.register_profile("compat", max_examples=3, stateful_step_count=10, deadline=None, derandomize=True,
                           database=None, print_blob=True, suppress_health_check=_CHECKS_OFF)
 settings.register_profile("long", max_examples=300, stateful_step_count=80, deadline=None, database=None,
                           print_blob=True, suppress_health_check=_CHECKS_OFF)
