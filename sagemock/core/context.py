@@ -90,10 +90,8 @@ def caller_header(access_key: str | None, region: str | None, temporary: bool) -
 def credential_scope(headers: Headers) -> tuple[str | None, str | None]:
     """(access key id, region) of the caller: from the caller header of an in-process request,
     else from a SigV4 Authorization header (a request to the server), else (None, None)."""
-    caller = headers.get(CALLER_HEADER)
+    caller = _caller(headers)
     if caller:
-        if isinstance(caller, bytes):
-            caller = caller.decode()
         access_key, region, _ = caller.split("/", 2)
         return access_key or None, region or None
     auth = headers.get("Authorization")
@@ -111,10 +109,16 @@ def credential_scope(headers: Headers) -> tuple[str | None, str | None]:
 
 def temporary_credentials(headers: Headers) -> bool:
     """Whether the caller signed with temporary credentials (a session token)."""
-    caller = headers.get(CALLER_HEADER)
+    caller = _caller(headers)
     if caller:
-        return bool(caller.endswith(b"/temporary" if isinstance(caller, bytes) else "/temporary"))
+        return caller.endswith("/temporary")
     return "X-Amz-Security-Token" in headers
+
+
+def _caller(headers: Headers) -> str | None:
+    """The caller header's text (botocore's prepared request holds header values as bytes)."""
+    caller = headers.get(CALLER_HEADER)
+    return caller.decode() if isinstance(caller, bytes) else caller
 
 
 def region_from_host(url_or_host: str) -> str | None:

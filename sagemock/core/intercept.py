@@ -142,10 +142,8 @@ def before_sign(request: Any = None, region_name: str | None = None, **_kwargs: 
         return
     signing = request.context.get("signing")
     region = (signing.get("region") if signing else None) or region_name
-    headers = request.headers
-    if CALLER_HEADER in headers:  # a retry re-signs the same request
-        del headers[CALLER_HEADER]
-    headers[CALLER_HEADER] = caller_header(caller[0], region, caller[1])
+    # (botocore makes a new request for each attempt, so a retry never finds the header set.)
+    request.headers[CALLER_HEADER] = caller_header(caller[0], region, caller[1])
 
 
 _installed = False
