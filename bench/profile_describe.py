@@ -174,17 +174,8 @@ def in_situ(describe: Callable[[], Any], n: int) -> list[tuple[str, float]]:
 
     def wrap(owner: Any, name: str, label: str) -> None:
         original = getattr(owner, name)
-        bucket = samples.setdefault(label, [])
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = clock()
-            try:
-                return original(*args, **kwargs)
-            finally:
-                bucket.append(clock() - start)
-
         restore.append((owner, name, original))
-        setattr(owner, name, timed)
+        setattr(owner, name, run.timing(original, samples.setdefault(label, []), clock))
 
     wrap(dispatch, "handle", "  dispatch.handle")
     wrap(protocol, "request_id", "    protocol.request_id")
@@ -198,16 +189,8 @@ def in_situ(describe: Callable[[], Any], n: int) -> list[tuple[str, float]]:
     wrap(shape, "output", "    shape.output")
     wrap(protocol, "render", "    protocol.render")
     cls, method = backend.METHODS["describe_model_package_group"]
-    method_samples = samples.setdefault("    backend method", [])
-
-    def timed_method(*args: Any, **kwargs: Any) -> Any:
-        start = clock()
-        try:
-            return method(*args, **kwargs)
-        finally:
-            method_samples.append(clock() - start)
-
-    backend.METHODS["describe_model_package_group"] = (cls, timed_method)
+    backend.METHODS["describe_model_package_group"] = (cls, run.timing(method, samples.setdefault("    backend method", []),
+                                                                       clock))
     try:
         for _ in range(n):
             describe()

@@ -193,6 +193,19 @@ def time_calls(fn: Callable[[], Any], n: int, out: list[int]) -> None:
         out.append(clock() - start)
 
 
+def timing(function: Callable[..., Any], into: list[int], clock: Callable[[], int]) -> Callable[..., Any]:
+    """`function`, timing each call into `into` by `clock` (for timing a stage from inside a call:
+    bench/profile_describe.py, bench/declared.py's own part of a page)."""
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = clock()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            into.append(clock() - start)
+
+    return timed
+
+
 def measure(calls: dict[str, Callable[[], Any]], plan: Plan, same_n: bool = False) -> dict[str, dict[str, Any]]:
     """Time each setup's call, interleaving the setups in rounds (the order rotates each round)."""
     estimates: dict[str, float] = {}

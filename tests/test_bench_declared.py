@@ -24,6 +24,10 @@ def test_the_declared_resources_benchmark_reports_every_figure():
                 measured = figures[figure][setup]
                 assert measured["n"] > 0 and 0 < measured["median_us"] <= measured["p90_us"]
             assert figures[figure]["ratio"] > 0
+        own = figures["list"]["own"]  # sagemock's own part of the page, and the hand-written page's beside it
+        for part in (own, own["hand-written"]):
+            assert 0 < part["shaping_us"] < part["own_us"] and part["bytes"] > 0
+        assert own["ratio"] > 0 and own["per_kb_ratio"] > 0
     reference = report["hand-written describe"]
     assert reference["operation"] == "DescribeModelPackageGroup" and reference["ratio"] > 0
 

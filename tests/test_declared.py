@@ -33,7 +33,7 @@ from botocore.exceptions import ClientError, WaiterError
 from freezegun import freeze_time
 
 from sagemock import mock_sagemaker
-from sagemock.core import arns, backend, service
+from sagemock.core import arns, backend, service, shape
 from sagemock.core.lifecycle import GONE
 from sagemock.core.patterns import matcher
 from sagemock.core.resource import RESOURCES, Resource, resolve
@@ -169,6 +169,30 @@ def _same(answer: Any, given: Any) -> bool:
     if isinstance(given, list):
         return isinstance(answer, list) and len(answer) == len(given) and all(map(_same, answer, given))
     return bool(answer == given)
+
+
+@pytest.mark.parametrize("noun", DECLARED)
+def test_lenient_shaping_answers_what_strict_shaping_answers(noun, sagemaker_client, monkeypatch):
+    """Out of strict mode, scalars of their member's type go out without their member's emitter
+    (`shape._compile_structure`): for every answer a declared resource gives, that is the same answer."""
+    declared = resource(noun)
+    bound = declared.bound
+    strict_output, compared = shape.output, []
+
+    def both(output_shape: Any, document: Any, strict: bool) -> Any:
+        answer = strict_output(output_shape, document, True)
+        name = output_shape.name if output_shape is not None else None
+        assert strict_output(output_shape, document, False) == answer, name
+        compared.append(name)
+        return answer
+
+    monkeypatch.setattr(shape, "output", both)
+    answers = prepare(sagemaker_client, declared)
+    key = create(sagemaker_client, declared, answers)
+    describe(sagemaker_client, declared, key)
+    if "List" in bound.operations:
+        call(sagemaker_client, bound.operations["List"], **bound.list_request(declared.example))
+    assert len(compared) >= 2 + len(declared.example_needs)
 
 
 @pytest.mark.parametrize("noun", DECLARED)

@@ -89,8 +89,10 @@ class Versions:
         """Create's Name: "The name must be unique within the SageMaker AI HyperPod cluster
         specified by ClusterArn"; another cluster may use it. Create declares ConflictException."""
         table = ctx.store.table(self.kind)
-        for document in table.live(ctx):
-            if document["Name"] == params["Name"] and document.get("ClusterArn") == params["ClusterArn"]:
+        lifecycle = table.spec.lifecycle
+        for document in table.named("Name", params["Name"]):
+            if document.get("ClusterArn") == params["ClusterArn"] and \
+                    (lifecycle is None or lifecycle.observe(document, ctx)):
                 raise ConflictError(f"A {self.noun} named {params['Name']} already exists in cluster "
                                     f"{params['ClusterArn']}: {document[self.arn_key]}.")
 

@@ -170,9 +170,8 @@ def find(table: Any, ctx: Context, name_or_arn: str) -> Document | None:
     if arns.is_arn(name_or_arn):
         found: Document | None = table.find(ctx, name_or_arn)
         return found
-    documents: list[Document] = list(table.values())
-    return next((document for document in documents
-                 if document["ClusterName"] == name_or_arn and LIFECYCLE.observe(document, ctx)), None)
+    return next((document for document in table.named("ClusterName", name_or_arn)
+                 if LIFECYCLE.observe(document, ctx)), None)
 
 
 def _plans_bought_for_clusters(params: Params, ctx: Context) -> None:

@@ -18,6 +18,7 @@ the mock completes at once: no Edge Manager agent runs. docs/edge.md gives the s
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from typing import Any
 
@@ -163,9 +164,17 @@ def _count(stage: Document) -> None:
     status["EdgeDeploymentFailedInStage"] = devices if state == "FAILED" else 0
 
 
+_TOTALS = ("EdgeDeploymentSuccess", "EdgeDeploymentPending", "EdgeDeploymentFailed")
+
+
+def _total(total: str, plan: Document) -> int:
+    """One of a plan's totals: the sum of its stages' counts (each summary member sums its own)."""
+    member = total + "InStage"
+    return sum(stage["DeploymentStatus"][member] for stage in plan["Stages"])
+
+
 def _totals(plan: Document) -> Document:
-    return {total: sum(stage["DeploymentStatus"][total + "InStage"] for stage in plan["Stages"])
-            for total in ("EdgeDeploymentSuccess", "EdgeDeploymentPending", "EdgeDeploymentFailed")}
+    return {total: _total(total, plan) for total in _TOTALS}
 
 
 EDGE_DEPLOYMENT_PLAN = Resource(
@@ -179,9 +188,7 @@ EDGE_DEPLOYMENT_PLAN = Resource(
     # ListEdgeDeploymentPlans documents no default order: the newest first, as SageMaker's lists default to.
     default_sort=("CREATION_TIME", "Descending"),
     filters={"DeviceFleetNameContains": lambda document, value: value.lower() in document["DeviceFleetName"].lower()},
-    summary={"EdgeDeploymentSuccess": lambda plan: _totals(plan)["EdgeDeploymentSuccess"],
-             "EdgeDeploymentPending": lambda plan: _totals(plan)["EdgeDeploymentPending"],
-             "EdgeDeploymentFailed": lambda plan: _totals(plan)["EdgeDeploymentFailed"]},
+    summary={total: functools.partial(_total, total) for total in _TOTALS},
     rules=(
         Rule(_check_plan, "CreateEdgeDeploymentPlan.Stages (\"limited to 10 per deployment\") and ModelConfigs"),
         Rule(_no_active_stage, "DeleteEdgeDeploymentPlan (\"if (and only if) all the stages in the plan are "

@@ -36,6 +36,7 @@ from ..core.context import Context
 from ..core.errors import ResourceNotFound, ServiceError, ValidationError
 from ..core.lifecycle import Lifecycle
 from ..core.pagination import Listing, digest, offset_page
+from ..core.quiet import Quiet
 from ..core.resource import Resource, Rule, in_use, not_found
 from ..core.state import Store
 from . import monitoring_alerts, monitoring_executions, schedule_expressions
@@ -297,6 +298,13 @@ EXECUTION_FILTERS = {"MonitoringScheduleName": "MonitoringScheduleName", "Endpoi
                      "MonitoringTypeEquals": "MonitoringType"}
 
 
+#: What the last catch-up of every schedule saw, per store (`core.quiet`). A schedule moves between
+#: requests only when a run falls due (`_next_due`) or its executions' processing jobs move; while
+#: the schedules and processing jobs are unchanged, none in transition, and no run has fallen due
+#: since, a List has nothing to catch up, so it costs what its page does, not what every schedule does.
+_QUIET = Quiet(KIND, monitoring_executions.PROCESSING)
+
+
 class MonitoringSchedules(Backend):
     schedules = MONITORING_SCHEDULE.table()
 
@@ -311,11 +319,15 @@ class MonitoringSchedules(Backend):
         """Bring one schedule (or, with no name, every schedule) up to date."""
         ctx = _aside(ctx)
         if name is None:
-            now = ctx.now
+            store, now = ctx.store, ctx.now
+            if _QUIET.holds(store, now):
+                return
             for document in self.schedules.live(ctx):
                 due = document.get("_next_due")
                 if (due is not None and due <= now) or document.get("_executions"):  # else nothing to do
                     self.catch_up(document, ctx)
+            _QUIET.keep(store, [due for document in self.schedules.documents.values()
+                                if (due := document.get("_next_due")) is not None], now)
             return
         found = self.schedules.find(ctx, name)
         if found is not None:

@@ -707,8 +707,9 @@ class _Engine:
     def _named(self, table: Any, ctx: Context, name: str) -> Document | None:
         """The live resource called `name` (`named_by`), for a resource `found_by_name`."""
         named, lifecycle = self.resource.named_by, self.resource.lifecycle
-        for document in list(table.values()):
-            if document.get(named) == name and (lifecycle is None or lifecycle.observe(document, ctx)):
+        assert named is not None
+        for document in table.named(named, name):
+            if lifecycle is None or lifecycle.observe(document, ctx):
                 return document  # type: ignore[no-any-return]
         return None
 

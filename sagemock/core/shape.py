@@ -55,6 +55,8 @@ def output(shape: Shape | None, document: dict[str, Any] | None, strict: bool) -
 def project(document: dict[str, Any], shape: Shape) -> dict[str, Any]:
     """The members of `document` that `shape` declares (a List summary from a Describe document)."""
     members = shape.members
+    if len(members) < len(document):  # (a summary of a large document: look up the few members)
+        return {key: document[key] for key in members if key in document}
     return {key: value for key, value in document.items() if key in members}
 
 
@@ -71,12 +73,20 @@ def empty_value(shape: Shape) -> Any:
             "timestamp": 0.0}.get(shape.type_name, 0)
 
 
+#: A scalar member's loose emit gives back the value itself when the value is of this type.
+_PLAIN = {"string": str, "boolean": bool, "integer": int, "long": int, "float": float, "double": float}
+
+
 def _compile_structure(shape: Shape) -> Emitter:
     # A member's emitter is compiled when a response first carries the member (output shapes
     # reach hundreds of shapes; a process answers with a few of them).
     shapes = shape.members
     members: dict[str, Emitter] = {}
-    required = tuple((name, member) for name, member in shape.members.items() if name in shape.required_members)
+    # Out of strict mode a scalar of its member's own type goes out as it is, so a member that
+    # holds one is copied without a call: most of a response's members, at a third of the cost.
+    plain = {name: _PLAIN[member.type_name] for name, member in shapes.items() if member.type_name in _PLAIN}
+    plain_type = plain.get
+    required = tuple((name, member) for name, member in shapes.items() if name in shape.required_members)
     newer = newer_members.tolerated(shape.name)
     relaxed = newer_members.required_only_in_older(shape.name)
 
@@ -87,7 +97,12 @@ def _compile_structure(shape: Shape) -> Emitter:
             return {}
         out = {}
         for key, item in value.items():
-            if item is None or key[0] == "_":
+            if item is None:
+                continue
+            if not strict and type(item) is plain_type(key):
+                out[key] = item
+                continue
+            if key[0] == "_":
                 continue
             member = members.get(key)
             if member is None:

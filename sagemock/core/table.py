@@ -141,7 +141,7 @@ class Entries:
 class Table(Mapping[str, Document]):
     """The documents of one kind in one store, by key."""
 
-    __slots__ = ("spec", "store", "documents", "indexes", "moving", "watching", "reached", "reached_all")
+    __slots__ = ("spec", "store", "documents", "indexes", "names", "moving", "watching", "reached", "reached_all")
 
     def __init__(self, spec: TableSpec, store: Store, documents: Mapping[str, Document] | None = None):
         self.spec = spec
@@ -149,6 +149,8 @@ class Table(Mapping[str, Document]):
         self.documents: dict[str, Document] = changelog.documents(store, spec, documents)  # (noted by writes)
         #: (member, id member) -> the documents in that order, made by the first List that sorts so.
         self.indexes: dict[tuple[str, str], SortedIndex] = {}
+        #: member -> value -> the documents holding it, made by the first `named` lookup of the member.
+        self.names: dict[str, dict[Any, list[Document]]] = {}
         #: The documents a read may still move (in transition), by identity; restored ones found here.
         self.moving: dict[int, Document] = {}
         #: Whether an index is over a member that changes in place (only then are documents noted).
@@ -236,6 +238,22 @@ class Table(Mapping[str, Document]):
         if self.spec.lifecycle is not None and not self.spec.lifecycle.observe(document, ctx):
             return None
         return document
+
+    def named(self, member: str, value: Any) -> list[Document]:
+        """The documents whose `member` holds `value`, in the order they came, live or not: how a
+        kind keyed by an id SageMaker makes is found by the name its requests also take (a cluster's
+        `ClusterName`), without reading every document. The member must never change in place (a
+        name AWS lets no Update change); the index is kept as documents come and go."""
+        index = self.names.get(member)
+        if index is None:
+            index = self.names[member] = {}
+            for document in self.documents.values():
+                index.setdefault(document.get(member), []).append(document)
+        found = list(index.get(value, ()))
+        if self.store.changing:
+            for document in found:
+                self.note(document)
+        return found
 
     def require(self, ctx: Context, name_or_arn: str) -> Document:
         """The document a request names, or the error SageMaker answers for a missing one."""
@@ -365,6 +383,8 @@ class Table(Mapping[str, Document]):
         self.documents[key] = document
         for index in self.indexes.values():
             index.add(document)
+        for member, named in self.names.items():
+            named.setdefault(document.get(member), []).append(document)
         if self.store.changing:
             self.note(document)  # (the request may go on to change it: a lifecycle's next status)
         lifecycle = self.spec.lifecycle
@@ -376,6 +396,9 @@ class Table(Mapping[str, Document]):
             return
         for index in self.indexes.values():
             index.remove(document)
+        for member, named in self.names.items():
+            holding = named.get(document.get(member), [])
+            holding[:] = [held for held in holding if held is not document]
         self.moving.pop(id(document), None)
         self.reached.pop(id(document), None)
 

@@ -181,6 +181,26 @@ def test_delete_takes_the_cluster_and_its_nodes_and_refuses_a_second_delete(sage
     assert sagemaker_client.describe_cluster(ClusterName="trainers")["ClusterArn"] != arn
 
 
+def test_clusters_are_found_by_name_as_they_come_and_go_and_after_a_restore(sagemaker_client, sagemaker_mock):
+    """A cluster is keyed by its generated id; a name is looked up in the table's index of names
+    (`Table.named`), which follows creates, deletes and a restore."""
+    arns = {name: create(sagemaker_client, name=name) for name in ("alpha", "beta", "gamma")}
+    assert sagemaker_client.describe_cluster(ClusterName="beta")["ClusterArn"] == arns["beta"]
+    sagemaker_client.delete_cluster(ClusterName="beta")
+    with pytest.raises(ClientError):
+        sagemaker_client.describe_cluster(ClusterName="beta")
+    saved = sagemaker_mock.snapshot()
+    again = create(sagemaker_client, name="beta")
+    assert sagemaker_client.describe_cluster(ClusterName="beta")["ClusterArn"] == again != arns["beta"]
+    sagemaker_mock.restore(saved)
+    with pytest.raises(ClientError):
+        sagemaker_client.describe_cluster(ClusterName="beta")
+    assert sagemaker_client.describe_cluster(ClusterName="gamma")["ClusterArn"] == arns["gamma"]
+    with pytest.raises(ClientError) as taken:
+        create(sagemaker_client, name="alpha")
+    assert taken.value.response["Error"]["Code"] == "ResourceInUse"
+
+
 def test_tags_given_on_create_are_listed_by_the_generated_arn(sagemaker_client):
     arn = create(sagemaker_client, Tags=[{"Key": "team", "Value": "ml"}])
     assert sagemaker_client.list_tags(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "ml"}]

@@ -371,6 +371,22 @@ def test_runs_fall_due_on_the_mock_clock(sagemaker_client, sagemaker_mock):
         assert [e["ScheduledTime"].hour for e in executions(sagemaker_client)] == [14, 11, 10, 9]
 
 
+@pytest.mark.sagemock(transitions="seconds")
+def test_a_list_after_quiet_lists_still_runs_what_fell_due_since(sagemaker_client):
+    """Lists skip the catch-up of every schedule while nothing changed and no run fell due
+    (`monitoring_schedules._QUIET`); once the clock passes a run, the next List runs it."""
+    with freeze_time("2024-05-01 08:25:00") as clock:
+        monitored(sagemaker_client)
+        clock.tick(dt.timedelta(seconds=5))
+        for _ in range(2):  # the first catches up every schedule; the second has nothing to do
+            assert len(sagemaker_client.list_monitoring_schedules()["MonitoringScheduleSummaries"]) == 1
+        assert sagemaker_client.list_processing_jobs()["ProcessingJobSummaries"] == []
+        clock.tick(dt.timedelta(hours=1))  # 09:25: the run of 09:00 is due
+        sagemaker_client.list_monitoring_schedules()
+        [job] = sagemaker_client.list_processing_jobs()["ProcessingJobSummaries"]
+        assert job["ProcessingJobName"].startswith("model-monitoring-202405010900-")
+
+
 def test_a_now_schedule_runs_once_at_once(sagemaker_client):
     endpoint(sagemaker_client)
     data_quality(sagemaker_client)

@@ -62,6 +62,26 @@ def test_lenient_mode_repairs_instead():
     assert out["CreatedBy"] == {}
 
 
+def test_lenient_mode_copies_scalars_of_their_type_and_converts_the_rest():
+    described = service.operation("DescribeEndpoint").output_shape
+    endpoint = {"EndpointName": "e", "EndpointArn": "arn:aws:sagemaker:us-east-1:123456789012:endpoint/e",
+                "EndpointConfigName": "c", "EndpointStatus": "InService", "CreationTime": WHEN,
+                "LastModifiedTime": WHEN, "_usage": 3, "Unknown": 1,
+                "ProductionVariants": [{"VariantName": "v", "CurrentWeight": 1.0, "CurrentInstanceCount": 1,
+                                        "DeployedImages": [{"SpecifiedImage": "image:1", "ResolutionTime": WHEN}],
+                                        "_private": {}}]}
+    assert shape.output(described, endpoint, strict=False) == shape.output(
+        described, {key: value for key, value in endpoint.items() if key not in ("_usage", "Unknown")}, strict=True)
+    shaped = shape.output(described, endpoint, strict=False)
+    assert shaped["CreationTime"] == WHEN.timestamp() and "_private" not in shaped["ProductionVariants"][0]
+    assert shaped["ProductionVariants"][0]["DeployedImages"][0]["ResolutionTime"] == WHEN.timestamp()
+    # A scalar of another type than its member's goes through the member's emitter, as before.
+    odd = shape.output(described, {**endpoint, "EndpointConfigName": 24, "ProductionVariants": [
+        {"VariantName": "v", "CurrentWeight": 1, "CurrentInstanceCount": 2.5}]}, strict=False)
+    assert odd["EndpointConfigName"] == "24"
+    assert odd["ProductionVariants"][0] == {"VariantName": "v", "CurrentWeight": 1, "CurrentInstanceCount": 2.5}
+
+
 def test_project_keeps_only_summary_members():
     summary = shape.project(document(), service.shape("ModelPackageGroupSummary"))
     assert "CreatedBy" not in summary and summary["ModelPackageGroupName"] == "g"
