@@ -112,6 +112,18 @@ def test_saves_after_every_call_hold_a_world_of_every_family(saving, tmp_path):
         assert decoded(read_back(tmp_path / "state.db")) == decoded(kept.state)
 
 
+def test_a_write_to_a_resource_named_by_a_member_beside_its_key_is_saved(saving, tmp_path):
+    """A cluster is keyed by its generated id and found by ClusterName through the table's index of
+    names (`Table.named`): what a write reaches that way is saved like what it reaches by key."""
+    sm, kept = saving
+    workers = {"InstanceGroupName": "workers", "InstanceType": "ml.g5.xlarge", "InstanceCount": 2,
+               "ExecutionRole": "arn:aws:iam::123456789012:role/hyperpod",
+               "LifeCycleConfig": {"SourceS3Uri": "s3://bucket/lifecycle/", "OnCreate": "on_create.sh"}}
+    sm.create_cluster(ClusterName="trainers", InstanceGroups=[workers])
+    sm.update_cluster(ClusterName="trainers", InstanceGroups=[{**workers, "InstanceCount": 5}])
+    assert decoded(read_back(tmp_path / "state.db")) == decoded(kept.state)
+
+
 def test_a_read_that_moves_a_lifecycle_is_saved(tmp_path):
     """In "reads" mode a Describe moves a job on; that change is saved like a write's."""
     with mock_sagemaker(transitions="reads") as mock:

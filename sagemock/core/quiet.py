@@ -9,7 +9,9 @@ reached their families, no status was set from outside, none is in transition), 
 from elsewhere is the same (`given`: a plan's usage, counted afresh at each request, since other
 families' documents also change in place), and the clock is still in the window its last pass
 computed (before the next start or end time, not before the last). `Quiet` keeps, per store, what
-the last full pass saw and that window, and says whether it still holds.
+the last full pass saw and that window, and says whether it still holds. A pass that leaves anything
+in transition keeps no mark: a read elsewhere (a List of the table, Search) can settle it without a
+write, and nothing would tell the mark so.
 """
 from __future__ import annotations
 
@@ -58,5 +60,11 @@ class Quiet:
         `times` (or goes back before the last of them it has passed)."""
         since = max((time for time in times if time <= now), default=None)
         until = min((time for time in times if time > now), default=None)
+        tables = self._tables(store)
         with self._lock:
-            self._marks[store] = (self._seen(store, self._tables(store)), given, since, until)
+            if any(table.moving for table in tables):
+                # Something is in transition: another request's read can settle it without a write
+                # (a List of the table, Search), so no mark can say when it moved. The next pass looks.
+                self._marks.pop(store, None)
+                return
+            self._marks[store] = (self._seen(store, tables), given, since, until)

@@ -253,6 +253,9 @@ class Table(Mapping[str, Document]):
         if self.store.changing:
             for document in found:
                 self.note(document)
+        if self.store.log.recording:  # (what a request reaches, an incremental state file saves)
+            for document in found:
+                self.documents.get(self.key_of(document))
         return found
 
     def require(self, ctx: Context, name_or_arn: str) -> Document:

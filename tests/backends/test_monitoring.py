@@ -387,6 +387,21 @@ def test_a_list_after_quiet_lists_still_runs_what_fell_due_since(sagemaker_clien
         assert job["ProcessingJobName"].startswith("model-monitoring-202405010900-")
 
 
+@pytest.mark.sagemock(transitions="seconds")
+def test_a_schedule_settled_by_another_request_still_runs_when_due(sagemaker_client):
+    """A List while the schedule is still Pending keeps no mark (`core.quiet`): another request
+    (here deleting an unused definition, which reads every schedule) settles it to Scheduled without
+    a write to it, and the run that then falls due is still run by the next List."""
+    with freeze_time("2024-05-01 08:25:00") as clock:
+        monitored(sagemaker_client)
+        data_quality(sagemaker_client, name="spare")
+        sagemaker_client.list_monitoring_schedules()  # the schedule is Pending
+        clock.tick(dt.timedelta(seconds=5))
+        sagemaker_client.delete_data_quality_job_definition(JobDefinitionName="spare")
+        clock.tick(dt.timedelta(hours=1))  # 09:25: the run of 09:00 is due
+        assert len(executions(sagemaker_client)) == 1
+
+
 def test_a_now_schedule_runs_once_at_once(sagemaker_client):
     endpoint(sagemaker_client)
     data_quality(sagemaker_client)
