@@ -26,7 +26,7 @@ from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.pagination import offset_page
 from ..core.resource import not_found
-from ..core.table import Table
+from ..core.table import Table, creation_order
 from .zones import zone_id
 
 Document = dict[str, Any]
@@ -99,7 +99,7 @@ class CapacityReservations(Backend):
     @operation
     def list_capacity_reservations(self, params: Params, ctx: Context) -> Document:
         """The account's reservations in the order AWS made them, filtered by Status values."""
-        documents = self._current(ctx, sorted(self.reservations.values(), key=lambda found: found.get("_seq", 0)))
+        documents = self._current(ctx, sorted(self.reservations.values(), key=creation_order))
         for entry in params.get("Filters") or ():
             if entry["Name"] == "Status":
                 documents = [document for document in documents if document["Status"] in entry["Values"]]

@@ -167,11 +167,9 @@ def _role_kept(params: Params, ctx: Context) -> None:
 
 def find(table: Any, ctx: Context, name_or_arn: str) -> Document | None:
     """The live cluster a request names: by ARN (its generated id) or by name."""
-    if arns.is_arn(name_or_arn):
-        found: Document | None = table.find(ctx, name_or_arn)
-        return found
-    return next((document for document in table.named("ClusterName", name_or_arn)
-                 if LIFECYCLE.observe(document, ctx)), None)
+    found: Document | None = (table.find(ctx, name_or_arn) if arns.is_arn(name_or_arn)
+                              else table.find_named(ctx, "ClusterName", name_or_arn))
+    return found
 
 
 def _plans_bought_for_clusters(params: Params, ctx: Context) -> None:

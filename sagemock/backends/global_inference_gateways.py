@@ -61,10 +61,6 @@ def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -
         document["VpcEndpointServiceName"] = f"com.amazonaws.vpce.{store.region}.{document['_service']}"
 
 
-def _gone(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
-    store.table(KIND).remove(document)
-
-
 class GatewayLifecycle(Lifecycle):
     """The gateway's status machine, which also moves its members' (each a nested `Lifecycle`)
     wherever the gateway is read, and drops those whose removal finished."""
@@ -91,7 +87,6 @@ LIFECYCLE = GatewayLifecycle(
     # Drawn in the status diagram; the operations refuse a gateway that is busy themselves (`_idle`).
     accepts={"update": ("ACTIVE",), "delete": ("ACTIVE", "FAILED")},
     on_enter=_entered,
-    on_gone=_gone,
 )
 
 MEMBER_LIFECYCLE = Lifecycle(
@@ -245,11 +240,7 @@ class GlobalInferenceGateways(Backend):
         """The gateway an Identifier names: "The name, Amazon Resource Name (ARN), or ID"."""
         if arns.is_arn(identifier) or ID.fullmatch(identifier):
             return self.gateways.find(ctx, identifier)  # the table keys gateways by id, as ARNs end
-        document: Document
-        for document in self.gateways.values():
-            if document["Name"] == identifier and LIFECYCLE.observe(document, ctx):
-                return document
-        return None
+        return self.gateways.find_named(ctx, "Name", identifier)
 
     def _require(self, ctx: Context, identifier: str) -> Document:
         document = self._find(ctx, identifier)

@@ -39,10 +39,6 @@ ARN, NAME = "ModelMonitorConfigArn", "ModelMonitorConfigName"
 #: over a year of the mock clock would otherwise be half a million).
 MAX_RUNS = 5000
 
-def _gone(document: Document, status: str, store: Any, now: Any) -> None:
-    store.table(KIND).remove(document)
-
-
 def _entered(document: Document, status: str, store: Store, now: _dt.datetime) -> None:
     """The enabled periods the executions are a view of: one opens when the configuration becomes
     Active ("Create ... runs synchronously"), and the open one ends when its deletion starts."""
@@ -63,7 +59,6 @@ LIFECYCLE = Lifecycle(
     failure_key="StatusReason",
     name_key=NAME,
     on_enter=_entered,
-    on_gone=_gone,
 )
 #: ListModelMonitorConfigs' TargetType -> the MonitoringSource member and the member naming the target.
 TARGETS = {"SageMakerEndpoint": "EndpointName", "BedrockModel": "ModelId"}

@@ -48,6 +48,7 @@ from ..core.pagination import Listing
 from ..core.resource import Resource, Rule
 from ..core.searchable import Provider, own_tags, provide, tag_list
 from ..core.state import Store
+from ..core.table import creation_order
 from .tuning_space import Combination, Space, key
 
 Document = dict[str, Any]
@@ -859,11 +860,6 @@ def refresh(document: Document, store: Store, now: _dt.datetime, launched: list[
     return found
 
 
-def _launch_order(document: Document) -> int:
-    """Creation order (`_seq`, which the store stamps), in which running jobs are brought up to date."""
-    return int(document.get("_seq", 0))
-
-
 def _public(summary: Document) -> Document:
     return {member: value for member, value in summary.items() if not member.startswith("_")}
 
@@ -950,7 +946,7 @@ class Tuning(Backend):
         the tuning job's identity."""
         self.jobs.settle(ctx)
         advanced = {}
-        for document in sorted(self.jobs.moving.values(), key=_launch_order):
+        for document in sorted(self.jobs.moving.values(), key=creation_order):
             if document.get("_running"):
                 advanced[id(document)] = self._advance(document, ctx)
         return advanced

@@ -31,7 +31,7 @@ from ..core.backend import Backend, Params, operation
 from ..core.context import Context
 from ..core.errors import ConflictError, ResourceLimitExceeded, ServiceError, ValidationError
 from ..core.lifecycle import GONE, Lifecycle
-from ..core.resource import Resource, Rule, in_use
+from ..core.resource import Resource, Rule, in_use, invalid
 
 Document = dict[str, Any]
 
@@ -302,7 +302,7 @@ WORKTEAM_RESOURCE = Resource(
     kind=WORKTEAM,
     wrapped="Workteam",
     id_prefix=PRIVATE,
-    missing=lambda arn: ValidationError(f"Workteam {arn} does not exist."),
+    missing=invalid("Workteam {arn} does not exist."),
     duplicate=in_use("Workteam {arn} already exists."),
     references={"WorkforceName": WORKFORCE},
     most=MAX_WORKTEAMS,

@@ -432,7 +432,7 @@ class Bound:
             if resource.named_by is not None and resource.named_by not in create_input:
                 raise BindingError(f"{noun}: {create} does not take {resource.named_by} (named_by=)")
             exclude = (name, "Tags", *resource.not_echoed)
-            echoed = tuple(member for member in create_input if member in described and member not in exclude)
+            echoed = service.echoed_members(create, read, exclude, within=resource.wrapped)
             output = service.operation(create).output_shape
             created = tuple(output.members) if output is not None else ()
         updated: tuple[str, ...] = ()
@@ -704,21 +704,12 @@ class _Engine:
     def _table(self, backend: Any) -> Any:
         return getattr(backend, self.attribute)
 
-    def _named(self, table: Any, ctx: Context, name: str) -> Document | None:
-        """The live resource called `name` (`named_by`), for a resource `found_by_name`."""
-        named, lifecycle = self.resource.named_by, self.resource.lifecycle
-        assert named is not None
-        for document in table.named(named, name):
-            if lifecycle is None or lifecycle.observe(document, ctx):
-                return document  # type: ignore[no-any-return]
-        return None
-
     def _find(self, table: Any, ctx: Context, identifier: str) -> Document | None:
         """The resource a request's identifier names: by key or ARN, or by name where the resource
         is `found_by_name`."""
         document = table.find(ctx, identifier)
         if document is None and self.resource.found_by_name and not arns.is_arn(identifier):
-            document = self._named(table, ctx, identifier)
+            document = table.find_named(ctx, self.resource.named_by, identifier)
         return document  # type: ignore[no-any-return]
 
     def _require(self, backend: Any, params: Params, ctx: Context) -> Document:
@@ -758,7 +749,7 @@ class _Engine:
         if existing is not None and existing.get(bound.status or "") not in resource.reusable:
             raise resource.duplicate(existing[bound.arn])
         if resource.found_by_name:  # a name beside a generated id: unique all the same
-            taken = self._named(table, ctx, params[resource.named_by or naming])
+            taken = table.find_named(ctx, resource.named_by, params[resource.named_by or naming])
             if taken is not None:
                 raise resource.duplicate(taken[bound.arn])
         tags.check(params.get("Tags"))

@@ -146,11 +146,15 @@ def max_results_limit(operation_name: str) -> int | None:
 
 
 @functools.cache
-def echoed_members(create: str, describe: str, exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The members of a Create request that its Describe returns as given (read from the model)."""
-    described = operation(describe).output_shape.members
+def echoed_members(create: str, describe: str, exclude: tuple[str, ...] = (),
+                   within: str | None = None) -> tuple[str, ...]:
+    """The members of a Create request that its Describe returns as given (read from the model):
+    among the answer's members, or `within` the member that wraps the resource (DescribeWorkforce's
+    `Workforce`)."""
+    described = operation(describe).output_shape
+    members = (described.members[within] if within is not None else described).members
     return tuple(name for name in operation(create).input_shape.members
-                 if name in described and name not in exclude)
+                 if name in members and name not in exclude)
 
 
 _DEFAULT = re.compile(r"(?:default value is|defaults to) (?:<code>)?([\w.-]+?)(?:</code>|\.?<| GB)")

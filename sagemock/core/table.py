@@ -258,6 +258,15 @@ class Table(Mapping[str, Document]):
                 self.documents.get(self.key_of(document))
         return found
 
+    def find_named(self, ctx: Context, member: str, value: Any) -> Document | None:
+        """The live document whose `member` holds `value` (`named`), read through the kind's
+        lifecycle; None if there is none: a resource found by the name beside its generated id."""
+        lifecycle = self.spec.lifecycle
+        for document in self.named(member, value):
+            if lifecycle is None or lifecycle.observe(document, ctx):
+                return document
+        return None
+
     def require(self, ctx: Context, name_or_arn: str) -> Document:
         """The document a request names, or the error SageMaker answers for a missing one."""
         document = self.find(ctx, name_or_arn)
@@ -288,7 +297,7 @@ class Table(Mapping[str, Document]):
         lifecycle = self.spec.lifecycle
         if lifecycle is None or not self.moving:
             return
-        for document in sorted(self.moving.values(), key=_created):
+        for document in sorted(self.moving.values(), key=creation_order):
             if self.documents.get(self.key_of(document)) is not document:  # not (or no longer) held
                 self.moving.pop(id(document), None)
                 continue
@@ -409,7 +418,8 @@ class Table(Mapping[str, Document]):
 _GONE = "_gone"
 
 
-def _created(document: Document) -> int:
+def creation_order(document: Document) -> int:
+    """A sort key putting a store's documents in the order they were made (`_seq`, which the store stamps)."""
     return int(document.get("_seq", 0))
 
 
